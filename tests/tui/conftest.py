@@ -1,0 +1,160 @@
+"""Fixtures for the TUI tests: an in-process sandbox (module scope), a scriptable fake client,
+fake clipboard and a fixed clock.
+
+The fake client lets tests hold a query at a chosen point (``FakeQuery.gate``) so intermediate
+states are asserted by waiting on conditions, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from trino_tui.client.errors import QueryCancelled, QueryFailed
+from trino_tui.client.types import Column, parse_columns
+
+
+@dataclass
+class FakeBatch:
+    row_offset: int
+    rows: list[list]
+    segment: int | None = None
+    payload: bytes | None = None
+    encoding: str | None = None
+    uncompressed_size: int | None = None
+
+
+def make_columns(*specs: tuple[str, str]) -> list[Column]:
+    """Columns from (name, type) pairs, e.g. ("n", "bigint")."""
+    return parse_columns(
+        [{"name": n, "type": t, "typeSignature": {"rawType": t, "arguments": []}} for n, t in specs]
+    )
+
+
+class FakeQuery:
+    """A Query stand-in: yields ``batches``; ``gate`` (if set) is waited on before batch ``gate_at``."""
+
+    def __init__(self, columns, batches, *, error: Exception | None = None, gate_at: int | None = None):
+        self.query_id = "fake_query_1"
+        self.columns = columns
+        self._batches = batches
+        self._error = error
+        self.gate = threading.Event()
+        self.gate_at = gate_at
+        self.reached_gate = threading.Event()
+        self.cancelled = threading.Event()
+        self.stop_requested = threading.Event()
+        self.closed = False
+        self.stopped = False
+        self.finished = False
+        self.update_type = None
+        self.update_count = None
+        self.delivered = 0
+
+    def wait_columns(self, timeout: float | None = None):
+        if self._error is not None and not self._batches:
+            raise self._error
+        return self.columns
+
+    def batches(self) -> Iterator[FakeBatch]:
+        for i, batch in enumerate(self._batches):
+            if self.gate_at is not None and i == self.gate_at:
+                self.reached_gate.set()
+                self.gate.wait(10)
+            if self.cancelled.is_set():
+                raise QueryCancelled("Query was cancelled")
+            if self.stop_requested.is_set():
+                self.stopped = True
+                return
+            self.delivered += len(batch.rows)
+            yield batch
+        if self._error is not None:
+            raise self._error
+        self.finished = True
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        self.gate.set()
+
+    def stop(self) -> None:
+        self.stop_requested.set()
+        self.gate.set()
+
+    def close(self) -> None:
+        self.closed = True
+
+    def snapshot(self):
+        return None
+
+
+class FakeClient:
+    """Returns queries built by ``factory(sql)``; records the statements it was given."""
+
+    def __init__(self, factory: Callable[[str], FakeQuery]):
+        self.factory = factory
+        self.executed: list[str] = []
+        self.queries: list[FakeQuery] = []
+        self._cond = threading.Condition()
+
+    def execute(self, sql: str, *, listener=None) -> FakeQuery:
+        q = self.factory(sql)
+        with self._cond:
+            self.executed.append(sql)
+            self.queries.append(q)
+            self._cond.notify_all()
+        return q
+
+    def wait_query(self, n: int = 1, timeout: float = 10.0) -> FakeQuery:
+        """The ``n``-th query executed, waiting (on a condition) until it exists."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self.queries) >= n, timeout):
+                raise AssertionError(f"query {n} never started")
+            return self.queries[n - 1]
+
+    def close(self) -> None:
+        pass
+
+
+def int_batches(total: int, per_batch: int) -> list[FakeBatch]:
+    return [
+        FakeBatch(start, [[i, f"row {i}"] for i in range(start, min(total, start + per_batch))])
+        for start in range(0, total, per_batch)
+    ]
+
+
+def failed(message: str = "line 1:8: mismatched input", line: int = 1, column: int = 8) -> QueryFailed:
+    return QueryFailed(
+        error_name="SYNTAX_ERROR",
+        error_type="USER_ERROR",
+        error_code=1,
+        message=message,
+        line=line,
+        column=column,
+        query_id="q1",
+    )
+
+
+@pytest.fixture
+def fake_columns():
+    return make_columns(("n", "bigint"), ("label", "varchar"))
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    """A sandbox on 127.0.0.1:0 shared by one test module (data: tpch tiny)."""
+    sb_mod = pytest.importorskip("trino_tui.sandbox")
+    sb = sb_mod.Sandbox(sb_mod.SandboxConfig(port=0)).start()
+    try:
+        yield sb
+    finally:
+        sb.stop()
+
+
+@pytest.fixture
+def client_config(sandbox):
+    from trino_tui.client import ClientConfig
+
+    return ClientConfig(server=sandbox.url, user="test", catalog="tpch", schema="tiny")

@@ -1,0 +1,73 @@
+"""Clipboard: copy text via pyperclip, falling back to OSC 52 through the terminal.
+
+Owns: the ``Clipboard`` protocol (injectable for tests), the system implementation and the TSV
+rendering of copied cells. ``copy`` returns a one-line description of what happened and raises
+``ClipboardUnavailable`` (one-line message) when nothing works. Call from the UI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol, Sequence
+
+
+class ClipboardUnavailable(Exception):
+    """No way to reach a clipboard."""
+
+
+class Clipboard(Protocol):
+    def copy(self, text: str) -> str:
+        """Put ``text`` on the clipboard; return a short description; raise ClipboardUnavailable."""
+
+
+class SystemClipboard:
+    """pyperclip first; when it has no clipboard, OSC 52 via ``osc52`` (App.copy_to_clipboard)."""
+
+    def __init__(self, osc52: Callable[[str], None] | None = None) -> None:
+        self._osc52 = osc52
+
+    def copy(self, text: str) -> str:
+        try:
+            import pyperclip
+
+            pyperclip.copy(text)
+            return "copied to the clipboard"
+        except Exception as exc:  # PyperclipException and friends: no clipboard mechanism
+            reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+            if self._osc52 is None:
+                raise ClipboardUnavailable(f"no clipboard available ({reason})") from None
+            try:
+                self._osc52(text)
+            except Exception as osc_exc:  # noqa: BLE001
+                raise ClipboardUnavailable(f"no clipboard available ({reason}; OSC 52: {osc_exc})") from None
+            return "no system clipboard: sent via the terminal (OSC 52) — needs terminal support"
+
+
+class MemoryClipboard:
+    """Test double: remembers what was copied."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def copy(self, text: str) -> str:
+        self.items.append(text)
+        return "copied to the clipboard"
+
+
+def _tsv_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def to_tsv(
+    columns: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    fmt: Callable[[Any, Any], str],
+    *,
+    header: bool,
+) -> str:
+    """TSV text of ``rows`` (wire values) using ``fmt(value, type)``; NULL stays empty-free as "NULL"."""
+    lines: list[str] = []
+    if header:
+        lines.append("\t".join(_tsv_cell(c.name) for c in columns))
+    for row in rows:
+        lines.append("\t".join(_tsv_cell(fmt(v, c.type)) for v, c in zip(row, columns)))
+    return "\n".join(lines)

@@ -1,0 +1,76 @@
+"""Messages that carry query/export progress from worker threads to the app.
+
+Owns: the message types only. Every message names the ``generation`` of the run that produced it so
+the app can drop messages from a query it has already replaced. Messages are immutable once posted;
+they are created on worker threads and handled on the UI thread (``post_message`` is thread-safe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """How a query ended: ``status`` is finished | stopped | cancelled | failed."""
+
+    status: str
+    rows: int
+    message: str | None = None
+    error_line: int | None = None
+    error_column: int | None = None
+    update_type: str | None = None
+    update_count: int | None = None
+
+
+class ResultStarted(Message):
+    """Columns are known: ``store`` (a RowStore) now belongs to the app, which must close it."""
+
+    def __init__(self, generation: int, store: Any) -> None:
+        super().__init__()
+        self.generation = generation
+        self.store = store
+
+
+class QueryProgress(Message):
+    """Coalesced progress (≤ 20/s): the pipeline snapshot and the rows held so far."""
+
+    def __init__(self, generation: int, snapshot: Any, rows: int) -> None:
+        super().__init__()
+        self.generation = generation
+        self.snapshot = snapshot
+        self.rows = rows
+
+
+class QueryDone(Message):
+    """The run ended (always posted exactly once per run, after its last progress message)."""
+
+    def __init__(self, generation: int, outcome: QueryOutcome, snapshot: Any) -> None:
+        super().__init__()
+        self.generation = generation
+        self.outcome = outcome
+        self.snapshot = snapshot
+
+
+class ExportProgress(Message):
+    """Rows written so far by an export job."""
+
+    def __init__(self, job_id: int, rows: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.rows = rows
+
+
+class ExportDone(Message):
+    """An export job ended; ``error`` is a one-line message or None on success."""
+
+    def __init__(self, job_id: int, path: str, rows: int, error: str | None, cancelled: bool = False) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.path = path
+        self.rows = rows
+        self.error = error
+        self.cancelled = cancelled

@@ -1,0 +1,114 @@
+"""Split editor text into SQL statements with their positions (no Textual import).
+
+Owns: finding statement boundaries on ``;`` outside quotes ('..' with '' escapes, ".." identifiers)
+and comments (``--`` to end of line, ``/* */``); mapping a text offset to the TextArea (row, col)
+location; mapping a Trino error location (1-based line/column *within the statement text sent*) back
+to an editor location. Pure functions; thread-safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement: ``text`` is exactly what is sent (stripped, no trailing ``;``).
+
+    ``start``/``end`` are offsets of ``text`` in the editor text; ``span_end`` is the offset just past
+    the terminating ``;`` (or the end of the text), used to decide which statement holds the cursor.
+    """
+
+    text: str
+    start: int
+    end: int
+    span_start: int
+    span_end: int
+
+
+def _scan_end(text: str, i: int) -> int:
+    """Offset just past the quoted string or comment that starts at ``i`` (or ``i + 1``)."""
+    ch = text[i]
+    if ch in ("'", '"'):
+        j = i + 1
+        while j < len(text):
+            if text[j] == ch:
+                if j + 1 < len(text) and text[j + 1] == ch:
+                    j += 2
+                    continue
+                return j + 1
+            j += 1
+        return len(text)
+    if text.startswith("--", i):
+        j = text.find("\n", i)
+        return len(text) if j < 0 else j
+    if text.startswith("/*", i):
+        j = text.find("*/", i + 2)
+        return len(text) if j < 0 else j + 2
+    return i + 1
+
+
+def _is_blank(sql: str) -> bool:
+    """True when ``sql`` holds only whitespace and comments."""
+    i = 0
+    while i < len(sql):
+        if sql[i].isspace():
+            i += 1
+        elif sql.startswith("--", i) or sql.startswith("/*", i):
+            i = _scan_end(sql, i)
+        else:
+            return False
+    return True
+
+
+def split_statements(text: str) -> list[Statement]:
+    """All non-blank statements of ``text`` in order."""
+    out: list[Statement] = []
+    span_start = 0
+    i = 0
+    n = len(text)
+    while i <= n:
+        if i == n or text[i] == ";":
+            raw = text[span_start:i]
+            if not _is_blank(raw):
+                lead = len(raw) - len(raw.lstrip())
+                body = raw.strip()
+                start = span_start + lead
+                out.append(Statement(body, start, start + len(body), span_start, min(i + 1, n)))
+            span_start = i + 1
+            i += 1
+            continue
+        i = _scan_end(text, i)
+    return out
+
+
+def statement_at(text: str, offset: int) -> Statement | None:
+    """The statement holding ``offset``; in trailing blank space, the statement before it."""
+    stmts = split_statements(text)
+    if not stmts:
+        return None
+    started = [s for s in stmts if s.start <= offset]
+    return started[-1] if started else stmts[0]
+
+
+def offset_to_location(text: str, offset: int) -> tuple[int, int]:
+    """Editor (row, column) of a text offset (both 0-based, columns in code points)."""
+    row = text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1)
+    return row, col
+
+
+def location_to_offset(text: str, location: tuple[int, int]) -> int:
+    """Text offset of an editor (row, column) location (clamped to the line)."""
+    row, col = location
+    lines = text.split("\n")
+    row = max(0, min(row, len(lines) - 1))
+    return sum(len(line) + 1 for line in lines[:row]) + max(0, min(col, len(lines[row])))
+
+
+def error_location(text: str, stmt: Statement, line: int, column: int) -> tuple[int, int]:
+    """Editor (row, col) of Trino's 1-based ``line``/``column`` inside ``stmt.text``."""
+    lines = stmt.text.split("\n")
+    line = max(1, min(line, len(lines)))
+    rel = sum(len(part) + 1 for part in lines[: line - 1]) + max(0, column - 1)
+    return offset_to_location(text, min(stmt.start + rel, stmt.end))
