@@ -1,0 +1,235 @@
+"""Trino-CLI style progress on stderr for headless runs, drawn from `Query.snapshot()`.
+
+Owns: pure formatting of a PipelineSnapshot into status lines (`render_progress`) and a one-line
+final summary (`render_summary`), and `ProgressReporter`, which owns one daemon-free drawing thread
+(start/close, joined) redrawing at most every `interval` seconds. On a terminal it redraws in place
+(cursor-up + clear); otherwise it appends one compact line per redraw. All writes to the stream go
+through one lock so status lines never interleave with messages written via `message()`.
+Snapshots are read duck-typed (only fields of trino_tui.client.events.PipelineSnapshot are used).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TextIO
+
+__all__ = [
+    "ProgressReporter",
+    "format_count",
+    "format_bytes",
+    "format_elapsed",
+    "progress_bar",
+    "render_progress",
+    "render_summary",
+]
+
+_DONE_STATES = frozenset({"delivered", "acked"})
+
+
+class _Snapshotting(Protocol):
+    def snapshot(self) -> Any: ...
+
+
+def format_count(n: float) -> str:
+    """Trino-CLI count: 999, 1.23K, 45.6M (three significant digits)."""
+    return _scaled(n, 1000.0, ("", "K", "M", "B", "T"))
+
+
+def format_bytes(n: float) -> str:
+    """Trino-CLI data size: 512B, 1.54kB, 150MB (base 1024, three significant digits)."""
+    return _scaled(n, 1024.0, ("B", "kB", "MB", "GB", "TB", "PB"), unit_after_small=True)
+
+
+def _scaled(n: float, base: float, units: tuple[str, ...], unit_after_small: bool = False) -> str:
+    n = float(n or 0)
+    i = 0
+    while abs(n) >= base and i < len(units) - 1:
+        n /= base
+        i += 1
+    if i == 0:
+        return f"{int(round(n))}{units[0] if unit_after_small else ''}"
+    digits = 2 if abs(n) < 10 else 1 if abs(n) < 100 else 0
+    return f"{n:.{digits}f}{units[i]}"
+
+
+def format_elapsed(seconds: float) -> str:
+    """m:ss, or h:mm:ss from one hour on."""
+    s = max(0, int(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def progress_bar(width: int, done_pct: float, running_pct: float = 0.0) -> str:
+    """`[====>>   ]`: '=' completed, '>' running, padded to *width* inner cells."""
+    width = max(1, width)
+    done = min(width, max(0, int(width * done_pct / 100.0)))
+    running = min(width - done, max(0, int(width * running_pct / 100.0)))
+    return "[" + "=" * done + ">" * running + " " * (width - done - running) + "]"
+
+
+def _num(stats: Mapping, key: str) -> float:
+    v = stats.get(key)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+
+def _segments_done(snap: Any) -> int:
+    return sum(1 for s in getattr(snap, "segments", ()) if str(getattr(s.state, "value", s.state)) in _DONE_STATES)
+
+
+def render_progress(snap: Any, *, width: int = 100) -> list[str]:
+    """Status lines for a running query (see module docstring); each at most *width* cells."""
+    stats: Mapping = snap.server_stats or {}
+    nodes = int(_num(stats, "nodes"))
+    splits = int(_num(stats, "totalSplits"))
+    state = snap.server_state or "QUEUED"
+    lines = [f"Query {snap.query_id or '?'}, {state}, {nodes:,} node{'s' if nodes != 1 else ''}, {splits:,} splits"]
+
+    elapsed = max(float(snap.elapsed or 0.0), 0.0)
+    rows, nbytes = _num(stats, "processedRows"), _num(stats, "processedBytes")
+    rps, bps = (rows / elapsed, nbytes / elapsed) if elapsed > 0 else (0.0, 0.0)
+    head = (
+        f"{format_elapsed(elapsed)} [{format_count(rows)} rows, {format_bytes(nbytes)}] "
+        f"[{format_count(rps)} rows/s, {format_bytes(bps)}/s]"
+    )
+    if stats.get("scheduled") or "progressPercentage" in stats:
+        pct = min(99.0, _num(stats, "progressPercentage"))
+        running = _num(stats, "runningPercentage")
+        bar_width = max(10, min(50, width - len(head) - 7))
+        head += f" {progress_bar(bar_width, pct, running)} {int(pct)}%"
+    lines.append(head)
+
+    if snap.protocol == "spooled":
+        lines.append(
+            f"segments {_segments_done(snap)}/{snap.segments_total} (inline {snap.segments_inline}, "
+            f"spooled {snap.segments_spooled}) acked {snap.segments_acked}, encoding {snap.encoding}"
+            + (f", retries {snap.retries}" if snap.retries else "")
+        )
+    elif snap.protocol == "direct":
+        lines.append(f"direct protocol, {snap.pages_fetched:,} pages")
+    lines.append(
+        f"client {format_count(snap.rows_delivered)} rows, {format_count(snap.rows_per_s)} rows/s, "
+        f"{format_bytes(snap.bytes_downloaded)} downloaded, {format_bytes(snap.bytes_per_s)}/s"
+    )
+    return [line[:width] for line in lines]
+
+
+def render_summary(snap: Any, *, state: str | None = None) -> str:
+    """One line after a query ends: state, rows, time, rate, transfer and spooling figures."""
+    elapsed = max(float(snap.elapsed or 0.0), 0.0)
+    rate = snap.rows_delivered / elapsed if elapsed > 0 else 0.0
+    text = (
+        f"Query {snap.query_id or '?'} {state or snap.server_state}: {snap.rows_delivered:,} rows "
+        f"in {elapsed:.2f}s ({format_count(rate)} rows/s), {format_bytes(snap.bytes_downloaded)} downloaded"
+    )
+    if snap.protocol == "spooled":
+        text += (
+            f", segments {snap.segments_total} (inline {snap.segments_inline}, spooled "
+            f"{snap.segments_spooled}, acked {snap.segments_acked}), encoding {snap.encoding}"
+        )
+    elif snap.protocol == "direct":
+        text += ", direct protocol"
+    return text
+
+
+class ProgressReporter:
+    """Redraws the attached query's progress on *stream* from a thread it owns.
+
+    With enabled=False it draws nothing but still serialises `message()` lines (network log, errors).
+
+    Thread-safety: every public method may be called from any thread; drawing is serialised
+    by one lock. `close()` stops and joins the thread and erases the status lines.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        tty: bool,
+        enabled: bool = True,
+        interval: float = 0.5,
+        width: Callable[[], int] = lambda: 100,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._stream = stream
+        self._tty = tty
+        self._enabled = enabled
+        self._interval = interval
+        self._width = width
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._query: _Snapshotting | None = None
+        self._drawn = 0  # status lines currently on screen (tty only)
+        self._last_draw: float | None = None
+
+    def start(self) -> "ProgressReporter":
+        if not self._enabled:
+            return self
+        self._thread = threading.Thread(target=self._run, name="headless-progress")
+        self._thread.start()
+        return self
+
+    def attach(self, query: _Snapshotting) -> None:
+        """Start showing *query*'s progress (replaces any previous one; no-op when disabled)."""
+        if not self._enabled:
+            return
+        with self._lock:
+            self._query = query
+            self._last_draw = None
+
+    def detach(self) -> None:
+        """Stop showing the current query and erase its status lines."""
+        with self._lock:
+            self._query = None
+            self._erase()
+
+    def message(self, text: str) -> None:
+        """Write a line to the stream without breaking the status display."""
+        with self._lock:
+            self._erase()
+            self._stream.write(text + "\n")
+            self._stream.flush()
+
+    def tick(self, *, force: bool = False) -> bool:
+        """Redraw if at least *interval* passed since the last draw (or *force*); True when it drew."""
+        with self._lock:
+            query = self._query
+            now = self._clock()
+            if query is None:
+                return False
+            if not force and self._last_draw is not None and now - self._last_draw < self._interval:
+                return False
+            lines = render_progress(query.snapshot(), width=max(20, self._width() - 1))
+            self._last_draw = now
+            self._erase()
+            if self._tty:
+                self._stream.write("\n".join(lines) + "\n")
+                self._drawn = len(lines)
+            else:
+                self._stream.write(" | ".join(lines) + "\n")
+            self._stream.flush()
+            return True
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.detach()
+
+    def _erase(self) -> None:
+        if self._drawn:
+            self._stream.write(f"\x1b[{self._drawn}F\x1b[J")
+            self._stream.flush()
+            self._drawn = 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.tick(force=True)  # the wait above already spaced draws by *interval*
+            except Exception:  # a snapshot/format bug must never kill the export
+                continue
