@@ -1,0 +1,90 @@
+"""Command-line flags: parsing, validation (exit 2, one line), help, version, mode selection."""
+
+from __future__ import annotations
+
+import pytest
+
+from trino_tui import __version__
+from trino_tui.cli import main
+from trino_tui.headless.args import Mode, connection_options, parse_args, run_mode
+
+
+def test_defaults() -> None:
+    ns = parse_args([])
+    assert (ns.output_format, ns.progress, ns.network_logging, ns.execute, ns.file) == ("CSV", None, "NONE", None, None)
+    assert run_mode(ns, stdin_is_tty=True) is Mode.TUI
+    assert run_mode(ns, stdin_is_tty=False) is Mode.HEADLESS  # SQL piped on stdin
+
+
+def test_trino_cli_flags_map_to_connection_options() -> None:
+    ns = parse_args([
+        "--server", "https://c:8443", "--user", "u", "--password", "--catalog", "tpch", "--schema", "tiny",
+        "--session", "a=1", "--session", "b=2", "--client-tags", "x,y", "--source", "s", "--timezone", "UTC",
+        "--extra-header", "X-A: 1", "--extra-header", "X-B: 2", "--insecure", "--encoding", "json+lz4,json",
+        "--downloaders", "7", "--decoders", "2", "--max-out-of-order", "3", "--request-timeout", "1m",
+        "--network-logging", "headers", "--execute", "SELECT 1", "--output-format", "csv_header",
+        "--output-file", "o.csv", "--no-progress", "--theme", "trino-dark",
+    ])
+    assert run_mode(ns, stdin_is_tty=True) is Mode.HEADLESS
+    assert (ns.output_format, ns.output_file, ns.progress, ns.theme) == ("CSV_HEADER", "o.csv", False, "trino-dark")
+    opts = connection_options(ns, server="ignored-by-nothing")
+    assert (opts.server, opts.user, opts.password, opts.catalog, opts.schema) == ("https://c:8443", "u", True, "tpch", "tiny")
+    assert opts.session == ("a=1", "b=2") and opts.extra_headers == ("X-A: 1", "X-B: 2")
+    assert (opts.client_tags, opts.source, opts.timezone, opts.insecure) == ("x,y", "s", "UTC", True)
+    assert (opts.encoding, opts.downloaders, opts.decoders, opts.max_out_of_order) == ("json+lz4,json", 7, 2, 3)
+    assert (opts.request_timeout, opts.network_logging) == ("1m", "HEADERS")
+    assert opts.overrides == {"server": "ignored-by-nothing"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "CSV_UNQUOTED", "tsv_header", "Json", "markdown", "ALIGNED", "vertical", "null"])
+def test_output_formats_are_case_insensitive(fmt: str) -> None:
+    assert parse_args(["-e", "x", "--output-format", fmt]).output_format == fmt.upper()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--output-format", "XML"], "invalid output format 'XML'"),
+    (["--network-logging", "LOUD"], "invalid level 'LOUD'"),
+    (["--downloaders", "0"], "must be at least 1"),
+    (["--decoders", "two"], "invalid integer 'two'"),
+    (["--execute", "x", "-f", "y"], "not allowed with argument"),
+    (["--direct", "--encoding", "json"], "--direct and --encoding are mutually exclusive"),
+    (["--insecure", "--cafile", "x"], "--insecure and --cafile are mutually exclusive"),
+    (["--sandbox", "--server", "http://x"], "--sandbox and --server are mutually exclusive"),
+    (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
+])
+def test_bad_flags_exit_2_with_one_line(capsys, argv, fragment) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("trino-tui: error: ") and fragment in err
+
+
+def test_invalid_values_found_after_parsing_exit_2(capsys) -> None:
+    assert main(["--server", "ftp://x", "-e", "SELECT 1"]) == 2
+    assert main(["--encoding", "gzip", "-e", "SELECT 1"]) == 2
+    assert main(["--session", "novalue", "-e", "SELECT 1"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Invalid configuration"] * 3
+    assert "unknown encoding 'gzip'" in lines[1]
+
+
+def test_help_is_grouped_and_version_prints(capsys) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for group in ("connection:", "session:", "protocol and pipeline:", "headless statements and output:", "TUI:"):
+        assert group in out
+    for flag in ("--execute", "--output-format", "--network-logging", "--sandbox", "--encoding", "--progress"):
+        assert flag in out
+    assert "130 interrupted" in out
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"trino-tui {__version__}"
+
+
+def test_missing_statement_file_exits_2(capsys, tmp_path) -> None:
+    assert main(["-f", str(tmp_path / "nope.sql")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"Cannot read {tmp_path / 'nope.sql'}")
+
+
+def test_empty_script_does_nothing(capsys) -> None:
+    assert main(["--execute", " ; -- nothing\n", "--server", "http://127.0.0.1:9"]) == 0
+    assert capsys.readouterr() == ("", "")

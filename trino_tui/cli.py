@@ -1,0 +1,83 @@
+"""`trino-tui` entry point: TUI (default), headless (--execute / -f / piped stdin), `sandbox` subcommand.
+
+Owns only dispatch: parsing lives in trino_tui.headless.args, headless wiring in
+trino_tui.headless.main, the server CLI in trino_tui.sandbox.cli, the TUI in trino_tui.tui.app
+(imported lazily so headless runs never import Textual). Unexpected exceptions become one line
+(traceback with --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "sandbox":
+        return _run_sandbox(args[1:])
+    from trino_tui.headless.args import Mode, parse_args, run_mode
+
+    try:
+        ns = parse_args(args)
+    except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        if run_mode(ns) is Mode.TUI:
+            return _run_tui(ns)
+        from trino_tui.headless.main import run_headless
+
+        return run_headless(ns)
+    except KeyboardInterrupt:
+        print("Interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: never a traceback unless asked
+        if ns.debug:
+            traceback.print_exc()
+        else:
+            print(f"Unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _run_sandbox(args: list[str]) -> int:
+    from trino_tui.sandbox import cli as sandbox_cli
+
+    parser = argparse.ArgumentParser(prog="trino-tui sandbox", description="Run the embedded Trino-compatible sandbox server.")
+    sandbox_cli.add_arguments(parser)
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return sandbox_cli.run(ns)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_tui(ns: argparse.Namespace) -> int:
+    from trino_tui.client.errors import ConfigError
+    from trino_tui.config import resolve_client_config
+    from trino_tui.headless.args import connection_options
+    from trino_tui.headless.main import SANDBOX_SESSION
+
+    overrides: dict[str, object] = {}
+    if ns.sandbox:  # run_tui starts the sandbox and points the config at it
+        overrides = dict(SANDBOX_SESSION, server="http://127.0.0.1")
+    try:
+        config = resolve_client_config(connection_options(ns, **overrides))
+    except ConfigError as exc:
+        print(f"Invalid configuration: {exc}", file=sys.stderr)
+        return 2
+    from trino_tui.tui.app import run_tui
+
+    sandbox_config = None
+    if ns.sandbox:
+        from trino_tui.sandbox import SandboxConfig
+
+        sandbox_config = SandboxConfig(host="127.0.0.1", port=0)
+    return run_tui(config, sandbox=ns.sandbox, sandbox_config=sandbox_config, theme=ns.theme, initial_sql=None)

@@ -1,0 +1,130 @@
+"""Headless entry: parsed flags → statements, optional sandbox, console, client, runner → exit code.
+
+Owns the wiring of one headless run (`run_headless`) and reading the statements
+(`read_statements`). Every resource it starts (sandbox, progress thread, SIGINT guard, client) is
+closed before it returns. No Textual. Main thread only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from contextlib import ExitStack
+from typing import Any, BinaryIO, TextIO
+
+from trino_tui.client.errors import ConfigError, TrinoTuiError
+from trino_tui.config import resolve_client_config
+from trino_tui.headless.args import connection_options
+from trino_tui.headless.interrupt import InterruptGuard
+from trino_tui.headless.progress import ProgressReporter
+from trino_tui.headless.runner import ExitCode, HeadlessOptions, HeadlessRunner, describe_error
+from trino_tui.headless.statements import Statement, split_statements
+
+__all__ = ["SANDBOX_SESSION", "read_statements", "run_headless", "start_sandbox"]
+
+SANDBOX_SESSION = {"user": "trino-tui", "catalog": "tpch", "schema": "tiny"}
+
+
+class _InputError(Exception):
+    """The statements could not be read (exit 2)."""
+
+
+def read_statements(ns: argparse.Namespace, stdin: TextIO) -> list[Statement]:
+    """Statements from --execute, -f FILE or stdin (in that order of precedence)."""
+    if ns.execute is not None:
+        text = ns.execute
+    elif ns.file is not None:
+        try:
+            with open(ns.file, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _InputError(f"Cannot read {ns.file}: {getattr(exc, 'strerror', None) or exc}") from None
+    else:
+        try:
+            text = stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _InputError(f"Cannot read statements from stdin: {exc}") from None
+    return split_statements(text)
+
+
+def start_sandbox(stack: ExitStack, log: Any) -> Any:
+    """Start the embedded sandbox on 127.0.0.1:0 (stopped when *stack* closes)."""
+    from trino_tui.sandbox import Sandbox, SandboxConfig
+
+    sandbox = Sandbox(SandboxConfig(host="127.0.0.1", port=0), progress=log)
+    stack.callback(sandbox.stop)
+    sandbox.start()
+    return sandbox
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def run_headless(
+    ns: argparse.Namespace,
+    *,
+    stdin: TextIO | None = None,
+    stdout: BinaryIO | None = None,
+    stderr: TextIO | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    """Run the statements *ns* names; returns the process exit status."""
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout.buffer
+    stderr = stderr if stderr is not None else sys.stderr
+    env = os.environ if env is None else env
+    stderr_tty = _isatty(stderr)
+    stdout_tty = _isatty(stdout)
+    progress = ns.progress if ns.progress is not None else (stderr_tty and (bool(ns.output_file) or not stdout_tty))
+    console = ProgressReporter(
+        stderr, tty=stderr_tty, enabled=progress, width=lambda: shutil.get_terminal_size((100, 24)).columns
+    )
+    try:
+        statements = read_statements(ns, stdin)
+    except _InputError as exc:
+        console.message(str(exc))
+        return ExitCode.USAGE
+    if not statements:
+        return ExitCode.OK
+    server = ""
+    with ExitStack() as stack:
+        try:
+            overrides: dict[str, object] = {}
+            if ns.sandbox:
+                sandbox = start_sandbox(stack, console.message if (progress or stderr_tty) else None)
+                overrides = dict(SANDBOX_SESSION, server=sandbox.url)
+            network_log = console.message if ns.network_logging != "NONE" else None
+            config = resolve_client_config(connection_options(ns, **overrides), env=env, network_log=network_log)
+            server = config.server
+            from trino_tui.client import TrinoClient
+
+            client = stack.enter_context(TrinoClient(config))
+            guard = stack.enter_context(InterruptGuard())
+            stack.callback(console.close)
+            console.start()
+            options = HeadlessOptions(
+                output_format=ns.output_format,
+                output_file=ns.output_file,
+                progress=progress,
+                debug=ns.debug,
+                server=server,
+                stdout_is_tty=stdout_tty,
+            )
+            return HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard).run(statements)
+        except KeyboardInterrupt:
+            console.message("Interrupted")
+            return ExitCode.INTERRUPTED
+        except (TrinoTuiError, OSError) as exc:
+            code, lines = describe_error(exc, server=server)
+            if isinstance(exc, ConfigError):
+                code = ExitCode.USAGE
+            for line in lines:
+                console.message(line)
+            return code
