@@ -74,3 +74,20 @@ class ExportDone(Message):
         self.rows = rows
         self.error = error
         self.cancelled = cancelled
+
+
+class SandboxReady(Message):
+    """The in-process sandbox started (``url``) or failed to (``error``, one line)."""
+
+    def __init__(self, url: str | None, error: str | None = None) -> None:
+        super().__init__()
+        self.url = url
+        self.error = error
+
+
+class SandboxProgress(Message):
+    """A start-up notice from the sandbox (e.g. "generating TPC-H data")."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
