@@ -1,0 +1,147 @@
+"""Bounded, cancellable channels and the slot throttle that connect the pipeline stages.
+
+``Channel``: a FIFO with an optional weighted capacity, a producer count (closed when the last
+producer finishes) and a shared ``CancelToken``; every blocking call is woken by close/cancel.
+``Slots``: counting semaphore bounding the segments in flight (cancel-aware).
+All classes are thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Cancelled(Exception):
+    """Raised from a blocking channel/slot call after the pipeline was cancelled."""
+
+
+class Closed(Exception):
+    """Raised by ``Channel.get`` once the channel is closed and drained."""
+
+
+class CancelToken:
+    """One shared cancellation flag; callbacks wake blocked waiters."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._lock = threading.Lock()
+        self._waiters: list[threading.Condition] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return self.event.is_set()
+
+    def register(self, cond: threading.Condition) -> None:
+        with self._lock:
+            self._waiters.append(cond)
+
+    def cancel(self) -> None:
+        self.event.set()
+        with self._lock:
+            waiters = list(self._waiters)
+        for cond in waiters:
+            with cond:
+                cond.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to *timeout*; True if cancelled."""
+        return self.event.wait(timeout)
+
+
+class Channel(Generic[T]):
+    """FIFO between stages; ``capacity`` limits the summed item weights (None = unbounded)."""
+
+    def __init__(self, name: str, cancel: CancelToken, capacity: int | None = None, producers: int = 1) -> None:
+        self.name = name
+        self._cancel = cancel
+        self._capacity = capacity
+        self._items: deque[tuple[T, int]] = deque()
+        self._weight = 0
+        self._producers = producers
+        self._cond = threading.Condition()
+        cancel.register(self._cond)
+
+    def put(self, item: T, weight: int = 1) -> None:
+        """Append; blocks while full. Raises Cancelled after cancel."""
+        with self._cond:
+            while True:
+                if self._cancel.cancelled:
+                    raise Cancelled()
+                if self._capacity is None or self._weight == 0 or self._weight + weight <= self._capacity:
+                    break
+                self._cond.wait()
+            self._items.append((item, weight))
+            self._weight += weight
+            self._cond.notify_all()
+
+    def get(self, timeout: float | None = None) -> T:
+        """Pop the oldest item; raises Closed when drained and closed, Cancelled after cancel,
+        TimeoutError after *timeout* seconds without an item."""
+        with self._cond:
+            while True:
+                if self._cancel.cancelled:
+                    raise Cancelled()
+                if self._items:
+                    item, weight = self._items.popleft()
+                    self._weight -= weight
+                    self._cond.notify_all()
+                    return item
+                if self._producers <= 0:
+                    raise Closed()
+                if not self._cond.wait(timeout):
+                    if timeout is not None:
+                        raise TimeoutError(self.name)
+
+    def producer_done(self) -> None:
+        """One producer finished; the channel closes when all have."""
+        with self._cond:
+            self._producers -= 1
+            self._cond.notify_all()
+
+    def drain(self) -> list[T]:
+        """Remove and return everything queued (used on cancel to ack unread segments)."""
+        with self._cond:
+            items = [item for item, _ in self._items]
+            self._items.clear()
+            self._weight = 0
+            self._cond.notify_all()
+            return items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Slots:
+    """Counting semaphore for segments in flight; ``acquire`` raises Cancelled on cancel."""
+
+    def __init__(self, count: int, cancel: CancelToken) -> None:
+        self._free = count
+        self.capacity = count
+        self._cancel = cancel
+        self._cond = threading.Condition()
+        cancel.register(self._cond)
+
+    def acquire(self) -> None:
+        with self._cond:
+            while self._free <= 0:
+                if self._cancel.cancelled:
+                    raise Cancelled()
+                self._cond.wait()
+            if self._cancel.cancelled:
+                raise Cancelled()
+            self._free -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._free += 1
+            self._cond.notify_all()
+
+    @property
+    def in_use(self) -> int:
+        return self.capacity - self._free
+
+

@@ -1,0 +1,52 @@
+"""Dispatcher stage: routes units under the slot throttle.
+
+Every segment or direct page takes one slot (``Slots``, max_out_of_order) before it is routed,
+in stream order, so the oldest undelivered unit always holds a slot (no deadlock) and at most K
+units are in flight. Inline segments go straight to the decoders, spooled ones to the
+downloaders, direct pages and terminal units to the finalizer. Runs in one thread.
+"""
+
+from __future__ import annotations
+
+from .channels import CancelToken, Cancelled, Channel, Closed, Slots
+from .stats import PipelineStats
+from .units import Unit
+
+
+class Dispatcher:
+    def __init__(
+        self, inbox: Channel[Unit], downloads: Channel[Unit], decodes: Channel[Unit], results: Channel[Unit],
+        slots: Slots, stats: PipelineStats, cancel: CancelToken,
+    ) -> None:
+        self.inbox = inbox
+        self.downloads = downloads
+        self.decodes = decodes
+        self.results = results
+        self.slots = slots
+        self.stats = stats
+        self.cancel = cancel
+
+    def run(self) -> None:
+        self.stats.stage("dispatcher", state="running")
+        try:
+            while True:
+                unit = self.inbox.get()
+                if unit.end or unit.error is not None:
+                    self.results.put(unit)
+                    continue
+                self.stats.stage("dispatcher", state="waiting for slot")
+                self.slots.acquire()
+                self.stats.stage("dispatcher", state="running", processed=1)
+                if unit.segment is None:
+                    self.results.put(unit)
+                elif unit.segment.kind == "inline":
+                    unit.payload = unit.segment.data
+                    self.decodes.put(unit)
+                else:
+                    self.downloads.put(unit)
+        except (Closed, Cancelled):
+            pass
+        finally:
+            self.stats.stage("dispatcher", state="done")
+            for ch in (self.downloads, self.decodes, self.results):
+                ch.producer_done()

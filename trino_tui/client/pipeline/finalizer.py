@@ -1,0 +1,80 @@
+"""Finalizer stage: restores stream order and hands ``Batch``es to the consumer.
+
+Runs in the consumer's thread (inside ``Query.batches()``): pulls finished units, keeps at most
+K out of order (bounded by the slots), checks row offsets are contiguous, releases the unit's
+slot on delivery and raises a unit's error exactly at its position in the stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ProtocolError
+from ..events import SegmentState
+from .channels import Channel, Slots
+from .stats import PipelineStats
+from .units import Unit
+
+
+@dataclass
+class Batch:
+    """An ordered run of rows (wire values) as delivered to the consumer."""
+
+    row_offset: int
+    rows: list[list]
+    segment: int | None
+    payload: bytes | None
+    encoding: str | None
+    uncompressed_size: int | None
+
+
+class Finalizer:
+    """Reorders units by ``seq``; not thread-safe (one consumer thread)."""
+
+    def __init__(self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats) -> None:
+        self.inbox = inbox
+        self.slots = slots
+        self.stats = stats
+        self._pending: dict[int, Unit] = {}
+        self._next_seq = 0
+        self._next_offset = 0
+        self.done = False
+
+    def next_batch(self) -> Batch | None:
+        """The next ordered batch; None at the end; raises the failure at its position.
+        Raises ``channels.Cancelled``/``Closed`` when the pipeline was torn down."""
+        if self.done:
+            return None
+        while self._next_seq not in self._pending:
+            unit = self.inbox.get()
+            self._pending[unit.seq] = unit
+            self.stats.stage("finalizer", state="reordering" if len(self._pending) > 1 else "running")
+        unit = self._pending.pop(self._next_seq)
+        self._next_seq += 1
+        if unit.end:
+            self.done = True
+            self.stats.stage("finalizer", state="done")
+            return None
+        if unit.error is not None:
+            self.done = True
+            self.stats.stage("finalizer", state="failed", errors=1)
+            raise unit.error
+        if unit.row_offset != self._next_offset:
+            self.done = True
+            raise ProtocolError(
+                f"rows {self._next_offset}..{unit.row_offset - 1} are missing from the result "
+                f"(next segment starts at rowOffset {unit.row_offset})"
+            )
+        rows = unit.rows or []
+        self._next_offset += len(rows)
+        self.slots.release()
+        seg = unit.segment
+        if unit.segment_index is not None:
+            self.stats.segment(unit.segment_index, SegmentState.DELIVERED, worker="finalizer")
+        self.stats.delivered_rows(len(rows))
+        self.stats.stage("finalizer", processed=1)
+        return Batch(
+            row_offset=unit.row_offset, rows=rows, segment=unit.segment_index,
+            payload=unit.payload if seg is not None else None, encoding=seg.encoding if seg is not None else None,
+            uncompressed_size=seg.uncompressed_size if seg is not None else None,
+        )

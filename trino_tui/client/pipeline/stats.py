@@ -1,0 +1,294 @@
+"""PipelineStats: the single thread-safe record of a query's progress.
+
+Stages report segment transitions, counters and server state here; ``snapshot()`` builds an
+immutable ``PipelineSnapshot`` (cheap: per-segment snapshots are cached until the segment
+changes, and only active segments plus the most recent finished ones are listed). Listener
+callbacks run on the reporting thread, outside the lock; listener exceptions are counted and
+ignored. All timestamps come from the injected clock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from ..events import (
+    AckEvent, Event, Listener, PipelineSnapshot, QueryEvent, SegmentEvent, SegmentSnapshot, SegmentState,
+    StageSnapshot,
+)
+from ..protocol import SegmentDescriptor
+from ..redact import redact_headers
+from ..transport import host_of
+
+KEEP_FINISHED = 200
+RATE_WINDOW = 1.0
+_TERMINAL = (SegmentState.DELIVERED, SegmentState.ACKED, SegmentState.FAILED)
+
+
+@dataclass
+class SegmentRecord:
+    """Mutable life record of one segment (guarded by the stats lock)."""
+
+    index: int
+    kind: str
+    row_offset: int
+    rows: int
+    segment_size: int
+    uncompressed_size: int | None
+    url_host: str | None
+    headers: tuple[tuple[str, str], ...]
+    expires_at: str | None
+    queued_at: float
+    state: SegmentState = SegmentState.QUEUED
+    hops: list[str] = field(default_factory=list)
+    worker: str | None = None
+    download_start: float | None = None
+    download_end: float | None = None
+    decode_start: float | None = None
+    decode_end: float | None = None
+    delivered_at: float | None = None
+    acked_at: float | None = None
+    retries: int = 0
+    error: str | None = None
+    ack_error: str | None = None
+    cached: SegmentSnapshot | None = None
+
+    def freeze(self) -> SegmentSnapshot:
+        if self.cached is None:
+            self.cached = SegmentSnapshot(
+                index=self.index, kind=self.kind, row_offset=self.row_offset, rows=self.rows, state=self.state,
+                segment_size=self.segment_size, uncompressed_size=self.uncompressed_size, url_host=self.url_host,
+                hops=tuple(self.hops), headers=self.headers, worker=self.worker, queued_at=self.queued_at,
+                download_start=self.download_start, download_end=self.download_end,
+                decode_start=self.decode_start, decode_end=self.decode_end, delivered_at=self.delivered_at,
+                acked_at=self.acked_at, retries=self.retries, error=self.error, expires_at=self.expires_at,
+                ack_error=self.ack_error,
+            )
+        return self.cached
+
+
+@dataclass
+class StageCounters:
+    name: str
+    workers: int
+    busy: int = 0
+    processed: int = 0
+    errors: int = 0
+    state: str = "idle"
+
+
+STAGES = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
+
+
+class PipelineStats:
+    """Thread-safe progress record of one query."""
+
+    def __init__(self, clock: Callable[[], float], listener: Listener | None, workers: Mapping[str, int]) -> None:
+        self.clock = clock
+        self.listener = listener
+        self.lock = threading.Lock()
+        self.started_at = clock()
+        self.query_id: str | None = None
+        self.server_state = ""
+        self.server_stats: Mapping[str, Any] = {}
+        self.encoding: str | None = None
+        self.protocol = "pending"
+        self.finished = False
+        self.error: str | None = None
+        self.rows_delivered = 0
+        self.bytes_downloaded = 0
+        self.bytes_decompressed = 0
+        self.pages_fetched = 0
+        self.segments_inline = 0
+        self.segments_spooled = 0
+        self.segments_acked = 0
+        self.ack_failures = 0
+        self.retries = 0
+        self.listener_errors = 0
+        self.segments: dict[int, SegmentRecord] = {}
+        self._finished_order: deque[int] = deque(maxlen=2 * KEEP_FINISHED)
+        self.stages = {name: StageCounters(name, workers.get(name, 1)) for name in STAGES}
+        self.queue_depths: Callable[[], Mapping[str, int]] = lambda: {}
+        self._samples: deque[tuple[float, int, int]] = deque()
+
+    # --- events ------------------------------------------------------------------------
+
+    def emit(self, event: Event) -> None:
+        if self.listener is None:
+            return
+        try:
+            self.listener(event)
+        except Exception:  # noqa: BLE001 - a listener must never break the pipeline
+            self.listener_errors += 1
+
+    def query_event(self, kind: str, detail: str | None = None) -> None:
+        self.emit(QueryEvent(kind=kind, query_id=self.query_id, at=self.clock(), state=self.server_state,
+                             detail=detail, stats=self.server_stats))
+
+    # --- server / query level ----------------------------------------------------------
+
+    def page(self, query_id: str, state: str, stats: Mapping[str, Any], encoding: str | None, direct: bool) -> None:
+        with self.lock:
+            self.query_id = query_id
+            self.server_state = state
+            self.server_stats = stats
+            self.pages_fetched += 1
+            if encoding and self.encoding is None:
+                self.encoding = encoding
+                self.protocol = "spooled"
+            elif direct and self.protocol == "pending":
+                self.protocol = "direct"
+        self.query_event("stats")
+
+    def set_finished(self, error: str | None = None) -> None:
+        with self.lock:
+            self.finished = True
+            self.error = error
+            if self.protocol == "pending":
+                self.protocol = "direct"
+
+    # --- stages ------------------------------------------------------------------------
+
+    def stage(self, name: str, *, busy: int = 0, processed: int = 0, errors: int = 0, state: str | None = None) -> None:
+        with self.lock:
+            s = self.stages[name]
+            s.busy += busy
+            s.processed += processed
+            s.errors += errors
+            if state is not None:
+                s.state = state
+
+    # --- segments ----------------------------------------------------------------------
+
+    def add_segment(self, index: int, seg: SegmentDescriptor) -> None:
+        rec = SegmentRecord(
+            index=index, kind=seg.kind, row_offset=seg.row_offset, rows=seg.rows_count,
+            segment_size=seg.segment_size, uncompressed_size=seg.uncompressed_size,
+            url_host=host_of(seg.uri) if seg.uri else None, headers=tuple(redact_headers(seg.headers)),
+            expires_at=seg.expires_at, queued_at=self.clock(),
+        )
+        with self.lock:
+            self.segments[index] = rec
+            if seg.kind == "inline":
+                self.segments_inline += 1
+            else:
+                self.segments_spooled += 1
+        self.emit(SegmentEvent(index=index, state=SegmentState.QUEUED, at=rec.queued_at,
+                               detail=seg.kind, rows=seg.rows_count, bytes=seg.segment_size))
+
+    def segment(self, index: int, state: SegmentState, *, worker: str | None = None, detail: str | None = None,
+                nbytes: int = 0) -> None:
+        """Record a transition; timestamps and counters follow from *state*."""
+        now = self.clock()
+        state_to_keep = state
+        with self.lock:
+            rec = self.segments.get(index)
+            if rec is None:
+                return
+            rec.cached = None
+            if worker is not None:
+                rec.worker = worker
+            if state is SegmentState.DOWNLOADING:
+                if rec.download_start is None:
+                    rec.download_start = now
+            elif state is SegmentState.DOWNLOADED:
+                rec.download_end = now
+                self.bytes_downloaded += nbytes
+            elif state is SegmentState.DECODING:
+                rec.decode_start = now
+            elif state is SegmentState.DECODED:
+                rec.decode_end = now
+                self.bytes_decompressed += nbytes
+            elif state is SegmentState.DELIVERED:
+                rec.delivered_at = now
+                if rec.acked_at is not None:
+                    state_to_keep = SegmentState.ACKED
+            elif state is SegmentState.RETRIED:
+                rec.retries += 1
+                self.retries += 1
+                rec.error = detail
+            elif state is SegmentState.FAILED:
+                rec.error = detail
+            if state is not SegmentState.RETRIED and rec.state is not SegmentState.ACKED:
+                rec.state = state_to_keep
+            if state in _TERMINAL:
+                self._finish(index)
+        self.emit(SegmentEvent(index=index, state=state, at=now, worker=worker, detail=detail,
+                               rows=rec.rows, bytes=nbytes))
+
+    def hop(self, index: int, host: str) -> None:
+        with self.lock:
+            rec = self.segments.get(index)
+            if rec is not None:
+                rec.hops.append(host)
+                rec.cached = None
+
+    def acked(self, index: int, error: str | None, downloaded: bool) -> None:
+        now = self.clock()
+        with self.lock:
+            rec = self.segments.get(index)
+            if error is None:
+                self.segments_acked += 1
+            else:
+                self.ack_failures += 1
+            if rec is not None:
+                rec.cached = None
+                if error is None:
+                    rec.acked_at = now
+                    if rec.state is SegmentState.DELIVERED or not downloaded:
+                        rec.state = SegmentState.ACKED
+                else:
+                    rec.ack_error = error
+        self.emit(AckEvent(index=index, ok=error is None, at=now, error=error, downloaded=downloaded))
+
+    def delivered_rows(self, rows: int) -> None:
+        now = self.clock()
+        with self.lock:
+            self.rows_delivered += rows
+            if not self._samples or now - self._samples[-1][0] >= 0.05:
+                self._samples.append((now, self.rows_delivered, self.bytes_downloaded))
+            while len(self._samples) > 2 and now - self._samples[1][0] > RATE_WINDOW:
+                self._samples.popleft()
+
+    def _finish(self, index: int) -> None:
+        self._finished_order.append(index)
+
+    # --- snapshot ----------------------------------------------------------------------
+
+    def _rates(self, now: float) -> tuple[float, float]:
+        if not self._samples:
+            return 0.0, 0.0
+        t0, r0, b0 = self._samples[0]
+        if now - t0 > 2 * RATE_WINDOW:  # nothing delivered lately
+            return 0.0, 0.0
+        span = max(now - t0, 1e-6)
+        return (self.rows_delivered - r0) / span, (self.bytes_downloaded - b0) / span
+
+    def snapshot(self) -> PipelineSnapshot:
+        depths = self.queue_depths()
+        now = self.clock()
+        with self.lock:
+            recent = set(self._finished_order)
+            segs = tuple(
+                rec.freeze() for idx, rec in sorted(self.segments.items())
+                if rec.state not in _TERMINAL or idx in recent
+            )
+            stages = tuple(
+                StageSnapshot(name=s.name, workers=s.workers, busy=s.busy, queue_depth=int(depths.get(s.name, 0)),
+                              processed=s.processed, errors=s.errors, state=s.state)
+                for s in self.stages.values()
+            )
+            rows_per_s, bytes_per_s = self._rates(now)
+            return PipelineSnapshot(
+                query_id=self.query_id, server_state=self.server_state, server_stats=dict(self.server_stats),
+                encoding=self.encoding, protocol=self.protocol, started_at=self.started_at, now=now,
+                elapsed=now - self.started_at, rows_delivered=self.rows_delivered,
+                bytes_downloaded=self.bytes_downloaded, bytes_decompressed=self.bytes_decompressed,
+                pages_fetched=self.pages_fetched, segments_total=len(self.segments),
+                segments_inline=self.segments_inline, segments_spooled=self.segments_spooled,
+                segments_acked=self.segments_acked, ack_failures=self.ack_failures, retries=self.retries,
+                stages=stages, segments=segs, rows_per_s=rows_per_s, bytes_per_s=bytes_per_s,
+                finished=self.finished, error=self.error,
+            )

@@ -1,0 +1,34 @@
+"""Work items flowing through the pipeline.
+
+A ``Unit`` is one position of the ordered result stream: a segment (inline or spooled), a
+direct-protocol page, a terminal failure, or the end marker. ``seq`` orders units; stages fill
+``payload``/``rows`` as they go. A unit is owned by exactly one stage at a time (no locking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..protocol import SegmentDescriptor
+
+
+@dataclass
+class Unit:
+    seq: int
+    row_offset: int
+    rows_count: int
+    segment_index: int | None = None
+    segment: SegmentDescriptor | None = None
+    payload: bytes | None = None
+    rows: list | None = None
+    error: BaseException | None = None
+    end: bool = False
+
+    @property
+    def spooled(self) -> bool:
+        return self.segment is not None and self.segment.kind == "spooled"
+
+    @property
+    def weight(self) -> int:
+        """Descriptor-queue weight: direct pages carry rows, descriptors are tiny."""
+        return 100 if self.rows is not None else 1

@@ -1,0 +1,209 @@
+"""Wire models of the statement protocol and the spooling extension.
+
+``parse_query_results`` turns one coordinator response body into a ``QueryResults`` with
+typed ``SegmentDescriptor``s (spooled data) or raw rows (direct data). Pure, thread-safe.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import orjson
+
+from .errors import ProtocolError, QueryFailed
+
+# Request headers
+USER = "X-Trino-User"
+ORIGINAL_USER = "X-Trino-Original-User"
+SOURCE = "X-Trino-Source"
+CATALOG = "X-Trino-Catalog"
+SCHEMA = "X-Trino-Schema"
+PATH = "X-Trino-Path"
+TIME_ZONE = "X-Trino-Time-Zone"
+SESSION = "X-Trino-Session"
+ROLE = "X-Trino-Role"
+PREPARED_STATEMENT = "X-Trino-Prepared-Statement"
+TRANSACTION_ID = "X-Trino-Transaction-Id"
+CLIENT_TAGS = "X-Trino-Client-Tags"
+CLIENT_CAPABILITIES = "X-Trino-Client-Capabilities"
+QUERY_DATA_ENCODING = "X-Trino-Query-Data-Encoding"
+CAPABILITIES = "PATH,PARAMETRIC_DATETIME,SESSION_AUTHORIZATION"
+
+# Response headers
+SET_CATALOG = "X-Trino-Set-Catalog"
+SET_SCHEMA = "X-Trino-Set-Schema"
+SET_PATH = "X-Trino-Set-Path"
+SET_SESSION = "X-Trino-Set-Session"
+CLEAR_SESSION = "X-Trino-Clear-Session"
+SET_ROLE = "X-Trino-Set-Role"
+ADDED_PREPARE = "X-Trino-Added-Prepare"
+DEALLOCATED_PREPARE = "X-Trino-Deallocated-Prepare"
+STARTED_TRANSACTION_ID = "X-Trino-Started-Transaction-Id"
+CLEAR_TRANSACTION_ID = "X-Trino-Clear-Transaction-Id"
+SET_AUTHORIZATION_USER = "X-Trino-Set-Authorization-User"
+RESET_AUTHORIZATION_USER = "X-Trino-Reset-Authorization-User"
+
+_KNOWN_ENCODINGS = ("json", "json+zstd", "json+lz4")
+
+
+@dataclass(frozen=True)
+class SegmentDescriptor:
+    """One segment of a spooled ``data`` object (inline bytes already base64-decoded)."""
+
+    kind: str  # "inline" | "spooled"
+    encoding: str
+    row_offset: int
+    rows_count: int
+    segment_size: int
+    uncompressed_size: int | None
+    data: bytes | None = None  # inline only
+    uri: str | None = None  # spooled only
+    ack_uri: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    expires_at: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryResults:
+    """One parsed QueryResults document."""
+
+    id: str
+    info_uri: str
+    next_uri: str | None
+    partial_cancel_uri: str | None
+    columns: list[dict] | None
+    rows: list[list] | None  # direct protocol data
+    encoding: str | None  # spooled data encoding
+    segments: tuple[SegmentDescriptor, ...]
+    stats: Mapping[str, Any]
+    error: Mapping[str, Any] | None
+    warnings: list[dict]
+    update_type: str | None
+    update_count: int | None
+
+    @property
+    def state(self) -> str:
+        return str(self.stats.get("state", "")) if self.stats else ""
+
+
+def _int_attr(meta: Mapping[str, Any], key: str, required: bool) -> int | None:
+    value = meta.get(key)
+    if value is None:
+        if required:
+            raise ProtocolError(f"segment metadata lacks {key}")
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ProtocolError(f"segment metadata {key}={value!r} is not an integer") from None
+
+
+def _segment_headers(raw: Any) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ProtocolError("segment headers must be an object")
+    out: list[tuple[str, str]] = []
+    for name, values in raw.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list):
+            raise ProtocolError(f"segment header {name!r} must be a list of strings")
+        out.extend((str(name), str(v)) for v in values)
+    return tuple(out)
+
+
+def parse_segment(raw: Any, encoding: str) -> SegmentDescriptor:
+    """Parse one segment object of a spooled ``data`` object."""
+    if not isinstance(raw, dict):
+        raise ProtocolError("segment must be an object")
+    meta = raw.get("metadata") or {}
+    kind = raw.get("type")
+    common = dict(
+        encoding=encoding,
+        row_offset=_int_attr(meta, "rowOffset", True),
+        rows_count=_int_attr(meta, "rowsCount", True),
+        segment_size=_int_attr(meta, "segmentSize", True),
+        uncompressed_size=_int_attr(meta, "uncompressedSize", False),
+    )
+    if kind == "inline":
+        try:
+            data = base64.b64decode(raw.get("data") or "", validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise ProtocolError("inline segment data is not valid base64") from None
+        return SegmentDescriptor(kind="inline", data=data, **common)
+    if kind == "spooled":
+        uri, ack_uri = raw.get("uri"), raw.get("ackUri")
+        if not uri or not ack_uri:
+            raise ProtocolError("spooled segment lacks uri or ackUri")
+        expires = meta.get("expiresAt")
+        return SegmentDescriptor(
+            kind="spooled", uri=str(uri), ack_uri=str(ack_uri), headers=_segment_headers(raw.get("headers")),
+            expires_at=str(expires) if expires is not None else None, **common,
+        )
+    raise ProtocolError(f"unknown segment type {kind!r}")
+
+
+def from_json(doc: Any) -> QueryResults:
+    """Build QueryResults from an already decoded JSON object."""
+    if not isinstance(doc, dict) or "id" not in doc:
+        raise ProtocolError("response is not a QueryResults document")
+    data = doc.get("data")
+    rows: list[list] | None = None
+    encoding: str | None = None
+    segments: tuple[SegmentDescriptor, ...] = ()
+    if isinstance(data, list):
+        rows = data
+    elif isinstance(data, dict):
+        encoding = data.get("encoding")
+        if encoding not in _KNOWN_ENCODINGS:
+            raise ProtocolError(f"unsupported spooling encoding {encoding!r}")
+        segments = tuple(parse_segment(s, encoding) for s in data.get("segments") or ())
+    elif data is not None:
+        raise ProtocolError("data must be an array or an object")
+    columns = doc.get("columns")
+    if columns is not None and not isinstance(columns, list):
+        raise ProtocolError("columns must be an array")
+    update_count = doc.get("updateCount")
+    return QueryResults(
+        id=str(doc["id"]),
+        info_uri=str(doc.get("infoUri", "")),
+        next_uri=doc.get("nextUri"),
+        partial_cancel_uri=doc.get("partialCancelUri"),
+        columns=columns,
+        rows=rows,
+        encoding=encoding,
+        segments=segments,
+        stats=doc.get("stats") or {},
+        error=doc.get("error"),
+        warnings=list(doc.get("warnings") or ()),
+        update_type=doc.get("updateType"),
+        update_count=int(update_count) if update_count is not None else None,
+    )
+
+
+def parse_query_results(body: bytes) -> QueryResults:
+    """Parse a coordinator response body; ``ProtocolError`` if it is not QueryResults."""
+    try:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        snippet = body[:80].decode("utf-8", "replace")
+        raise ProtocolError(f"coordinator sent invalid JSON: {snippet!r}") from None
+    return from_json(doc)
+
+
+def query_failed(error: Mapping[str, Any], query_id: str | None) -> QueryFailed:
+    """Convert a QueryResults ``error`` object into QueryFailed."""
+    location = error.get("errorLocation") or {}
+    return QueryFailed(
+        error_name=error.get("errorName"),
+        error_type=error.get("errorType"),
+        error_code=error.get("errorCode"),
+        message=str(error.get("message") or "Internal error"),
+        line=location.get("lineNumber"),
+        column=location.get("columnNumber"),
+        query_id=query_id,
+    )

@@ -1,0 +1,84 @@
+"""Redaction of secrets in network log lines.
+
+Pure functions, thread-safe. Redacted: Authorization/Proxy-Authorization/Cookie headers,
+X-Trino-Extra-Credential, SSE-C keys (S3/GCS/Azure), anything whose name mentions a
+password, token, secret or credential; the same names inside JSON bodies; URL userinfo
+passwords and pre-signed URL signatures/credentials.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MASK = "***"
+
+_SENSITIVE_EXACT = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-trino-extra-credential",
+        "x-presto-extra-credential",
+        "x-amz-security-token",
+    }
+)
+_SENSITIVE_PARTS = ("password", "passwd", "token", "secret", "credential", "signature", "encryption-key",
+                    "encryption-customer-key", "api-key", "apikey")
+
+
+def is_sensitive(name: str) -> bool:
+    """True if a header / query-parameter / JSON key name carries a secret."""
+    lowered = name.lower()
+    if lowered in _SENSITIVE_EXACT:
+        return True
+    return any(part in lowered for part in _SENSITIVE_PARTS)
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Copy of *headers* with sensitive values replaced by ``***``."""
+    return [(k, MASK if is_sensitive(k) else v) for k, v in headers]
+
+
+def redact_url(url: str) -> str:
+    """URL with userinfo password and sensitive query parameters masked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{user}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(is_sensitive(k) for k, _ in pairs):
+            query = urlencode([(k, MASK if is_sensitive(k) else v) for k, v in pairs], safe="*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+# "key": "value"  or  "key": ["value", ...]  where key is sensitive
+_JSON_PAIR = re.compile(r'"([^"\\]{1,200})"(\s*:\s*)(\[\s*"(?:[^"\\]|\\.)*"(?:\s*,\s*"(?:[^"\\]|\\.)*")*\s*\]|"(?:[^"\\]|\\.)*")')
+_URL_PARAM = re.compile(r"([?&])([A-Za-z0-9_.\-]+)=([^&\"'\s]*)")
+
+
+def redact_text(text: str) -> str:
+    """Mask sensitive JSON values and URL query parameters inside free text (bodies)."""
+
+    def _pair(m: re.Match[str]) -> str:
+        if not is_sensitive(m.group(1)):
+            return m.group(0)
+        value = m.group(3)
+        masked = f'["{MASK}"]' if value.startswith("[") else f'"{MASK}"'
+        return f'"{m.group(1)}"{m.group(2)}{masked}'
+
+    def _param(m: re.Match[str]) -> str:
+        if not is_sensitive(m.group(2)):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}={MASK}"
+
+    return _URL_PARAM.sub(_param, _JSON_PAIR.sub(_pair, text))
