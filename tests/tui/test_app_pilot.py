@@ -1,0 +1,250 @@
+"""Pilot tests of TrinoTuiApp with a scriptable fake client (deterministic, no server).
+
+Intermediate states are reached by holding the fake query at a gate and waiting on conditions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.command import CommandList
+
+from trino_tui.client.config import ClientConfig
+from trino_tui.tui.app import TrinoTuiApp
+from trino_tui.tui.clipboard import ClipboardUnavailable, MemoryClipboard, SystemClipboard
+from trino_tui.tui.widgets.editor import SqlEditor
+from trino_tui.tui.widgets.grid import ResultGrid
+
+from tests.tui.conftest import FakeClient, FakeQuery, failed, int_batches
+
+CONFIG = ClientConfig(server="http://127.0.0.1:9", user="test")
+
+
+async def wait_until(pilot, cond, timeout: float = 10.0, what: str = "condition") -> None:
+    """Process messages until ``cond()`` holds (bounded by ``timeout``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not cond():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.01)
+
+
+def palette_hits(app) -> int:
+    """Options currently listed by the command palette (0 when it is not open)."""
+    lists = app.screen.query(CommandList)
+    return lists.first().option_count if lists else 0
+
+
+def make_app(client: FakeClient, sql: str = "select n, label from t", **kw) -> TrinoTuiApp:
+    app = TrinoTuiApp(CONFIG, initial_sql=sql, client_factory=lambda cfg: client,
+                      clipboard=kw.pop("clipboard", MemoryClipboard()), **kw)
+    app.animation_level = "none"
+    return app
+
+
+def test_run_streams_rows_then_finishes(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=3))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("ctrl+j")
+            grid = app.query_one(ResultGrid)
+            query = client.wait_query()
+            assert query.reached_gate.wait(10)
+            await wait_until(pilot, lambda: grid.row_count == 300, what="300 rows so far")
+            assert app.query_status == "streaming"
+            assert "so far" in str(grid.border_title)
+            query.gate.set()
+            await wait_until(pilot, lambda: app.query_status == "finished", what="finished")
+            assert grid.row_count == 1000 and "1,000 rows" in str(grid.border_title)
+            assert client.executed == ["select n, label from t"]
+
+    asyncio.run(scenario())
+
+
+def test_runs_statement_under_cursor_and_ctrl_enter(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(3, 3)))
+
+    async def scenario():
+        app = make_app(client, sql="select 1;\nselect 2;\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.query_one(SqlEditor).move_cursor((1, 3))
+            await pilot.press("ctrl+enter")
+            await wait_until(pilot, lambda: app.query_status == "finished")
+            app.query_one(SqlEditor).move_cursor((0, 0))
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: len(client.executed) == 2 and app.query_status == "finished")
+            assert client.executed == ["select 2", "select 1"]
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("key,status,title", [("ctrl+c", "cancelled", "cancelled after 300 rows"),
+                                              ("f3", "stopped", "stopped after 300 rows")])
+def test_cancel_and_stop_mid_stream(fake_columns, key, status, title):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=3))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("ctrl+j")
+            grid = app.query_one(ResultGrid)
+            assert client.wait_query().reached_gate.wait(10)
+            await wait_until(pilot, lambda: grid.row_count == 300)
+            await pilot.press(key)
+            await wait_until(pilot, lambda: app.query_status == status, what=status)
+            assert title in str(grid.border_title)
+            assert grid.row_count == 300
+            q = client.queries[0]
+            assert (q.cancelled if key == "ctrl+c" else q.stop_requested).is_set()
+
+    asyncio.run(scenario())
+
+
+def test_ctrl_c_copies_in_editor_when_idle(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert app.check_action("cancel_query", ()) is False
+            await pilot.press("ctrl+c")  # falls through to the editor; nothing runs, nothing breaks
+            assert client.executed == [] and app.query_status == "idle"
+
+    asyncio.run(scenario())
+
+
+def test_error_moves_cursor_to_location_relative_to_statement(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, [], error=failed("line 2:5: Column 'nope' cannot be resolved", 2, 5)))
+
+    async def scenario():
+        app = make_app(client, sql="select 1;\n\n  select\n    nope from t;\n")
+        async with app.run_test(size=(120, 36)) as pilot:
+            editor = app.query_one(SqlEditor)
+            editor.move_cursor((3, 0))
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "failed")
+            assert client.executed == ["select\n    nope from t"]
+            assert editor.cursor_location == (3, 4)
+            grid = app.query_one(ResultGrid)
+            assert grid.status == "failed"
+            assert any("cannot be resolved" in str(n.message) for n in app._notifications)
+
+    asyncio.run(scenario())
+
+
+def test_new_query_cancels_the_running_one(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=1))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+j")
+            first = client.wait_query()
+            assert first.reached_gate.wait(10)
+            await pilot.press("ctrl+j")
+            second = client.wait_query(2)
+            assert first.cancelled.is_set()
+            second.gate.set()
+            await wait_until(pilot, lambda: app.query_status == "finished")
+            assert app.query_one(ResultGrid).row_count == 1000
+
+    asyncio.run(scenario())
+
+
+def test_copy_cell_row_and_selection(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(10, 10)))
+    clip = MemoryClipboard()
+
+    async def scenario():
+        app = make_app(client, clipboard=clip)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished")
+            grid = app.query_one(ResultGrid)
+            grid.focus()
+            grid.cursor = (2, 1)
+            await pilot.press("f6")
+            await pilot.press("f7")
+            grid.cursor = (1, 0)
+            await pilot.press("shift+down", "shift+right")
+            await pilot.press("f8")
+            assert clip.items == ["row 2", "2\trow 2", "n\tlabel\n1\trow 1\n2\trow 2"]
+
+    asyncio.run(scenario())
+
+
+def test_copy_with_no_result_says_so(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+    clip = MemoryClipboard()
+
+    async def scenario():
+        app = make_app(client, clipboard=clip)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("f6")
+            assert clip.items == []
+            assert any("Nothing to copy" in str(n.message) for n in app._notifications)
+
+    asyncio.run(scenario())
+
+
+def test_system_clipboard_falls_back_to_osc52(monkeypatch):
+    import pyperclip
+
+    def no_clipboard(text):
+        raise pyperclip.PyperclipException("could not find a copy/paste mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    sent: list[str] = []
+    assert "OSC 52" in SystemClipboard(sent.append).copy("x\ty")
+    assert sent == ["x\ty"]
+    with pytest.raises(ClipboardUnavailable, match="no clipboard available"):
+        SystemClipboard(None).copy("x")
+
+
+def test_theme_switch_via_command_palette(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+
+    async def scenario():
+        app = make_app(client, theme="trino-dark")
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert app.theme == "trino-dark"
+            assert {"trino-dark", "trino-light"} <= set(app.available_themes)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Theme: trino-light")
+            await wait_until(pilot, lambda: palette_hits(app) > 0, what="palette hits")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.theme == "trino-light", what="theme switched")
+
+    asyncio.run(scenario())
+
+
+def test_unknown_theme_is_reported_not_fatal(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+
+    async def scenario():
+        app = make_app(client, theme="no-such-theme")
+        async with app.run_test(size=(100, 30)):
+            assert app.theme == "trino-dark"
+            assert any("Unknown theme" in str(n.message) for n in app._notifications)
+
+    asyncio.run(scenario())
+
+
+def test_palette_commands_run_actions(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(5, 5)))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Run statement")
+            await wait_until(pilot, lambda: palette_hits(app) > 0, what="palette hits")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.query_status == "finished", what="ran from the palette")
+            assert client.executed == ["select n, label from t"]
+
+    asyncio.run(scenario())
