@@ -1,0 +1,170 @@
+"""Facts derived from a PipelineSnapshot for the pipeline panel (pure functions, no Textual/Rich).
+
+Owns: segment-state names and order, the retrieval mode as observed from hops/URL hosts, header
+redaction for display, per-segment timing breakdowns and per-worker activity intervals. Works on
+any object with the documented snapshot field names (duck typing), so it is testable without the
+client. Stateless and thread-safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot
+
+SEGMENT_STATES: tuple[str, ...] = (
+    "queued", "downloading", "downloaded", "decoding", "decoded",
+    "delivered", "acked", "retried", "failed",
+)
+"""Every segment state in pipeline order; also the legend order."""
+
+STAGE_ORDER: tuple[str, ...] = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
+
+REDACTED = "***"
+
+MODE_DIRECT = "direct storage"
+MODE_REDIRECT = "coordinator redirect"
+MODE_COORDINATOR_PROXY = "coordinator proxy"
+MODE_WORKER_PROXY = "worker proxy"
+MODE_INLINE = "inline only"
+
+
+def state_name(state: Any) -> str:
+    """The lower-case state name of a SegmentState (str-enum) or plain string."""
+    return str(getattr(state, "value", state)).lower()
+
+
+def host_of(hop: str) -> str:
+    """Host[:port] of a hop given either as a URL or already as a host."""
+    if "://" in hop:
+        return urlsplit(hop).netloc or hop
+    return hop
+
+
+def segment_route(seg: "SegmentSnapshot", coordinator_host: str | None = None) -> str:
+    """How one segment was (or will be) retrieved, as one of the MODE_* strings.
+
+    Several hops mean the first host answered with a redirect (coordinator storage redirect).
+    One hop equal to the coordinator means the coordinator proxied the bytes. Otherwise the
+    bytes came straight from the URL host — storage, or a worker (told apart by
+    :func:`retrieval_mode`, which sees every segment).
+    """
+    if seg.kind == "inline":
+        return MODE_INLINE
+    hops = [host_of(h) for h in (seg.hops or ())]
+    if len(hops) > 1:
+        return MODE_REDIRECT
+    host = hops[0] if hops else (host_of(seg.url_host) if seg.url_host else None)
+    if host is not None and coordinator_host is not None and host == host_of(coordinator_host):
+        return MODE_COORDINATOR_PROXY
+    return MODE_DIRECT
+
+
+def retrieval_mode(snap: "PipelineSnapshot", coordinator_host: str | None = None) -> str:
+    """Retrieval mode as observed over all spooled segments ("–" when nothing is known yet).
+
+    Single-hop downloads from several distinct hosts (other than the coordinator) are taken as
+    worker proxy: object storage is one host, Trino's WORKER_PROXY spreads URLs over workers.
+    Different modes across segments are reported joined with " + ".
+    """
+    if snap.protocol == "direct":
+        return "direct protocol"
+    spooled = [s for s in snap.segments if s.kind == "spooled"]
+    if not spooled:
+        return MODE_INLINE if snap.segments else "–"
+    routes: dict[str, set[str]] = {}
+    for seg in spooled:
+        route = segment_route(seg, coordinator_host)
+        final = host_of(seg.hops[-1]) if seg.hops else (seg.url_host or "")
+        routes.setdefault(route, set()).add(final)
+    direct_hosts = routes.pop(MODE_DIRECT, None)
+    if direct_hosts is not None:
+        routes[MODE_WORKER_PROXY if len(direct_hosts) > 1 else MODE_DIRECT] = direct_hosts
+    order = (MODE_DIRECT, MODE_REDIRECT, MODE_COORDINATOR_PROXY, MODE_WORKER_PROXY)
+    return " + ".join(mode for mode in order if mode in routes)
+
+
+def redacted_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Header keys with every value replaced by ``***`` (defence in depth: the client redacts too)."""
+    return [(key, REDACTED) for key, _value in headers]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One step of a segment's life: label and duration in seconds (None = not reached)."""
+
+    label: str
+    seconds: float | None
+
+
+def _span(start: float | None, end: float | None, now: float) -> float | None:
+    if start is None:
+        return None
+    return max(0.0, (end if end is not None else now) - start)
+
+
+def segment_timings(seg: "SegmentSnapshot", now: float) -> list[Timing]:
+    """queued → download → decode → deliver → ack durations; a running step counts up to *now*."""
+    download_begin = seg.download_start if seg.kind == "spooled" else None
+    first_work = download_begin if download_begin is not None else seg.decode_start
+    waiting = _span(seg.queued_at, first_work, now)
+    ready = seg.decode_end
+    return [
+        Timing("queued", waiting),
+        Timing("download", _span(download_begin, seg.download_end, now)),
+        Timing("decode", _span(seg.decode_start, seg.decode_end, now)),
+        Timing("deliver", _span(ready, seg.delivered_at, now) if ready is not None else None),
+        Timing("ack", _span(seg.delivered_at, seg.acked_at, now)
+               if seg.delivered_at is not None else None),
+    ]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A span of work by one worker thread on one segment; end None = still running."""
+
+    worker: str
+    kind: str  # "download" | "decode"
+    segment: int
+    start: float
+    end: float | None
+
+
+UNKNOWN_DOWNLOADER = "download-?"
+UNKNOWN_DECODER = "decode-?"
+
+
+def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float) -> list[Interval]:
+    """Download/decode intervals that overlap ``[since, …)``, attributed to worker threads.
+
+    A segment names only the last thread that touched it (``worker``). Optional fields
+    ``download_worker``/``decode_worker`` are used when the snapshot has them; otherwise work of
+    the other kind is attributed to ``download-?``/``decode-?``.
+    """
+    out: list[Interval] = []
+    for seg in segments:
+        last = seg.worker or ""
+        spans = (
+            ("download", getattr(seg, "download_worker", None)
+             or (last if last.startswith("download") else UNKNOWN_DOWNLOADER),
+             seg.download_start, seg.download_end),
+            ("decode", getattr(seg, "decode_worker", None)
+             or (last if last.startswith("decode") else UNKNOWN_DECODER),
+             seg.decode_start, seg.decode_end),
+        )
+        for kind, worker, start, end in spans:
+            if start is None or (end is not None and end < since):
+                continue
+            out.append(Interval(worker, kind, seg.index, start, end))
+    return out
+
+
+def worker_sort_key(name: str) -> tuple[int, str, int]:
+    """Downloaders before decoders, numbered threads in numeric order, unknown rows last."""
+    kind = 0 if name.startswith("download") else 1
+    _, _, suffix = name.rpartition("-")
+    number = int(suffix) if suffix.isdigit() else 1 << 30
+    return (kind, name.rstrip("0123456789?"), number)

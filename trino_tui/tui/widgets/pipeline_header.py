@@ -1,0 +1,97 @@
+"""Pipeline header facts: encoding, protocol, observed retrieval mode, bytes and ratio, acks, retries.
+
+Owns the two summary lines at the top of the pipeline panel (plus the error line when the
+pipeline failed). Derives everything from the snapshot via pipeline_facts; re-renders only when
+the derived text changes. UI-thread only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from trino_tui.tui.formatting import human_bytes, human_count, human_ratio
+from trino_tui.tui.widgets.pipeline_facts import retrieval_mode
+
+if TYPE_CHECKING:  # pragma: no cover
+    from trino_tui.client.events import PipelineSnapshot
+
+FIRST_LINE_FACTS = 4
+"""encoding, protocol, retrieval, pages on line 1; bytes, segments, ack failures, retries on line 2."""
+
+
+def header_facts(snap: "PipelineSnapshot", coordinator_host: str | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs shown in the header, in order. Pure, for tests."""
+    compressed = snap.bytes_downloaded
+    return [
+        ("encoding", snap.encoding or ("none" if snap.protocol == "direct" else "–")),
+        ("protocol", snap.protocol),
+        ("retrieval", retrieval_mode(snap, coordinator_host)),
+        ("pages", human_count(snap.pages_fetched)),
+        ("bytes", f"{human_bytes(compressed)} → {human_bytes(snap.bytes_decompressed)} "
+                  f"({human_ratio(snap.bytes_decompressed, compressed)})"),
+        ("segments", f"{human_count(snap.segments_acked)}/{human_count(snap.segments_total)} acked "
+                     f"({human_count(snap.segments_inline)} inline, "
+                     f"{human_count(snap.segments_spooled)} spooled)"),
+        ("ack failures", human_count(snap.ack_failures)),
+        ("retries", human_count(snap.retries)),
+    ]
+
+
+class PipelineHeader(Widget):
+    """Summary facts of the running pipeline (two lines, three with an error)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "pipeline-header--label", "pipeline-header--value", "pipeline-header--alert",
+        "pipeline-header--error",
+    }
+
+    DEFAULT_CSS = """
+    PipelineHeader { height: auto; }
+    PipelineHeader > .pipeline-header--label { color: $foreground-muted; }
+    PipelineHeader > .pipeline-header--value { color: $foreground; text-style: bold; }
+    PipelineHeader > .pipeline-header--alert { color: $warning; text-style: bold; }
+    PipelineHeader > .pipeline-header--error { color: $error; text-style: bold; }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._facts: list[tuple[str, str]] = []
+        self._error: str | None = None
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """The facts currently shown, by label."""
+        return dict(self._facts)
+
+    def update_snapshot(self, snap: "PipelineSnapshot | None",
+                        coordinator_host: str | None = None) -> None:
+        """Show facts of *snap* (None: "no query"); refresh only when the text changed."""
+        facts = header_facts(snap, coordinator_host) if snap is not None else []
+        error = snap.error if snap is not None else None
+        if facts != self._facts or error != self._error:
+            self._facts, self._error = facts, error
+            self.refresh(layout=True)
+
+    def _style(self, part: str) -> Style:
+        return self.get_component_rich_style(f"pipeline-header--{part}", partial=True)
+
+    def render(self) -> Text:
+        if not self._facts:
+            return Text("no query running", style=self._style("label"))
+        label, value = self._style("label"), self._style("value")
+        lines = [Text(), Text()]
+        for i, (name, fact) in enumerate(self._facts):
+            line = lines[0 if i < FIRST_LINE_FACTS else 1]
+            if line.cell_len:
+                line.append("  ·  ", style=label)
+            line.append(f"{name} ", style=label)
+            alert = name in ("ack failures", "retries") and fact != "0"
+            line.append(fact, style=self._style("alert") if alert else value)
+        if self._error:
+            lines.append(Text(f"✗ {self._error}", style=self._style("error")))
+        return Text("\n").join(lines)

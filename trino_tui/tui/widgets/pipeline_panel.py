@@ -1,0 +1,165 @@
+"""The live spooling pipeline panel: header facts, stage boxes, segment map + detail, throughput, timeline.
+
+Owns the composition of the pipeline_* widgets and the fan-out of each PipelineSnapshot to them,
+the selected segment, and the ``SegmentSelected`` message. ``update_snapshot`` is cheap at 20 Hz
+with thousands of segments: every child compares what it shows and refreshes only on change (the
+segment map only the rows that changed). A new query (different query id / start time) resets
+the throughput history and the selection. UI-thread only: pipeline threads never call this; the
+app's bridge posts snapshots as messages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+
+from trino_tui.tui.widgets.pipeline_header import PipelineHeader
+from trino_tui.tui.widgets.pipeline_segment_detail import PipelineSegmentDetail
+from trino_tui.tui.widgets.pipeline_segment_map import PipelineSegmentMap
+from trino_tui.tui.widgets.pipeline_stages import PipelineStages
+from trino_tui.tui.widgets.pipeline_throughput import DEFAULT_HISTORY, PipelineThroughput
+from trino_tui.tui.widgets.pipeline_timeline import DEFAULT_WINDOW, PipelineTimeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot
+
+
+def find_segment(segments: tuple, index: int) -> "SegmentSnapshot | None":
+    """The segment with ``.index == index``; O(1) when indexes equal positions (the usual case)."""
+    if 0 <= index < len(segments) and segments[index].index == index:
+        return segments[index]
+    return next((s for s in segments if s.index == index), None)
+
+
+class PipelinePanel(Widget):
+    """Everything about the running query's pipeline, fed by ``update_snapshot``."""
+
+    DEFAULT_CSS = """
+    PipelinePanel { layout: vertical; height: 1fr; }
+    PipelinePanel #pipeline-middle { height: 1fr; min-height: 8; }
+    PipelinePanel #pipeline-bottom { height: 13; }
+    PipelinePanel .pipeline-box {
+        border: round $foreground-muted; border-title-color: $foreground;
+        padding: 0 1;
+    }
+    PipelinePanel .pipeline-box:focus-within { border: round $accent; }
+    PipelinePanel PipelineSegmentMap { width: 1fr; }
+    PipelinePanel #pipeline-detail-box { width: 48; }
+    PipelinePanel #pipeline-throughput-box { width: 40; height: 1fr; }
+    PipelinePanel #pipeline-timeline-box { width: 1fr; }
+    PipelinePanel.-narrow { overflow-y: auto; }
+    PipelinePanel.-narrow #pipeline-middle, PipelinePanel.-narrow #pipeline-bottom {
+        layout: vertical; height: auto;
+    }
+    PipelinePanel.-narrow PipelineSegmentMap { width: 1fr; height: 14; }
+    PipelinePanel.-narrow #pipeline-detail-box { width: 1fr; height: 18; }
+    PipelinePanel.-narrow #pipeline-throughput-box { width: 1fr; height: 8; }
+    PipelinePanel.-narrow #pipeline-timeline-box { width: 1fr; height: 13; }
+    """
+
+    NARROW_WIDTH = 100
+    """Below this width the boxes stack vertically and the panel scrolls."""
+
+    class SegmentSelected(Message):
+        """The user selected segment *index* (SegmentSnapshot.index) in the segment map."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, coordinator_host: str | None = None, history: int = DEFAULT_HISTORY,
+                 timeline_window: float = DEFAULT_WINDOW, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        """*coordinator_host* ("host:port" of the server) lets the panel tell coordinator proxy
+        from direct storage; without it redirects are still recognised from the hops."""
+        super().__init__(name=name, id=id, classes=classes)
+        self.coordinator_host = coordinator_host
+        self._history = history
+        self._window = timeline_window
+        self._snapshot: "PipelineSnapshot | None" = None
+        self._query_key: tuple | None = None
+        self._selected: int | None = None
+
+    @property
+    def snapshot(self) -> "PipelineSnapshot | None":
+        """The snapshot last given to update_snapshot."""
+        return self._snapshot
+
+    @property
+    def selected_index(self) -> int | None:
+        """Index of the selected segment, or None."""
+        return self._selected
+
+    def compose(self) -> ComposeResult:
+        yield PipelineHeader(id="pipeline-header")
+        yield PipelineStages(id="pipeline-stages")
+        with Horizontal(id="pipeline-middle"):
+            segment_map = PipelineSegmentMap(id="pipeline-map", classes="pipeline-box")
+            segment_map.border_title = "segments"
+            yield segment_map
+            with Vertical(id="pipeline-detail-box", classes="pipeline-box") as detail_box:
+                detail_box.border_title = "segment detail"
+                yield PipelineSegmentDetail(id="pipeline-detail")
+        with Horizontal(id="pipeline-bottom"):
+            with Vertical(id="pipeline-throughput-box", classes="pipeline-box") as box:
+                box.border_title = "throughput"
+                yield PipelineThroughput(history=self._history, id="pipeline-throughput")
+            with Vertical(id="pipeline-timeline-box", classes="pipeline-box") as box:
+                box.border_title = f"workers · last {self._window:g}s"
+                yield PipelineTimeline(window=self._window, id="pipeline-timeline")
+
+    def on_mount(self) -> None:
+        if self._snapshot is not None:
+            self._apply(self._snapshot)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW_WIDTH, "-narrow")
+
+    def update_snapshot(self, snap: "PipelineSnapshot | None") -> None:
+        """Show *snap* (None clears the panel). Cheap; call at up to 20 Hz."""
+        key = None if snap is None else (snap.query_id, snap.started_at)
+        if key != self._query_key:
+            self._query_key = key
+            self._selected = None
+            if self.is_mounted:
+                self.query_one(PipelineThroughput).clear()
+                self.query_one(PipelineSegmentMap).clear_cursor()
+        self._snapshot = snap
+        if self.is_mounted:
+            self._apply(snap)
+
+    def _apply(self, snap: "PipelineSnapshot | None") -> None:
+        self.query_one(PipelineHeader).update_snapshot(snap, self.coordinator_host)
+        segments = snap.segments if snap is not None else ()
+        self.query_one(PipelineStages).update_stages(snap.stages if snap is not None else ())
+        segment_map = self.query_one(PipelineSegmentMap)
+        segment_map.update_segments(segments)
+        segment_map.border_subtitle = (
+            f"{snap.segments_acked}/{snap.segments_total} acked" if snap is not None else "")
+        if snap is not None:
+            self.query_one(PipelineThroughput).add_sample(snap)
+        self.query_one(PipelineTimeline).update_segments(segments, snap.now if snap else 0.0)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        snap = self._snapshot
+        segment = None
+        if snap is not None and self._selected is not None:
+            segment = find_segment(snap.segments, self._selected)
+        self.query_one(PipelineSegmentDetail).show(
+            segment, snap.now if snap is not None else 0.0, self.coordinator_host)
+
+    def select_segment(self, index: int) -> None:
+        """Select segment *index* programmatically (moves the map cursor, shows the detail)."""
+        self.query_one(PipelineSegmentMap).select_index(index)
+
+    def on_pipeline_segment_map_selected(self, message: PipelineSegmentMap.Selected) -> None:
+        message.stop()
+        self._selected = message.index
+        self._show_detail()
+        self.post_message(self.SegmentSelected(message.index))

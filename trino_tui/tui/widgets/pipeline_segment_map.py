@@ -1,0 +1,298 @@
+"""Segment map: one cell per segment coloured by state, a legend, and a keyboard/mouse cursor.
+
+Owns the grid layout (cells wrap to the widget width; two columns per cell while everything fits,
+one column when dense), the window of rows shown when segments outnumber the space (with a
+"+N more" summary line), the segment cursor and the ``Selected`` message. Inline segments draw as
+``◆``, spooled as ``■``. Rendering uses the Line API: only visible rows are built, and an update
+refreshes only the rows whose cells changed. UI-thread only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from trino_tui.tui.formatting import human_count
+from trino_tui.tui.widgets.pipeline_facts import SEGMENT_STATES, state_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from trino_tui.client.events import SegmentSnapshot
+
+GLYPHS = {"spooled": "■", "inline": "◆"}
+"""Glyph per segment kind: inline vs spooled stay distinguishable without colour."""
+
+
+def glyph_for(kind: str) -> str:
+    """The map glyph of a segment kind (unknown kinds draw as spooled)."""
+    return GLYPHS.get(kind, GLYPHS["spooled"])
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    """Where cells go for a given size: legend lines, cell width, cells per row, rows shown."""
+
+    legend_lines: int
+    cell_width: int
+    per_row: int
+    grid_rows: int  # rows available for cells (excluding a summary line)
+    total_rows: int
+    summary: bool  # True when not every row fits: last line is a "+N more" summary
+
+
+def compute_layout(count: int, width: int, height: int, legend_lines: int) -> MapLayout:
+    """Pick cell width (2 when everything fits spaced out, else 1) and how many rows are shown."""
+    width = max(1, width)
+    space = max(0, height - legend_lines)
+    for cell_width in (2, 1):
+        per_row = max(1, width // cell_width)
+        total_rows = -(-count // per_row) if count else 0
+        if total_rows <= space or cell_width == 1:
+            break
+    summary = total_rows > space
+    grid_rows = max(0, space - 1) if summary else space
+    return MapLayout(legend_lines, cell_width, per_row, grid_rows, total_rows, summary)
+
+
+class PipelineSegmentMap(Widget, can_focus=True):
+    """Focusable map of every segment; arrows/PgUp/PgDn/Home/End move the cursor, click selects."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Previous segment", show=False),
+        Binding("right", "move(1)", "Next segment", show=False),
+        Binding("up", "move_rows(-1)", "Segment above", show=False),
+        Binding("down", "move_rows(1)", "Segment below", show=False),
+        Binding("pageup", "move_rows(-8)", "Page up", show=False),
+        Binding("pagedown", "move_rows(8)", "Page down", show=False),
+        Binding("home", "jump(0)", "First segment", show=False),
+        Binding("end", "jump(-1)", "Last segment", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *(f"segment-map--{state}" for state in SEGMENT_STATES),
+        "segment-map--cursor", "segment-map--legend", "segment-map--summary",
+    }
+
+    DEFAULT_CSS = """
+    PipelineSegmentMap { height: 1fr; min-height: 4; }
+    PipelineSegmentMap > .segment-map--queued { color: $foreground-muted; }
+    PipelineSegmentMap > .segment-map--downloading { color: $warning; }
+    PipelineSegmentMap > .segment-map--downloaded { color: $warning-muted; }
+    PipelineSegmentMap > .segment-map--decoding { color: $accent; }
+    PipelineSegmentMap > .segment-map--decoded { color: $accent-muted; }
+    PipelineSegmentMap > .segment-map--delivered { color: $primary; }
+    PipelineSegmentMap > .segment-map--acked { color: $success; }
+    PipelineSegmentMap > .segment-map--retried { color: $error-lighten-2; text-style: underline; }
+    PipelineSegmentMap > .segment-map--failed { color: $error; text-style: bold; }
+    PipelineSegmentMap > .segment-map--cursor { text-style: reverse bold; }
+    PipelineSegmentMap > .segment-map--legend { color: $foreground; }
+    PipelineSegmentMap > .segment-map--summary { color: $foreground-muted; text-style: italic; }
+    PipelineSegmentMap:focus > .segment-map--cursor { text-style: reverse bold; }
+    """
+
+    class Selected(Message):
+        """The segment cursor moved to (or a click selected) segment *index* (SegmentSnapshot.index)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._cells: list[tuple[str, str]] = []  # (glyph, state) in segment order
+        self._indexes: list[int] = []  # SegmentSnapshot.index per cell
+        self._cursor: int | None = None  # position in self._cells
+        self._top_row = 0
+        self._legend: list[Text] = []
+        self._legend_width = -1
+
+    # -- data -------------------------------------------------------------------------------
+
+    @property
+    def cursor_index(self) -> int | None:
+        """SegmentSnapshot.index under the cursor, or None."""
+        if self._cursor is None or self._cursor >= len(self._indexes):
+            return None
+        return self._indexes[self._cursor]
+
+    @property
+    def cell_states(self) -> list[str]:
+        """State name of every cell in order (tests, accessibility)."""
+        return [state for _glyph, state in self._cells]
+
+    def update_segments(self, segments: Sequence["SegmentSnapshot"]) -> None:
+        """Show *segments*; refreshes only rows whose cells changed (or everything on relayout)."""
+        cells = [(glyph_for(s.kind), state_name(s.state)) for s in segments]
+        old = self._cells
+        if cells == old:
+            return
+        old_layout = self._layout(len(old))
+        self._cells = cells
+        self._indexes = [s.index for s in segments]
+        self._legend_width = -1  # counts in the legend changed
+        new_layout = self._layout(len(cells))
+        if new_layout != old_layout:
+            self.refresh()
+            return
+        self._refresh_changed_rows(old, cells, new_layout)
+
+    def _refresh_changed_rows(self, old: list, new: list, layout: MapLayout) -> None:
+        width = self.size.width
+        self.refresh(Region(0, 0, width, layout.legend_lines))
+        if layout.summary:
+            self.refresh(Region(0, layout.legend_lines + layout.grid_rows, width, 1))
+        per_row = layout.per_row
+        for row in range(self._top_row, min(layout.total_rows, self._top_row + layout.grid_rows)):
+            lo, hi = row * per_row, (row + 1) * per_row
+            if old[lo:hi] != new[lo:hi]:
+                self.refresh(Region(0, layout.legend_lines + row - self._top_row, width, 1))
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _legend_lines(self) -> list[Text]:
+        width = max(1, self.size.width)
+        if self._legend_width == width:
+            return self._legend
+        counts: dict[str, int] = {}
+        for _glyph, state in self._cells:
+            counts[state] = counts.get(state, 0) + 1
+        style = self._style("legend")
+        items = [Text.assemble((f"{GLYPHS['spooled']} spooled", style)),
+                 Text.assemble((f"{GLYPHS['inline']} inline", style))]
+        for state in SEGMENT_STATES:
+            item = Text("■ ", style=self._style(state))
+            item.append(f"{state} {human_count(counts.get(state, 0))}", style=style)
+            items.append(item)
+        lines: list[Text] = [Text()]
+        for item in items:
+            if lines[-1].cell_len and lines[-1].cell_len + 2 + item.cell_len > width:
+                lines.append(Text())
+            if lines[-1].cell_len:
+                lines[-1].append("  ")
+            lines[-1].append_text(item)
+        self._legend, self._legend_width = lines, width
+        return lines
+
+    def _layout(self, count: int) -> MapLayout:
+        return compute_layout(count, self.size.width, self.size.height, len(self._legend_lines()))
+
+    def _style(self, part: str) -> Style:
+        return self.get_component_rich_style(f"segment-map--{part}", partial=True)
+
+    def _ensure_cursor_visible(self, layout: MapLayout) -> None:
+        if self._cursor is None or layout.grid_rows <= 0:
+            self._top_row = 0
+            return
+        row = self._cursor // layout.per_row
+        if row < self._top_row:
+            self._top_row = row
+        elif row >= self._top_row + layout.grid_rows:
+            self._top_row = row - layout.grid_rows + 1
+        self._top_row = max(0, min(self._top_row, max(0, layout.total_rows - layout.grid_rows)))
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        legend = self._legend_lines()
+        if y < len(legend):
+            return Strip(legend[y].render(self.app.console)).crop_extend(0, width, base)
+        layout = self._layout(len(self._cells))
+        self._ensure_cursor_visible(layout)
+        grid_y = y - layout.legend_lines
+        if grid_y < layout.grid_rows:
+            return self._render_row(self._top_row + grid_y, layout, width, base)
+        if layout.summary and grid_y == layout.grid_rows:
+            return self._render_summary(layout, width, base)
+        return Strip.blank(width, base)
+
+    def _render_row(self, row: int, layout: MapLayout, width: int, base: Style) -> Strip:
+        lo = row * layout.per_row
+        hi = min(len(self._cells), lo + layout.per_row)
+        pad = " " * (layout.cell_width - 1)
+        segments: list[Segment] = []
+        for position in range(lo, hi):
+            glyph, state = self._cells[position]
+            style = base + self._style(state)
+            if position == self._cursor:
+                style += self._style("cursor")
+            segments.append(Segment(glyph, style))
+            if pad:
+                segments.append(Segment(pad, base))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _render_summary(self, layout: MapLayout, width: int, base: Style) -> Strip:
+        first = self._top_row * layout.per_row
+        last = min(len(self._cells), (self._top_row + layout.grid_rows) * layout.per_row)
+        hidden = len(self._cells) - (last - first)
+        text = Text(f"segments {first + 1}–{last} of {len(self._cells)} (+{human_count(hidden)} more; "
+                    f"↑↓ PgUp PgDn scroll)", style=self._style("summary"))
+        return Strip(text.render(self.app.console)).crop_extend(0, width, base)
+
+    # -- interaction ------------------------------------------------------------------------
+
+    def _set_cursor(self, position: int) -> None:
+        if not self._cells:
+            return
+        position = max(0, min(len(self._cells) - 1, position))
+        if position == self._cursor:
+            return
+        self._cursor = position
+        self.refresh()
+        self.post_message(self.Selected(self._indexes[position]))
+
+    def clear_cursor(self) -> None:
+        """Forget the cursor (a new query starts)."""
+        if self._cursor is not None:
+            self._cursor, self._top_row = None, 0
+            self.refresh()
+
+    def select_index(self, index: int) -> None:
+        """Put the cursor on the segment whose SegmentSnapshot.index is *index* (if shown)."""
+        if index in self._indexes:
+            self._set_cursor(self._indexes.index(index))
+
+    def action_move(self, delta: int) -> None:
+        self._set_cursor(0 if self._cursor is None else self._cursor + delta)
+
+    def action_move_rows(self, rows: int) -> None:
+        per_row = self._layout(len(self._cells)).per_row
+        self._set_cursor(0 if self._cursor is None else self._cursor + rows * per_row)
+
+    def action_jump(self, position: int) -> None:
+        self._set_cursor(position if position >= 0 else len(self._cells) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        layout = self._layout(len(self._cells))
+        grid_y = offset.y - layout.legend_lines
+        if not 0 <= grid_y < layout.grid_rows:
+            return
+        column = offset.x // layout.cell_width
+        if column >= layout.per_row:
+            return
+        position = (self._top_row + grid_y) * layout.per_row + column
+        if position < len(self._cells):
+            self.focus()
+            self._set_cursor(position)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._legend_width = -1
+
+    def notify_style_update(self) -> None:
+        """Theme/CSS changed: the cached legend carries old colours."""
+        super().notify_style_update()
+        self._legend_width = -1

@@ -1,0 +1,119 @@
+"""Per-worker timeline: one row per downloader/decoder thread, bars over the last N seconds.
+
+Owns the time axis (window ending at the snapshot's ``now``, so rendering is deterministic under an
+injected clock) and the mapping of work intervals to columns. Work still running extends to
+``now`` and draws with a lighter glyph. UI-thread only; re-renders only when the intervals or the
+clock changed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, ClassVar, Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from trino_tui.tui.widgets.pipeline_facts import Interval, worker_intervals, worker_sort_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from trino_tui.client.events import SegmentSnapshot
+
+LABEL_WIDTH = 11
+DEFAULT_WINDOW = 10.0
+DONE_GLYPH = "█"
+RUNNING_GLYPH = "▒"
+EMPTY_GLYPH = "·"
+
+
+def bar_columns(start: float, end: float, t0: float, seconds_per_col: float,
+                columns: int) -> range:
+    """Columns covered by ``[start, end]`` on an axis starting at *t0*; at least one column."""
+    first = max(0, int((start - t0) / seconds_per_col))
+    last = min(columns, max(first + 1, math.ceil((end - t0) / seconds_per_col)))
+    return range(first, last)
+
+
+def timeline_rows(intervals: Sequence[Interval], now: float, window: float,
+                  columns: int) -> dict[str, list[tuple[str, str | None]]]:
+    """Worker name → per-column (glyph, kind) cells; kind None = idle. Pure, for tests."""
+    t0 = now - window
+    seconds_per_col = window / max(1, columns)
+    rows: dict[str, list[tuple[str, str | None]]] = {}
+    for interval in intervals:
+        cells = rows.setdefault(interval.worker, [(EMPTY_GLYPH, None)] * columns)
+        end = interval.end if interval.end is not None else now
+        if end < t0:
+            continue
+        glyph = DONE_GLYPH if interval.end is not None else RUNNING_GLYPH
+        for col in bar_columns(max(interval.start, t0), end, t0, seconds_per_col, columns):
+            cells[col] = (glyph, interval.kind)
+    return dict(sorted(rows.items(), key=lambda item: worker_sort_key(item[0])))
+
+
+class PipelineTimeline(Widget):
+    """Timeline rows per worker thread plus an axis line ("-10s … now")."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--label", "timeline--download", "timeline--decode", "timeline--idle",
+        "timeline--axis",
+    }
+
+    DEFAULT_CSS = """
+    PipelineTimeline { height: 1fr; }
+    PipelineTimeline > .timeline--label { color: $foreground-muted; }
+    PipelineTimeline > .timeline--download { color: $warning; }
+    PipelineTimeline > .timeline--decode { color: $accent; }
+    PipelineTimeline > .timeline--idle { color: $foreground-muted; }
+    PipelineTimeline > .timeline--axis { color: $foreground-muted; }
+    """
+
+    def __init__(self, *, window: float = DEFAULT_WINDOW, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.window = window
+        self._intervals: list[Interval] = []
+        self._now = 0.0
+
+    @property
+    def worker_names(self) -> list[str]:
+        """Worker rows currently shown, in display order."""
+        return list(timeline_rows(self._intervals, self._now, self.window, 1))
+
+    def update_segments(self, segments: Sequence["SegmentSnapshot"], now: float) -> None:
+        """Recompute intervals from *segments* as of *now*; refresh only on change."""
+        intervals = worker_intervals(segments, now - self.window)
+        if intervals == self._intervals and now == self._now:
+            return
+        self._intervals, self._now = intervals, now
+        self.refresh()
+
+    def _style(self, part: str) -> Style:
+        return self.get_component_rich_style(f"timeline--{part}", partial=True)
+
+    def render(self) -> Text:
+        columns = max(1, self.size.width - LABEL_WIDTH - 1)
+        rows = timeline_rows(self._intervals, self._now, self.window, columns)
+        if not rows:
+            return Text(f"no segment downloads or decodes in the last {self.window:g}s",
+                        style=self._style("idle"))
+        styles = {None: self._style("idle"), "download": self._style("download"),
+                  "decode": self._style("decode")}
+        room = max(1, self.size.height - 1)
+        names = list(rows)
+        shown = names if len(names) <= room else names[: room - 1]
+        lines: list[Text] = []
+        for name in shown:
+            line = Text(f"{name[:LABEL_WIDTH]:<{LABEL_WIDTH}} ", style=self._style("label"))
+            for glyph, kind in rows[name]:
+                line.append(glyph, style=styles[kind])
+            lines.append(line)
+        if len(shown) < len(names):
+            lines.append(Text(f"+{len(names) - len(shown)} more workers", style=self._style("label")))
+        axis = Text.assemble((DONE_GLYPH, styles["download"]), (" dl ", self._style("axis")),
+                             (DONE_GLYPH, styles["decode"]), (" dec  ", self._style("axis")))
+        axis.append(f"-{self.window:g}s".ljust(columns - 3)[: max(0, columns - 3)] + "now",
+                    style=self._style("axis"))
+        lines.append(axis)
+        return Text("\n").join(lines)
