@@ -18,17 +18,23 @@ import zstandard
 from trino_tui.client.types import Column, parse_type_text
 from trino_tui.rowstore import BLOCK_ROWS, SEAL_ROWS, RowStore, RowStoreError
 
-try:  # the real Batch once trino_tui.client exports it; same fields
-    from trino_tui.client import Batch  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - stand-in until the client package lands
+try:  # the real Batch (trino_tui.client); a same-field stand-in if the client is not importable
+    from trino_tui.client import Batch as _Batch
+except ImportError:  # pragma: no cover - depends on the build order
     @dataclass
-    class Batch:  # type: ignore[no-redef]
+    class _Batch:  # type: ignore[no-redef]
         row_offset: int
         rows: list
-        segment: int | None = None
-        payload: bytes | None = None
-        encoding: str | None = None
-        uncompressed_size: int | None = None
+        segment: int | None
+        payload: bytes | None
+        encoding: str | None
+        uncompressed_size: int | None
+
+
+def Batch(row_offset: int, rows: list, segment: int | None = None, payload: bytes | None = None,
+          encoding: str | None = None, uncompressed_size: int | None = None) -> _Batch:
+    """A client Batch with direct-protocol defaults."""
+    return _Batch(row_offset, rows, segment, payload, encoding, uncompressed_size)
 
 
 COLUMN_SPEC = [("id", "bigint"), ("name", "varchar"), ("price", "double"),

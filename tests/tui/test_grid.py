@@ -1,0 +1,346 @@
+"""ResultGrid Pilot tests: streaming rows, titles, navigation (incl. a 1,000,000-row store),
+NULL styling, alignment, selection, mouse, cell viewer, error display."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import orjson
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from tests.test_rowstore import Batch, make_columns, make_rows, payload_batch
+from trino_tui.rowstore import RowStore
+from trino_tui.tui.screens.cell_viewer import CellViewerScreen
+from trino_tui.tui.widgets.grid import HEADER_LINES, ResultGrid, title_for
+
+
+def pilot_test(fn):
+    """Run an async Pilot scenario as a plain (synchronous) pytest test."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        asyncio.run(fn(*args, **kwargs))
+    return wrapper
+
+
+class GridApp(App):
+    """A minimal host: one grid, no animations, records CursorMoved messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        self.moves: list[tuple[int, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield ResultGrid(id="grid")
+
+    def on_mount(self) -> None:
+        self.query_one(ResultGrid).focus()
+
+    def on_result_grid_cursor_moved(self, message: ResultGrid.CursorMoved) -> None:
+        self.moves.append((message.row, message.col))
+
+
+def lines(grid: ResultGrid) -> list[str]:
+    """The grid's lines as text, border included."""
+    strips = grid.render_lines(Region(0, 0, grid.outer_size.width, grid.outer_size.height))
+    return [s.text for s in strips]
+
+
+def body(grid: ResultGrid) -> str:
+    return "\n".join(lines(grid))
+
+
+def data_line(grid: ResultGrid, row: int) -> str:
+    """Text of the screen line that shows result row *row* (must be visible)."""
+    y = HEADER_LINES + row - int(grid.scroll_y)
+    assert HEADER_LINES <= y < grid.size.height, f"row {row} not visible"
+    return grid.render_line(y).text
+
+
+def store_with(rows: list[list], columns=None) -> RowStore:
+    store = RowStore(columns or make_columns())
+    store.append(Batch(0, rows))
+    return store
+
+
+def big_store(n: int = 1_000_000, chunk: int = 250_000) -> RowStore:
+    """n rows [i, "row i"] stored as a few large json+lz4 payload chunks (built quickly)."""
+    import lz4.block
+
+    from tests.test_rowstore import make_columns as mc
+    store = RowStore(mc([("n", "bigint"), ("label", "varchar")]))
+    for start in range(0, n, chunk):
+        raw = orjson.dumps([[i, f"row {i}"] for i in range(start, min(n, start + chunk))])
+        count = min(n, start + chunk) - start
+        # the store reads only len(rows) of a payload batch: avoid holding a million Python rows
+        store.append(Batch(start, [None] * count, 0, lz4.block.compress(raw, store_size=False),
+                           "json+lz4", len(raw)))
+    return store
+
+
+@pilot_test
+async def test_empty_state_and_title() -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(ResultGrid)
+        await pilot.pause()
+        assert grid.border_title == "Result"
+        assert "No result yet" in body(grid)
+        assert grid.selection_values() == ([], [])
+
+
+@pilot_test
+async def test_rows_appear_while_streaming_and_the_scrollbar_grows() -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 16)) as pilot:
+        grid = app.query_one(ResultGrid)
+        source = make_rows(300)
+        store = RowStore(make_columns())
+        grid.show_result(store)
+        grid.set_status("streaming")
+        await pilot.pause()
+        assert grid.border_title == "0 rows so far…"
+        text = body(grid)
+        assert "id" in text and "varchar" in text and "waiting for rows" in text
+        store.append(Batch(0, source[:5]))
+        grid.sync()
+        await pilot.pause()
+        assert grid.border_title == "5 rows so far…"
+        assert grid.virtual_size.height == HEADER_LINES + 5
+        assert "name-4-" in data_line(grid, 4)
+        store.append(Batch(5, source[5:]))
+        grid.sync()
+        await pilot.pause()
+        assert grid.virtual_size.height == HEADER_LINES + 300
+        assert grid.max_scroll_y > 0
+        grid.set_status("finished")
+        await pilot.pause()
+        assert grid.border_title == "300 rows"
+
+
+@pytest.mark.parametrize("status, message, expected", [
+    ("finished", None, "42 rows"),
+    ("stopped", None, "stopped after 42 rows"),
+    ("cancelled", None, "cancelled after 42 rows"),
+    ("failed", "Query failed: boom", "failed after 42 rows · Query failed: boom"),
+    ("streaming", None, "42 rows so far…"),
+])
+@pilot_test
+async def test_title_per_status(status: str, message: str | None, expected: str) -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(make_rows(42)))
+        grid.set_status(status, message=message)
+        await pilot.pause()
+        assert grid.border_title == expected
+
+
+def test_title_wording() -> None:
+    assert title_for("finished", 1, True) == "1 row"
+    assert title_for("finished", 1234567, True) == "1,234,567 rows"
+    assert title_for("idle", 0, False) == "Result"
+    assert title_for("streaming", 0, False) == "running…"
+    assert title_for("failed", 0, False) == "failed"
+    assert title_for("cancelled", 0, True) == "cancelled after 0 rows"
+
+
+@pilot_test
+async def test_failed_without_rows_shows_the_message() -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(RowStore(make_columns()))
+        grid.set_status("failed", message="Line 1:8: Column 'x' cannot be resolved")
+        await pilot.pause()
+        assert "Column 'x' cannot be resolved" in body(grid)
+        grid.set_status("finished")
+        assert "(no rows)" in body(grid)
+
+
+@pilot_test
+async def test_keyboard_navigation_and_horizontal_scrolling() -> None:
+    app = GridApp()
+    async with app.run_test(size=(40, 14)) as pilot:   # narrow: columns do not all fit
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(make_rows(200)))
+        grid.set_status("finished")
+        await pilot.pause()
+        await pilot.press("down", "down", "right")
+        assert grid.cursor == (2, 1)
+        await pilot.press("end")
+        assert grid.cursor == (2, 4)
+        x0, x1 = grid._layout.span(4)
+        assert grid.scroll_x <= x0 and x1 <= grid.scroll_x + grid._view_width()
+        await pilot.press("home")
+        assert grid.cursor == (2, 0) and grid.scroll_x == 0
+        await pilot.press("pagedown")
+        page = grid._data_height()
+        assert grid.cursor == (2 + page, 0)
+        await pilot.press("pageup", "up", "up", "up")
+        assert grid.cursor == (0, 0)
+        await pilot.press("ctrl+end")
+        assert grid.cursor == (199, 0)
+        assert data_line(grid, 199).split()[0] == "199"
+        await pilot.press("ctrl+home")
+        assert grid.cursor == (0, 0) and grid.scroll_y == 0
+        await pilot.press("left", "up")          # clamped at the edges
+        assert grid.cursor == (0, 0)
+        assert app.moves[:3] == [(1, 0), (2, 0), (2, 1)]
+        assert grid.border_subtitle == "row 1/200 · col 1/5"
+
+
+@pilot_test
+async def test_ctrl_end_on_a_million_rows_renders_the_last_row(monkeypatch) -> None:
+    store = big_store()
+    decoded: list[int] = []
+    real = store._decode
+    monkeypatch.setattr(store, "_decode", lambda chunk: decoded.append(chunk.start) or real(chunk))
+    app = GridApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("finished")
+        await pilot.pause()
+        assert grid.border_title == "1,000,000 rows"
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert grid.cursor == (999_999, 0)
+        assert "row 999999" in data_line(grid, 999_999)
+        assert "row 999999" in body(grid)
+        # only the first chunk (width sample) and the last one were ever decoded
+        assert sorted(set(decoded)) == [0, 750_000]
+        await pilot.press("up")
+        assert "row 999998" in data_line(grid, 999_998)
+        assert sorted(set(decoded)) == [0, 750_000]
+    store.close()
+
+
+@pilot_test
+async def test_null_is_styled_and_numbers_are_right_aligned() -> None:
+    rows = [[1, None, 2.5, [], {}], [12345, "abc", None, ["x"], {"k": 1}]]
+    app = GridApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(rows))
+        grid.set_status("finished")
+        grid.cursor = (1, 4)      # keep the cursor away from the cells inspected below
+        await pilot.pause()
+        body(grid)                # resolves styles for this frame
+        strip = grid.render_line(HEADER_LINES)
+        segments = list(strip)
+        null_seg = next(s for s in segments if s.text.strip() == "NULL")
+        assert null_seg.style.italic
+        assert null_seg.style != next(s for s in segments if s.text.strip() == "2.5").style
+        layout = grid._layout
+        id_width = layout.widths[0]
+        first, second = data_line(grid, 0), data_line(grid, 1)
+        assert first[: id_width + 2] == " " + "1".rjust(id_width) + " "
+        assert second[: id_width + 2] == " " + "12345".rjust(id_width) + " "
+        name_x = layout.xs[1]
+        assert second[name_x: name_x + 5] == " abc "   # text stays left-aligned
+
+
+@pilot_test
+async def test_long_values_are_truncated_with_an_ellipsis() -> None:
+    rows = [[1, "y" * 300, 1.0, [], {}]]
+    app = GridApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(rows))
+        grid.set_status("finished")
+        await pilot.pause()
+        assert grid._layout.widths[1] == grid.max_column_width
+        assert ("y" * (grid.max_column_width - 1) + "…") in data_line(grid, 0)
+
+
+@pilot_test
+async def test_shift_arrows_select_a_rectangle() -> None:
+    source = make_rows(20)
+    app = GridApp()
+    async with app.run_test(size=(80, 14)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(source))
+        grid.set_status("finished")
+        await pilot.pause()
+        cols, values = grid.selection_values()
+        assert [c.name for c in cols] == ["id"] and values == [[0]]
+        await pilot.press("down", "right", "shift+down", "shift+down", "shift+right")
+        cols, values = grid.selection_values()
+        assert [c.name for c in cols] == ["name", "price"]
+        assert values == [row[1:3] for row in source[1:4]]
+        assert grid.border_subtitle.startswith("3×2 selected")
+        await pilot.press("down")                 # a plain move drops the selection
+        assert grid.selection == (4, 2, 4, 2)
+
+
+@pilot_test
+async def test_mouse_click_moves_the_cursor() -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 14)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(make_rows(20)))
+        grid.set_status("finished")
+        await pilot.pause()
+        layout = grid._layout
+        # +1: the grid's border; click the 4th data row, 3rd column
+        await pilot.click(ResultGrid, offset=(1 + layout.xs[2] + 1, 1 + HEADER_LINES + 3))
+        assert grid.cursor == (3, 2)
+
+
+@pilot_test
+async def test_enter_opens_the_cell_viewer_and_escape_closes_it() -> None:
+    rows = [[7, "short", 1.5, ["a", "b"], {"key": 42}]]
+    app = GridApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store_with(rows))
+        grid.set_status("finished")
+        await pilot.pause()
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CellViewerScreen)
+        assert app.screen.text == '{\n  "key": 42\n}'
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CellViewerScreen)
+        assert grid.has_focus
+
+
+@pilot_test
+async def test_unreadable_rows_show_a_one_line_error() -> None:
+    rows = make_rows(10)
+    raw = orjson.dumps(rows)
+    store = RowStore(make_columns())
+    store.append(Batch(0, rows, 0, b"\x00garbage" + raw[8:], "json", None))
+    app = GridApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("finished")
+        await pilot.pause()
+        text = body(grid)
+        assert "cannot decode rows 0-9" in text
+
+
+@pilot_test
+async def test_payload_chunks_and_clear() -> None:
+    source = make_rows(5000)
+    store = RowStore(make_columns())
+    store.append(payload_batch(source[:3000], 0, "json+zstd"))
+    store.append(payload_batch(source[3000:], 3000, "json+lz4"))
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("finished")
+        grid.cursor = (3001, 0)
+        await pilot.pause()
+        assert "name-3001-" in data_line(grid, 3001)
+        grid.show_result(None)
+        await pilot.pause()
+        assert grid.border_title == "Result" and grid.virtual_size.height == 0
+        assert "No result yet" in body(grid)
