@@ -1,0 +1,124 @@
+"""Pure helpers behind the pipeline panel: retrieval mode, timings, worker intervals, layouts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.tui import fake_snapshots as fs
+from trino_tui.tui.widgets.pipeline_facts import (
+    MODE_COORDINATOR_PROXY,
+    MODE_DIRECT,
+    MODE_INLINE,
+    MODE_REDIRECT,
+    MODE_WORKER_PROXY,
+    retrieval_mode,
+    redacted_headers,
+    segment_route,
+    segment_timings,
+    worker_intervals,
+    worker_sort_key,
+)
+from trino_tui.tui.widgets.pipeline_header import header_facts
+from trino_tui.tui.widgets.pipeline_segment_map import compute_layout
+from trino_tui.tui.widgets.pipeline_stages import ordered_stages, state_class
+from trino_tui.tui.widgets.pipeline_timeline import DONE_GLYPH, RUNNING_GLYPH, timeline_rows
+from trino_tui.tui.widgets.pipeline_facts import Interval
+
+S = fs.SegmentState
+
+
+def _with_hops(snap, hops_for_index):
+    segs = tuple(replace(s, hops=hops_for_index(s.index), url_host=hops_for_index(s.index)[-1])
+                 if s.kind == "spooled" else s for s in snap.segments)
+    return replace(snap, segments=segs)
+
+
+def test_retrieval_mode_variants():
+    snap = fs.mid_query_snapshot()
+    assert retrieval_mode(snap) == f"{MODE_DIRECT} + {MODE_REDIRECT}"
+    storage_only = _with_hops(snap, lambda i: (fs.STORAGE,))
+    assert retrieval_mode(storage_only) == MODE_DIRECT
+    proxied = _with_hops(snap, lambda i: (f"http://{fs.COORDINATOR}/v1/spooled/download/x",))
+    assert retrieval_mode(proxied, fs.COORDINATOR) == MODE_COORDINATOR_PROXY
+    assert retrieval_mode(proxied) == MODE_DIRECT  # unknown coordinator: indistinguishable
+    workers = _with_hops(snap, lambda i: (f"127.0.0.1:{9001 + i % 3}",))
+    assert retrieval_mode(workers, fs.COORDINATOR) == MODE_WORKER_PROXY
+    inline_only = replace(snap, segments=snap.segments[:2])
+    assert retrieval_mode(inline_only) == MODE_INLINE
+    assert retrieval_mode(fs.pending_snapshot()) == "–"
+    assert retrieval_mode(fs.direct_snapshot()) == "direct protocol"
+
+
+def test_segment_route_single_segment():
+    seg = fs.make_segment(1, S.ACKED)
+    assert segment_route(seg) == MODE_REDIRECT
+    assert segment_route(fs.make_segment(0, S.ACKED, kind="inline")) == MODE_INLINE
+    assert segment_route(fs.make_segment(2, S.ACKED, hops=(fs.COORDINATOR,)), fs.COORDINATOR) == \
+        MODE_COORDINATOR_PROXY
+
+
+def test_headers_are_always_redacted():
+    headers = (("x-amz-server-side-encryption-customer-key", fs.SECRET_HEADER_VALUE), ("a", "b"))
+    assert redacted_headers(headers) == [("x-amz-server-side-encryption-customer-key", "***"),
+                                         ("a", "***")]
+
+
+def test_timings_of_finished_and_running_segments():
+    done = fs.make_segment(3, S.ACKED)
+    labels = [(t.label, round(t.seconds, 3)) for t in segment_timings(done, now=done.acked_at + 9)]
+    assert labels == [("queued", 0.35), ("download", 0.35), ("decode", 0.35), ("deliver", 0.35),
+                      ("ack", 0.35)]
+    running = fs.make_segment(3, S.DOWNLOADING, now=fs.START + 100)
+    timings = {t.label: t.seconds for t in segment_timings(running, now=running.download_start + 2)}
+    assert round(timings["download"], 3) == 2.0  # counts up to now
+    assert timings["decode"] is None and timings["ack"] is None
+
+
+def test_worker_intervals_attribute_work_to_threads():
+    segs = (fs.make_segment(0, S.DOWNLOADING), fs.make_segment(1, S.DECODED))
+    intervals = worker_intervals(segs, since=0.0)
+    assert [(i.worker, i.kind, i.segment, i.end is None) for i in intervals] == [
+        ("download-0", "download", 0, True),
+        ("download-?", "download", 1, False),  # last thread was a decoder: downloader unknown
+        ("decode-1", "decode", 1, False),
+    ]
+    assert worker_intervals(segs, since=fs.START + 1000) == [intervals[0]]  # only running work
+    names = ["decode-10", "download-?", "decode-2", "download-1", "decode-?"]
+    assert sorted(names, key=worker_sort_key) == ["download-1", "download-?", "decode-2",
+                                                  "decode-10", "decode-?"]
+
+
+def test_timeline_rows_map_intervals_to_columns():
+    intervals = [Interval("download-0", "download", 0, 90.0, 95.0),
+                 Interval("decode-0", "decode", 0, 98.0, None),
+                 Interval("download-1", "download", 1, 10.0, 20.0)]  # before the window
+    rows = timeline_rows(intervals, now=100.0, window=10.0, columns=10)
+    assert list(rows) == ["download-0", "download-1", "decode-0"]
+    assert [g for g, _ in rows["download-0"]] == [DONE_GLYPH] * 5 + ["·"] * 5
+    assert [g for g, _ in rows["decode-0"]] == ["·"] * 8 + [RUNNING_GLYPH] * 2
+    assert all(kind is None for _, kind in rows["download-1"])
+
+
+def test_compute_layout_spacing_dense_and_summary():
+    spaced = compute_layout(60, width=70, height=10, legend_lines=3)
+    assert (spaced.cell_width, spaced.per_row, spaced.total_rows, spaced.summary) == (2, 35, 2, False)
+    dense = compute_layout(400, width=70, height=10, legend_lines=3)
+    assert (dense.cell_width, dense.per_row, dense.total_rows, dense.summary) == (1, 70, 6, False)
+    overflow = compute_layout(3000, width=70, height=10, legend_lines=3)
+    assert overflow.summary and overflow.grid_rows == 6 and overflow.total_rows == 43
+    assert compute_layout(0, width=70, height=10, legend_lines=3).total_rows == 0
+
+
+def test_stage_helpers():
+    snap = fs.mid_query_snapshot()
+    reversed_stages = tuple(reversed(snap.stages))
+    assert [s.name for s in ordered_stages(reversed_stages)] == [s.name for s in snap.stages]
+    assert state_class("RUNNING") == "running" and state_class("failed") == "failed"
+    assert state_class("mystery") == "label"
+
+
+def test_header_facts_of_finished_query():
+    facts = dict(header_facts(fs.finished_snapshot()))
+    assert facts["segments"] == "24/24 acked (1 inline, 23 spooled)"
+    assert facts["encoding"] == "json+lz4"
+    assert facts["bytes"] == "1.29 MB → 5.21 MB (4.0×)"

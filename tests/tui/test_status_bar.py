@@ -1,0 +1,96 @@
+"""QueryStatusBar: Trino-CLI-style facts, priorities when narrow, Pilot rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui import fake_snapshots as fs
+from tests.tui.pipeline_host import StatusHost, screen_text
+from trino_tui.tui.widgets.status_bar import QueryStatusBar, StatusPart, fit_parts, status_parts
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def test_parts_of_a_running_query():
+    parts = {p.key: p.text for p in status_parts(fs.mid_query_snapshot(), rows_in_grid=25_240,
+                                                 status="streaming")}
+    assert parts == {
+        "status": "● streaming",
+        "query": fs.QUERY_ID,
+        "state": "RUNNING",
+        "splits": "splits 12 queued · 6 running · 30/48 done",
+        "server": "server 37.6K rows 4.38 MB",
+        "received": "received 25.2K rows 2.01 MB",
+        "rates": "18.2K rows/s 3.40 MB/s",
+        "elapsed": "12.0s",
+        "grid": "25,240 rows in grid",
+    }
+
+
+def test_finished_query_drops_rates_and_no_query_shows_status_and_grid_only():
+    finished = {p.key for p in status_parts(fs.finished_snapshot(), rows_in_grid=1, status="finished")}
+    assert "rates" not in finished and "elapsed" in finished
+    idle = [p.text for p in status_parts(None, rows_in_grid=0, status="idle")]
+    assert idle == ["● idle", "0 rows in grid"]
+
+
+def test_pending_snapshot_without_stats_or_query_id():
+    keys = [p.key for p in status_parts(fs.pending_snapshot(), rows_in_grid=0, status="streaming")]
+    assert keys == ["status", "state", "received", "rates", "elapsed", "grid"]
+
+
+def test_fit_drops_lowest_priority_first_and_keeps_order():
+    parts = status_parts(fs.mid_query_snapshot(), rows_in_grid=25_240, status="streaming")
+    kept = [p.key for p in fit_parts(parts, 71)]
+    assert kept == ["status", "received", "elapsed", "grid"]  # exactly 71 columns
+    assert [p.key for p in fit_parts(parts, 70)] == ["status", "elapsed", "grid"]
+    assert [p.key for p in fit_parts(parts, 1000)] == [p.key for p in parts]
+    tiny = [StatusPart("a", "x" * 50, "value", 0), StatusPart("b", "y", "value", 0)]
+    assert [p.key for p in fit_parts(tiny, 10)] == ["a"]  # never drops the last part
+
+
+async def test_status_bar_renders_and_updates():
+    app = StatusHost()
+    async with app.run_test(size=(220, 3)) as pilot:
+        bar = app.query_one(QueryStatusBar)
+        assert "● idle │ 0 rows in grid" in screen_text(app)
+        bar.update_snapshot(fs.mid_query_snapshot(), rows_in_grid=25_240, status="streaming")
+        await pilot.pause()
+        text = screen_text(app)
+        assert (f"● streaming │ {fs.QUERY_ID} │ RUNNING │ splits 12 queued · 6 running · 30/48 done"
+                in text)
+        assert "received 25.2K rows 2.01 MB │ 18.2K rows/s 3.40 MB/s │ 12.0s │ 25,240 rows in grid" in text
+        bar.update_snapshot(fs.failed_snapshot(), rows_in_grid=25_240, status="failed")
+        await pilot.pause()
+        assert bar.parts["status"] == "● failed"
+        assert "FAILED" in screen_text(app)
+
+
+async def test_status_colour_comes_from_the_theme():
+    app = StatusHost()
+    async with app.run_test(size=(120, 3)) as pilot:
+        bar = app.query_one(QueryStatusBar)
+        failed = bar.get_component_rich_style("status-bar--failed", partial=True).color
+        finished = bar.get_component_rich_style("status-bar--finished", partial=True).color
+        assert failed != finished
+        bar.update_snapshot(fs.failed_snapshot(), rows_in_grid=0, status="failed")
+        await pilot.pause()
+        first = next(seg for seg in bar.render_line(0) if "failed" in seg.text)
+        assert first.style.color == failed
+
+
+async def test_narrow_bar_keeps_status_and_grid_rows():
+    app = StatusHost()
+    async with app.run_test(size=(50, 3)) as pilot:
+        app.query_one(QueryStatusBar).update_snapshot(
+            fs.mid_query_snapshot(), rows_in_grid=25_240, status="streaming")
+        await pilot.pause()
+        line = screen_text(app).splitlines()[0]
+        assert line.startswith(" ● streaming │")
+        assert "25,240 rows in grid" in line
+        assert fs.QUERY_ID not in line
