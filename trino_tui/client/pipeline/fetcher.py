@@ -153,17 +153,19 @@ class Fetcher:
             self._seq += 1
             self._next_offset += len(r.rows)
             self.out.put(unit, unit.weight)
-        for seg in r.segments:
+        units: list[Unit] = []
+        for seg in r.segments:  # register all first: even if cancelled below, each gets acked
             index = self._segment_index
             self._segment_index += 1
             self.stats.add_segment(index, seg)
             if seg.kind == "spooled":
                 with self.spooled_lock:
                     self.spooled[index] = seg
-            unit = Unit(seq=self._seq, row_offset=seg.row_offset, rows_count=seg.rows_count,
-                        segment_index=index, segment=seg)
+            units.append(Unit(seq=self._seq, row_offset=seg.row_offset, rows_count=seg.rows_count,
+                              segment_index=index, segment=seg))
             self._seq += 1
             self._next_offset = max(self._next_offset, seg.row_offset + seg.rows_count)
+        for unit in units:
             self.out.put(unit, unit.weight)
 
     def _emit_terminal(self, error: BaseException | None = None) -> None:
