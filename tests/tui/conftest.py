@@ -29,15 +29,14 @@ class FakeBatch:
 
 def make_columns(*specs: tuple[str, str]) -> list[Column]:
     """Columns from (name, type) pairs, e.g. ("n", "bigint")."""
-    return parse_columns(
-        [{"name": n, "type": t, "typeSignature": {"rawType": t, "arguments": []}} for n, t in specs]
-    )
+    return parse_columns([{"name": n, "type": t} for n, t in specs])
 
 
 class FakeQuery:
     """A Query stand-in: yields ``batches``; ``gate`` (if set) is waited on before batch ``gate_at``."""
 
-    def __init__(self, columns, batches, *, error: Exception | None = None, gate_at: int | None = None):
+    def __init__(self, columns, batches, *, error: Exception | None = None, gate_at: int | None = None,
+                 snapshot: Any = None):
         self.query_id = "fake_query_1"
         self.columns = columns
         self._batches = batches
@@ -53,6 +52,7 @@ class FakeQuery:
         self.update_type = None
         self.update_count = None
         self.delivered = 0
+        self._snapshot = snapshot
 
     def wait_columns(self, timeout: float | None = None):
         if self._error is not None and not self._batches:
@@ -87,7 +87,7 @@ class FakeQuery:
         self.closed = True
 
     def snapshot(self):
-        return None
+        return self._snapshot
 
 
 class FakeClient:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer
 
@@ -52,6 +52,18 @@ def cell_text(value: Any, trino_type: Any) -> str:
     except ImportError:  # pragma: no cover - only while trino_tui.export is missing
         return "NULL" if value is None else str(value)
     return format_cell_text(value, trino_type)
+
+
+def _host_port(config: Any) -> str | None:
+    """"host:port" of the coordinator (lets the pipeline panel recognise coordinator proxying)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(config.server)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return f"{parts.hostname}:{port}"
+    except (AttributeError, ValueError):
+        return None
 
 
 class TrinoTuiApp(App):
@@ -113,9 +125,9 @@ class TrinoTuiApp(App):
     # -- composition -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield SqlEditor(self._initial_sql, id="editor")
-        with Horizontal(id="results"):
+        with Vertical(id="results"):
             yield ResultGrid(id="grid")
-            yield PipelinePanel(id="pipeline")
+            yield PipelinePanel(id="pipeline", coordinator_host=_host_port(self.config))
         yield QueryStatusBar(id="status")
         yield Footer()
 
@@ -166,6 +178,7 @@ class TrinoTuiApp(App):
             replace.update(catalog="tpch", schema="tiny")
         self.config = dataclasses.replace(self.config, **replace)
         self._sandbox_ready = True
+        self.query_one("#pipeline", PipelinePanel).coordinator_host = _host_port(self.config)
         self.notify(f"Sandbox ready at {message.url}", title="Sandbox", timeout=3)
         self.sub_title = f"sandbox {message.url}"
 
@@ -318,6 +331,7 @@ class TrinoTuiApp(App):
         """Show or hide the spooling pipeline panel."""
         panel = self.query_one("#pipeline", PipelinePanel)
         panel.display = not panel.display
+        self.screen.set_class(panel.display, "-pipeline")
         if panel.display:
             panel.update_snapshot(self._snapshot)
 
