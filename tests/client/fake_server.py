@@ -62,6 +62,8 @@ class FakeTrino:
     downloaded: list[int] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     heads: list[str] = field(default_factory=list)
+    head_status: int = 200
+    head_seen: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -137,7 +139,8 @@ class FakeTrino:
             return httpx.Response(204)
         if request.method == "HEAD":
             self.heads.append(str(request.url))
-            return httpx.Response(200)
+            self.head_seen.set()
+            return httpx.Response(self.head_status)
         if self.polls_failed < self.poll_503:
             self.polls_failed += 1
             return httpx.Response(503, text="busy")

@@ -246,3 +246,25 @@ def test_network_log_is_redacted():
     assert "[storage] --> GET http://storage.test/seg/1" in text and "[storage] <-- 200" in text
     assert "SELECT secret_column" in text
     assert "SEKRIT" not in text and "hidden" not in text and "key1" not in text
+
+
+@pytest.mark.parametrize("status", [200, 405])
+def test_heartbeat_while_consumer_is_slow_and_stops_on_405(status):
+    srv = FakeTrino(make_rows(1000), segment_rows=100, segments_per_page=1, head_status=status)
+    with fake_client(srv, heartbeat_interval=0.05, descriptor_queue=1, max_out_of_order=1) as c:
+        q = c.execute("x")  # nobody reads: the fetcher blocks on the full descriptor queue
+        assert srv.head_seen.wait(5)
+        assert "/executing/" in srv.heads[0]
+        hb = q._pipeline.heartbeat
+        if status == 405:
+            hb._thread.join(2)
+            assert not hb._thread.is_alive() and hb.sent == 1
+        assert collect(q) == make_rows(1000)
+    assert not hb._thread.is_alive()
+
+
+def test_rows_are_converted():
+    srv = FakeTrino(make_rows(250), segment_rows=100)
+    with fake_client(srv) as c:
+        rows = list(c.execute("x").rows())
+    assert rows[:2] == [(0, "row-0"), (1, "row-1")] and len(rows) == 250
