@@ -119,6 +119,7 @@ class Query:
         self._index = 0
         self._row_offset = 0
         self._thread: threading.Thread | None = None
+        self._total_rows: int | None = None
 
     # -- control --------------------------------------------------------------------------
     def submit(self) -> None:
@@ -178,7 +179,7 @@ class Query:
                 queued_ms=int((start - self._created) * 1000), running_ms=int(max(0.0, end - start) * 1000),
                 workers=self._deps.pool.count, total_splits=self._handed + pending + queued,
                 queued_splits=queued, running_splits=pending, completed_splits=self._handed,
-                processed_rows=self._rows, processed_bytes=self._bytes,
+                processed_rows=self._rows, processed_bytes=self._bytes, total_rows=self._total_rows,
                 done=self._failure is not None or (self._produced_all and not pending),
             )
 
@@ -257,7 +258,16 @@ class Query:
             user=self.session.user, catalog=self.session.catalog, schema=self.session.schema,
             time_zone=self.session.time_zone, properties=dict(props), query_id=self.query_id)
         res = self._deps.engine.execute(self.sql, ctx)
+        try:
+            self._run_result(res, cfg, opts, key)
+        finally:
+            close = getattr(res, "close", None)
+            if callable(close):
+                close()
+
+    def _run_result(self, res: Any, cfg: SandboxConfig, opts: SpoolingOptions | None, key: Hashable) -> None:
         self._set_meta(res)
+        self._total_rows = getattr(res, "total_rows", None)
         is_query = bool(getattr(res, "is_query", False))
         if not is_query:
             opts = None

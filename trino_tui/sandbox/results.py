@@ -81,6 +81,7 @@ class Progress:
     completed_splits: int
     processed_rows: int
     processed_bytes: int
+    total_rows: int | None
     done: bool
 
 
@@ -105,7 +106,12 @@ def stats_json(p: Progress) -> dict[str, Any]:
             "physicalInputBytes": 0, "coordinatorOnly": False, "subStages": [leaf]}
     out: dict[str, Any] = {"state": p.state, "queued": False, "scheduled": scheduled}
     if scheduled:
-        pct = 100.0 if p.done else (100.0 * p.completed_splits / p.total_splits if p.total_splits else 0.0)
+        if p.done:
+            pct = 100.0
+        elif p.total_rows:
+            pct = min(99.0, 100.0 * p.processed_rows / p.total_rows)
+        else:
+            pct = 100.0 * p.completed_splits / p.total_splits if p.total_splits else 0.0
         out["progressPercentage"] = round(pct, 2)
         running = 0.0 if p.done or not p.total_splits else 100.0 * p.running_splits / p.total_splits
         out["runningPercentage"] = round(running, 2)
