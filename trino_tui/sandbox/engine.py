@@ -1,0 +1,375 @@
+"""The sandbox SQL engine: Trino-style SQL executed by DuckDB over the tpch/memory/system catalogs.
+
+Owns: `Engine` (one DuckDB database; `execute` is thread-safe and uses a fresh cursor per call),
+`SessionContext`, name resolution (Trino catalog.schema.table -> DuckDB names, with Trino's
+errors), declared-type lookup (varchar(n), char(n), json, ... that DuckDB cannot hold) and the
+dispatch to statements.py handlers. Results: resultset.StatementResult. Errors: TrinoError only.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import duckdb
+
+from . import alltypes, system_tables
+from .catalog import TpchCatalog, default_data_dir
+from .metadata import MetadataStatements
+from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
+from .rowjson import MACROS, ZoneSpec, row_json_sql
+from .sql_errors import TrinoError, at, from_duckdb, relocate
+from .sqltext import Rewriter, TableRef, Token, find_table_refs, significant, tokenize
+from .statements import check_property, parse_statement
+from .system_tables import SystemInfo
+from .trino_types import TrinoType, duckdb_storage, from_duckdb as type_from_duckdb, parse_type
+
+__all__ = ["Engine", "SessionContext", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
+
+CATALOGS = ("memory", "system", "tpch")
+_DML_TYPES = {"insert": "INSERT", "delete": "DELETE", "update": "UPDATE"}
+_PARSING = "io.trino.sql.parser.ParsingException"
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    user: str
+    catalog: str | None = None
+    schema: str | None = None
+    time_zone: str = "UTC"
+    properties: Mapping[str, str] = field(default_factory=dict)   # X-Trino-Session values
+    query_id: str = ""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    catalog: str
+    schema: str
+    table: str
+
+    @property
+    def duck(self) -> str:
+        cat = system_tables.DUCK_CATALOG if self.catalog == "system" else self.catalog
+        return ".".join('"' + p.replace('"', '""') + '"' for p in (cat, self.schema, self.table))
+
+    @property
+    def trino(self) -> str:
+        return f"{self.catalog}.{self.schema}.{self.table}"
+
+
+class Engine:
+    """Executes Trino-style SQL. Thread-safe; `close` waits for nothing (results own cursors)."""
+
+    def __init__(self, data_dir: Path | None = None, schemas: Sequence[str] = ("tiny",),
+                 system: SystemInfo | None = None, progress: Callable[[str], None] | None = None) -> None:
+        self._data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        self._configured = list(schemas)
+        self._system = system
+        self._tpch = TpchCatalog(self._data_dir, progress)
+        self._con = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+        self._closed = False
+        self._setup()
+        self.metadata = MetadataStatements(self)
+        for schema in self._configured:
+            self._tpch.ensure(self._con, schema)
+
+    # ------------------------------------------------------------------ setup
+
+    def _setup(self) -> None:
+        con = self._con
+        for macro in MACROS:
+            con.execute(macro)
+        con.execute("ATTACH ':memory:' AS tpch")
+        con.execute('CREATE SCHEMA memory."default"')
+        system_tables.create_tables(con)
+        alltypes.create(con)
+        con.execute("SET GLOBAL integer_division = true")
+        allowed = str(self._data_dir.resolve()).replace("'", "''")
+        con.execute(f"SET GLOBAL allowed_directories = ['{allowed}']")
+        con.execute("SET GLOBAL enable_external_access = false")
+        con.execute("SET GLOBAL lock_configuration = true")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._con.close()
+
+    # ------------------------------------------------------------------ catalog facts
+
+    def tpch(self) -> TpchCatalog:
+        return self._tpch
+
+    def configured_schemas(self) -> list[str]:
+        return list(self._configured)
+
+    def schemas(self, catalog: str) -> list[str]:
+        if catalog == "tpch":
+            return self._tpch.listed_schemas(self._configured)
+        if catalog == "system":
+            return [system_tables.SCHEMA]
+        rows = self.cursor_fetch("SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'memory' "
+                                 "AND schema_name NOT IN ('main', 'pg_catalog', 'information_schema')")
+        return sorted(r[0] for r in rows)
+
+    def tables(self, catalog: str, schema: str) -> list[str]:
+        if catalog == "tpch":
+            return self._tpch.tables()
+        if catalog == "system":
+            return sorted(system_tables.SYSTEM_TABLES)
+        rows = self.cursor_fetch("SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' AND "
+                                 "schema_name = ? UNION SELECT view_name FROM duckdb_views() WHERE "
+                                 "database_name = 'memory' AND schema_name = ? AND NOT internal",
+                                 [schema, schema])
+        return sorted(r[0] for r in rows)
+
+    def declared_columns(self, r: Resolved) -> list[tuple[str, TrinoType]] | None:
+        """Columns with the Trino types the table declares (None: only DuckDB's types known)."""
+        if r.catalog == "tpch":
+            return [(c.name, parse_type(c.type_text)) for c in self._tpch.columns(r.table)]
+        if r.catalog == "system":
+            return [(n, parse_type(t)) for n, t, _ in system_tables.SYSTEM_TABLES[r.table]]
+        if (r.schema, r.table) == ("default", alltypes.TABLE):
+            return [(c.name, parse_type(c.type_text)) for c in alltypes.COLUMNS]
+        return None
+
+    def cursor_fetch(self, sql: str, params: list | None = None) -> list[tuple]:
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    # ------------------------------------------------------------------ name resolution
+
+    def resolve(self, parts: Sequence[str], session: SessionContext, sql: str, offset: int,
+                role: str = "read") -> Resolved:
+        """Trino name (1-3 parts) -> Resolved, raising Trino's errors located at `offset`."""
+        parts = list(parts)
+        if len(parts) == 1:
+            if session.catalog is None or session.schema is None:
+                raise at("MISSING_SCHEMA_NAME", "Schema must be specified when session schema is not set", sql, offset)
+            parts = [session.catalog, session.schema, parts[0]]
+        elif len(parts) == 2:
+            if session.catalog is None:
+                raise at("MISSING_CATALOG_NAME", "Catalog must be specified when session catalog is not set",
+                         sql, offset)
+            parts = [session.catalog, *parts]
+        catalog, schema, table = parts
+        self.check_schema(catalog, schema, sql, offset)
+        r = Resolved(catalog, schema, table)
+        if role in ("create", "write", "drop") and catalog != "memory":
+            verb = {"create": "creating tables", "write": "inserts", "drop": "dropping tables"}[role]
+            raise at("NOT_SUPPORTED", f"This connector does not support {verb}", sql, offset)
+        if role in ("read", "write") and table not in self.tables(catalog, schema):
+            raise at("TABLE_NOT_FOUND", f"Table '{r.trino}' does not exist", sql, offset)
+        return r
+
+    def check_schema(self, catalog: str, schema: str | None, sql: str, offset: int) -> None:
+        if catalog not in CATALOGS:
+            raise at("CATALOG_NOT_FOUND", f"Catalog '{catalog}' not found", sql, offset)
+        if schema is None:
+            return
+        if catalog == "tpch":
+            if not self._tpch.is_schema(schema):
+                raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, offset)
+            try:
+                self._tpch.ensure(self._con, schema)
+            except TrinoError as e:
+                raise at(e.error_name, e.message, sql, offset) from None
+        elif schema not in self.schemas(catalog):
+            raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, offset)
+
+    # ------------------------------------------------------------------ execute
+
+    def execute(self, sql: str, session: SessionContext) -> StatementResult:
+        """Run one statement. Raises TrinoError for every failure."""
+        if self._closed:
+            raise TrinoError("GENERIC_INTERNAL_ERROR", "The sandbox engine is shut down")
+        try:
+            return self._execute(sql, session)
+        except TrinoError:
+            raise
+        except duckdb.Error as exc:
+            raise relocate(from_duckdb(exc, sql), sql) from None
+        except Exception as exc:  # never let an unexpected failure escape untranslated
+            raise TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}") from None
+
+    def _execute(self, sql: str, session: SessionContext) -> StatementResult:
+        for name, value in session.properties.items():
+            check_property(name, value)
+        zone = self.zone(session.time_zone)
+        sig = significant(tokenize(sql))
+        while sig and sig[-1].text == ";":
+            sig.pop()
+        if not sig:
+            raise at("SYNTAX_ERROR", "mismatched input '<EOF>'. Expecting: <query>", sql, len(sql),
+                     failure_type=_PARSING)
+        semi = next((t for t in sig if t.text == ";"), None)
+        if semi is not None:
+            raise at("SYNTAX_ERROR", "mismatched input ';'. Expecting: <EOF>", sql, semi.start, failure_type=_PARSING)
+        body = sql[: sig[-1].end]
+        parsed = parse_statement(sig, body)
+        if parsed is not None:
+            return self.metadata.run(parsed, body, session, zone)
+        first = sig[0].lower
+        if first in ("select", "with", "values", "table", "(", "from"):
+            return self.query(body, sig, session, zone)
+        if first in ("insert", "delete", "update", "create", "drop"):
+            return self._modify(body, sig, session)
+        self._syntax_check(body)
+        raise TrinoError("NOT_SUPPORTED", f"Statement '{sig[0].text.upper()}' is not supported by the sandbox")
+
+    def zone(self, name: str) -> ZoneSpec:
+        spec = ZoneSpec.parse(name or "UTC")
+        if spec.region is not None and spec.region != "UTC":
+            known = self.cursor_fetch("SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [spec.region])
+            if not known or not known[0][0]:
+                raise TrinoError("GENERIC_USER_ERROR", f"Time zone not supported: {name}")
+        return spec
+
+    def _syntax_check(self, sql: str) -> None:
+        try:
+            self._con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise relocate(from_duckdb(exc, sql), sql) from None
+
+    # ------------------------------------------------------------------ rewriting
+
+    def rewrite(self, sql: str, sig: list[Token], session: SessionContext, base: int = 0):
+        """Qualify table names of `sql[base:]` for DuckDB. Returns (duck_sql, to_user_offset,
+        resolved refs in order); to_user_offset maps duck_sql offsets to offsets into `sql`."""
+        rw = Rewriter(sql[base:])
+        resolved: list[Resolved] = []
+        for ref in find_table_refs(sig):
+            r = self.resolve(ref.parts, session, sql, ref.start, ref.role)
+            if r.catalog == "system" and ref.role == "read":
+                system_tables.refresh(self._con, self._system, r.table)
+            rw.replace(ref.start - base, ref.end - base, r.duck)
+            resolved.append(r)
+        for tok in sig:
+            if tok.kind == "word" and tok.lower == "varbinary":
+                rw.replace(tok.start - base, tok.end - base, "BLOB")
+        duck_sql, omap = rw.result()
+        return duck_sql, (lambda off: omap(off) + base), resolved
+
+    def explain(self, duck_sql: str, to_user: Callable[[int], int], sql: str) -> list[str]:
+        """DuckDB's plan text for a rewritten query."""
+        cur = self._con.cursor()
+        try:
+            rows = cur.execute("EXPLAIN " + duck_sql).fetchall()
+        except duckdb.Error as exc:
+            shifted = lambda off: to_user(max(0, off - len("EXPLAIN ")))  # noqa: E731
+            raise relocate(from_duckdb(exc, "EXPLAIN " + duck_sql, shifted), sql) from None
+        finally:
+            cur.close()
+        return [str(r[-1]) for r in rows]
+
+    def _declared_types(self, names: list[str], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
+        """Trino types for result columns; a column named like a declared column of a referenced
+        table (k-th occurrence -> k-th table declaring it) takes the declared type."""
+        declared: dict[str, list[TrinoType]] = {}
+        seen: set[str] = set()
+        for r in refs:
+            if r.trino in seen:
+                continue
+            seen.add(r.trino)
+            for name, t in self.declared_columns(r) or []:
+                declared.setdefault(name, []).append(t)
+        used: dict[str, int] = {}
+        out: list[TrinoType] = []
+        for name, dt in zip(names, duck_types):
+            reported = type_from_duckdb(dt)
+            candidates = declared.get(name, [])
+            k = used.get(name, 0)
+            used[name] = k + 1
+            choice = candidates[min(k, len(candidates) - 1)] if candidates else None
+            if choice is not None and _same_storage(choice, reported):
+                out.append(choice)
+            else:
+                out.append(reported)
+        return out
+
+    # ------------------------------------------------------------------ queries
+
+    def query(self, sql: str, sig: list[Token], session: SessionContext, zone: ZoneSpec,
+              base: int = 0) -> StatementResult:
+        """SELECT-like statement: columns now, rows streamed as Trino JSON."""
+        duck_sql, omap, refs = self.rewrite(sql, sig, session, base)
+        cur = self._con.cursor()
+        try:
+            rel = cur.sql(duck_sql)
+            if rel is None:
+                raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
+            names = list(rel.columns)
+            types = self._declared_types(names, list(rel.types), refs)
+            del rel
+            cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
+            first = cur.fetchmany(256)
+        except duckdb.Error as exc:
+            cur.close()
+            raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
+        except BaseException:
+            cur.close()
+            raise
+
+        def translate(exc: BaseException) -> Exception:
+            if isinstance(exc, duckdb.Error):
+                return relocate(from_duckdb(exc, duck_sql, omap), sql)
+            return TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
+
+        columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
+        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate))
+
+    def _modify(self, sql: str, sig: list[Token], session: SessionContext) -> StatementResult:
+        """INSERT/DELETE/UPDATE/CREATE/DROP on the memory catalog."""
+        first = sig[0].lower
+        duck_sql, omap, _ = self.rewrite(sql, sig, session)
+        words = [t.lower for t in sig[:4]]
+        if first in ("create", "drop"):
+            kind = next((w for w in words[1:] if w in ("table", "schema", "view")), None)
+            if kind != "table":
+                raise TrinoError("NOT_SUPPORTED", f"{' '.join(t.upper() for t in words[:2])} is not supported "
+                                                  "by the sandbox")
+        cur = self._con.cursor()
+        try:
+            cur.execute(duck_sql)
+            rows = cur.fetchall() if cur.description else []
+        except duckdb.Error as exc:
+            raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
+        finally:
+            cur.close()
+        count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else None
+        if first in _DML_TYPES:
+            return _count_result(_DML_TYPES[first], count or 0)
+        if first == "create":
+            is_ctas = any(t.lower == "as" for t in sig) and any(t.lower in ("select", "values", "with") for t in sig)
+            if is_ctas:
+                n = self.cursor_fetch(f"SELECT count(*) FROM {self.rewrite(sql, sig, session)[2][0].duck}")[0][0]
+                return _count_result("CREATE TABLE", int(n))
+            return StatementResult([], is_query=False, update_type="CREATE TABLE", total_rows=0)
+        return StatementResult([], is_query=False, update_type="DROP TABLE", total_rows=0)
+
+    def list_result(self, columns: list[tuple[str, str]], rows: list[list], update_type: str | None = None,
+                    is_query: bool = False) -> StatementResult:
+        cols = [ResultColumn.of(n, parse_type(t)) for n, t in columns]
+        return StatementResult(cols, is_query=is_query, source=ListSource(rows), update_type=update_type,
+                               total_rows=len(rows))
+
+
+def _count_result(update_type: str, count: int) -> StatementResult:
+    cols = [ResultColumn.of("rows", TrinoType("bigint"))]
+    return StatementResult(cols, is_query=False, source=ListSource([[count]]), update_type=update_type,
+                           update_count=count, total_rows=1)
+
+
+def _same_storage(declared: TrinoType, reported: TrinoType) -> bool:
+    try:
+        return duckdb_storage(declared) == duckdb_storage(reported)
+    except KeyError:
+        return False

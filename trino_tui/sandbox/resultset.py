@@ -1,0 +1,154 @@
+"""Statement results of the sandbox engine and their chunked Trino-JSON row streams.
+
+Owns: `ResultColumn`, `StatementResult` and its row sources: `ListSource` (rows encoded in
+Python, for SHOW/DESCRIBE/DDL) and `DuckSource` (a DuckDB relation yielding one JSON text per
+row, fetched in bounded batches). A result is consumed by one thread at a time; `close` may be
+called from another thread and makes a running `iter_chunks` stop at its next batch.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Protocol
+
+import orjson
+
+from .trino_types import TrinoType
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    name: str
+    type: str              # Trino "type" string, e.g. "decimal(12, 2)"
+    type_signature: dict   # Trino typeSignature JSON (§9.3)
+
+    @staticmethod
+    def of(name: str, t: TrinoType) -> "ResultColumn":
+        return ResultColumn(name, t.text, t.signature())
+
+
+class RowSource(Protocol):
+    def batches(self, rows_hint: int) -> Iterator[list[str]]: ...
+
+    def close(self) -> None: ...
+
+
+class ListSource:
+    """Rows already known in Python (small results); each row is a list of JSON-able values."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self._texts = [orjson.dumps(r).decode() for r in rows]
+
+    def batches(self, rows_hint: int) -> Iterator[list[str]]:
+        for i in range(0, len(self._texts), max(1, rows_hint)):
+            yield self._texts[i:i + rows_hint]
+
+    def close(self) -> None:
+        self._texts = []
+
+
+class DuckSource:
+    """Streams JSON row texts from a DuckDB cursor whose pending (streaming) result has one
+    VARCHAR column. Owns the cursor.
+    `first` is a batch fetched eagerly (so early execution errors surface in Engine.execute)."""
+
+    def __init__(self, cursor: Any, first: list[tuple], translate: Callable[[BaseException], Exception]) -> None:
+        self._cursor = cursor
+        self._first: list[tuple] | None = first
+        self._translate = translate
+        self._closed = threading.Event()
+        self._lock = threading.Lock()
+
+    def batches(self, rows_hint: int) -> Iterator[list[str]]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            if first:
+                yield [r[0] for r in first]
+        while not self._closed.is_set():
+            with self._lock:
+                if self._closed.is_set():
+                    return
+                try:
+                    batch = self._cursor.fetchmany(max(1, rows_hint))
+                except Exception as exc:  # DuckDB runtime error mid-stream
+                    raise self._translate(exc) from None
+            if not batch:
+                return
+            yield [r[0] for r in batch]
+
+    def close(self) -> None:
+        self._closed.set()
+        try:
+            self._cursor.interrupt()
+        except Exception:
+            pass
+        with self._lock:
+            try:
+                self._cursor.close()
+            except Exception:
+                pass
+
+
+@dataclass
+class StatementResult:
+    """Outcome of one statement. `iter_chunks` yields (row_count, rows_json) with rows encoded as
+    Trino's JSON encoder would, comma-joined without outer brackets: b'[1,"a"],[2,"b"]'."""
+
+    columns: list[ResultColumn]
+    is_query: bool
+    source: RowSource | None = None
+    update_type: str | None = None
+    update_count: int | None = None
+    set_catalog: str | None = None
+    set_schema: str | None = None
+    set_session: dict[str, str] = field(default_factory=dict)
+    clear_session: list[str] = field(default_factory=list)
+    total_rows: int | None = None
+
+    def iter_chunks(self, target_bytes: int = 256 * 1024) -> Iterator[tuple[int, bytes]]:
+        """Chunks of ~target_bytes (a single row larger than that is its own chunk)."""
+        if self.source is None:
+            return
+        avg = 100.0
+        rows_hint = 1000
+        pending: list[bytes] = []
+        pending_rows = 0
+        pending_size = 0
+        for batch in self.source.batches(rows_hint):
+            data = ",".join(batch).encode()
+            if batch:
+                avg = max(8.0, len(data) / len(batch))
+            if pending_size + len(data) <= target_bytes or not pending:
+                if len(data) > target_bytes * 2 and len(batch) > 1:
+                    yield from self._split(batch, target_bytes)
+                else:
+                    pending.append(data)
+                    pending_rows += len(batch)
+                    pending_size += len(data) + 1
+            else:
+                yield pending_rows, b",".join(pending)
+                pending, pending_rows, pending_size = [data], len(batch), len(data)
+            if pending_size >= target_bytes:
+                yield pending_rows, b",".join(pending)
+                pending, pending_rows, pending_size = [], 0, 0
+            rows_hint = max(1, int((target_bytes - pending_size) / avg) or 1)
+        if pending_rows:
+            yield pending_rows, b",".join(pending)
+
+    @staticmethod
+    def _split(batch: list[str], target_bytes: int) -> Iterator[tuple[int, bytes]]:
+        rows: list[str] = []
+        size = 0
+        for text in batch:
+            rows.append(text)
+            size += len(text) + 1
+            if size >= target_bytes:
+                yield len(rows), ",".join(rows).encode()
+                rows, size = [], 0
+        if rows:
+            yield len(rows), ",".join(rows).encode()
+
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.close()

@@ -1,0 +1,198 @@
+"""Trino JSON row encoding computed inside DuckDB (protocol §9).
+
+Owns: `row_json_sql` (SQL that turns each row of a query into the exact JSON text Trino's encoder
+writes, e.g. ``[1,"a",null]``), `java_double_text` (Java's Double/Float.toString for the values
+outside Java's plain-notation range; the reference for the SQL macros in MACROS) and `ZoneSpec`. Producing JSON in
+DuckDB is ~3x faster than fetching Python values and serialising them. Pure; thread-safe.
+
+Every builder returns a SQL expression that is NULL when its input is NULL; callers wrap it in
+``coalesce(..., 'null')``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .trino_types import TrinoType
+
+JAVA_SCI_MACRO = "trino_java_sci"
+JSON_DOUBLE_MACRO = "trino_json_double"
+
+
+def java_double_text(shortest: str) -> str:
+    """Java's Double.toString/Float.toString given the shortest round-trip digits of a finite
+    value (DuckDB's CAST(x AS VARCHAR)): plain notation for 1e-3 <= |x| < 1e7 (at least one
+    fraction digit), otherwise computerized scientific notation like ``1.0E10`` / ``-1.5E-5``."""
+    d = Decimal(shortest)
+    if d.is_zero():
+        return "-0.0" if d.is_signed() else "0.0"
+    sign, digits, exp = d.as_tuple()
+    ds = "".join(map(str, digits)).rstrip("0") or "0"
+    sci_exp = len(digits) + int(exp) - 1          # exponent of the first significant digit
+    neg = "-" if sign else ""
+    if -3 <= sci_exp < 7:
+        if sci_exp >= 0:
+            whole = ds[: sci_exp + 1].ljust(sci_exp + 1, "0")
+            frac = ds[sci_exp + 1:] or "0"
+        else:
+            whole, frac = "0", "0" * (-sci_exp - 1) + ds
+        return f"{neg}{whole}.{frac}"
+    return f"{neg}{ds[0]}.{ds[1:] or '0'}E{sci_exp}"
+
+
+@dataclass(frozen=True)
+class ZoneSpec:
+    """How TIMESTAMP WITH TIME ZONE values are rendered: a region/UTC zone DuckDB knows, or a
+    fixed offset (`offset_minutes`), shown with `label` (Trino's zone id text)."""
+
+    label: str
+    region: str | None = None
+    offset_minutes: int = 0
+
+    @staticmethod
+    def parse(zone: str) -> "ZoneSpec":
+        z = zone.strip()
+        if z.upper() in ("UTC", "Z", "GMT", "UT", "+00:00", "-00:00", "ETC/UTC", "ETC/GMT"):
+            return ZoneSpec("UTC", "UTC")
+        m = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})", z)
+        if m:
+            minutes = int(m.group(2)) * 60 + int(m.group(3))
+            minutes = -minutes if m.group(1) == "-" else minutes
+            return ZoneSpec(f"{m.group(1)}{int(m.group(2)):02d}:{m.group(3)}", None, minutes)
+        return ZoneSpec(z, z)
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _quoted(expr: str) -> str:
+    return f"('\"' || {expr} || '\"')"
+
+
+def _frac(fmt_expr: str, base_len: int, p: int) -> str:
+    """Cut a '...SS.ffffff' text to exactly p fraction digits (p=0: no point)."""
+    if p == 0:
+        return f"left({fmt_expr}, {base_len})"
+    if p <= 6:
+        return f"left({fmt_expr}, {base_len + 1 + p})"
+    return f"({fmt_expr} || '{'0' * (p - 6)}')"
+
+
+def _float_sql(x: str) -> str:
+    return f"{JSON_DOUBLE_MACRO}({x})"
+
+
+_SCI = """(CASE WHEN contains(a, 'e') THEN
+    (CASE WHEN contains(split_part(a, 'e', 1), '.') THEN split_part(a, 'e', 1) ELSE split_part(a, 'e', 1) || '.0' END)
+    || 'E' || CAST(CAST(split_part(a, 'e', 2) AS INTEGER) AS VARCHAR)
+  WHEN split_part(a, '.', 1) <> '0' THEN
+    left(rtrim(split_part(a, '.', 1) || split_part(a, '.', 2), '0'), 1) || '.'
+    || coalesce(nullif(substr(rtrim(split_part(a, '.', 1) || split_part(a, '.', 2), '0'), 2), ''), '0')
+    || 'E' || CAST(length(split_part(a, '.', 1)) - 1 AS VARCHAR)
+  ELSE
+    left(trim(split_part(a, '.', 2), '0'), 1) || '.'
+    || coalesce(nullif(substr(trim(split_part(a, '.', 2), '0'), 2), ''), '0')
+    || 'E-' || CAST(length(split_part(a, '.', 2)) - length(ltrim(split_part(a, '.', 2), '0')) + 1 AS VARCHAR)
+  END)"""
+
+# Macros (created once per database): Java's scientific form of a positive shortest-digits text,
+# and the complete JSON text of a DOUBLE/REAL value.
+MACROS = (
+    f"CREATE MACRO {JAVA_SCI_MACRO}(a) AS {_SCI}",
+    f"""CREATE MACRO {JSON_DOUBLE_MACRO}(x) AS (CASE WHEN isnan(x) THEN '"NaN"'
+        WHEN isinf(x) AND x > 0 THEN '"Infinity"' WHEN isinf(x) THEN '"-Infinity"'
+        WHEN x = 0 OR (abs(x) >= 0.001 AND abs(x) < 10000000) THEN CAST(x AS VARCHAR)
+        ELSE (CASE WHEN x < 0 THEN '-' ELSE '' END) || {JAVA_SCI_MACRO}(CAST(abs(x) AS VARCHAR)) END)""",
+)
+
+
+def _interval_ds_sql(x: str) -> str:
+    ms = f"abs(CAST(round(epoch({x}) * 1000) AS BIGINT))"
+    sign = f"(CASE WHEN epoch({x}) < 0 THEN '-' ELSE '' END)"
+
+    def two(e: str) -> str:
+        return f"lpad(CAST({e} AS VARCHAR), 2, '0')"
+    return _quoted(
+        f"{sign} || CAST({ms} // 86400000 AS VARCHAR) || ' ' || {two(f'({ms} // 3600000) % 24')} || ':' || "
+        f"{two(f'({ms} // 60000) % 60')} || ':' || {two(f'({ms} // 1000) % 60')} || '.' || "
+        f"lpad(CAST({ms} % 1000 AS VARCHAR), 3, '0')")
+
+
+def _interval_ym_sql(x: str) -> str:
+    months = f"(datepart('year', {x}) * 12 + datepart('month', {x}))"
+    return _quoted(f"(CASE WHEN {months} < 0 THEN '-' ELSE '' END) || CAST(abs({months}) // 12 AS VARCHAR) "
+                   f"|| '-' || CAST(abs({months}) % 12 AS VARCHAR)")
+
+
+def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec) -> str:
+    if zone.region is not None:
+        local = f"timezone({_lit(zone.region)}, {x})"
+    else:
+        local = f"(timezone('UTC', {x}) + INTERVAL {zone.offset_minutes} MINUTE)"
+    text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%f')", 19, p)
+    return _quoted(f"{text} || {_lit(' ' + zone.label)}")
+
+
+def value_sql(x: str, t: TrinoType, zone: ZoneSpec, depth: int = 0) -> str:
+    """SQL expression: JSON text of value `x` (a column or lambda variable) of Trino type `t`."""
+    r = t.raw
+    if r in ("boolean", "tinyint", "smallint", "integer", "bigint"):
+        return f"CAST({x} AS VARCHAR)"
+    if r in ("double", "real"):
+        return _float_sql(x)
+    if r == "decimal":
+        return _quoted(f"CAST({x} AS VARCHAR)")
+    if r == "varchar":
+        return f"CAST(to_json(CAST({x} AS VARCHAR)) AS VARCHAR)"
+    if r == "char":
+        return f"CAST(to_json(rpad(CAST({x} AS VARCHAR), {t.params[0]}, ' ')) AS VARCHAR)"
+    if r == "json":
+        return f"CAST(to_json(CAST({x} AS VARCHAR)) AS VARCHAR)"
+    if r == "varbinary":
+        return _quoted(f"to_base64({x})")
+    if r in ("date", "uuid"):
+        return _quoted(f"CAST({x} AS VARCHAR)")
+    if r == "time":
+        return _quoted(_frac(f"strftime(DATE '1970-01-01' + {x}, '%H:%M:%S.%f')", 8, t.precision))
+    if r == "timestamp":
+        return _quoted(_frac(f"strftime({x}, '%Y-%m-%d %H:%M:%S.%f')", 19, t.precision))
+    if r == "timestamp with time zone":
+        return _timestamp_tz_sql(x, t.precision, zone)
+    if r == "interval day to second":
+        return _interval_ds_sql(x)
+    if r == "interval year to month":
+        return _interval_ym_sql(x)
+    if r == "unknown":
+        return "CAST(NULL AS VARCHAR)"
+    if r == "array":
+        v = f"e{depth}"
+        inner = value_sql(v, t.params[0], zone, depth + 1)
+        return (f"('[' || array_to_string(list_transform({x}, lambda {v}: coalesce({inner}, 'null')), ',') "
+                f"|| ']')")
+    if r == "map":
+        v = f"e{depth}"
+        key_t, val_t = t.params
+        key = value_sql(f"{v}['key']", key_t, zone, depth + 1)
+        if not key_t.is_string_valued:
+            key = _quoted(key)
+        val = value_sql(f"{v}['value']", val_t, zone, depth + 1)
+        return (f"('{{' || array_to_string(list_transform(map_entries({x}), "
+                f"lambda {v}: {key} || ':' || coalesce({val}, 'null')), ',') || '}}')")
+    if r == "row":
+        fields = " || ',' || ".join(
+            f"coalesce({value_sql(f'struct_extract_at({x}, {i + 1})', ft, zone, depth + 1)}, 'null')"
+            for i, (_, ft) in enumerate(t.params))
+        return f"(CASE WHEN {x} IS NULL THEN NULL ELSE '[' || {fields} || ']' END)"
+    # time with time zone and anything exotic: DuckDB's text
+    return f"CAST(to_json(CAST({x} AS VARCHAR)) AS VARCHAR)"
+
+
+def row_json_sql(inner_sql: str, types: list[TrinoType], zone: ZoneSpec) -> str:
+    """A query yielding one VARCHAR column: each row of `inner_sql` as Trino JSON text."""
+    names = [f"c{i}" for i in range(len(types))]
+    parts = " || ',' || ".join(
+        f"coalesce({value_sql(f'_q.{n}', t, zone)}, 'null')" for n, t in zip(names, types))
+    return f"SELECT '[' || {parts} || ']' AS j FROM (\n{inner_sql}\n) AS _q({', '.join(names)})"

@@ -1,0 +1,191 @@
+"""Trino-style query errors for the sandbox engine.
+
+Owns: `TrinoError` (what Engine.execute raises), the subset of Trino's StandardErrorCode the
+sandbox uses, helpers that attach "line L:C: " locations, and `from_duckdb`, which turns any
+DuckDB exception into a TrinoError (never lets a raw DuckDB error escape). Thread-safe (pure).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+# name -> (code, type) as in io.trino.spi.StandardErrorCode
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    "GENERIC_USER_ERROR": (0, "USER_ERROR"),
+    "SYNTAX_ERROR": (1, "USER_ERROR"),
+    "USER_CANCELED": (3, "USER_ERROR"),
+    "PERMISSION_DENIED": (4, "USER_ERROR"),
+    "NOT_FOUND": (5, "USER_ERROR"),
+    "FUNCTION_NOT_FOUND": (6, "USER_ERROR"),
+    "INVALID_FUNCTION_ARGUMENT": (7, "USER_ERROR"),
+    "DIVISION_BY_ZERO": (8, "USER_ERROR"),
+    "INVALID_CAST_ARGUMENT": (9, "USER_ERROR"),
+    "OPERATOR_NOT_FOUND": (10, "USER_ERROR"),
+    "ALREADY_EXISTS": (12, "USER_ERROR"),
+    "NOT_SUPPORTED": (13, "USER_ERROR"),
+    "INVALID_SESSION_PROPERTY": (14, "USER_ERROR"),
+    "CONSTRAINT_VIOLATION": (16, "USER_ERROR"),
+    "NUMERIC_VALUE_OUT_OF_RANGE": (19, "USER_ERROR"),
+    "SUBQUERY_MULTIPLE_ROWS": (28, "USER_ERROR"),
+    "TYPE_NOT_FOUND": (43, "USER_ERROR"),
+    "CATALOG_NOT_FOUND": (44, "USER_ERROR"),
+    "SCHEMA_NOT_FOUND": (45, "USER_ERROR"),
+    "TABLE_NOT_FOUND": (46, "USER_ERROR"),
+    "COLUMN_NOT_FOUND": (47, "USER_ERROR"),
+    "TABLE_ALREADY_EXISTS": (50, "USER_ERROR"),
+    "MISSING_CATALOG_NAME": (56, "USER_ERROR"),
+    "MISSING_SCHEMA_NAME": (57, "USER_ERROR"),
+    "TYPE_MISMATCH": (58, "USER_ERROR"),
+    "INVALID_LITERAL": (59, "USER_ERROR"),
+    "AMBIGUOUS_NAME": (62, "USER_ERROR"),
+    "GENERIC_INTERNAL_ERROR": (65536, "INTERNAL_ERROR"),
+    "EXCEEDED_TIME_LIMIT": (131075, "INSUFFICIENT_RESOURCES"),
+}
+
+PARSING_EXCEPTION = "io.trino.sql.parser.ParsingException"
+SEMANTIC_EXCEPTION = "io.trino.spi.TrinoException"
+
+
+class TrinoError(Exception):
+    """A query failure as Trino reports it (QueryError fields). `message` already carries the
+    "line L:C: " prefix when a location is known, as Trino's messages do."""
+
+    def __init__(self, error_name: str, message: str, *, line: int | None = None,
+                 column: int | None = None, failure_type: str = SEMANTIC_EXCEPTION) -> None:
+        code, etype = ERROR_CODES[error_name]
+        self.error_name = error_name
+        self.error_code = code
+        self.error_type = etype
+        self.line = line
+        self.column = column
+        self.failure_type = failure_type
+        self.message = f"line {line}:{column}: {message}" if line is not None and column is not None else message
+        super().__init__(self.message)
+
+
+def line_col(sql: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a 0-based character offset into `sql`."""
+    offset = max(0, min(offset, len(sql)))
+    line = sql.count("\n", 0, offset) + 1
+    start = sql.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def at(error_name: str, message: str, sql: str, offset: int | None, **kw: str) -> TrinoError:
+    """TrinoError located at a character offset of the user's SQL (None: no location)."""
+    if offset is None:
+        return TrinoError(error_name, message, **kw)
+    line, col = line_col(sql, offset)
+    return TrinoError(error_name, message, line=line, column=col, **kw)
+
+
+# ---------------------------------------------------------------- DuckDB exceptions
+
+_CONTEXT = re.compile(r"\n\s*LINE (\d+): (.*)\n( *)(\^+)\s*$", re.S)
+
+
+def duckdb_offset(text: str, sql: str) -> int | None:
+    """Character offset into `sql` of DuckDB's "LINE n: ...\\n   ^" error context, if any."""
+    m = _CONTEXT.search(text)
+    if not m:
+        return None
+    line_no = int(m.group(1))
+    context = m.group(2)
+    caret = len(m.group(3)) - len(f"LINE {line_no}: ")
+    lines = sql.split("\n")
+    if not 1 <= line_no <= len(lines):
+        return None
+    line = lines[line_no - 1]
+    if context.startswith("..."):
+        context, caret = context[3:], caret - 3
+    if context.endswith("..."):
+        context = context[:-3]
+    where = line.find(context) if context else 0
+    col = max(0, (where if where >= 0 else 0) + caret)
+    return sum(len(x) + 1 for x in lines[: line_no - 1]) + min(col, len(line))
+
+
+def _strip(text: str) -> str:
+    """DuckDB message without the "Xxx Error: " prefix, hints and the LINE context."""
+    text = _CONTEXT.sub("", text)
+    text = re.sub(r"^[A-Za-z ]+ Error: ", "", text.strip())
+    return text.split("\n", 1)[0].strip()
+
+
+_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
+    (re.compile(r'Referenced column "([^"]+)" not found'),
+     lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
+    (re.compile(r'Values list "[^"]*" does not have a column named "([^"]+)"'),
+     lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
+    (re.compile(r'Referenced table "([^"]+)" not found'),
+     lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
+    (re.compile(r"Table with name \"?([^\" ]+)\"? does not exist"),
+     lambda m: ("TABLE_NOT_FOUND", f"Table '{m.group(1)}' does not exist")),
+    (re.compile(r"Scalar Function with name ([^ ]+) does not exist"),
+     lambda m: ("FUNCTION_NOT_FOUND", f"Function '{m.group(1)}' not registered")),
+    (re.compile(r"(?:Aggregate|Table) Function with name ([^ ]+) does not exist"),
+     lambda m: ("FUNCTION_NOT_FOUND", f"Function '{m.group(1)}' not registered")),
+    (re.compile(r"Division by zero"), lambda m: ("DIVISION_BY_ZERO", "Division by zero")),
+    (re.compile(r"Ambiguous reference to column name \"([^\"]+)\""),
+     lambda m: ("AMBIGUOUS_NAME", f"Column '{m.group(1)}' is ambiguous")),
+    (re.compile(r"More than one row returned by a subquery"),
+     lambda m: ("SUBQUERY_MULTIPLE_ROWS", "Scalar sub-query has returned multiple rows")),
+    (re.compile(r"already exists"), lambda m: ("TABLE_ALREADY_EXISTS", _strip(m.string))),
+    (re.compile(r"No function matches"), lambda m: ("FUNCTION_NOT_FOUND", _strip(m.string))),
+    (re.compile(r"Cannot compare values|Cannot mix values|No operator matches"),
+     lambda m: ("TYPE_MISMATCH", _strip(m.string))),
+]
+
+_BY_CLASS = {
+    "ParserException": "SYNTAX_ERROR",
+    "ConversionException": "INVALID_CAST_ARGUMENT",
+    "OutOfRangeException": "NUMERIC_VALUE_OUT_OF_RANGE",
+    "BinderException": "GENERIC_USER_ERROR",
+    "CatalogException": "GENERIC_USER_ERROR",
+    "InvalidInputException": "GENERIC_USER_ERROR",
+    "ConstraintException": "CONSTRAINT_VIOLATION",
+    "PermissionException": "PERMISSION_DENIED",
+    "NotImplementedException": "NOT_SUPPORTED",
+    "InterruptException": "USER_CANCELED",
+}
+
+
+def from_duckdb(exc: BaseException, sql: str, to_user_offset: Callable[[int], int] | None = None) -> TrinoError:
+    """Translate a DuckDB exception raised for `sql` (the SQL DuckDB saw) into a TrinoError.
+    `to_user_offset` maps offsets in `sql` back to the user's text; the location is rendered
+    against `user_sql` lines by the caller via `relocate`."""
+    text = str(exc)
+    cls = type(exc).__name__
+    offset = duckdb_offset(text, sql)
+    if cls == "ParserException":
+        m = re.search(r'syntax error at or near "([^"]*)"', text)
+        token = m.group(1) if m else None
+        if token is None and "end of input" in text:
+            token, offset = "<EOF>", len(sql.rstrip())
+        message = f"mismatched input '{token}'" if token is not None else _strip(text)
+        return _Located("SYNTAX_ERROR", message, offset, to_user_offset, PARSING_EXCEPTION)
+    for pattern, make in _RULES:
+        m = pattern.search(text)
+        if m:
+            name, message = make(m)
+            return _Located(name, message, offset, to_user_offset)
+    name = _BY_CLASS.get(cls, "GENERIC_INTERNAL_ERROR")
+    return _Located(name, _strip(text) or cls, offset, to_user_offset)
+
+
+class _Located(TrinoError):
+    """TrinoError whose location is still an offset; `relocate` turns it into line/column."""
+
+    def __init__(self, name: str, message: str, offset: int | None,
+                 to_user: Callable[[int], int] | None, failure_type: str = SEMANTIC_EXCEPTION) -> None:
+        super().__init__(name, message, failure_type=failure_type)
+        self.bare_message = message
+        self.offset = None if offset is None else (to_user(offset) if to_user else offset)
+
+
+def relocate(err: TrinoError, user_sql: str) -> TrinoError:
+    """Return `err` with line/column computed against the user's SQL text (if it has an offset)."""
+    if isinstance(err, _Located):
+        return at(err.error_name, err.bare_message, user_sql, err.offset, failure_type=err.failure_type)
+    return err

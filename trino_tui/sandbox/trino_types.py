@@ -1,0 +1,224 @@
+"""Trino types for the sandbox: the `type` string, the `typeSignature` JSON and DuckDB mapping.
+
+Owns: `TrinoType` (immutable), `parse_type` (Trino type text -> TrinoType), `from_duckdb`
+(DuckDB result type -> the Trino type the sandbox reports) and `duckdb_storage` (Trino type ->
+DuckDB column type used to hold it). Pure functions, thread-safe. The sandbox keeps its own type
+model on purpose: it must not share code with trino_tui.client (protocol doc §9.3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+UNBOUNDED_VARCHAR = 2147483647
+
+_SIMPLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+# raw types whose JSON value is a JSON string (map keys need no extra quoting for them)
+STRING_VALUED = frozenset({
+    "varchar", "char", "varbinary", "json", "date", "time", "time with time zone", "timestamp",
+    "timestamp with time zone", "interval day to second", "interval year to month", "uuid", "decimal",
+})
+
+
+@dataclass(frozen=True)
+class TrinoType:
+    """One Trino type. `params`: ints for LONG parameters (varchar/char length, decimal p and s,
+    time/timestamp precision), TrinoType for array element / map key+value, and
+    (field name | None, TrinoType) pairs for row. Unbounded varchar has no params."""
+
+    raw: str
+    params: tuple[Any, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The column `type` string exactly as Trino formats it (", " between parameters)."""
+        r, p = self.raw, self.params
+        if r in ("timestamp with time zone", "time with time zone"):
+            base = r.split(" ", 1)
+            return f"{base[0]}({p[0]}) {base[1]}" if p else r
+        if r == "row":
+            return "row(" + ", ".join(_field_text(n, t) for n, t in p) + ")"
+        if not p:
+            return r
+        return f"{r}(" + ", ".join(x.text if isinstance(x, TrinoType) else str(x) for x in p) + ")"
+
+    def signature(self) -> dict:
+        """typeSignature JSON (§9.3)."""
+        args: list[dict]
+        if self.raw == "varchar" and not self.params:
+            args = [{"kind": "LONG", "value": UNBOUNDED_VARCHAR}]
+        elif self.raw == "row":
+            args = []
+            for name, t in self.params:
+                value: dict = {"typeSignature": t.signature()}
+                if name is not None:
+                    value = {"fieldName": {"name": name}, "typeSignature": t.signature()}
+                args.append({"kind": "NAMED_TYPE", "value": value})
+        else:
+            args = [
+                {"kind": "TYPE", "value": x.signature()} if isinstance(x, TrinoType)
+                else {"kind": "LONG", "value": x}
+                for x in self.params
+            ]
+        return {"rawType": self.raw, "arguments": args}
+
+    @property
+    def precision(self) -> int:
+        return int(self.params[0]) if self.params else 3
+
+    @property
+    def is_string_valued(self) -> bool:
+        return self.raw in STRING_VALUED
+
+
+def _field_text(name: str | None, t: TrinoType) -> str:
+    if name is None:
+        return t.text
+    shown = name if _SIMPLE_NAME.match(name) else '"' + name.replace('"', '""') + '"'
+    return f"{shown} {t.text}"
+
+
+# ---------------------------------------------------------------- parsing Trino type text
+
+_TOKEN = re.compile(r'\s*(?:(?P<q>"(?:[^"]|"")*")|(?P<w>[A-Za-z_][A-Za-z0-9_]*)|(?P<n>\d+)|(?P<p>[(),]))')
+
+
+def parse_type(text: str) -> TrinoType:
+    """Parse a Trino type string such as ``row(a bigint, b array(varchar(3)))``."""
+    tokens = [m for m in _TOKEN.finditer(text)]
+    toks = [(m.lastgroup, m.group(m.lastgroup)) for m in tokens]
+    pos = 0
+
+    def peek() -> tuple[str, str] | None:
+        return toks[pos] if pos < len(toks) else None
+
+    def take() -> tuple[str, str]:
+        nonlocal pos
+        if pos >= len(toks):
+            raise ValueError(f"unexpected end of type {text!r}")
+        pos += 1
+        return toks[pos - 1]
+
+    def words() -> str:
+        parts = [take()[1].lower()]
+        while (nx := peek()) and nx[0] == "w":
+            parts.append(take()[1].lower())
+        return " ".join(parts)
+
+    def parse() -> TrinoType:
+        name = words()
+        params: list[Any] = []
+        nx = peek()
+        if nx and nx == ("p", "("):
+            take()
+            while True:
+                nx = peek()
+                if nx and nx[0] == "n":
+                    params.append(int(take()[1]))
+                elif name == "row":
+                    params.append(parse_field())
+                else:
+                    params.append(parse())
+                sep = take()
+                if sep == ("p", ")"):
+                    break
+            # "timestamp(3) with time zone"
+            nx = peek()
+            if nx and nx[0] == "w" and name in ("timestamp", "time"):
+                suffix = words()
+                name = f"{name} {suffix}"
+        if name in ("timestamp", "time", "timestamp with time zone", "time with time zone") and not params:
+            params = [3]
+        return TrinoType(name, tuple(params))
+
+    def parse_field() -> tuple[str | None, TrinoType]:
+        nonlocal pos
+        kind, value = toks[pos]
+        if kind == "q":
+            pos += 1
+            return value[1:-1].replace('""', '"'), parse()
+        # "name type" or an anonymous "type": a field name is followed by another word, unless the
+        # two words are the start of a multi-word type ("timestamp with", "interval day")
+        if kind == "w" and pos + 1 < len(toks) and toks[pos + 1][0] == "w" and not (
+                value.lower() in ("timestamp", "time", "interval")
+                and toks[pos + 1][1].lower() in ("with", "day", "year")):
+            pos += 1
+            return value, parse()
+        return None, parse()
+
+    result = parse()
+    if pos != len(toks):
+        raise ValueError(f"trailing text in type {text!r}")
+    return result
+
+
+# ---------------------------------------------------------------- DuckDB -> Trino
+
+_DUCK_SCALARS = {
+    "boolean": TrinoType("boolean"), "tinyint": TrinoType("tinyint"), "smallint": TrinoType("smallint"),
+    "integer": TrinoType("integer"), "bigint": TrinoType("bigint"), "hugeint": TrinoType("bigint"),
+    "utinyint": TrinoType("smallint"), "usmallint": TrinoType("integer"), "uinteger": TrinoType("bigint"),
+    "ubigint": TrinoType("decimal", (20, 0)), "uhugeint": TrinoType("decimal", (38, 0)),
+    "float": TrinoType("real"), "double": TrinoType("double"), "varchar": TrinoType("varchar"),
+    "blob": TrinoType("varbinary"), "date": TrinoType("date"), "time": TrinoType("time", (6,)),
+    "time with time zone": TrinoType("time with time zone", (6,)),
+    "timestamp": TrinoType("timestamp", (6,)), "timestamp_ms": TrinoType("timestamp", (3,)),
+    "timestamp_s": TrinoType("timestamp", (0,)), "timestamp_ns": TrinoType("timestamp", (9,)),
+    "timestamp with time zone": TrinoType("timestamp with time zone", (6,)),
+    "interval": TrinoType("interval day to second"), "uuid": TrinoType("uuid"), "json": TrinoType("json"),
+    "null": TrinoType("unknown"), '"null"': TrinoType("unknown"),
+}
+
+
+def from_duckdb(t: Any) -> TrinoType:
+    """Map a DuckDB ``DuckDBPyType`` to the Trino type the sandbox reports for it."""
+    tid = str(t.id).lower()
+    if tid == "decimal":
+        ch = dict(t.children)
+        return TrinoType("decimal", (int(ch["precision"]), int(ch["scale"])))
+    if tid in ("list", "array"):
+        return TrinoType("array", (from_duckdb(t.children[0][1]),))
+    if tid == "map":
+        ch = dict(t.children)
+        return TrinoType("map", (from_duckdb(ch["key"]), from_duckdb(ch["value"])))
+    if tid == "struct":
+        return TrinoType("row", tuple((name or None, from_duckdb(ct)) for name, ct in t.children))
+    if str(t).upper() == "JSON":
+        return TrinoType("json")
+    if tid in _DUCK_SCALARS:
+        return _DUCK_SCALARS[tid]
+    return TrinoType("varchar")  # enum, bit, union...: rendered through a VARCHAR cast
+
+
+def needs_varchar_cast(t: Any) -> bool:
+    """DuckDB types the sandbox shows as varchar although DuckDB holds something else."""
+    tid = str(t.id).lower()
+    return tid not in _DUCK_SCALARS and tid not in ("decimal", "list", "array", "map", "struct") \
+        and str(t).upper() != "JSON"
+
+
+# ---------------------------------------------------------------- Trino -> DuckDB storage
+
+_STORAGE = {
+    "boolean": "BOOLEAN", "tinyint": "TINYINT", "smallint": "SMALLINT", "integer": "INTEGER",
+    "bigint": "BIGINT", "real": "FLOAT", "double": "DOUBLE", "varchar": "VARCHAR", "char": "VARCHAR",
+    "varbinary": "BLOB", "json": "JSON", "date": "DATE", "time": "TIME", "timestamp": "TIMESTAMP",
+    "timestamp with time zone": "TIMESTAMPTZ", "time with time zone": "TIMETZ",
+    "interval day to second": "INTERVAL", "interval year to month": "INTERVAL", "uuid": "UUID",
+}
+
+
+def duckdb_storage(t: TrinoType) -> str:
+    """DuckDB column type that holds values of `t` (lengths and precisions are not enforced)."""
+    if t.raw == "decimal":
+        return f"DECIMAL({t.params[0]},{t.params[1]})"
+    if t.raw == "array":
+        return duckdb_storage(t.params[0]) + "[]"
+    if t.raw == "map":
+        return f"MAP({duckdb_storage(t.params[0])}, {duckdb_storage(t.params[1])})"
+    if t.raw == "row":
+        return "STRUCT(" + ", ".join(f'"{n}" {duckdb_storage(ft)}' for n, ft in t.params) + ")"
+    return _STORAGE[t.raw]
