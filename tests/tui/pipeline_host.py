@@ -50,3 +50,11 @@ def screen_text(app: App) -> str:
     console = Console(record=True, width=width, file=io.StringIO(), color_system=None)
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
+
+
+class PanelWithStatusHost(PanelHost):
+    """The panel above a status bar, as the app lays them out (snapshot tests)."""
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield QueryStatusBar()

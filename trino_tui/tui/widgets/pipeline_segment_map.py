@@ -85,11 +85,11 @@ class PipelineSegmentMap(Widget, can_focus=True):
     DEFAULT_CSS = """
     PipelineSegmentMap { height: 1fr; min-height: 4; }
     PipelineSegmentMap > .segment-map--queued { color: $foreground-muted; }
-    PipelineSegmentMap > .segment-map--downloading { color: $warning; }
-    PipelineSegmentMap > .segment-map--downloaded { color: $warning-muted; }
-    PipelineSegmentMap > .segment-map--decoding { color: $accent; }
+    PipelineSegmentMap > .segment-map--downloading { color: $primary-lighten-2; text-style: bold; }
+    PipelineSegmentMap > .segment-map--downloaded { color: $primary-muted; }
+    PipelineSegmentMap > .segment-map--decoding { color: $accent; text-style: bold; }
     PipelineSegmentMap > .segment-map--decoded { color: $accent-muted; }
-    PipelineSegmentMap > .segment-map--delivered { color: $primary; }
+    PipelineSegmentMap > .segment-map--delivered { color: $success-muted; }
     PipelineSegmentMap > .segment-map--acked { color: $success; }
     PipelineSegmentMap > .segment-map--retried { color: $error-lighten-2; text-style: underline; }
     PipelineSegmentMap > .segment-map--failed { color: $error; text-style: bold; }
@@ -207,7 +207,7 @@ class PipelineSegmentMap(Widget, can_focus=True):
         base = self.rich_style
         legend = self._legend_lines()
         if y < len(legend):
-            return Strip(legend[y].render(self.app.console)).crop_extend(0, width, base)
+            return self._text_strip(legend[y], width, base)
         layout = self._layout(len(self._cells))
         self._ensure_cursor_visible(layout)
         grid_y = y - layout.legend_lines
@@ -238,7 +238,12 @@ class PipelineSegmentMap(Widget, can_focus=True):
         hidden = len(self._cells) - (last - first)
         text = Text(f"segments {first + 1}–{last} of {len(self._cells)} (+{human_count(hidden)} more; "
                     f"↑↓ PgUp PgDn scroll)", style=self._style("summary"))
-        return Strip(text.render(self.app.console)).crop_extend(0, width, base)
+        return self._text_strip(text, width, base)
+
+    def _text_strip(self, text: Text, width: int, base: Style) -> Strip:
+        """A Text line over the widget's own background."""
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        return Strip(segments).crop_extend(0, width, base)
 
     # -- interaction ------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ class PipelineTimeline(Widget):
     DEFAULT_CSS = """
     PipelineTimeline { height: 1fr; }
     PipelineTimeline > .timeline--label { color: $foreground-muted; }
-    PipelineTimeline > .timeline--download { color: $warning; }
+    PipelineTimeline > .timeline--download { color: $primary-lighten-2; }
     PipelineTimeline > .timeline--decode { color: $accent; }
     PipelineTimeline > .timeline--idle { color: $foreground-muted; }
     PipelineTimeline > .timeline--axis { color: $foreground-muted; }
