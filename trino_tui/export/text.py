@@ -26,7 +26,7 @@ from trino_tui.client.types import INTEGER_TYPES, TrinoType
 
 __all__ = [
     "Formatter", "HEX_FLAT", "HEX_LINES", "display_width", "format_cell_text", "hex_dump",
-    "is_binary_type", "java_double", "java_float", "max_line_width", "text_formatter",
+    "is_binary_type", "java_double", "java_float", "java_map_order", "max_line_width", "text_formatter",
 ]
 
 Formatter = Callable[[Any], str]
@@ -88,6 +88,17 @@ def java_double(v: Any) -> str:
 
 
 _F32 = struct.Struct("<f")
+_FLT_MAX = 3.4028234663852886e38
+
+
+def _to_f32(x: float) -> float:
+    """Round *x* to the nearest float32 (struct refuses values just above FLT_MAX that round to it)."""
+    try:
+        return _F32.unpack(_F32.pack(x))[0]
+    except OverflowError:
+        if abs(x) < _FLT_MAX + 2.0 ** 103:
+            return _FLT_MAX if x > 0 else -_FLT_MAX
+        return float("inf") if x > 0 else float("-inf")
 
 
 def java_float(v: Any) -> str:
@@ -97,15 +108,14 @@ def java_float(v: Any) -> str:
     v = float(v)
     if v != v or v in (float("inf"), float("-inf")):
         return java_double(v)
-    try:
-        f = _F32.unpack(_F32.pack(v))[0]
-    except OverflowError:
-        return java_double(v)
+    f = _to_f32(v)
+    if f != f or f in (float("inf"), float("-inf")):
+        return java_double(f)
     if f == 0:
         return "-0.0" if str(f).startswith("-") else "0.0"
     for prec in range(1, 10):
         s = "%.*e" % (prec - 1, f)
-        if _F32.unpack(_F32.pack(float(s)))[0] == f:
+        if _to_f32(float(s)) == f:
             break
     mant, _, e = s.partition("e")
     neg = mant.startswith("-")
@@ -133,6 +143,67 @@ def _b64_hex(per_line: int) -> Formatter:
         except (binascii.Error, ValueError):
             return v
     return fmt
+
+
+# ---------------------------------------------------------------------------------------------
+# Java HashMap iteration order (the Java client decodes maps into a HashMap)
+
+_STRING_KEYS = _STRING_TYPES - {"BingTile", "KdbTree", "variant", "unknown", "color", "number"}
+_D64 = struct.Struct("<d")
+_Q64 = struct.Struct("<Q")
+_I32 = struct.Struct("<I")
+
+
+def _java_string_hash(s: str) -> int:
+    h = 0
+    data = s.encode("utf-16-le", "surrogatepass")
+    for (unit,) in struct.iter_unpack("<H", data):
+        h = (31 * h + unit) & 0xFFFFFFFF
+    return h
+
+
+def _java_key_hash(raw: str) -> Callable[[str], int] | None:
+    """Java ``hashCode`` of a map key given as its wire string, or None when not reproducible."""
+    if raw == "bigint":
+        def h64(k: str) -> int:
+            u = int(k) & 0xFFFFFFFFFFFFFFFF
+            return (u ^ (u >> 32)) & 0xFFFFFFFF
+        return h64
+    if raw in INTEGER_TYPES:
+        return lambda k: int(k) & 0xFFFFFFFF
+    if raw == "double":
+        def hd(k: str) -> int:
+            bits = _Q64.unpack(_D64.pack(float(k)))[0]
+            return (bits ^ (bits >> 32)) & 0xFFFFFFFF
+        return hd
+    if raw == "real":
+        return lambda k: _I32.unpack(_F32.pack(float(k)))[0]
+    if raw == "boolean":
+        return lambda k: 1231 if str(k).lower() == "true" else 1237
+    if raw in _STRING_KEYS:
+        return _java_string_hash
+    return None
+
+
+def java_map_order(items: list[tuple[Any, Any]], key_raw: str) -> list[tuple[Any, Any]]:
+    """Reorder map entries the way ``java.util.HashMap`` iterates them (bucket, then insertion),
+    so nested maps print exactly as the Trino CLI prints them. Keys of types whose Java hash is
+    not reproducible (byte arrays use identity hashes) keep the wire order."""
+    n = len(items)
+    hasher = _java_key_hash(key_raw)
+    if n < 2 or hasher is None:
+        return items
+    cap = 16
+    while n > cap * 3 // 4:
+        cap *= 2
+    try:
+        buckets = []
+        for k, _ in items:
+            h = hasher(k)
+            buckets.append((h ^ (h >> 16)) & (cap - 1))
+    except (ValueError, TypeError, OverflowError, struct.error):
+        return items
+    return [items[i] for i in sorted(range(n), key=lambda i: (buckets[i], i))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,9 +268,11 @@ def text_formatter(t: TrinoType, null: str | None, hex_per_line: int) -> Formatt
     elif raw == "map":
         ktext = _key_text(t.key) if t.key else _generic
         vtext = text_formatter(t.value, "NULL", HEX_LINES) if t.value else _generic
+        key_raw = t.key.raw if t.key else ""
 
         def f(v: Any) -> str:
-            return "{" + ", ".join([f"{ktext(k)}={vtext(x)}" for k, x in v.items()]) + "}"
+            items = java_map_order(list(v.items()), key_raw)
+            return "{" + ", ".join([f"{ktext(k)}={vtext(x)}" for k, x in items]) + "}"
     elif raw == "row":
         parts = [((n + "=") if n is not None else "", text_formatter(ft, "NULL", HEX_LINES))
                  for n, ft in t.fields]
