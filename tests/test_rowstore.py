@@ -212,8 +212,15 @@ def test_row_count_mismatch_is_detected() -> None:
     with RowStore(make_columns()) as store:
         payload, usize = encode(rows[:9], "json+lz4")
         store.append(Batch(0, rows, 0, payload, "json+lz4", usize))
-        with pytest.raises(RowStoreError, match="holds 9 rows, expected 10"):
+        with pytest.raises(RowStoreError, match="rows 0-9: .*9 rows.*10"):
             store.rows(0, 1)
+
+
+def test_unknown_encoding_is_refused() -> None:
+    with RowStore(make_columns()) as store:
+        with pytest.raises(RowStoreError, match="json\\+brotli"):
+            store.append(Batch(0, make_rows(2), 0, b"[]", "json+brotli", None))
+        assert len(store) == 0
 
 
 def test_append_after_close_is_ignored() -> None:

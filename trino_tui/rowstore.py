@@ -29,9 +29,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 
-import lz4.block
 import orjson
 import zstandard
+
+from trino_tui.client.codecs import get_codec, parse_rows
+from trino_tui.client.errors import TrinoTuiError
+from trino_tui.client.pipeline.decoder import gc_paused
 
 if TYPE_CHECKING:
     from trino_tui.client.types import Column
@@ -42,7 +45,6 @@ BLOCK_ROWS = 2048          # rows per decoded LRU block
 SEAL_ROWS = 4096           # direct-protocol rows coalesced per compressed chunk
 SEAL_BYTES = 4 << 20       # ... or fewer rows once their estimated JSON size reaches this
 _ZSTD_LEVEL = 3
-_ENCODINGS = ("json", "json+zstd", "json+lz4")
 
 
 class RowStoreError(Exception):
@@ -73,23 +75,16 @@ class _Chunk:
     offset: int = -1
 
 
-def decode_payload(data: bytes, encoding: str, uncompressed_size: int | None) -> list[list]:
-    """Segment bytes -> rows. Absence of ``uncompressed_size`` means uncompressed JSON (protocol §5)."""
-    if encoding not in _ENCODINGS:
-        raise RowStoreError(f"unsupported row encoding {encoding!r}")
-    if uncompressed_size is not None and encoding != "json":
-        if encoding == "json+zstd":
-            raw = zstandard.ZstdDecompressor().decompress(data, max_output_size=uncompressed_size)
-        else:
-            raw = lz4.block.decompress(data, uncompressed_size=uncompressed_size)
-        if len(raw) != uncompressed_size:
-            raise RowStoreError(
-                f"chunk decompressed to {len(raw)} bytes, expected {uncompressed_size}")
-        data = raw
-    rows = orjson.loads(data)
-    if not isinstance(rows, list):
-        raise RowStoreError("chunk does not hold a JSON array of rows")
-    return rows
+def decode_payload(data: bytes, encoding: str, uncompressed_size: int | None,
+                   rows_count: int | None = None) -> list[list]:
+    """Segment bytes -> rows with the client's codecs (sizes and row count checked), GC paused.
+    Absence of ``uncompressed_size`` means uncompressed JSON (protocol §5)."""
+    try:
+        raw = get_codec(encoding).decompress(data, None, uncompressed_size)
+        with gc_paused():
+            return parse_rows(raw, rows_count)
+    except TrinoTuiError as e:
+        raise RowStoreError(str(e)) from None
 
 
 def _remove_file(path: str, fd: int) -> None:
@@ -173,8 +168,10 @@ class RowStore:
     def _publish(self, start: int, count: int, data: bytes, encoding: str,
                  uncompressed_size: int | None, from_tail: bool = False) -> None:
         """Store the bytes (memory or spill file) and publish the chunk (holds ``_append_lock``)."""
-        if encoding not in _ENCODINGS:
-            raise RowStoreError(f"unsupported row encoding {encoding!r}")
+        try:
+            get_codec(encoding)
+        except TrinoTuiError as e:
+            raise RowStoreError(str(e)) from None
         chunk = _Chunk(start, count, encoding, uncompressed_size, len(data), data=data)
         spilled = False
         if self.nbytes_compact + len(data) > self.memory_budget and self.spill_error is None:
@@ -294,16 +291,10 @@ class RowStore:
     def _decode(self, chunk: _Chunk) -> list[list]:
         data = self._read(chunk)
         try:
-            rows = decode_payload(data, chunk.encoding, chunk.uncompressed_size)
-        except RowStoreError:
-            raise
-        except Exception as e:  # zstd/lz4/orjson errors: one line for the user
+            return decode_payload(data, chunk.encoding, chunk.uncompressed_size, chunk.count)
+        except RowStoreError as e:
             raise RowStoreError(
                 f"cannot decode rows {chunk.start:,}-{chunk.start + chunk.count - 1:,}: {e}") from None
-        if len(rows) != chunk.count:
-            raise RowStoreError(f"chunk at row {chunk.start:,} holds {len(rows):,} rows, "
-                                f"expected {chunk.count:,}")
-        return rows
 
     def iter_chunks(self) -> Iterator[list[list]]:
         """All rows stored at call time, in order, one decoded chunk at a time (bypasses the LRU,
