@@ -17,6 +17,7 @@ import duckdb
 
 from . import alltypes, system_tables
 from .catalog import TpchCatalog, default_data_dir
+from .colnames import trino_column_names
 from .metadata import MetadataStatements
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .rowjson import MACROS, ZoneSpec, row_json_sql
@@ -31,6 +32,8 @@ __all__ = ["Engine", "SessionContext", "ResultColumn", "StatementResult", "Trino
 CATALOGS = ("memory", "system", "tpch")
 _DML_TYPES = {"insert": "INSERT", "delete": "DELETE", "update": "UPDATE"}
 _PARSING = "io.trino.sql.parser.ParsingException"
+_FIRST_BATCH = 256
+_COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
 
 
 @dataclass(frozen=True)
@@ -306,11 +309,13 @@ class Engine:
             rel = cur.sql(duck_sql)
             if rel is None:
                 raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
-            names = list(rel.columns)
-            types = self._declared_types(names, list(rel.types), refs)
+            duck_names = list(rel.columns)
+            types = self._declared_types(duck_names, list(rel.types), refs)
+            names = trino_column_names(cur, duck_sql, duck_names)
             del rel
             cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
-            first = cur.fetchmany(256)
+            first = cur.fetchmany(_FIRST_BATCH)
+            total = len(first) if len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
         except duckdb.Error as exc:
             cur.close()
             raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
@@ -324,7 +329,16 @@ class Engine:
             return TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
 
         columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
-        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate))
+        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate), total_rows=total)
+
+    def _cheap_count(self, duck_sql: str, sig: list[Token], refs: list[Resolved]) -> int | None:
+        """Row count up front for single-table scans (cheap in DuckDB); None otherwise."""
+        if len(refs) != 1 or any(t.kind == "word" and t.lower in _COSTLY for t in sig):
+            return None
+        try:
+            return int(self.cursor_fetch(f"SELECT count(*) FROM (\n{duck_sql}\n) AS _c")[0][0])
+        except duckdb.Error:
+            return None
 
     def _modify(self, sql: str, sig: list[Token], session: SessionContext) -> StatementResult:
         """INSERT/DELETE/UPDATE/CREATE/DROP on the memory catalog."""

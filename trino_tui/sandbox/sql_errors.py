@@ -187,5 +187,17 @@ class _Located(TrinoError):
 def relocate(err: TrinoError, user_sql: str) -> TrinoError:
     """Return `err` with line/column computed against the user's SQL text (if it has an offset)."""
     if isinstance(err, _Located):
-        return at(err.error_name, err.bare_message, user_sql, err.offset, failure_type=err.failure_type)
+        offset = err.offset
+        if offset is None and err.error_name == "COLUMN_NOT_FOUND":
+            offset = _find_identifier(user_sql, err.bare_message.split("'")[1])
+        return at(err.error_name, err.bare_message, user_sql, offset, failure_type=err.failure_type)
     return err
+
+
+def _find_identifier(sql: str, name: str) -> int | None:
+    """Offset of the first identifier token `name` (DuckDB omits locations on multi-line SQL)."""
+    from .sqltext import tokenize
+    for tok in tokenize(sql):
+        if tok.is_ident and tok.ident == name.lower():
+            return tok.start
+    return None

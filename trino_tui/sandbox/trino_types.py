@@ -184,20 +184,13 @@ def from_duckdb(t: Any) -> TrinoType:
     if tid == "map":
         ch = dict(t.children)
         return TrinoType("map", (from_duckdb(ch["key"]), from_duckdb(ch["value"])))
-    if tid == "struct":
+    if tid in ("struct", "tuple"):
         return TrinoType("row", tuple((name or None, from_duckdb(ct)) for name, ct in t.children))
     if str(t).upper() == "JSON":
         return TrinoType("json")
     if tid in _DUCK_SCALARS:
         return _DUCK_SCALARS[tid]
     return TrinoType("varchar")  # enum, bit, union...: rendered through a VARCHAR cast
-
-
-def needs_varchar_cast(t: Any) -> bool:
-    """DuckDB types the sandbox shows as varchar although DuckDB holds something else."""
-    tid = str(t.id).lower()
-    return tid not in _DUCK_SCALARS and tid not in ("decimal", "list", "array", "map", "struct") \
-        and str(t).upper() != "JSON"
 
 
 # ---------------------------------------------------------------- Trino -> DuckDB storage
@@ -220,5 +213,5 @@ def duckdb_storage(t: TrinoType) -> str:
     if t.raw == "map":
         return f"MAP({duckdb_storage(t.params[0])}, {duckdb_storage(t.params[1])})"
     if t.raw == "row":
-        return "STRUCT(" + ", ".join(f'"{n}" {duckdb_storage(ft)}' for n, ft in t.params) + ")"
+        return "STRUCT(" + ", ".join(f'"{n or ""}" {duckdb_storage(ft)}' for n, ft in t.params) + ")"
     return _STORAGE[t.raw]
