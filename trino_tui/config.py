@@ -57,7 +57,8 @@ class ConnectionOptions:
     downloaders: int | None = None
     decoders: int | None = None
     max_out_of_order: int | None = None
-    request_timeout: str | None = None     # "30", "30s", "2m", "500ms"
+    request_timeout: str | None = None     # per HTTP request: "30", "30s", "2m", "500ms"
+    client_request_timeout: str | None = None  # total retry time per request (Trino CLI flag name)
     network_logging: str = "NONE"
     overrides: Mapping[str, object] = field(default_factory=dict)  # e.g. the --sandbox server/user
 
@@ -191,4 +192,6 @@ def resolve_client_config(
             kwargs[name] = value
     if opts.request_timeout is not None:
         kwargs["request_timeout"] = parse_duration(opts.request_timeout)
+    if opts.client_request_timeout is not None:
+        kwargs["retry_budget"] = parse_duration(opts.client_request_timeout)
     return ClientConfig(**kwargs)

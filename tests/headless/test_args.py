@@ -21,7 +21,7 @@ def test_trino_cli_flags_map_to_connection_options() -> None:
         "--server", "https://c:8443", "--user", "u", "--password", "--catalog", "tpch", "--schema", "tiny",
         "--session", "a=1", "--session", "b=2", "--client-tags", "x,y", "--source", "s", "--timezone", "UTC",
         "--extra-header", "X-A: 1", "--extra-header", "X-B: 2", "--insecure", "--encoding", "json+lz4,json",
-        "--downloaders", "7", "--decoders", "2", "--max-out-of-order", "3", "--request-timeout", "1m",
+        "--downloaders", "7", "--decoders", "2", "--max-out-of-order", "3", "--request-timeout", "1m", "--client-request-timeout", "5s",
         "--network-logging", "headers", "--execute", "SELECT 1", "--output-format", "csv_header",
         "--output-file", "o.csv", "--no-progress", "--theme", "trino-dark",
     ])
@@ -32,7 +32,7 @@ def test_trino_cli_flags_map_to_connection_options() -> None:
     assert opts.session == ("a=1", "b=2") and opts.extra_headers == ("X-A: 1", "X-B: 2")
     assert (opts.client_tags, opts.source, opts.timezone, opts.insecure) == ("x,y", "s", "UTC", True)
     assert (opts.encoding, opts.downloaders, opts.decoders, opts.max_out_of_order) == ("json+lz4,json", 7, 2, 3)
-    assert (opts.request_timeout, opts.network_logging) == ("1m", "HEADERS")
+    assert (opts.request_timeout, opts.client_request_timeout, opts.network_logging) == ("1m", "5s", "HEADERS")
     assert opts.overrides == {"server": "ignored-by-nothing"}
 
 

@@ -33,14 +33,15 @@ def test_flags_win_over_environment() -> None:
     cfg = resolve(env={"TRINO_SERVER": "a:1", "TRINO_USER": "bob"}, server="https://b:2/", user="carol",
                   catalog="tpch", schema="tiny", session=("query_max_run_time=2m", "hive.x=a=b"),
                   client_tags="a, b,", source="me", timezone="UTC", extra_headers=("X-Foo: bar baz",),
-                  downloaders=2, decoders=3, max_out_of_order=4, request_timeout="2m", network_logging="basic")
+                  downloaders=2, decoders=3, max_out_of_order=4, request_timeout="2m", network_logging="basic",
+                  client_request_timeout="10s")
     assert cfg.server == "https://b:2" and cfg.user == "carol"
     assert (cfg.catalog, cfg.schema, cfg.source, cfg.timezone) == ("tpch", "tiny", "me", "UTC")
     assert dict(cfg.session_properties) == {"query_max_run_time": "2m", "hive.x": "a=b"}
     assert cfg.client_tags == ("a", "b")
     assert dict(cfg.extra_headers) == {"X-Foo": "bar baz"}
     assert (cfg.downloaders, cfg.decoders, cfg.max_out_of_order, cfg.request_timeout) == (2, 3, 4, 120.0)
-    assert cfg.network_logging == "BASIC"
+    assert cfg.network_logging == "BASIC" and cfg.retry_budget == 10.0
 
 
 def test_overrides_beat_env_but_explicit_catalog_flags_still_apply() -> None:

@@ -85,6 +85,8 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     c.add_argument("--cafile", metavar="PATH", help="CA bundle to verify the server (and segment storage) with")
     c.add_argument("--extra-header", action="append", default=[], metavar="'NAME: VALUE'", help="extra HTTP header for the coordinator (repeatable)")
     c.add_argument("--request-timeout", metavar="DURATION", help="per HTTP request timeout, e.g. 30s, 2m (default 30s)")
+    c.add_argument("--client-request-timeout", metavar="DURATION",
+                   help="how long one request is retried (unreachable server, 502/503/504) before failing (default 2m)")
     c.add_argument("--sandbox", action="store_true", help="start the embedded sandbox on 127.0.0.1 and connect to it (catalog tpch, schema tiny)")
 
     s = p.add_argument_group("session")
@@ -163,6 +165,7 @@ def connection_options(ns: argparse.Namespace, **overrides: object) -> Connectio
         decoders=ns.decoders,
         max_out_of_order=ns.max_out_of_order,
         request_timeout=ns.request_timeout,
+        client_request_timeout=ns.client_request_timeout,
         network_logging=ns.network_logging,
         overrides=dict(overrides),
     )

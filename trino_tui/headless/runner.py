@@ -152,8 +152,17 @@ class HeadlessRunner:
         finally:
             self._guard.watch(None)
 
+    def _wait_columns(self, query: Any) -> list:
+        """query.wait_columns(), but give up promptly once Ctrl-C cancelled the query."""
+        while True:
+            try:
+                return query.wait_columns(timeout=0.25)
+            except TimeoutError:
+                if self._guard.interrupted:
+                    raise QueryCancelled("Query was cancelled") from None
+
     def _consume(self, query: Any, out: BinaryIO, *, flush: bool) -> None:
-        columns = query.wait_columns()
+        columns = self._wait_columns(query)
         if not columns:
             for _ in query.batches():
                 pass

@@ -1,0 +1,142 @@
+"""Export benchmark: `trino-tui --execute ... --output-file` versus the official `trino` client + csv.
+
+Both run as subprocesses, one at a time, against the same in-process sandbox
+(SandboxConfig(cache_results=True, storage_latency=0.05 by default)), exporting
+`SELECT * FROM tpch.<scale>.lineitem` to a CSV file with the json+zstd spooling encoding.
+A warm-up run fills the sandbox's result cache, so both clients read identical pre-encoded segments
+and the figures measure the clients. Peak RSS per child comes from os.wait4 (the child's own
+rusage, ru_maxrss in KiB on Linux). Prints a side-by-side table with rows/s and RSS ratios.
+
+    .venv/bin/python benchmarks/export_vs_official.py --scale tiny
+    .venv/bin/python benchmarks/export_vs_official.py --scale sf1 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from trino_tui.sandbox import Sandbox, SandboxConfig  # noqa: E402
+
+EXPECTED_ROWS = {"tiny": 60_175, "sf1": 6_001_215}
+
+OFFICIAL = r"""
+import csv, sys, trino
+host, port, sql, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+conn = trino.dbapi.connect(host=host, port=port, user="bench", http_scheme="http", encoding="json+zstd")
+cur = conn.cursor()
+cur.execute(sql)
+with open(path, "w", newline="", encoding="utf-8") as fh:
+    writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
+    while True:
+        rows = cur.fetchmany(10000)
+        if not rows:
+            break
+        writer.writerows(rows)
+conn.close()
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    rows: int
+    max_rss_mb: float
+    status: int
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+def _count_lines(path: str) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            n += chunk.count(b"\n")
+    return n
+
+
+def _run_child(name: str, argv: list[str], out_path: str) -> Result:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
+    env["PYTHONPATH"] = str(REPO)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        print(f"{name} failed ({proc.returncode}): {err.decode(errors='replace').strip()[:500]}", file=sys.stderr)
+    rows = _count_lines(out_path) if os.path.exists(out_path) else 0
+    return Result(name, seconds, rows, usage.ru_maxrss / 1024.0, proc.returncode)
+
+
+def trino_tui_argv(url: str, sql: str, out: str, extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "trino_tui", "--server", url, "--user", "bench", "--encoding", "json+zstd",
+            "--execute", sql, "--output-format", "CSV", "--output-file", out, "--no-progress", *extra]
+
+
+def official_argv(url: str, sql: str, out: str) -> list[str]:
+    host, port = url.split("://", 1)[1].rsplit(":", 1)
+    return [sys.executable, "-c", OFFICIAL, host, port, sql, out]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", choices=("tiny", "sf1"), default="tiny")
+    ap.add_argument("--storage-latency", type=float, default=0.05, help="seconds per storage request (default 0.05)")
+    ap.add_argument("--runs", type=int, default=2, help="measured runs per client (best is reported)")
+    ap.add_argument("--tui-args", default="", help="extra trino-tui flags, e.g. '--downloaders 8'")
+    args = ap.parse_args()
+
+    sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
+    schemas = ("tiny",) if args.scale == "tiny" else ("tiny", "sf1")
+    config = SandboxConfig(cache_results=True, storage_latency=args.storage_latency, schemas=schemas)
+    results: dict[str, list[Result]] = {"trino-tui": [], "official trino + csv": []}
+    with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, Sandbox(config, progress=lambda m: print(m, file=sys.stderr)) as sandbox:
+        sandbox.start() if not getattr(sandbox, "url", None) else None
+        out = os.path.join(tmp, "out.csv")
+        extra = args.tui_args.split()
+        print(f"sandbox {sandbox.url}, storage latency {args.storage_latency}s, {sql}", file=sys.stderr)
+        warm = _run_child("warm-up", trino_tui_argv(sandbox.url, sql, out, extra), out)
+        print(f"warm-up: {warm.rows:,} rows in {warm.seconds:.2f}s (fills the sandbox result cache)", file=sys.stderr)
+        for run in range(args.runs):
+            for name in results:
+                if os.path.exists(out):
+                    os.unlink(out)
+                argv = trino_tui_argv(sandbox.url, sql, out, extra) if name == "trino-tui" else official_argv(sandbox.url, sql, out)
+                res = _run_child(name, argv, out)
+                results[name].append(res)
+                print(f"run {run + 1} {name}: {res.rows:,} rows {res.seconds:.2f}s peak RSS {res.max_rss_mb:.0f} MB", file=sys.stderr)
+
+    best = {name: min(rs, key=lambda r: r.seconds) for name, rs in results.items()}
+    expected = EXPECTED_ROWS[args.scale]
+    print(f"\nExport {sql} to CSV (json+zstd, storage latency {args.storage_latency * 1000:.0f} ms), best of {args.runs}")
+    print(f"{'client':<24}{'rows':>12}{'seconds':>10}{'rows/s':>12}{'peak RSS MB':>14}{'exit':>6}")
+    for r in best.values():
+        print(f"{r.name:<24}{r.rows:>12,}{r.seconds:>10.2f}{r.rows_per_s:>12,.0f}{r.max_rss_mb:>14.0f}{r.status:>6}")
+    tui, off = best["trino-tui"], best["official trino + csv"]
+    if off.rows_per_s > 0 and tui.max_rss_mb > 0:
+        print(f"ratio trino-tui / official: rows/s {tui.rows_per_s / off.rows_per_s:.2f}x, "
+              f"peak RSS {tui.max_rss_mb / off.max_rss_mb:.2f}x")
+    bad = [r.name for r in best.values() if r.rows != expected or r.status != 0]
+    if bad:
+        print(f"WARNING: wrong row count or failure for {', '.join(bad)} (expected {expected:,} rows)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

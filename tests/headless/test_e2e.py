@@ -1,0 +1,217 @@
+"""Headless mode end to end against an in-process sandbox (subprocess `python -m trino_tui` where the
+process boundary matters: exit codes, stdin, SIGINT; in-process `run_headless` elsewhere for speed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+from tests.headless.helpers import LineReader, UnauthorizedServer, closed_port, run_cli, run_inprocess, start_cli
+
+sandbox_mod = pytest.importorskip("trino_tui.sandbox")
+
+NATION3 = "SELECT nationkey, name, regionkey FROM tpch.tiny.nation ORDER BY nationkey LIMIT 3"
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    sb = sandbox_mod.Sandbox(sandbox_mod.SandboxConfig(poll_wait=0.05))
+    sb.start()
+    try:
+        yield sb
+    finally:
+        sb.stop()
+
+
+@pytest.fixture
+def knobs(sandbox):
+    """Change sandbox knobs for one test; restored afterwards."""
+    saved: dict[str, object] = {}
+
+    def set_knobs(**kw):
+        for k in kw:
+            saved.setdefault(k, getattr(sandbox.config, k))
+        sandbox.configure(**kw)
+
+    yield set_knobs
+    if saved:
+        sandbox.configure(**saved)
+
+
+def srv(sandbox, *more: str) -> list[str]:
+    return ["--server", sandbox.url, "--user", "tester", *more]
+
+
+# --- output plumbing: format flag -> bytes ------------------------------------------------------
+
+FORMAT_CHECKS = {
+    "CSV": lambda t: t.splitlines()[0] == '"0","ALGERIA","0"' and len(t.splitlines()) == 3,
+    "CSV_HEADER": lambda t: t.splitlines()[:2] == ['"nationkey","name","regionkey"', '"0","ALGERIA","0"'],
+    "CSV_UNQUOTED": lambda t: t.splitlines()[0] == "0,ALGERIA,0",
+    "CSV_HEADER_UNQUOTED": lambda t: t.splitlines()[:2] == ["nationkey,name,regionkey", "0,ALGERIA,0"],
+    "TSV": lambda t: t.splitlines()[0] == "0\tALGERIA\t0",
+    "TSV_HEADER": lambda t: t.splitlines()[0] == "nationkey\tname\tregionkey",
+    "JSON": lambda t: json.loads(t.splitlines()[0]) == {"nationkey": 0, "name": "ALGERIA", "regionkey": 0},
+    "MARKDOWN": lambda t: t.splitlines()[0].startswith("| nationkey") and "ALGERIA" in t,
+    "ALIGNED": lambda t: "ALGERIA" in t and "(3 rows)" in t,
+    "VERTICAL": lambda t: "RECORD 1" in t and "ALGERIA" in t,
+    "NULL": lambda t: t == "",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMAT_CHECKS))
+def test_output_format_flag_reaches_stdout(sandbox, fmt) -> None:
+    code, out, err = run_inprocess(srv(sandbox, "--execute", NATION3, "--output-format", fmt.lower()))
+    assert (code, err) == (0, "")
+    assert FORMAT_CHECKS[fmt](out.decode()), out.decode()[:300]
+
+
+def test_output_file_gets_the_same_bytes(sandbox, tmp_path) -> None:
+    target = tmp_path / "n.json"
+    code, out, err = run_inprocess(srv(sandbox, "-e", NATION3, "--output-format", "JSON", "--output-file", str(target)))
+    assert (code, out, err) == (0, b"", "")
+    _, stdout_bytes, _ = run_inprocess(srv(sandbox, "-e", NATION3, "--output-format", "JSON"))
+    assert target.read_bytes() == stdout_bytes
+    assert os.listdir(tmp_path) == ["n.json"]
+
+
+def test_spooled_export_equals_direct_protocol_export(sandbox, tmp_path) -> None:
+    sql = "SELECT * FROM tpch.tiny.lineitem"
+    spooled, direct = tmp_path / "spooled.csv", tmp_path / "direct.csv"
+    assert run_inprocess(srv(sandbox, "-e", sql, "--encoding", "json+zstd", "--output-file", str(spooled)))[0] == 0
+    assert run_inprocess(srv(sandbox, "-e", sql, "--direct", "--output-file", str(direct)))[0] == 0
+    data = spooled.read_bytes()
+    assert data.count(b"\n") == 60175
+    assert data == direct.read_bytes()
+
+
+# --- statements: several, USE / SET SESSION persisting, stdin, -f -----------------------------
+
+def test_use_and_set_session_persist_across_statements(sandbox) -> None:
+    script = ("USE tpch.tiny; SET SESSION query_max_run_time = '2h'; "
+              "SELECT count(*) FROM nation; SHOW SESSION LIKE 'query_max_run_time'")
+    code, out, err = run_inprocess(srv(sandbox, "-e", script, "--output-format", "TSV"))
+    assert code == 0, err
+    lines = out.decode().splitlines()
+    assert lines[0] == "25"
+    assert lines[1].startswith("query_max_run_time\t2h")
+    assert err.splitlines() == ["USE", "SET SESSION"]
+
+
+def test_statements_from_stdin(sandbox) -> None:
+    proc = run_cli(srv(sandbox), input="SELECT 1;\nSELECT 'a;b' -- x;\n;")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b'"1"\n"a;b"\n', b"")
+
+
+def test_statements_from_file_stop_at_first_failure(sandbox, tmp_path) -> None:
+    script = tmp_path / "q.sql"
+    script.write_text("SELECT 1;\nSELECT * FROM tpch.tiny.no_such_table;\nSELECT 3;\n")
+    code, out, err = run_inprocess(srv(sandbox, "-f", str(script)))
+    assert code == 1
+    assert out == b'"1"\n'
+    assert "TABLE_NOT_FOUND" in err.splitlines()[0]
+    assert err.splitlines()[1] == "LINE 1: SELECT * FROM tpch.tiny.no_such_table"
+
+
+# --- failures: exit codes and one-line messages ----------------------------------------------
+
+def test_syntax_error_exit_1_with_location_and_caret(sandbox) -> None:
+    proc = run_cli(srv(sandbox, "--execute", "SELECT *\nFORM nation"))
+    assert proc.returncode == 1 and proc.stdout == b""
+    lines = proc.stderr.decode().splitlines()
+    assert lines[0].startswith("Query ") and " failed: SYNTAX_ERROR: line 2:1: " in lines[0]
+    assert lines[1:] == ["LINE 2: FORM nation", "        ^"]
+
+
+def test_unknown_table_is_a_query_failure(sandbox) -> None:
+    code, out, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.nope"))
+    assert code == 1 and out == b""
+    assert " failed: TABLE_NOT_FOUND: " in err.splitlines()[0]
+    assert "Traceback" not in err
+
+
+def test_password_over_http_is_refused_before_connecting() -> None:
+    proc = run_cli(["--server", f"http://127.0.0.1:{closed_port()}", "--password", "-e", "SELECT 1"],
+                   env={"TRINO_PASSWORD": "s3cret"})
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert err.count("\n") == 1 and "TLS/SSL is required" in err and "s3cret" not in err
+
+
+def test_http_401_is_an_authentication_failure() -> None:
+    with UnauthorizedServer() as server:
+        code, out, err = run_inprocess(["--server", server.url, "--user", "u", "-e", "SELECT 1"])
+    assert code == 3 and out == b""
+    assert err.count("\n") == 1 and err.startswith("Authentication failed")
+
+
+def test_unreachable_server_exit_3() -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    proc = run_cli(["--server", url, "--client-request-timeout", "1s", "-e", "SELECT 1"])
+    assert proc.returncode == 3
+    err = proc.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith(f"Error connecting to {url}")
+
+
+def test_expired_segment_mid_export_leaves_no_file(sandbox, knobs, tmp_path) -> None:
+    knobs(fault_expire_after=0.0)
+    target = tmp_path / "out.csv"
+    code, out, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--encoding", "json+zstd",
+                                       "--output-file", str(target)))
+    assert code == 1, err
+    assert err.count("\n") == 1 and " failed: " in err and "expired" in err.lower()
+    assert os.listdir(tmp_path) == []  # neither the target nor a temp file
+
+
+# --- progress and network logging -------------------------------------------------------------
+
+def test_forced_progress_and_summary_on_stderr(sandbox, knobs) -> None:
+    knobs(worker_pace=0.3)
+    code, out, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--encoding", "json+zstd",
+                                       "--output-format", "NULL", "--progress"))
+    assert code == 0 and out == b""
+    lines = err.splitlines()
+    assert any(line.startswith("Query ") and " | " in line and "segments " in line for line in lines), lines
+    assert lines[-1].startswith("Query ") and " FINISHED: 60,175 rows in " in lines[-1]
+    assert "encoding json+zstd" in lines[-1]
+
+
+def test_network_logging_covers_coordinator_and_segments(sandbox) -> None:
+    code, _, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--encoding", "json",
+                                     "--output-format", "NULL", "--network-logging", "HEADERS"))
+    assert code == 0
+    assert "/v1/statement" in err and sandbox.storage_url.split("://")[1] in err
+    for secret_header in ("x-amz-server-side-encryption-customer-key:",):
+        for line in err.lower().splitlines():
+            if line.strip().startswith(secret_header):
+                assert "***" in line, line
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------------
+
+def test_sigint_cancels_the_query_on_the_server_then_exits_130(sandbox, knobs, tmp_path) -> None:
+    knobs(worker_pace=2.0, storage_latency=0.2)
+    target = tmp_path / "out.csv"
+    proc = start_cli(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--output-file", str(target), "--progress"))
+    reader = LineReader(proc.stderr)
+    try:
+        line = reader.wait_for(", RUNNING,")
+        query_id = line.split()[1].rstrip(",")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = reader.close()
+        proc.stdout.close()
+    assert f"Query {query_id} cancelled (interrupted)" in err
+    assert "Traceback" not in err
+    assert os.listdir(tmp_path) == []
+    knobs(worker_pace=0.0, storage_latency=0.0)
+    code, out, _ = run_inprocess(srv(sandbox, "-e", f"SELECT state, error_code FROM system.runtime.queries "
+                                                     f"WHERE query_id = '{query_id}'", "--output-format", "TSV"))
+    assert (code, out.decode()) == (0, "FAILED\tUSER_CANCELED\n")
