@@ -50,6 +50,11 @@ def compile_batch_formatter(columns: Sequence[Column], sep: str, rowsep: str,
     for i, c in enumerate(columns):
         if _is_verbatim(c.type):
             exprs.append(f"{{_null if a{i} is None else a{i}}}")
+        elif c.type.raw == "double":
+            # str(float) is Java's text for 0 and 1e-3 <= |x| < 1e7: inline that common case
+            env[f"_f{i}"] = text_formatter(c.type, null, HEX_FLAT)
+            exprs.append(f"{{a{i} if a{i}.__class__ is float and (0.001 <= a{i} < 1e7 or a{i} == 0.0 "
+                         f"or -1e7 < a{i} <= -0.001) else _f{i}(a{i})}}")
         else:
             env[f"_f{i}"] = text_formatter(c.type, null, HEX_FLAT)
             exprs.append(f"{{_f{i}(a{i})}}")

@@ -31,10 +31,12 @@ def _identity(v: Any) -> Any:
     return v
 
 
-def _number(fmt: Callable[[Any], str]) -> _Conv:
+def _number(fmt: Callable[[Any], str], plain_floats: bool) -> _Conv:
     def conv(v: Any) -> Any:
         if v is None or v.__class__ is str:  # "NaN", "Infinity", "-Infinity" stay strings
             return v
+        if plain_floats and v.__class__ is float and (0.001 <= v < 1e7 or v == 0.0 or -1e7 < v <= -0.001):
+            return v  # orjson writes Python's shortest repr, which is Java's text in this range
         return orjson.Fragment(fmt(v))
     return conv
 
@@ -43,9 +45,9 @@ def json_value_converter(t: TrinoType) -> _Conv:
     """wire value -> an object orjson serializes to the CLI's JSON for type *t*."""
     raw = t.raw
     if raw == "double":
-        return _number(java_double)
+        return _number(java_double, True)
     if raw == "real":
-        return _number(java_float)
+        return _number(java_float, False)
     if raw == "array":
         elem = json_value_converter(t.element) if t.element else _identity
         if elem is _identity:

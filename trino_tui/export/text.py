@@ -77,8 +77,8 @@ def java_double(v: Any) -> str:
     if v.__class__ is str:
         return v
     v = float(v)
-    if 0.001 <= v < 1e7 or -1e7 < v <= -0.001:
-        return repr(v)  # Python's shortest repr is already Java's plain form in this range
+    if 0.001 <= v < 1e7 or -1e7 < v <= -0.001 or v == 0.0:
+        return repr(v)  # Python's shortest repr is already Java's plain form here (and "-0.0")
     if v != v:
         return "NaN"
     if v in (float("inf"), float("-inf")):
