@@ -270,3 +270,36 @@ async def test_colours_follow_the_theme():
         legend_lines = len(segment_map._legend_lines())
         first_cell = next(seg for seg in segment_map.render_line(legend_lines) if seg.text.strip())
         assert first_cell.style.color == after  # segment 0 is acked; drawn with the new theme
+
+
+async def test_opened_mid_query_marks_unseen_segments_done():
+    full = fs.mid_query_snapshot()
+    recent = replace(full, segments=full.segments[40:])  # the client lists only recent segments
+    app = PanelHost(snapshot=recent)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        segment_map = app.query_one(PipelineSegmentMap)
+        states = segment_map.cell_states
+        assert states[:40] == ["done"] * 40
+        assert states[40:] == [s.state.value if not s.retries or s.state.value == "failed" else "retried"
+                               for s in full.segments[40:]]
+        assert "done 40" in screen_text(app)
+        app.query_one(PipelinePanel).select_segment(3)
+        await pilot.pause()
+        assert "segment 3 finished before the panel" in screen_text(app)
+
+
+async def test_snapshot_given_before_mount_is_shown_on_mount():
+    from textual.app import App
+
+    class LateHost(App):
+        def compose(self):
+            panel = PipelinePanel()
+            panel.update_snapshot(fs.mid_query_snapshot())
+            yield panel
+
+    app = LateHost()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.query_one(PipelineSegmentMap).cell_states) == 60
+        assert "busy 5/5" in screen_text(app)

@@ -122,3 +122,45 @@ def test_header_facts_of_finished_query():
     assert facts["segments"] == "24/24 acked (1 inline, 23 spooled)"
     assert facts["encoding"] == "json+lz4"
     assert facts["bytes"] == "1.29 MB → 5.21 MB (4.0×)"
+
+
+def test_ledger_fills_unseen_segments_and_finishes_vanished_ones():
+    from trino_tui.tui.widgets.pipeline_ledger import SegmentLedger
+
+    full = fs.mid_query_snapshot()
+    ledger = SegmentLedger()
+    # Opened mid-query: the client's snapshot lists only segments 40.. (active + recent).
+    recent = replace(full, segments=full.segments[40:])
+    changes = ledger.update(recent)
+    assert ledger.total == 60
+    assert [changes[i] for i in (0, 39)] == [(None, "done"), (None, "done")]
+    assert changes[44] == ("spooled", "failed") and changes[43] == ("spooled", "retried")
+    assert changes[41] == ("spooled", "downloading")
+    assert ledger.update(recent) == {}  # nothing new: nothing changed
+    # Segment 59 (queued) vanished from the next snapshot: it finished unobserved.
+    changes = ledger.update(replace(full, segments=full.segments[40:59]))
+    assert changes == {59: ("spooled", "done")}
+    assert ledger.get(59).state is S.QUEUED  # the last details seen are kept
+
+
+def test_ledger_remembers_download_worker_for_the_timeline():
+    from trino_tui.tui.widgets.pipeline_ledger import SegmentLedger
+
+    ledger = SegmentLedger()
+    downloading = fs.make_segment(0, S.DOWNLOADING)
+    snap = replace(fs.pending_snapshot(), segments=(downloading,), segments_total=1)
+    ledger.update(snap)
+    decoded = fs.make_segment(0, S.DECODED)
+    ledger.update(replace(snap, segments=(decoded,)))
+    assert ledger.worker_for(0, "download") == "download-0"
+    intervals = worker_intervals((decoded,), since=0.0, attribution=ledger.worker_for)
+    assert [(i.worker, i.kind) for i in intervals] == [("download-0", "download"), ("decode-0", "decode")]
+
+
+def test_retries_of_the_same_host_are_not_a_redirect_and_retrying_segments_show_retried():
+    from trino_tui.tui.widgets.pipeline_facts import display_state
+
+    seg = fs.make_segment(2, S.DOWNLOADING, hops=(fs.STORAGE, fs.STORAGE, fs.STORAGE), retries=2)
+    assert segment_route(seg) == MODE_DIRECT
+    assert display_state(seg) == "retried"
+    assert display_state(replace(seg, state=S.DECODED)) == "decoded"

@@ -9,7 +9,7 @@ client. Stateless and thread-safe.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,9 +17,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SEGMENT_STATES: tuple[str, ...] = (
     "queued", "downloading", "downloaded", "decoding", "decoded",
-    "delivered", "acked", "retried", "failed",
+    "delivered", "acked", "retried", "failed", "done",
 )
-"""Every segment state in pipeline order; also the legend order."""
+"""Every map state in pipeline order (also the legend order). "done" is not a SegmentState: it
+marks a segment that finished before the panel saw it (the client's snapshot lists active
+segments and only the most recent finished ones)."""
+
+DONE = "done"
+TERMINAL_STATES = frozenset({"delivered", "acked", "failed", DONE})
 
 STAGE_ORDER: tuple[str, ...] = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
 
@@ -37,11 +42,29 @@ def state_name(state: Any) -> str:
     return str(getattr(state, "value", state)).lower()
 
 
+def display_state(seg: "SegmentSnapshot") -> str:
+    """The map state of a segment: its state, or "retried" while a retry of it is under way."""
+    state = state_name(seg.state)
+    if seg.retries and state in ("queued", "downloading"):
+        return "retried"
+    return state
+
+
 def host_of(hop: str) -> str:
     """Host[:port] of a hop given either as a URL or already as a host."""
     if "://" in hop:
         return urlsplit(hop).netloc or hop
     return hop
+
+
+def distinct_hops(hops: Iterable[str]) -> list[str]:
+    """Hosts in visiting order with consecutive repeats (retries of the same URL) collapsed."""
+    out: list[str] = []
+    for hop in hops or ():
+        host = host_of(hop)
+        if not out or out[-1] != host:
+            out.append(host)
+    return out
 
 
 def segment_route(seg: "SegmentSnapshot", coordinator_host: str | None = None) -> str:
@@ -54,7 +77,7 @@ def segment_route(seg: "SegmentSnapshot", coordinator_host: str | None = None) -
     """
     if seg.kind == "inline":
         return MODE_INLINE
-    hops = [host_of(h) for h in (seg.hops or ())]
+    hops = distinct_hops(seg.hops)
     if len(hops) > 1:
         return MODE_REDIRECT
     host = hops[0] if hops else (host_of(seg.url_host) if seg.url_host else None)
@@ -137,28 +160,26 @@ UNKNOWN_DOWNLOADER = "download-?"
 UNKNOWN_DECODER = "decode-?"
 
 
-def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float) -> list[Interval]:
+def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
+                     attribution: Callable[[int, str], str | None] | None = None) -> list[Interval]:
     """Download/decode intervals that overlap ``[since, …)``, attributed to worker threads.
 
-    A segment names only the last thread that touched it (``worker``). Optional fields
-    ``download_worker``/``decode_worker`` are used when the snapshot has them; otherwise work of
-    the other kind is attributed to ``download-?``/``decode-?``.
+    A segment names only the last thread that touched it (``worker``); *attribution(index, kind)*
+    may supply the thread seen earlier (the panel's ledger remembers it). Work whose thread is
+    unknown is attributed to ``download-?``/``decode-?``.
     """
     out: list[Interval] = []
     for seg in segments:
         last = seg.worker or ""
-        spans = (
-            ("download", getattr(seg, "download_worker", None)
-             or (last if last.startswith("download") else UNKNOWN_DOWNLOADER),
-             seg.download_start, seg.download_end),
-            ("decode", getattr(seg, "decode_worker", None)
-             or (last if last.startswith("decode") else UNKNOWN_DECODER),
-             seg.decode_start, seg.decode_end),
-        )
-        for kind, worker, start, end in spans:
+        for kind, start, end, unknown in (
+                ("download", seg.download_start, seg.download_end, UNKNOWN_DOWNLOADER),
+                ("decode", seg.decode_start, seg.decode_end, UNKNOWN_DECODER)):
             if start is None or (end is not None and end < since):
                 continue
-            out.append(Interval(worker, kind, seg.index, start, end))
+            worker = last if last.startswith(kind) else None
+            if worker is None and attribution is not None:
+                worker = attribution(seg.index, kind)
+            out.append(Interval(worker or unknown, kind, seg.index, start, end))
     return out
 
 

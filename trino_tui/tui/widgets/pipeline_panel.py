@@ -5,7 +5,8 @@ the selected segment, and the ``SegmentSelected`` message. ``update_snapshot`` i
 with thousands of segments: every child compares what it shows and refreshes only on change (the
 segment map only the rows that changed). A new query (different query id / start time) resets
 the throughput history and the selection. UI-thread only: pipeline threads never call this; the
-app's bridge posts snapshots as messages.
+app's bridge posts snapshots as messages. The snapshot lists only active and recently finished
+segments; the panel's SegmentLedger remembers the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from trino_tui.tui.widgets.pipeline_header import PipelineHeader
+from trino_tui.tui.widgets.pipeline_ledger import SegmentLedger
 from trino_tui.tui.widgets.pipeline_segment_detail import PipelineSegmentDetail
 from trino_tui.tui.widgets.pipeline_segment_map import PipelineSegmentMap
 from trino_tui.tui.widgets.pipeline_stages import PipelineStages
@@ -26,14 +28,7 @@ from trino_tui.tui.widgets.pipeline_throughput import DEFAULT_HISTORY, PipelineT
 from trino_tui.tui.widgets.pipeline_timeline import DEFAULT_WINDOW, PipelineTimeline
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot
-
-
-def find_segment(segments: tuple, index: int) -> "SegmentSnapshot | None":
-    """The segment with ``.index == index``; O(1) when indexes equal positions (the usual case)."""
-    if 0 <= index < len(segments) and segments[index].index == index:
-        return segments[index]
-    return next((s for s in segments if s.index == index), None)
+    from trino_tui.client.events import PipelineSnapshot
 
 
 class PipelinePanel(Widget):
@@ -84,6 +79,8 @@ class PipelinePanel(Widget):
         self._snapshot: "PipelineSnapshot | None" = None
         self._query_key: tuple | None = None
         self._selected: int | None = None
+        self.ledger = SegmentLedger()
+        """Every segment seen during the current query (the snapshot lists only recent ones)."""
 
     @property
     def snapshot(self) -> "PipelineSnapshot | None":
@@ -114,6 +111,9 @@ class PipelinePanel(Widget):
                 yield PipelineTimeline(window=self._window, id="pipeline-timeline")
 
     def on_mount(self) -> None:
+        ledger = self.ledger
+        cells = {i: ledger.cell(i) for i in range(ledger.total)}
+        self.query_one(PipelineSegmentMap).update_cells(cells, ledger.total)
         if self._snapshot is not None:
             self._apply(self._snapshot)
 
@@ -122,15 +122,19 @@ class PipelinePanel(Widget):
 
     def update_snapshot(self, snap: "PipelineSnapshot | None") -> None:
         """Show *snap* (None clears the panel). Cheap; call at up to 20 Hz."""
-        key = None if snap is None else (snap.query_id, snap.started_at)
-        if key != self._query_key:
+        key = None if snap is None else (snap.started_at,)  # the id arrives after the first snapshot
+        new_query = key != self._query_key
+        if new_query:
             self._query_key = key
             self._selected = None
-            if self.is_mounted:
-                self.query_one(PipelineThroughput).clear()
-                self.query_one(PipelineSegmentMap).clear_cursor()
+            self.ledger.reset()
+        changes = self.ledger.update(snap) if snap is not None else {}
         self._snapshot = snap
         if self.is_mounted:
+            if new_query:
+                self.query_one(PipelineThroughput).clear()
+                self.query_one(PipelineSegmentMap).clear()
+            self.query_one(PipelineSegmentMap).update_cells(changes, self.ledger.total)
             self._apply(snap)
 
     def _apply(self, snap: "PipelineSnapshot | None") -> None:
@@ -138,21 +142,20 @@ class PipelinePanel(Widget):
         segments = snap.segments if snap is not None else ()
         self.query_one(PipelineStages).update_stages(snap.stages if snap is not None else ())
         segment_map = self.query_one(PipelineSegmentMap)
-        segment_map.update_segments(segments)
         segment_map.border_subtitle = (
             f"{snap.segments_acked}/{snap.segments_total} acked" if snap is not None else "")
         if snap is not None:
             self.query_one(PipelineThroughput).add_sample(snap)
-        self.query_one(PipelineTimeline).update_segments(segments, snap.now if snap else 0.0)
+        self.query_one(PipelineTimeline).update_segments(segments, snap.now if snap else 0.0,
+                                                         self.ledger.worker_for)
         self._show_detail()
 
     def _show_detail(self) -> None:
         snap = self._snapshot
-        segment = None
-        if snap is not None and self._selected is not None:
-            segment = find_segment(snap.segments, self._selected)
+        index = self._selected if snap is not None else None
+        segment = self.ledger.get(index) if index is not None else None
         self.query_one(PipelineSegmentDetail).show(
-            segment, snap.now if snap is not None else 0.0, self.coordinator_host)
+            segment, snap.now if snap is not None else 0.0, self.coordinator_host, index=index)
 
     def select_segment(self, index: int) -> None:
         """Select segment *index* programmatically (moves the map cursor, shows the detail)."""

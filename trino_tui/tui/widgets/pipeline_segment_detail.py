@@ -51,6 +51,7 @@ class PipelineSegmentDetail(Widget):
         self._segment: "SegmentSnapshot | None" = None
         self._now = 0.0
         self._coordinator_host: str | None = None
+        self._index: int | None = None
 
     @property
     def segment(self) -> "SegmentSnapshot | None":
@@ -58,13 +59,17 @@ class PipelineSegmentDetail(Widget):
         return self._segment
 
     def show(self, segment: "SegmentSnapshot | None", now: float,
-             coordinator_host: str | None = None) -> None:
-        """Show *segment* as of clock *now*; skips the refresh when nothing visible changed."""
+             coordinator_host: str | None = None, *, index: int | None = None) -> None:
+        """Show *segment* as of clock *now*; skips the refresh when nothing visible changed.
+
+        *index* without a segment: that segment was selected but its details were never seen
+        (it finished before the panel was watching)."""
         moving = segment is not None and state_name(segment.state) not in _SETTLED
         if (segment == self._segment and coordinator_host == self._coordinator_host
-                and (not moving or now == self._now)):
+                and index == self._index and (not moving or now == self._now)):
             return
         self._segment, self._now, self._coordinator_host = segment, now, coordinator_host
+        self._index = index
         self.refresh()
 
     def _style(self, part: str) -> Style:
@@ -72,6 +77,9 @@ class PipelineSegmentDetail(Widget):
 
     def render(self) -> Table | Text:
         seg = self._segment
+        if seg is None and self._index is not None:
+            return Text(f"segment {self._index} finished before the panel was watching; "
+                        "its details were not kept.", style=self._style("muted"))
         if seg is None:
             return Text("Select a segment in the map (arrows or click) to see its details.",
                         style=self._style("muted"))

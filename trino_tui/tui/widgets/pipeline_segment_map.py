@@ -10,7 +10,7 @@ refreshes only the rows whose cells changed. UI-thread only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -23,17 +23,21 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from trino_tui.tui.formatting import human_count
-from trino_tui.tui.widgets.pipeline_facts import SEGMENT_STATES, state_name
+from trino_tui.tui.widgets.pipeline_facts import DONE, SEGMENT_STATES, display_state
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import SegmentSnapshot
 
 GLYPHS = {"spooled": "■", "inline": "◆"}
 """Glyph per segment kind: inline vs spooled stay distinguishable without colour."""
+UNSEEN_GLYPH = "▪"
+"""A segment that finished before the panel saw it: its kind is unknown."""
 
 
-def glyph_for(kind: str) -> str:
-    """The map glyph of a segment kind (unknown kinds draw as spooled)."""
+def glyph_for(kind: str | None) -> str:
+    """The map glyph of a segment kind (None = never seen; unknown kinds draw as spooled)."""
+    if kind is None:
+        return UNSEEN_GLYPH
     return GLYPHS.get(kind, GLYPHS["spooled"])
 
 
@@ -93,6 +97,7 @@ class PipelineSegmentMap(Widget, can_focus=True):
     PipelineSegmentMap > .segment-map--acked { color: $success; }
     PipelineSegmentMap > .segment-map--retried { color: $error-lighten-2; text-style: underline; }
     PipelineSegmentMap > .segment-map--failed { color: $error; text-style: bold; }
+    PipelineSegmentMap > .segment-map--done { color: $success 60%; }
     PipelineSegmentMap > .segment-map--cursor { text-style: reverse bold; }
     PipelineSegmentMap > .segment-map--legend { color: $foreground; }
     PipelineSegmentMap > .segment-map--summary { color: $foreground-muted; text-style: italic; }
@@ -109,9 +114,9 @@ class PipelineSegmentMap(Widget, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._cells: list[tuple[str, str]] = []  # (glyph, state) in segment order
-        self._indexes: list[int] = []  # SegmentSnapshot.index per cell
-        self._cursor: int | None = None  # position in self._cells
+        self._cells: list[tuple[str, str]] = []  # (glyph, state); position == segment index
+        self._counts: dict[str, int] = {}
+        self._cursor: int | None = None
         self._top_row = 0
         self._legend: list[Text] = []
         self._legend_width = -1
@@ -120,41 +125,67 @@ class PipelineSegmentMap(Widget, can_focus=True):
 
     @property
     def cursor_index(self) -> int | None:
-        """SegmentSnapshot.index under the cursor, or None."""
-        if self._cursor is None or self._cursor >= len(self._indexes):
-            return None
-        return self._indexes[self._cursor]
+        """Segment index under the cursor, or None."""
+        return self._cursor
 
     @property
     def cell_states(self) -> list[str]:
-        """State name of every cell in order (tests, accessibility)."""
+        """State name of every cell in index order (tests, accessibility)."""
         return [state for _glyph, state in self._cells]
 
     def update_segments(self, segments: Sequence["SegmentSnapshot"]) -> None:
-        """Show *segments*; refreshes only rows whose cells changed (or everything on relayout)."""
-        cells = [(glyph_for(s.kind), state_name(s.state)) for s in segments]
-        old = self._cells
-        if cells == old:
+        """Show exactly *segments* (by index; gaps are "done"). Convenience over update_cells."""
+        total = max((s.index + 1 for s in segments), default=0)
+        if total < len(self._cells):
+            self.clear()
+        wanted = {s.index: (s.kind, display_state(s)) for s in segments}
+        changes = {i: wanted.get(i, (None, DONE)) for i in range(total)}
+        self.update_cells(changes, total)
+
+    def update_cells(self, changes: Mapping[int, tuple[str | None, str]], total: int) -> None:
+        """Grow the map to *total* cells and apply *changes* (index → (kind, state)).
+
+        Refreshes only the rows whose cells changed, or everything when the layout changed.
+        """
+        cells = self._cells
+        old_layout = self._layout(len(cells))
+        changed_positions: list[int] = []
+        while len(cells) < total:
+            cells.append((UNSEEN_GLYPH, DONE))
+            self._counts[DONE] = self._counts.get(DONE, 0) + 1
+            changed_positions.append(len(cells) - 1)
+        for index, (kind, state) in changes.items():
+            if not 0 <= index < len(cells):
+                continue
+            cell = (glyph_for(kind), state)
+            if cells[index] != cell:
+                self._counts[cells[index][1]] -= 1
+                self._counts[state] = self._counts.get(state, 0) + 1
+                cells[index] = cell
+                changed_positions.append(index)
+        if not changed_positions:
             return
-        old_layout = self._layout(len(old))
-        self._cells = cells
-        self._indexes = [s.index for s in segments]
         self._legend_width = -1  # counts in the legend changed
         new_layout = self._layout(len(cells))
         if new_layout != old_layout:
             self.refresh()
             return
-        self._refresh_changed_rows(old, cells, new_layout)
+        self._refresh_rows({p // new_layout.per_row for p in changed_positions}, new_layout)
 
-    def _refresh_changed_rows(self, old: list, new: list, layout: MapLayout) -> None:
+    def clear(self) -> None:
+        """Remove every cell and the cursor (a new query starts)."""
+        self._cells, self._counts = [], {}
+        self._cursor, self._top_row = None, 0
+        self._legend_width = -1
+        self.refresh()
+
+    def _refresh_rows(self, rows: set[int], layout: MapLayout) -> None:
         width = self.size.width
         self.refresh(Region(0, 0, width, layout.legend_lines))
         if layout.summary:
             self.refresh(Region(0, layout.legend_lines + layout.grid_rows, width, 1))
-        per_row = layout.per_row
-        for row in range(self._top_row, min(layout.total_rows, self._top_row + layout.grid_rows)):
-            lo, hi = row * per_row, (row + 1) * per_row
-            if old[lo:hi] != new[lo:hi]:
+        for row in rows:
+            if self._top_row <= row < self._top_row + layout.grid_rows:
                 self.refresh(Region(0, layout.legend_lines + row - self._top_row, width, 1))
 
     # -- layout -----------------------------------------------------------------------------
@@ -163,13 +194,13 @@ class PipelineSegmentMap(Widget, can_focus=True):
         width = max(1, self.size.width)
         if self._legend_width == width:
             return self._legend
-        counts: dict[str, int] = {}
-        for _glyph, state in self._cells:
-            counts[state] = counts.get(state, 0) + 1
+        counts = self._counts
         style = self._style("legend")
         items = [Text.assemble((f"{GLYPHS['spooled']} spooled", style)),
                  Text.assemble((f"{GLYPHS['inline']} inline", style))]
         for state in SEGMENT_STATES:
+            if state == DONE and not counts.get(DONE):
+                continue  # only explained when some segments finished unobserved
             item = Text("■ ", style=self._style(state))
             item.append(f"{state} {human_count(counts.get(state, 0))}", style=style)
             items.append(item)
@@ -255,18 +286,12 @@ class PipelineSegmentMap(Widget, can_focus=True):
             return
         self._cursor = position
         self.refresh()
-        self.post_message(self.Selected(self._indexes[position]))
-
-    def clear_cursor(self) -> None:
-        """Forget the cursor (a new query starts)."""
-        if self._cursor is not None:
-            self._cursor, self._top_row = None, 0
-            self.refresh()
+        self.post_message(self.Selected(position))
 
     def select_index(self, index: int) -> None:
-        """Put the cursor on the segment whose SegmentSnapshot.index is *index* (if shown)."""
-        if index in self._indexes:
-            self._set_cursor(self._indexes.index(index))
+        """Put the cursor on segment *index* (ignored when out of range)."""
+        if 0 <= index < len(self._cells):
+            self._set_cursor(index)
 
     def action_move(self, delta: int) -> None:
         self._set_cursor(0 if self._cursor is None else self._cursor + delta)

@@ -9,7 +9,7 @@ clock changed.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -81,9 +81,13 @@ class PipelineTimeline(Widget):
         """Worker rows currently shown, in display order."""
         return list(timeline_rows(self._intervals, self._now, self.window, 1))
 
-    def update_segments(self, segments: Sequence["SegmentSnapshot"], now: float) -> None:
-        """Recompute intervals from *segments* as of *now*; refresh only on change."""
-        intervals = worker_intervals(segments, now - self.window)
+    def update_segments(self, segments: Sequence["SegmentSnapshot"], now: float,
+                        attribution: Callable[[int, str], str | None] | None = None) -> None:
+        """Recompute intervals from *segments* as of *now*; refresh only on change.
+
+        *attribution(index, kind)* names the thread seen earlier doing that work (see
+        pipeline_facts.worker_intervals)."""
+        intervals = worker_intervals(segments, now - self.window, attribution)
         if intervals == self._intervals and now == self._now:
             return
         self._intervals, self._now = intervals, now
