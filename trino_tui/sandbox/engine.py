@@ -273,9 +273,10 @@ class Engine:
             cur.close()
         return [str(r[-1]) for r in rows]
 
-    def _declared_types(self, names: list[str], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
-        """Trino types for result columns; a column named like a declared column of a referenced
-        table (k-th occurrence -> k-th table declaring it) takes the declared type."""
+    def _declared_types(self, sources: list[str | None], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
+        """Trino types for result columns; a column whose source column is a declared column of a
+        referenced table (k-th occurrence -> k-th table declaring it) takes the declared type
+        when DuckDB holds it the same way."""
         declared: dict[str, list[TrinoType]] = {}
         seen: set[str] = set()
         for r in refs:
@@ -286,8 +287,11 @@ class Engine:
                 declared.setdefault(name, []).append(t)
         used: dict[str, int] = {}
         out: list[TrinoType] = []
-        for name, dt in zip(names, duck_types):
+        for name, dt in zip(sources, duck_types):
             reported = type_from_duckdb(dt)
+            if name is None:
+                out.append(reported)
+                continue
             candidates = declared.get(name, [])
             k = used.get(name, 0)
             used[name] = k + 1
@@ -309,9 +313,8 @@ class Engine:
             rel = cur.sql(duck_sql)
             if rel is None:
                 raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
-            duck_names = list(rel.columns)
-            types = self._declared_types(duck_names, list(rel.types), refs)
-            names = trino_column_names(cur, duck_sql, duck_names)
+            names, sources = trino_column_names(cur, duck_sql, list(rel.columns))
+            types = self._declared_types(sources, list(rel.types), refs)
             del rel
             cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
             first = cur.fetchmany(_FIRST_BATCH)

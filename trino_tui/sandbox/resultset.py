@@ -29,7 +29,9 @@ class ResultColumn:
 
 
 class RowSource(Protocol):
-    def batches(self, rows_hint: int) -> Iterator[list[str]]: ...
+    def fetch(self, n: int) -> list[str]:
+        """Up to n more JSON row texts; [] at the end."""
+        ...
 
     def close(self) -> None: ...
 
@@ -39,10 +41,12 @@ class ListSource:
 
     def __init__(self, rows: list[list[Any]]) -> None:
         self._texts = [orjson.dumps(r).decode() for r in rows]
+        self._pos = 0
 
-    def batches(self, rows_hint: int) -> Iterator[list[str]]:
-        for i in range(0, len(self._texts), max(1, rows_hint)):
-            yield self._texts[i:i + rows_hint]
+    def fetch(self, n: int) -> list[str]:
+        out = self._texts[self._pos:self._pos + n]
+        self._pos += len(out)
+        return out
 
     def close(self) -> None:
         self._texts = []
@@ -60,22 +64,20 @@ class DuckSource:
         self._closed = threading.Event()
         self._lock = threading.Lock()
 
-    def batches(self, rows_hint: int) -> Iterator[list[str]]:
-        if self._first is not None:
+    def fetch(self, n: int) -> list[str]:
+        if self._first:
             first, self._first = self._first, None
-            if first:
-                yield [r[0] for r in first]
-        while not self._closed.is_set():
-            with self._lock:
+            return [r[0] for r in first]
+        with self._lock:
+            if self._closed.is_set():
+                return []
+            try:
+                batch = self._cursor.fetchmany(max(1, n))
+            except Exception as exc:  # DuckDB runtime error mid-stream
                 if self._closed.is_set():
-                    return
-                try:
-                    batch = self._cursor.fetchmany(max(1, rows_hint))
-                except Exception as exc:  # DuckDB runtime error mid-stream
-                    raise self._translate(exc) from None
-            if not batch:
-                return
-            yield [r[0] for r in batch]
+                    return []
+                raise self._translate(exc) from None
+        return [r[0] for r in batch]
 
     def close(self) -> None:
         self._closed.set()
@@ -107,48 +109,50 @@ class StatementResult:
     total_rows: int | None = None
 
     def iter_chunks(self, target_bytes: int = 256 * 1024) -> Iterator[tuple[int, bytes]]:
-        """Chunks of ~target_bytes (a single row larger than that is its own chunk)."""
+        """Chunks of ~target_bytes (a single row larger than that is its own chunk). The batch
+        size adapts to the observed row width, so most batches become one chunk unchanged."""
         if self.source is None:
             return
-        avg = 100.0
-        rows_hint = 1000
+        target = max(1, target_bytes)
+        want = 256
         pending: list[bytes] = []
-        pending_rows = 0
-        pending_size = 0
-        for batch in self.source.batches(rows_hint):
+        pending_rows = pending_size = 0
+        while True:
+            batch = self.source.fetch(want)
+            if not batch:
+                break
             data = ",".join(batch).encode()
-            if batch:
-                avg = max(8.0, len(data) / len(batch))
-            if pending_size + len(data) <= target_bytes or not pending:
-                if len(data) > target_bytes * 2 and len(batch) > 1:
-                    yield from self._split(batch, target_bytes)
-                else:
-                    pending.append(data)
-                    pending_rows += len(batch)
-                    pending_size += len(data) + 1
+            avg = max(1.0, len(data) / len(batch))
+            if len(data) > 2 * target and len(batch) > 1:
+                if pending:
+                    yield pending_rows, b",".join(pending)
+                    pending, pending_rows, pending_size = [], 0, 0
+                yield from _split(batch, target)
             else:
-                yield pending_rows, b",".join(pending)
-                pending, pending_rows, pending_size = [data], len(batch), len(data)
-            if pending_size >= target_bytes:
-                yield pending_rows, b",".join(pending)
-                pending, pending_rows, pending_size = [], 0, 0
-            rows_hint = max(1, int((target_bytes - pending_size) / avg) or 1)
+                pending.append(data)
+                pending_rows += len(batch)
+                pending_size += len(data) + 1
+                if pending_size >= target:
+                    yield pending_rows, b",".join(pending)
+                    pending, pending_rows, pending_size = [], 0, 0
+            want = max(1, int((target - pending_size) / avg))
         if pending_rows:
             yield pending_rows, b",".join(pending)
-
-    @staticmethod
-    def _split(batch: list[str], target_bytes: int) -> Iterator[tuple[int, bytes]]:
-        rows: list[str] = []
-        size = 0
-        for text in batch:
-            rows.append(text)
-            size += len(text) + 1
-            if size >= target_bytes:
-                yield len(rows), ",".join(rows).encode()
-                rows, size = [], 0
-        if rows:
-            yield len(rows), ",".join(rows).encode()
 
     def close(self) -> None:
         if self.source is not None:
             self.source.close()
+
+
+def _split(batch: list[str], target: int) -> Iterator[tuple[int, bytes]]:
+    """Cut an oversized batch into chunks of about `target` bytes."""
+    rows: list[str] = []
+    size = 0
+    for text in batch:
+        rows.append(text)
+        size += len(text) + 1
+        if size >= target:
+            yield len(rows), ",".join(rows).encode()
+            rows, size = [], 0
+    if rows:
+        yield len(rows), ",".join(rows).encode()
