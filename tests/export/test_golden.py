@@ -175,6 +175,11 @@ def test_row_width_mismatch_is_a_clear_error() -> None:
             w.close()
 
 
+def test_unformattable_value_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"^cannot format row \[\{'x': 1\}\]"):
+        render("CSV", cols_of("d double"), [[[{"x": 1}]]])
+
+
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown output format 'XML'"):
         create_writer("XML", io.BytesIO(), [])

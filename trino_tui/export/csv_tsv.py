@@ -109,7 +109,10 @@ class _DelimitedWriter(RowWriter):
 
     def _row_fields(self, row: list) -> list[str]:
         self._check_width(row)
-        return self._fields(row)
+        try:
+            return self._fields(row)
+        except (TypeError, ValueError, AttributeError) as e:
+            raise ValueError(f"cannot format row {row!r:.200}: {e}") from None
 
     def _finish(self) -> None:
         self.write_rows([])
