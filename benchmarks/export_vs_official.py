@@ -106,7 +106,6 @@ def main() -> int:
     config = SandboxConfig(cache_results=True, storage_latency=args.storage_latency, schemas=schemas)
     results: dict[str, list[Result]] = {"trino-tui": [], "official trino + csv": []}
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, Sandbox(config, progress=lambda m: print(m, file=sys.stderr)) as sandbox:
-        sandbox.start() if not getattr(sandbox, "url", None) else None
         out = os.path.join(tmp, "out.csv")
         extra = args.tui_args.split()
         print(f"sandbox {sandbox.url}, storage latency {args.storage_latency}s, {sql}", file=sys.stderr)
