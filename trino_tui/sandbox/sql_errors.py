@@ -188,7 +188,7 @@ def relocate(err: TrinoError, user_sql: str) -> TrinoError:
     """Return `err` with line/column computed against the user's SQL text (if it has an offset)."""
     if isinstance(err, _Located):
         offset = err.offset
-        if offset is None and err.error_name == "COLUMN_NOT_FOUND":
+        if offset is None and err.error_name in ("COLUMN_NOT_FOUND", "FUNCTION_NOT_FOUND"):
             offset = _find_identifier(user_sql, err.bare_message.split("'")[1])
         return at(err.error_name, err.bare_message, user_sql, offset, failure_type=err.failure_type)
     return err

@@ -77,7 +77,7 @@ _CLAUSE_END = frozenset({
     "where", "group", "having", "order", "limit", "offset", "union", "except", "intersect", "window",
     "qualify", "on", "using", "select", "values", "fetch", "set", "returning",
 })
-_NOT_TABLE = frozenset({"lateral", "unnest", "values", "select", "with", "table"})
+_NOT_TABLE = frozenset({"lateral", "unnest", "values", "select", "with", "table"}) | _CLAUSE_END
 
 
 def _read_name(sig: list[Token], i: int) -> tuple[list[Token], int]:
