@@ -95,7 +95,7 @@ def render_progress(snap: Any, *, width: int = 100) -> list[str]:
         f"[{format_count(rps)} rows/s, {format_bytes(bps)}/s]"
     )
     if stats.get("scheduled") or "progressPercentage" in stats:
-        pct = min(99.0, _num(stats, "progressPercentage"))
+        pct = 100.0 if state == "FINISHED" else min(99.0, _num(stats, "progressPercentage"))
         running = _num(stats, "runningPercentage")
         bar_width = max(10, min(50, width - len(head) - 7))
         head += f" {progress_bar(bar_width, pct, running)} {int(pct)}%"
