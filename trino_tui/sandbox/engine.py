@@ -164,7 +164,7 @@ class Engine:
                          sql, offset)
             parts = [session.catalog, *parts]
         catalog, schema, table = parts
-        self.check_schema(catalog, schema, sql, offset)
+        self.check_schema(catalog, schema, sql, offset, generate=True)
         r = Resolved(catalog, schema, table)
         if role in ("create", "write", "drop") and catalog != "memory":
             verb = {"create": "creating tables", "write": "inserts", "drop": "dropping tables"}[role]
@@ -173,7 +173,8 @@ class Engine:
             raise at("TABLE_NOT_FOUND", f"Table '{r.trino}' does not exist", sql, offset)
         return r
 
-    def check_schema(self, catalog: str, schema: str | None, sql: str, offset: int) -> None:
+    def check_schema(self, catalog: str, schema: str | None, sql: str, offset: int, generate: bool = False) -> None:
+        """Raise CATALOG_NOT_FOUND / SCHEMA_NOT_FOUND; `generate` also makes tpch data ready."""
         if catalog not in CATALOGS:
             raise at("CATALOG_NOT_FOUND", f"Catalog '{catalog}' not found", sql, offset)
         if schema is None:
@@ -181,6 +182,8 @@ class Engine:
         if catalog == "tpch":
             if not self._tpch.is_schema(schema):
                 raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, offset)
+            if not generate:
+                return
             try:
                 self._tpch.ensure(self._con, schema)
             except TrinoError as e:
