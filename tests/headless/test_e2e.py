@@ -3,6 +3,7 @@ process boundary matters: exit codes, stdin, SIGINT; in-process `run_headless` e
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -10,7 +11,11 @@ import signal
 
 import pytest
 
-from tests.headless.helpers import LineReader, UnauthorizedServer, closed_port, run_cli, run_inprocess, start_cli
+from tests.headless.helpers import (
+    LineReader, UnauthorizedServer, clean_env, closed_port, run_cli, run_inprocess, start_cli,
+)
+from trino_tui.headless.args import parse_args
+from trino_tui.headless.main import run_headless
 
 sandbox_mod = pytest.importorskip("trino_tui.sandbox")
 
@@ -229,3 +234,30 @@ def test_sandbox_flag_starts_an_embedded_server_with_tpch_tiny() -> None:
               "SELECT \"user\" FROM system.runtime.queries WHERE query = 'SELECT count(*) FROM nation'")
     proc = run_cli(["--sandbox", "-e", script, "--output-format", "TSV"])
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"25\ntrino-tui\n", b"")
+
+
+class _TtyText(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class _TtyBytes(io.BytesIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("stdout_tty, output_file, expect_progress", [
+    (False, False, True),   # rows piped elsewhere: status on the terminal
+    (True, False, False),   # rows on the same terminal: no status lines in between
+    (True, True, True),     # rows to a file
+])
+def test_progress_defaults_to_on_only_for_a_terminal(sandbox, tmp_path, stdout_tty, output_file, expect_progress) -> None:
+    args = srv(sandbox, "-e", NATION3)
+    if output_file:
+        args += ["--output-file", str(tmp_path / "o.csv")]
+    err = _TtyText()
+    out = _TtyBytes() if stdout_tty else io.BytesIO()
+    assert run_headless(parse_args(args), stdin=io.StringIO(), stdout=out, stderr=err, env=clean_env()) == 0
+    summary = [line for line in err.getvalue().splitlines() if " FINISHED: 3 rows in " in line]
+    assert bool(summary) is expect_progress
+    # and never on when stderr is not a terminal (all the other tests in this module)
