@@ -1,0 +1,186 @@
+"""Pilot tests driving the real app, client and pipeline against an in-process sandbox.
+
+The sandbox is module-scoped (tests/tui/conftest.py); tests that slow it down with
+``sandbox.configure(...)`` restore the knobs. Intermediate states are awaited as conditions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.keys import _character_to_key
+
+from trino_tui.tui.app import TrinoTuiApp
+from trino_tui.tui.clipboard import MemoryClipboard
+from trino_tui.tui.screens.export_dialog import ExportDialog
+from trino_tui.tui.widgets.editor import SqlEditor
+from trino_tui.tui.widgets.grid import ResultGrid
+from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
+
+from tests.tui.test_app_pilot import wait_until
+
+LINEITEM_ROWS = 60175
+
+
+@pytest.fixture
+def slow_sandbox(sandbox):
+    """The sandbox producing segments slowly (so a query is observably mid-stream)."""
+    sandbox.configure(worker_pace=0.25)
+    try:
+        yield sandbox
+    finally:
+        sandbox.configure(worker_pace=0.0)
+
+
+def make_app(config, sql: str = "", clipboard=None) -> TrinoTuiApp:
+    app = TrinoTuiApp(config, initial_sql=sql, clipboard=clipboard or MemoryClipboard())
+    app.animation_level = "none"
+    return app
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[_character_to_key(ch) for ch in text])
+
+
+def test_type_run_and_watch_rows_stream_in(client_config, slow_sandbox):
+    async def scenario():
+        app = make_app(client_config)
+        async with app.run_test(size=(140, 44)) as pilot:
+            await type_text(pilot, "SELECT * FROM lineitem")
+            assert app.query_one(SqlEditor).text == "SELECT * FROM lineitem"
+            await pilot.press("ctrl+j")
+            grid = app.query_one(ResultGrid)
+            await wait_until(pilot, lambda: 0 < grid.row_count < LINEITEM_ROWS, timeout=30,
+                             what="some rows while streaming")
+            assert grid.status == "streaming" and "so far" in str(grid.border_title)
+            await wait_until(pilot, lambda: app.query_status == "finished", timeout=60, what="finished")
+            assert grid.row_count == LINEITEM_ROWS
+            assert "60,175 rows" in str(grid.border_title)
+
+    asyncio.run(scenario())
+
+
+def test_scroll_to_the_last_row_of_a_large_result(client_config):
+    async def scenario():
+        app = make_app(client_config, "SELECT orderkey, linenumber FROM lineitem")
+        async with app.run_test(size=(100, 36)) as pilot:
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished", timeout=60)
+            grid = app.query_one(ResultGrid)
+            grid.focus()
+            await pilot.press("ctrl+end")
+            await pilot.pause()
+            assert grid.cursor[0] == LINEITEM_ROWS - 1
+            top = int(grid.scroll_y)
+            visible = grid.scrollable_content_region.height
+            # row r is drawn on virtual line r + 2 (two header lines)
+            assert top <= LINEITEM_ROWS - 1 + 2 < top + visible
+            last = app.store.rows(LINEITEM_ROWS - 1, LINEITEM_ROWS)[0]
+            shot = app.export_screenshot()
+            assert f"{LINEITEM_ROWS:,}/{LINEITEM_ROWS:,}" in shot
+            assert str(last[0]) in shot
+
+    asyncio.run(scenario())
+
+
+def test_cancel_mid_stream_against_the_server(client_config, slow_sandbox):
+    async def scenario():
+        app = make_app(client_config, "SELECT * FROM lineitem")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+j")
+            grid = app.query_one(ResultGrid)
+            await wait_until(pilot, lambda: grid.row_count > 0, timeout=30, what="first rows")
+            await pilot.press("ctrl+c")
+            await wait_until(pilot, lambda: app.query_status == "cancelled", timeout=30, what="cancelled")
+            assert grid.row_count < LINEITEM_ROWS
+            assert f"cancelled after {grid.row_count:,} rows" in str(grid.border_title)
+
+    asyncio.run(scenario())
+
+
+def test_stop_keeps_rows_so_far(client_config, slow_sandbox):
+    async def scenario():
+        app = make_app(client_config, "SELECT * FROM lineitem")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+j")
+            grid = app.query_one(ResultGrid)
+            await wait_until(pilot, lambda: grid.row_count > 0, timeout=30, what="first rows")
+            await pilot.press("f3")
+            await wait_until(pilot, lambda: app.query_status == "stopped", timeout=30, what="stopped")
+            n = grid.row_count
+            assert 0 < n < LINEITEM_ROWS and len(app.store) == n
+            assert f"stopped after {n:,} rows" in str(grid.border_title)
+
+    asyncio.run(scenario())
+
+
+def test_error_moves_the_cursor_to_the_servers_location(client_config):
+    sql = "SELECT 1;\n\nSELECT nationkey,\n       nope\nFROM nation;\n"
+
+    async def scenario():
+        app = make_app(client_config, sql)
+        async with app.run_test(size=(120, 40)) as pilot:
+            editor = app.query_one(SqlEditor)
+            editor.move_cursor((4, 2))
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "failed", timeout=30)
+            # Trino says line 2, column 8 of the statement -> editor row 3, column 7
+            assert editor.cursor_location == (3, 7)
+            grid = app.query_one(ResultGrid)
+            assert grid.status == "failed"
+            assert any("Column 'nope' cannot be resolved" in str(n.message) for n in app._notifications)
+
+    asyncio.run(scenario())
+
+
+def test_export_result_to_a_file(client_config, tmp_path):
+    target = tmp_path / "nation.csv"
+
+    async def scenario():
+        app = make_app(client_config, "SELECT nationkey, name FROM nation ORDER BY nationkey")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished", timeout=30)
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+            dialog = app.screen
+            dialog.query_one("#export-path").value = str(target)
+            await pilot.click("#export-go")
+            await wait_until(pilot, lambda: dialog.result is not None, timeout=30, what="export done")
+            assert dialog.result.error is None
+
+    asyncio.run(scenario())
+    lines = target.read_text().splitlines()
+    assert lines[0] == '"nationkey","name"' and lines[1] == '"0","ALGERIA"' and len(lines) == 26
+
+
+def test_copy_selection_from_a_real_result(client_config):
+    clip = MemoryClipboard()
+
+    async def scenario():
+        app = make_app(client_config, "SELECT nationkey, name FROM nation ORDER BY nationkey", clipboard=clip)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished", timeout=30)
+            app.query_one(ResultGrid).focus()
+            await pilot.press("shift+down", "shift+right", "f8")
+            assert clip.items == ["nationkey\tname\n0\tALGERIA\n1\tARGENTINA"]
+
+    asyncio.run(scenario())
+
+
+def test_pipeline_panel_shows_the_live_query(client_config):
+    async def scenario():
+        app = make_app(client_config, "SELECT * FROM lineitem")
+        async with app.run_test(size=(160, 50)) as pilot:
+            await pilot.press("f2")
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished", timeout=60)
+            panel = app.query_one(PipelinePanel)
+            await wait_until(pilot, lambda: panel.snapshot is not None and panel.snapshot.finished, timeout=10)
+            snap = panel.snapshot
+            assert snap.rows_delivered == LINEITEM_ROWS and snap.protocol == "spooled"
+            assert snap.segments_spooled > 0
+
+    asyncio.run(scenario())
