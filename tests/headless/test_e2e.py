@@ -261,3 +261,12 @@ def test_progress_defaults_to_on_only_for_a_terminal(sandbox, tmp_path, stdout_t
     summary = [line for line in err.getvalue().splitlines() if " FINISHED: 3 rows in " in line]
     assert bool(summary) is expect_progress
     # and never on when stderr is not a terminal (all the other tests in this module)
+
+
+def test_closed_stdout_pipe_stops_quietly(sandbox) -> None:
+    proc = start_cli(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem"))
+    reader = LineReader(proc.stderr)
+    assert proc.stdout.readline().startswith(b'"1",')
+    proc.stdout.close()  # like `| head -1`
+    assert proc.wait(timeout=60) == 141
+    assert reader.close() == ""

@@ -67,6 +67,16 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
+def _silence_stdout(stdout: BinaryIO) -> None:
+    """The reader went away (e.g. `| head`): point stdout at /dev/null so the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def run_headless(
     ns: argparse.Namespace,
     *,
@@ -117,7 +127,10 @@ def run_headless(
                 server=server,
                 stdout_is_tty=stdout_tty,
             )
-            return HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard).run(statements)
+            code = HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard).run(statements)
+            if code == ExitCode.BROKEN_PIPE:
+                _silence_stdout(stdout)
+            return code
         except KeyboardInterrupt:
             console.message("Interrupted")
             return ExitCode.INTERRUPTED
