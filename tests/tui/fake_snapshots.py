@@ -136,13 +136,14 @@ def make_segment(index: int, state: SegmentState, *, kind: str = "spooled", now:
                  rows: int = ROWS_PER_SEGMENT, row_offset: int | None = None, retries: int = 0,
                  error: str | None = None, hops: tuple[str, ...] | None = None,
                  headers: tuple[tuple[str, str], ...] | None = None,
-                 ack_error: str | None = None) -> SegmentSnapshot:
+                 ack_error: str | None = None, queued_at: float | None = None) -> SegmentSnapshot:
     """One segment whose timestamps are consistent with *state* (earlier stages all have times)."""
     order = [SegmentState.QUEUED, SegmentState.DOWNLOADING, SegmentState.DOWNLOADED,
              SegmentState.DECODING, SegmentState.DECODED, SegmentState.DELIVERED, SegmentState.ACKED]
     progress = order.index(state) if state in order else 1  # retried/failed: in download
-    queued = START + 0.05 + 0.18 * index
-    t = [queued + step * 0.35 for step in range(7)]
+    queued = START + 0.05 + 0.18 * index if queued_at is None else queued_at
+    step_time = 0.35 if queued_at is None else 0.02
+    t = [queued + step * step_time for step in range(7)]
     at = lambda step: min(t[step], now) if progress >= step else None  # noqa: E731
     spooled = kind == "spooled"
     worker = None
@@ -292,8 +293,9 @@ def many_segments_snapshot(n: int = 3000, *, now: float = START + 60.0) -> Pipel
     """*n* spooled segments cycling through the states (map scaling, render cost)."""
     cycle = (SegmentState.ACKED, SegmentState.ACKED, SegmentState.DELIVERED, SegmentState.DECODED,
              SegmentState.DOWNLOADING, SegmentState.QUEUED)
+    spread = (now - START - 1.0) / n  # queued times spread over the query so far
     segs = tuple(make_segment(i, SegmentState.ACKED if i < n // 2 else cycle[i % len(cycle)],
-                              now=now) for i in range(n))
+                              now=now, queued_at=START + spread * i) for i in range(n))
     return replace(mid_query_snapshot(now=now), segments=segs, **_totals(segs))
 
 

@@ -114,7 +114,11 @@ def test_stage_helpers():
     reversed_stages = tuple(reversed(snap.stages))
     assert [s.name for s in ordered_stages(reversed_stages)] == [s.name for s in snap.stages]
     assert state_class("RUNNING") == "running" and state_class("failed") == "failed"
-    assert state_class("mystery") == "label"
+    assert state_class("mystery") == "label" and state_class("") == "label"
+    # the states the client's stages report
+    assert [state_class(s) for s in ("idle", "downloading", "decoding", "reordering",
+                                     "waiting for slot", "done")] == \
+        ["waiting", "running", "running", "running", "waiting", "finished"]
 
 
 def test_header_facts_of_finished_query():
@@ -164,3 +168,11 @@ def test_retries_of_the_same_host_are_not_a_redirect_and_retrying_segments_show_
     assert segment_route(seg) == MODE_DIRECT
     assert display_state(seg) == "retried"
     assert display_state(replace(seg, state=S.DECODED)) == "decoded"
+
+
+def test_retrieval_mode_ignores_in_flight_downloads_that_have_not_redirected_yet():
+    snap = fs.mid_query_snapshot()
+    redirected = _with_hops(snap, lambda i: (fs.COORDINATOR, fs.STORAGE))
+    in_flight = tuple(replace(s, hops=(fs.COORDINATOR,)) if s.state is S.DOWNLOADING else s
+                      for s in redirected.segments)
+    assert retrieval_mode(replace(redirected, segments=in_flight), fs.COORDINATOR) == MODE_REDIRECT

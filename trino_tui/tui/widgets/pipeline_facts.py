@@ -9,7 +9,7 @@ client. Stateless and thread-safe.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,28 +86,39 @@ def segment_route(seg: "SegmentSnapshot", coordinator_host: str | None = None) -
     return MODE_DIRECT
 
 
+def final_host(seg: "SegmentSnapshot") -> str:
+    """The host that served (or will serve) the segment's bytes."""
+    return host_of(seg.hops[-1]) if seg.hops else host_of(seg.url_host or "")
+
+
+def summarize_routes(route_hosts: Mapping[str, set[str]]) -> str:
+    """Retrieval mode text from route → final hosts (see :func:`retrieval_mode`)."""
+    routes = dict(route_hosts)
+    direct_hosts = routes.pop(MODE_DIRECT, None)
+    if direct_hosts is not None:
+        routes[MODE_WORKER_PROXY if len(direct_hosts) > 1 else MODE_DIRECT] = direct_hosts
+    order = (MODE_DIRECT, MODE_REDIRECT, MODE_COORDINATOR_PROXY, MODE_WORKER_PROXY)
+    return " + ".join(mode for mode in order if mode in routes)
+
+
 def retrieval_mode(snap: "PipelineSnapshot", coordinator_host: str | None = None) -> str:
-    """Retrieval mode as observed over all spooled segments ("–" when nothing is known yet).
+    """Retrieval mode as observed over the spooled segments of *snap* ("–" when unknown yet).
 
     Single-hop downloads from several distinct hosts (other than the coordinator) are taken as
     worker proxy: object storage is one host, Trino's WORKER_PROXY spreads URLs over workers.
-    Different modes across segments are reported joined with " + ".
+    Only finished downloads count while there are any (an in-flight one may still be
+    redirected). Different modes across segments are reported joined with " + ".
     """
     if snap.protocol == "direct":
         return "direct protocol"
     spooled = [s for s in snap.segments if s.kind == "spooled"]
     if not spooled:
         return MODE_INLINE if snap.segments else "–"
-    routes: dict[str, set[str]] = {}
-    for seg in spooled:
-        route = segment_route(seg, coordinator_host)
-        final = host_of(seg.hops[-1]) if seg.hops else (seg.url_host or "")
-        routes.setdefault(route, set()).add(final)
-    direct_hosts = routes.pop(MODE_DIRECT, None)
-    if direct_hosts is not None:
-        routes[MODE_WORKER_PROXY if len(direct_hosts) > 1 else MODE_DIRECT] = direct_hosts
-    order = (MODE_DIRECT, MODE_REDIRECT, MODE_COORDINATOR_PROXY, MODE_WORKER_PROXY)
-    return " + ".join(mode for mode in order if mode in routes)
+    downloaded = [s for s in spooled if s.download_end is not None]
+    route_hosts: dict[str, set[str]] = {}
+    for seg in downloaded or spooled:
+        route_hosts.setdefault(segment_route(seg, coordinator_host), set()).add(final_host(seg))
+    return summarize_routes(route_hosts)
 
 
 def redacted_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -185,7 +196,7 @@ def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
 
 def worker_sort_key(name: str) -> tuple[int, str, int]:
     """Downloaders before decoders, numbered threads in numeric order, unknown rows last."""
-    kind = 0 if name.startswith("download") else 1
+    kind = 0 if name.startswith("download") else 1 if name.startswith("decode") else 2
     _, _, suffix = name.rpartition("-")
     number = int(suffix) if suffix.isdigit() else 1 << 30
     return (kind, name.rstrip("0123456789?"), number)

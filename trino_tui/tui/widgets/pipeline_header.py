@@ -23,13 +23,15 @@ FIRST_LINE_FACTS = 4
 """encoding, protocol, retrieval, pages on line 1; bytes, segments, ack failures, retries on line 2."""
 
 
-def header_facts(snap: "PipelineSnapshot", coordinator_host: str | None = None) -> list[tuple[str, str]]:
-    """(label, value) pairs shown in the header, in order. Pure, for tests."""
+def header_facts(snap: "PipelineSnapshot", coordinator_host: str | None = None, *,
+                 retrieval: str | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs shown in the header, in order. Pure, for tests. *retrieval*
+    overrides the retrieval mode derived from *snap* alone (the panel's ledger sees more)."""
     compressed = snap.bytes_downloaded
     return [
         ("encoding", snap.encoding or ("none" if snap.protocol == "direct" else "–")),
         ("protocol", snap.protocol),
-        ("retrieval", retrieval_mode(snap, coordinator_host)),
+        ("retrieval", retrieval or retrieval_mode(snap, coordinator_host)),
         ("pages", human_count(snap.pages_fetched)),
         ("bytes", f"{human_bytes(compressed)} → {human_bytes(snap.bytes_decompressed)} "
                   f"({human_ratio(snap.bytes_decompressed, compressed)})"),
@@ -68,10 +70,11 @@ class PipelineHeader(Widget):
         """The facts currently shown, by label."""
         return dict(self._facts)
 
-    def update_snapshot(self, snap: "PipelineSnapshot | None",
-                        coordinator_host: str | None = None) -> None:
+    def update_snapshot(self, snap: "PipelineSnapshot | None", coordinator_host: str | None = None,
+                        *, retrieval: str | None = None) -> None:
         """Show facts of *snap* (None: "no query"); refresh only when the text changed."""
-        facts = header_facts(snap, coordinator_host) if snap is not None else []
+        facts = (header_facts(snap, coordinator_host, retrieval=retrieval)
+                 if snap is not None else [])
         error = snap.error if snap is not None else None
         if facts != self._facts or error != self._error:
             self._facts, self._error = facts, error

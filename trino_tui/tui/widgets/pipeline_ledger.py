@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trino_tui.tui.widgets.pipeline_facts import DONE, TERMINAL_STATES, display_state
+from trino_tui.tui.widgets.pipeline_facts import (
+    DONE,
+    TERMINAL_STATES,
+    display_state,
+    final_host,
+    retrieval_mode,
+    segment_route,
+    summarize_routes,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot
@@ -30,6 +38,9 @@ class SegmentLedger:
         self._cells: dict[int, Cell] = {}
         self._active: set[int] = set()
         self._workers: dict[tuple[int, str], str] = {}
+        self._timed: dict[int, "SegmentSnapshot"] = {}  # segments with download/decode times
+        self._routed: set[int] = set()  # spooled segments whose finished download was tallied
+        self._route_hosts: dict[str, set[str]] = {}
         self.total = 0
 
     def reset(self) -> None:
@@ -48,8 +59,26 @@ class SegmentLedger:
         """The thread seen doing *kind* ("download"/"decode") work on segment *index*."""
         return self._workers.get((index, kind))
 
-    def update(self, snap: "PipelineSnapshot") -> dict[int, Cell]:
-        """Absorb *snap*; return the cells that changed (new indexes included), by index."""
+    def retrieval_mode(self, snap: "PipelineSnapshot", coordinator_host: str | None = None) -> str:
+        """Retrieval mode over every finished download seen (incremental), else from *snap*."""
+        if snap.protocol == "direct" or not self._route_hosts:
+            return retrieval_mode(snap, coordinator_host)
+        return summarize_routes(self._route_hosts)
+
+    def timed_segments(self, since: float) -> list["SegmentSnapshot"]:
+        """Segments with download/decode work still running or ending at/after *since*."""
+        def over(start: float | None, end: float | None) -> bool:
+            return start is None or (end is not None and end < since)
+
+        for index, seg in list(self._timed.items()):
+            if over(seg.download_start, seg.download_end) and over(seg.decode_start, seg.decode_end):
+                del self._timed[index]
+        return list(self._timed.values())
+
+    def update(self, snap: "PipelineSnapshot", coordinator_host: str | None = None) -> dict[int, Cell]:
+        """Absorb *snap*; return the cells that changed (new indexes included), by index.
+
+        *coordinator_host* classifies routes of finished downloads (see pipeline_facts)."""
         changed: dict[int, Cell] = {}
         present: set[int] = set()
         for seg in snap.segments:
@@ -57,9 +86,16 @@ class SegmentLedger:
             if self._latest.get(seg.index) is seg:
                 continue  # the client caches unchanged segment snapshots
             self._latest[seg.index] = seg
-            if seg.worker:
-                kind = "download" if seg.worker.startswith("download") else "decode"
-                self._workers[(seg.index, kind)] = seg.worker
+            for kind in ("download", "decode"):
+                if seg.worker and seg.worker.startswith(kind):
+                    self._workers[(seg.index, kind)] = seg.worker
+            if seg.download_start is not None or seg.decode_start is not None:
+                self._timed[seg.index] = seg
+            if (seg.kind == "spooled" and seg.download_end is not None
+                    and seg.index not in self._routed):
+                self._routed.add(seg.index)
+                route = segment_route(seg, coordinator_host)
+                self._route_hosts.setdefault(route, set()).add(final_host(seg))
             self._set(seg.index, (seg.kind, display_state(seg)), changed)
         for index in list(self._active - present):
             kind = self._cells[index][0]

@@ -128,7 +128,7 @@ class PipelinePanel(Widget):
             self._query_key = key
             self._selected = None
             self.ledger.reset()
-        changes = self.ledger.update(snap) if snap is not None else {}
+        changes = self.ledger.update(snap, self.coordinator_host) if snap is not None else {}
         self._snapshot = snap
         if self.is_mounted:
             if new_query:
@@ -138,16 +138,19 @@ class PipelinePanel(Widget):
             self._apply(snap)
 
     def _apply(self, snap: "PipelineSnapshot | None") -> None:
-        self.query_one(PipelineHeader).update_snapshot(snap, self.coordinator_host)
-        segments = snap.segments if snap is not None else ()
+        retrieval = self.ledger.retrieval_mode(snap, self.coordinator_host) if snap else None
+        self.query_one(PipelineHeader).update_snapshot(snap, self.coordinator_host,
+                                                       retrieval=retrieval)
         self.query_one(PipelineStages).update_stages(snap.stages if snap is not None else ())
         segment_map = self.query_one(PipelineSegmentMap)
         segment_map.border_subtitle = (
             f"{snap.segments_acked}/{snap.segments_total} acked" if snap is not None else "")
         if snap is not None:
             self.query_one(PipelineThroughput).add_sample(snap)
-        self.query_one(PipelineTimeline).update_segments(segments, snap.now if snap else 0.0,
-                                                         self.ledger.worker_for)
+        timeline = self.query_one(PipelineTimeline)
+        now = snap.now if snap is not None else 0.0
+        timeline.update_segments(self.ledger.timed_segments(now - timeline.window), now,
+                                 self.ledger.worker_for)
         self._show_detail()
 
     def _show_detail(self) -> None:

@@ -26,6 +26,7 @@ BOX_HEIGHT = 5
 
 _STATE_CLASS = {
     "running": "running", "busy": "running", "active": "running", "downloading": "running",
+    "decoding": "running", "reordering": "running", "fetching": "running",
     "idle": "waiting", "waiting": "waiting", "blocked": "waiting", "pending": "waiting",
     "finished": "finished", "done": "finished", "closed": "finished", "stopped": "finished",
     "failed": "failed", "error": "failed", "cancelled": "failed",
@@ -33,8 +34,10 @@ _STATE_CLASS = {
 
 
 def state_class(state: str) -> str:
-    """Component-class suffix for a stage state string (unknown states render neutrally)."""
-    return _STATE_CLASS.get(state.lower(), "label")
+    """Component-class suffix for a stage state string, matched on its first word
+    ("waiting for slot" → waiting); unknown states render neutrally."""
+    words = state.lower().split()
+    return _STATE_CLASS.get(words[0], "label") if words else "label"
 
 
 def ordered_stages(stages: Sequence["StageSnapshot"]) -> list["StageSnapshot"]:
