@@ -41,8 +41,12 @@ def test_retrieval_mode_variants():
     proxied = _with_hops(snap, lambda i: (f"http://{fs.COORDINATOR}/v1/spooled/download/x",))
     assert retrieval_mode(proxied, fs.COORDINATOR) == MODE_COORDINATOR_PROXY
     assert retrieval_mode(proxied) == MODE_DIRECT  # unknown coordinator: indistinguishable
-    workers = _with_hops(snap, lambda i: (f"127.0.0.1:{9001 + i % 3}",))
+    workers = _with_hops(snap, lambda i: (fs.COORDINATOR, f"127.0.0.1:{9001 + i % 3}"))
     assert retrieval_mode(workers, fs.COORDINATOR) == MODE_WORKER_PROXY
+    one_worker = _with_hops(snap, lambda i: (fs.COORDINATOR, "127.0.0.1:9001"))
+    assert retrieval_mode(one_worker, fs.COORDINATOR) == MODE_REDIRECT  # indistinguishable
+    several_storage_hosts = _with_hops(snap, lambda i: (f"bucket-{i % 2}.s3.example.com",))
+    assert retrieval_mode(several_storage_hosts) == MODE_DIRECT
     inline_only = replace(snap, segments=snap.segments[:2])
     assert retrieval_mode(inline_only) == MODE_INLINE
     assert retrieval_mode(fs.pending_snapshot()) == "–"

@@ -70,10 +70,10 @@ def distinct_hops(hops: Iterable[str]) -> list[str]:
 def segment_route(seg: "SegmentSnapshot", coordinator_host: str | None = None) -> str:
     """How one segment was (or will be) retrieved, as one of the MODE_* strings.
 
-    Several hops mean the first host answered with a redirect (coordinator storage redirect).
-    One hop equal to the coordinator means the coordinator proxied the bytes. Otherwise the
-    bytes came straight from the URL host — storage, or a worker (told apart by
-    :func:`retrieval_mode`, which sees every segment).
+    Several distinct hops mean the first host answered with a redirect (to storage, or to a
+    worker: told apart by :func:`retrieval_mode`, which sees every segment). One hop equal to
+    the coordinator means the coordinator proxied the bytes; otherwise they came straight from
+    storage.
     """
     if seg.kind == "inline":
         return MODE_INLINE
@@ -94,9 +94,9 @@ def final_host(seg: "SegmentSnapshot") -> str:
 def summarize_routes(route_hosts: Mapping[str, set[str]]) -> str:
     """Retrieval mode text from route → final hosts (see :func:`retrieval_mode`)."""
     routes = dict(route_hosts)
-    direct_hosts = routes.pop(MODE_DIRECT, None)
-    if direct_hosts is not None:
-        routes[MODE_WORKER_PROXY if len(direct_hosts) > 1 else MODE_DIRECT] = direct_hosts
+    redirect_hosts = routes.pop(MODE_REDIRECT, None)
+    if redirect_hosts is not None:
+        routes[MODE_WORKER_PROXY if len(redirect_hosts) > 1 else MODE_REDIRECT] = redirect_hosts
     order = (MODE_DIRECT, MODE_REDIRECT, MODE_COORDINATOR_PROXY, MODE_WORKER_PROXY)
     return " + ".join(mode for mode in order if mode in routes)
 
@@ -104,8 +104,9 @@ def summarize_routes(route_hosts: Mapping[str, set[str]]) -> str:
 def retrieval_mode(snap: "PipelineSnapshot", coordinator_host: str | None = None) -> str:
     """Retrieval mode as observed over the spooled segments of *snap* ("–" when unknown yet).
 
-    Single-hop downloads from several distinct hosts (other than the coordinator) are taken as
-    worker proxy: object storage is one host, Trino's WORKER_PROXY spreads URLs over workers.
+    Trino's WORKER_PROXY and COORDINATOR_STORAGE_REDIRECT both answer the coordinator URL with a
+    303; redirects that end on several distinct hosts are taken as worker proxy (a random
+    worker per segment; storage is one host). A one-worker cluster reads as a redirect.
     Only finished downloads count while there are any (an in-flight one may still be
     redirected). Different modes across segments are reported joined with " + ".
     """
