@@ -161,7 +161,8 @@ class RowStore:
         if not tail:
             return
         raw = orjson.dumps(tail)
-        data = zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress(raw)
+        # zstandard returns a bytes object over-allocated to the compress bound: keep an exact copy
+        data = bytes(memoryview(zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress(raw)))
         self._publish(self._sealed_rows, len(tail), data, "json+zstd", len(raw), from_tail=True)
         self._tail_bytes = 0
 
