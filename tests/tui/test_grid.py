@@ -344,3 +344,19 @@ async def test_payload_chunks_and_clear() -> None:
         await pilot.pause()
         assert grid.border_title == "Result" and grid.virtual_size.height == 0
         assert "No result yet" in body(grid)
+
+
+@pilot_test
+async def test_selection_is_bounded_so_a_copy_cannot_decode_millions_of_rows() -> None:
+    app = GridApp()
+    async with app.run_test(size=(80, 14)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.max_selection_rows = 15
+        grid.show_result(store_with(make_rows(100)))
+        grid.set_status("finished")
+        await pilot.pause()
+        await pilot.press("down", "shift+pagedown", "shift+pagedown", "shift+pagedown")
+        r0, _, r1, _ = grid.selection
+        assert (r0, r1) == (1, 15)
+        assert len(grid.selection_values()[1]) == 15
+        assert "15×1 selected" in grid.border_subtitle

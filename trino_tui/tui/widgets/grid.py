@@ -127,8 +127,9 @@ class ResultGrid(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None, sample_rows: int = 200, max_column_width: int = 40,
-                 cache_rows: int = 512) -> None:
+                 cache_rows: int = 512, max_selection_rows: int = 100_000) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.max_selection_rows = max_selection_rows
         self.sample_rows = sample_rows
         self.max_column_width = max_column_width
         self._cache_rows = cache_rows
@@ -224,11 +225,16 @@ class ResultGrid(ScrollView, can_focus=True):
         return min(r, ar), min(c, ac), max(r, ar), max(c, ac)
 
     def selection_values(self) -> tuple[list["Column"], list[list]]:
-        """Columns and wire values of the selected rectangle (or of the cursor cell)."""
+        """Columns and wire values of the selected rectangle (or of the cursor cell); at most
+        ``max_selection_rows`` rows. A store read error is notified and gives ([], [])."""
         if self._store is None or not self._columns or self._nrows == 0:
             return [], []
         r0, c0, r1, c1 = self.selection
-        rows = self._store.rows(r0, r1 + 1)
+        try:
+            rows = self._store.rows(r0, r1 + 1)
+        except RowStoreError as e:
+            self.notify(f"Cannot read the selected rows: {e}", severity="error")
+            return [], []
         return self._columns[c0:c1 + 1], [list(row[c0:c1 + 1]) for row in rows]
 
     def cell_value(self, row: int, col: int) -> Any:
@@ -321,6 +327,12 @@ class ResultGrid(ScrollView, can_focus=True):
         if extend:
             if self._anchor is None:
                 self._anchor = self._cursor
+            anchor_row = self._anchor[0]
+            limit = self.max_selection_rows - 1
+            if abs(row - anchor_row) > limit:   # bounded: copying decodes every selected row
+                row = anchor_row + (limit if row > anchor_row else -limit)
+                self.notify(f"A selection holds at most {self.max_selection_rows:,} rows; "
+                            "use Export for more.", severity="warning")
         else:
             self._anchor = None
         self._move_to(row, col)
