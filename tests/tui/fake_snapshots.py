@@ -1,9 +1,8 @@
 """Deterministic PipelineSnapshot builders for TUI tests (pipeline panel, status bar, app snapshots).
 
 Everything here is a pure function of its arguments: no clock, no randomness (a fixed arithmetic
-pattern decides states), so SVG snapshots are stable. Uses the real dataclasses from
-``trino_tui.client.events`` when they exist; until then a stand-in with the documented field names
-(docs/architecture.md) so the widgets are built and tested against the contract.
+pattern decides states), so SVG snapshots are stable. Builds the real dataclasses of
+``trino_tui.client.events``.
 
 Main entry points:
     mid_query_snapshot()   ~60 segments in every state, inline + spooled, retries, a failure,
@@ -17,94 +16,14 @@ Main entry points:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from enum import Enum
-from typing import Mapping
+from dataclasses import replace
 
-try:  # the client engineer's real types, once they have landed
-    from trino_tui.client.events import (  # type: ignore[attr-defined]
-        PipelineSnapshot,
-        SegmentSnapshot,
-        SegmentState,
-        StageSnapshot,
-    )
-    USING_STANDIN = False
-except ImportError:  # pragma: no cover - exercised only before events.py exists
-    USING_STANDIN = True
-
-    class SegmentState(str, Enum):  # type: ignore[no-redef]
-        QUEUED = "queued"
-        DOWNLOADING = "downloading"
-        DOWNLOADED = "downloaded"
-        DECODING = "decoding"
-        DECODED = "decoded"
-        DELIVERED = "delivered"
-        ACKED = "acked"
-        RETRIED = "retried"
-        FAILED = "failed"
-
-    @dataclass(frozen=True)
-    class SegmentSnapshot:  # type: ignore[no-redef]
-        index: int
-        kind: str
-        row_offset: int
-        rows: int
-        state: SegmentState
-        segment_size: int
-        uncompressed_size: int | None
-        url_host: str | None
-        hops: tuple[str, ...]
-        headers: tuple[tuple[str, str], ...]
-        worker: str | None
-        queued_at: float
-        download_start: float | None
-        download_end: float | None
-        decode_start: float | None
-        decode_end: float | None
-        delivered_at: float | None
-        acked_at: float | None
-        retries: int
-        error: str | None
-        expires_at: str | None
-        ack_error: str | None
-
-    @dataclass(frozen=True)
-    class StageSnapshot:  # type: ignore[no-redef]
-        name: str
-        workers: int
-        busy: int
-        queue_depth: int
-        processed: int
-        errors: int
-        state: str
-
-    @dataclass(frozen=True)
-    class PipelineSnapshot:  # type: ignore[no-redef]
-        query_id: str | None
-        server_state: str
-        server_stats: Mapping
-        encoding: str | None
-        protocol: str
-        started_at: float
-        now: float
-        elapsed: float
-        rows_delivered: int
-        bytes_downloaded: int
-        bytes_decompressed: int
-        pages_fetched: int
-        segments_total: int
-        segments_inline: int
-        segments_spooled: int
-        segments_acked: int
-        ack_failures: int
-        retries: int
-        stages: tuple
-        segments: tuple
-        rows_per_s: float
-        bytes_per_s: float
-        finished: bool
-        error: str | None
-
+from trino_tui.client.events import (
+    PipelineSnapshot,
+    SegmentSnapshot,
+    SegmentState,
+    StageSnapshot,
+)
 
 START = 1000.0
 """Clock value at query start in every fake snapshot (monotonic seconds)."""
@@ -216,7 +135,8 @@ def mid_query_snapshot(*, now: float = START + 12.0) -> PipelineSnapshot:
     for count, state in _MID_PATTERN:
         for _ in range(count):
             kwargs: dict = {}
-            if state is SegmentState.RETRIED:
+            if state is SegmentState.RETRIED:  # as the client reports it: downloading again
+                state = SegmentState.DOWNLOADING
                 kwargs = {"retries": 2, "error": "HTTP 503 Service Unavailable (retrying)"}
             elif state is SegmentState.FAILED:
                 kwargs = {"retries": 3, "error": "HTTP 410 Gone: segment expired at 2026-11-21T05:43:00"}

@@ -9,6 +9,7 @@ from textual.geometry import Region
 
 from tests.tui import fake_snapshots as fs
 from tests.tui.pipeline_host import PanelHost, screen_text
+from trino_tui.tui.widgets.pipeline_facts import display_state
 from trino_tui.tui.widgets.pipeline_header import PipelineHeader
 from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.pipeline_segment_detail import PipelineSegmentDetail
@@ -61,7 +62,8 @@ async def test_segment_map_cells_follow_states_and_colours():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         segment_map = app.query_one(PipelineSegmentMap)
-        assert segment_map.cell_states == [s.state.value for s in snap.segments]
+        assert segment_map.cell_states == [display_state(s) for s in snap.segments]
+        assert "retried" in segment_map.cell_states
         text = screen_text(app)
         assert "acked 24" in text and "failed 1" in text and "downloading 5" in text
         legend_lines = len(segment_map._legend_lines())
@@ -69,7 +71,7 @@ async def test_segment_map_cells_follow_states_and_colours():
         cells = [seg for seg in strip if seg.text.strip()]
         assert [c.text for c in cells[:3]] == ["◆", "◆", "■"]  # inline first, then spooled
         for cell, seg in zip(cells, snap.segments):
-            expected = segment_map.get_component_rich_style(f"segment-map--{seg.state.value}",
+            expected = segment_map.get_component_rich_style(f"segment-map--{display_state(seg)}",
                                                             partial=True)
             assert cell.style.color == expected.color, seg.index
         acked = segment_map.get_component_rich_style("segment-map--acked", partial=True).color
@@ -281,8 +283,7 @@ async def test_opened_mid_query_marks_unseen_segments_done():
         segment_map = app.query_one(PipelineSegmentMap)
         states = segment_map.cell_states
         assert states[:40] == ["done"] * 40
-        assert states[40:] == [s.state.value if not s.retries or s.state.value == "failed" else "retried"
-                               for s in full.segments[40:]]
+        assert states[40:] == [display_state(s) for s in full.segments[40:]]
         assert "done 40" in screen_text(app)
         app.query_one(PipelinePanel).select_segment(3)
         await pilot.pause()

@@ -87,7 +87,8 @@ class PipelineSegmentDetail(Widget):
         table = Table.grid(padding=(0, 1))
         table.add_column(style=key, no_wrap=True)
         table.add_column(style=value, overflow="fold")
-        table.title = f"segment {seg.index} · {seg.kind} · {state_name(seg.state)}"
+        retry = f" · retry {seg.retries}" if seg.retries else ""
+        table.title = f"segment {seg.index} · {seg.kind} · {state_name(seg.state)}{retry}"
         table.title_style = self._style("title")
         table.title_justify = "left"
         table.add_row("rows", f"{human_count(seg.rows)} @ offset {seg.row_offset:,}")
