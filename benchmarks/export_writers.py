@@ -4,7 +4,7 @@ Python's csv module writing the same rows (QUOTE_ALL, the closest match to the C
 Rows are synthetic but shaped like Trino's tpch lineitem (16 columns: 3 bigint, 1 integer,
 4 double, 2 varchar(1), 3 date, 3 varchar) and are written in batches (default 10,000 rows, like
 decoded segments) to a sink that only counts bytes, so the figures measure formatting + encoding.
-The best of --runs runs is reported; ratios are vs the csv module baseline (higher = faster).
+The best of --runs interleaved runs is reported; ratios are vs the csv module baseline (higher = faster).
 
     .venv/bin/python benchmarks/export_writers.py
     .venv/bin/python benchmarks/export_writers.py --rows 500000 --runs 3 --formats CSV,TSV
@@ -93,14 +93,6 @@ def time_csv_module(parts: list[list[list]]) -> tuple[float, int]:
     return time.perf_counter() - t0, sink.bytes
 
 
-def best(fn, runs: int) -> tuple[float, int]:
-    results = []
-    for _ in range(runs):
-        gc.collect()
-        results.append(fn())
-    return min(results)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=200_000)
@@ -112,17 +104,22 @@ def main() -> None:
     columns = [Column(n, parse_type_text(t)) for n, t in LINEITEM]
     rows = make_rows(args.rows)
     parts = batches(rows, args.batch)
-    base_s, base_bytes = best(lambda: time_csv_module(parts), args.runs)
-    base_rate = args.rows / base_s
-    print(f"{args.rows:,} lineitem-like rows x {len(columns)} columns, batches of {args.batch:,}, "
-          f"best of {args.runs}")
-    print(f"{'writer':<28}{'rows/s':>12}{'MB/s':>9}{'vs csv module':>15}")
-    print(f"{'python csv (QUOTE_ALL)':<28}{base_rate:>12,.0f}{base_bytes / base_s / 1e6:>9.1f}{1.0:>14.2f}x")
+    writers = {"python csv (QUOTE_ALL)": lambda: time_csv_module(parts)}
     for fmt in args.formats.split(","):
-        secs, nbytes = best(lambda: time_ours(fmt, columns, parts), args.runs)
-        rate = args.rows / secs
-        print(f"{'trino-tui ' + fmt:<28}{rate:>12,.0f}{nbytes / secs / 1e6:>9.1f}{rate / base_rate:>14.2f}x")
-
+        writers[f"trino-tui {fmt}"] = lambda fmt=fmt: time_ours(fmt, columns, parts)
+    # interleave the runs so that load from other processes hits every writer alike
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in writers}
+    for _ in range(args.runs):
+        for name, fn in writers.items():
+            gc.collect()
+            results[name].append(fn())
+    base_s = min(results["python csv (QUOTE_ALL)"])[0]
+    print(f"{args.rows:,} lineitem-like rows x {len(columns)} columns, batches of {args.batch:,}, "
+          f"best of {args.runs} interleaved runs")
+    print(f"{'writer':<30}{'rows/s':>12}{'MB/s':>9}{'vs csv module':>15}")
+    for name, runs in results.items():
+        secs, nbytes = min(runs)
+        print(f"{name:<30}{args.rows / secs:>12,.0f}{nbytes / secs / 1e6:>9.1f}{base_s / secs:>14.2f}x")
 
 if __name__ == "__main__":
     main()

@@ -32,6 +32,11 @@ _VERBATIM = INTEGER_TYPES | {
     "uuid", "decimal", "Geometry", "SphericalGeography", "unknown",
 }
 
+# Types whose wire value is always a JSON string (never a number or boolean).
+_STRINGS = frozenset(("varchar", "char", "json", "date", "time", "time with time zone", "timestamp",
+                      "timestamp with time zone", "interval year to month", "interval day to second",
+                      "ipaddress", "uuid"))
+
 BatchFormatter = Callable[[list], str]
 FieldsFormatter = Callable[[list], list]
 
@@ -48,7 +53,9 @@ def compile_batch_formatter(columns: Sequence[Column], sep: str, rowsep: str,
     env: dict[str, Any] = {"_null": null}
     exprs: list[str] = []
     for i, c in enumerate(columns):
-        if _is_verbatim(c.type):
+        if c.type.raw in _STRINGS and not null:
+            exprs.append(f"{{a{i} or ''}}")  # str or None on the wire: '' and None both print ''
+        elif _is_verbatim(c.type):
             exprs.append(f"{{_null if a{i} is None else a{i}}}")
         elif c.type.raw == "double":
             # str(float) is Java's text for 0 and 1e-3 <= |x| < 1e7: inline that common case
