@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer
@@ -52,6 +53,22 @@ def cell_text(value: Any, trino_type: Any) -> str:
     except ImportError:  # pragma: no cover - only while trino_tui.export is missing
         return "NULL" if value is None else str(value)
     return format_cell_text(value, trino_type)
+
+
+def _while_mounted(handler: Callable[..., None]) -> Callable[..., None]:
+    """Worker messages can arrive while the app shuts down (widgets gone): drop them quietly."""
+
+    def wrapper(self: "TrinoTuiApp", message: Any) -> None:
+        if self._closing:
+            return
+        try:
+            handler(self, message)
+        except NoMatches:
+            return
+
+    wrapper.__name__ = handler.__name__
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
 
 
 def _host_port(config: Any) -> str | None:
@@ -113,6 +130,7 @@ class TrinoTuiApp(App):
         self._sandbox: Any = None
         self._sandbox_thread: threading.Thread | None = None
         self._sandbox_ready = sandbox_config is None
+        self._closing = False
         if initial_sql is None and sandbox_config is not None:
             initial_sql = SANDBOX_SQL
         self._initial_sql = initial_sql or ""
@@ -166,9 +184,11 @@ class TrinoTuiApp(App):
         except Exception as exc:  # noqa: BLE001 - reported as one line
             self.post_message(SandboxReady(None, one_line(exc)))
 
+    @_while_mounted
     def on_sandbox_progress(self, message: SandboxProgress) -> None:
         self.notify(message.text, title="Sandbox", timeout=3)
 
+    @_while_mounted
     def on_sandbox_ready(self, message: SandboxReady) -> None:
         if message.error:
             self.notify(f"Sandbox failed to start: {message.error}", severity="error", timeout=30)
@@ -256,6 +276,7 @@ class TrinoTuiApp(App):
         if old is not None and old is not store:
             old.close()
 
+    @_while_mounted
     def on_result_started(self, message: ResultStarted) -> None:
         if message.generation != self._generation:
             message.store.close()
@@ -265,6 +286,7 @@ class TrinoTuiApp(App):
         self.query_one(ResultGrid).set_status("streaming")
         self._update_status_bar()
 
+    @_while_mounted
     def on_query_progress(self, message: QueryProgress) -> None:
         if message.generation != self._generation:
             return
@@ -284,6 +306,7 @@ class TrinoTuiApp(App):
         rows = len(self._store) if self._store is not None else 0
         self.query_one(QueryStatusBar).update_snapshot(self._snapshot, rows_in_grid=rows, status=self._status)
 
+    @_while_mounted
     def on_query_done(self, message: QueryDone) -> None:
         self._retired = [r for r in self._retired if r.running]
         if message.generation != self._generation:
@@ -426,10 +449,13 @@ class TrinoTuiApp(App):
     # -- shutdown --------------------------------------------------------------------------------
     def close_all(self) -> None:
         """Close runners (joining their threads), the store, the client and the sandbox. Idempotent."""
+        self._closing = True
         runners = [r for r in [self._runner, *self._retired] if r is not None]
         self._runner, self._retired = None, []
         for r in runners:
             r.close()
+            if r.store is not None:
+                r.store.close()  # a store whose ResultStarted was never handled
         store, self._store = self._store, None
         if store is not None:
             store.close()

@@ -68,6 +68,11 @@ class QueryRunner:
         return not self.done.is_set()
 
     @property
+    def store(self) -> Any:
+        """The RowStore this run created (None before its columns are known)."""
+        return self._store
+
+    @property
     def rows(self) -> int:
         store = self._store
         return len(store) if store is not None else 0

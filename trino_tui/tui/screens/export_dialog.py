@@ -152,6 +152,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             self.job.close()
         self.dismiss(self.result)
 
+    def on_unmount(self) -> None:
+        """The app is closing (or the dialog was dismissed): never leave the export thread behind."""
+        if self.job is not None:
+            self.job.close()
+
     def _status(self, text: str, kind: str) -> None:
         label = self.query_one("#export-status", Label)
         label.update(text)

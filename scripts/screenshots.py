@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Regenerate screenshots/*.svg by driving the real app against the embedded sandbox.
+
+Usage: .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 160x50]
+
+Each shot runs the app headless (App.run_test), types/presses keys through the Pilot and saves an
+SVG with App.save_screenshot. The sandbox is slowed down for the mid-query shot so the pipeline is
+caught while segments are still in flight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Awaitable, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from trino_tui.client import ClientConfig  # noqa: E402
+from trino_tui.sandbox import Sandbox, SandboxConfig  # noqa: E402
+from trino_tui.tui.app import SANDBOX_SQL, TrinoTuiApp  # noqa: E402
+from trino_tui.tui.clipboard import MemoryClipboard  # noqa: E402
+from trino_tui.tui.widgets.editor import SqlEditor  # noqa: E402
+from trino_tui.tui.widgets.grid import ResultGrid  # noqa: E402
+
+Shot = Callable[[TrinoTuiApp, object], Awaitable[None]]
+
+
+async def until(pilot, cond, timeout: float = 60.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not cond():
+        if loop.time() > deadline:
+            raise TimeoutError("screenshot scenario timed out")
+        await pilot.pause(0.02)
+
+
+async def shot_results(app: TrinoTuiApp, pilot) -> None:
+    await pilot.press("ctrl+j")
+    await until(pilot, lambda: app.query_status == "finished")
+    app.query_one(ResultGrid).focus()
+    await pilot.press("down", "down", "right", "right")
+    app.clear_notifications()
+
+
+async def shot_pipeline(app: TrinoTuiApp, pilot) -> None:
+    app.sandbox_for_shots.configure(worker_pace=0.4, storage_latency=1.5)
+    try:
+        await pilot.press("f2", "ctrl+j")
+
+        def in_flight() -> bool:
+            snap = app.query_one("#pipeline").snapshot
+            busy = snap is not None and any(s.state.value in ("downloading", "queued") for s in snap.segments)
+            return busy and app.store is not None and len(app.store) > 0 and snap.elapsed > 2.0
+
+        await until(pilot, in_flight)
+    finally:
+        app.sandbox_for_shots.configure(worker_pace=0.0, storage_latency=0.0)
+
+
+async def shot_error(app: TrinoTuiApp, pilot) -> None:
+    editor = app.query_one(SqlEditor)
+    editor.text = "-- the cursor jumps to the error\nSELECT orderkey, totalprice,\n       orderpriority, nope\nFROM orders\n"
+    editor.move_cursor((1, 0))
+    await pilot.press("ctrl+j")
+    await until(pilot, lambda: app.query_status == "failed")
+
+
+async def shot_export(app: TrinoTuiApp, pilot) -> None:
+    await pilot.press("ctrl+j")
+    await until(pilot, lambda: app.query_status == "finished")
+    app.clear_notifications()
+    await pilot.press("f4")
+    await pilot.pause(0.2)
+
+
+async def shot_palette(app: TrinoTuiApp, pilot) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.press(*"export")
+    await pilot.pause(0.3)
+
+
+async def shot_light_theme(app: TrinoTuiApp, pilot) -> None:
+    app.theme = "trino-light"
+    await shot_results(app, pilot)
+
+
+SHOTS: dict[str, Shot] = {
+    "results": shot_results,
+    "pipeline": shot_pipeline,
+    "error": shot_error,
+    "export-dialog": shot_export,
+    "command-palette": shot_palette,
+    "theme-light": shot_light_theme,
+}
+
+
+async def take(name: str, shot: Shot, sandbox: Sandbox, out: Path, size: tuple[int, int]) -> None:
+    config = ClientConfig(server=sandbox.url, user="demo", catalog="tpch", schema="tiny")
+    app = TrinoTuiApp(config, initial_sql=SANDBOX_SQL, clipboard=MemoryClipboard())
+    app.animation_level = "none"
+    app.sandbox_for_shots = sandbox  # type: ignore[attr-defined]
+    async with app.run_test(size=size) as pilot:
+        app.query_one(SqlEditor).cursor_blink = False
+        await shot(app, pilot)
+        await pilot.pause(0.1)
+        app.save_screenshot(filename=f"{name}.svg", path=str(out))
+    print(f"wrote {out / (name + '.svg')}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "screenshots"))
+    parser.add_argument("--size", default="160x50")
+    parser.add_argument("--only", nargs="*", choices=sorted(SHOTS))
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with Sandbox(SandboxConfig(port=0)) as sandbox:
+        for name in args.only or SHOTS:
+            asyncio.run(take(name, SHOTS[name], sandbox, out, (width, height)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
