@@ -87,6 +87,9 @@ def test_worker_intervals_attribute_work_to_threads():
         ("decode-1", "decode", 1, False),
     ]
     assert worker_intervals(segs, since=fs.START + 1000) == [intervals[0]]  # only running work
+    failed = fs.make_segment(2, S.FAILED)
+    [mark] = worker_intervals((failed,), since=0.0)
+    assert mark.end == mark.start  # a failed download is not drawn as running forever
     names = ["decode-10", "download-?", "decode-2", "download-1", "decode-?"]
     assert sorted(names, key=worker_sort_key) == ["download-1", "download-?", "decode-2",
                                                   "decode-10", "decode-?"]

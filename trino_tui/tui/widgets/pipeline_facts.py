@@ -183,9 +183,12 @@ def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
     out: list[Interval] = []
     for seg in segments:
         last = seg.worker or ""
+        failed = state_name(seg.state) == "failed"
         for kind, start, end, unknown in (
                 ("download", seg.download_start, seg.download_end, UNKNOWN_DOWNLOADER),
                 ("decode", seg.decode_start, seg.decode_end, UNKNOWN_DECODER)):
+            if start is not None and end is None and failed:
+                end = start  # the step failed at an unknown time: a mark, not a running bar
             if start is None or (end is not None and end < since):
                 continue
             worker = last if last.startswith(kind) else None

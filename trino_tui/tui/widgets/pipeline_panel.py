@@ -35,9 +35,9 @@ class PipelinePanel(Widget):
     """Everything about the running query's pipeline, fed by ``update_snapshot``."""
 
     DEFAULT_CSS = """
-    PipelinePanel { layout: vertical; height: 1fr; }
+    PipelinePanel { layout: vertical; height: 1fr; overflow-y: auto; }
     PipelinePanel #pipeline-middle { height: 1fr; min-height: 8; }
-    PipelinePanel #pipeline-bottom { height: 13; }
+    PipelinePanel #pipeline-bottom { height: 1fr; min-height: 6; max-height: 13; }
     PipelinePanel .pipeline-box {
         border: round $foreground-muted; border-title-color: $foreground;
         padding: 0 1;
@@ -47,9 +47,8 @@ class PipelinePanel(Widget):
     PipelinePanel #pipeline-detail-box { width: 48; }
     PipelinePanel #pipeline-throughput-box { width: 40; height: 1fr; }
     PipelinePanel #pipeline-timeline-box { width: 1fr; }
-    PipelinePanel.-narrow { overflow-y: auto; }
     PipelinePanel.-narrow #pipeline-middle, PipelinePanel.-narrow #pipeline-bottom {
-        layout: vertical; height: auto;
+        layout: vertical; height: auto; max-height: initial;
     }
     PipelinePanel.-narrow PipelineSegmentMap { width: 1fr; height: 14; }
     PipelinePanel.-narrow #pipeline-detail-box { width: 1fr; height: 18; }
