@@ -39,6 +39,12 @@ async def test_stage_boxes_show_counts_and_queue_arrows():
         assert "done 35 err 1" in text
         assert "│─15──▶│" in text  # dispatcher's input queue between fetcher and dispatcher
         assert "● waiting" in text  # finalizer state
+        long_state = replace(snap_stages := fs.mid_query_snapshot(), stages=tuple(
+            replace(st, state="waiting for slot") if st.name == "dispatcher" else st
+            for st in snap_stages.stages))
+        app.query_one(PipelinePanel).update_snapshot(long_state)
+        await pilot.pause()
+        assert "│waiting for slot │" in screen_text(app)  # the bullet gives way to the words
         stages = app.query_one(PipelineStages).stages
         assert [s.name for s in stages] == ["fetcher", "dispatcher", "downloaders", "decoders",
                                             "finalizer"]

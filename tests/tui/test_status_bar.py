@@ -22,7 +22,7 @@ def test_parts_of_a_running_query():
     assert parts == {
         "status": "● streaming",
         "query": fs.QUERY_ID,
-        "state": "RUNNING",
+        "state": "RUNNING 62%",
         "splits": "splits 12 queued · 6 running · 30/48 done",
         "server": "server 37.6K rows 4.38 MB",
         "received": "received 25.2K rows 2.01 MB",
@@ -62,7 +62,7 @@ async def test_status_bar_renders_and_updates():
         bar.update_snapshot(fs.mid_query_snapshot(), rows_in_grid=25_240, status="streaming")
         await pilot.pause()
         text = screen_text(app)
-        assert (f"● streaming │ {fs.QUERY_ID} │ RUNNING │ splits 12 queued · 6 running · 30/48 done"
+        assert (f"● streaming │ {fs.QUERY_ID} │ RUNNING 62% │ splits 12 queued · 6 running · 30/48 done"
                 in text)
         assert "received 25.2K rows 2.01 MB │ 18.2K rows/s 3.40 MB/s │ 12.0s │ 25,240 rows in grid" in text
         bar.update_snapshot(fs.failed_snapshot(), rows_in_grid=25_240, status="failed")

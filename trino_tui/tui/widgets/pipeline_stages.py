@@ -125,8 +125,9 @@ class PipelineStages(Widget):
         top.append("─" * max(0, inner - 1 - len(title)) + "╮", style=border)
         state_style = self._style(state_class(stage.state))
         errors = f" err {human_count(stage.errors)}" if stage.errors else ""
+        state_text = f"● {stage.state}" if len(stage.state) + 2 <= inner else stage.state
         rows = [
-            (f"● {stage.state}", state_style),
+            (state_text, state_style),
             (f"busy {stage.busy}/{stage.workers}  q {human_count(stage.queue_depth)}",
              self._style("label")),
             (f"done {human_count(stage.processed)}", self._style("label")),

@@ -56,7 +56,11 @@ def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
         stats = snap.server_stats or {}
         if snap.query_id:
             parts.append(StatusPart("query", snap.query_id, "label", 8))
-        parts.append(StatusPart("state", snap.server_state or "–", "value", 3))
+        state = snap.server_state or "–"
+        progress = stats.get("progressPercentage")
+        if isinstance(progress, (int, float)) and not snap.finished:
+            state += f" {progress:.0f}%"
+        parts.append(StatusPart("state", state, "value", 3))
         splits = _splits(stats)
         if splits:
             parts.append(StatusPart("splits", splits, "label", 6))
