@@ -30,6 +30,9 @@ from trino_tui.rowstore import RowStoreError
 from trino_tui.tui.widgets.grid_cells import (
     GridLayout, RowTexts, fit, header_layout, row_texts, widen,
 )
+from trino_tui.tui.widgets.grid_model import (
+    bound_extension, scroll_target, selection_box, subtitle_for, title_for,
+)
 
 if TYPE_CHECKING:
     from trino_tui.client.types import Column
@@ -39,22 +42,6 @@ HEADER_LINES = 2
 STATUSES = ("idle", "streaming", "finished", "stopped", "cancelled", "failed")
 EMPTY_TEXT = "No result yet. Run a query to see its rows here."
 WAITING_TEXT = "Running… waiting for the first rows."
-
-
-def _rows(n: int) -> str:
-    return f"{n:,} row" if n == 1 else f"{n:,} rows"
-
-
-def title_for(status: str, n: int, has_store: bool) -> str:
-    """The border title: an honest statement of how complete the result is."""
-    if not has_store:   # no columns yet (running) or nothing to show
-        return {"streaming": "running…", "stopped": "stopped", "cancelled": "cancelled",
-                "failed": "failed"}.get(status, "Result")
-    if status == "streaming":
-        return f"{_rows(n)} so far…"
-    if status in ("stopped", "cancelled", "failed"):
-        return f"{status} after {_rows(n)}"
-    return _rows(n)
 
 
 class ResultGrid(ScrollView, can_focus=True):
@@ -220,9 +207,7 @@ class ResultGrid(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int, int, int]:
         """Selected rectangle as (row0, col0, row1, col1) inclusive (the cursor cell if none)."""
-        r, c = self._cursor
-        ar, ac = self._anchor if self._anchor is not None else self._cursor
-        return min(r, ar), min(c, ac), max(r, ar), max(c, ac)
+        return selection_box(self._cursor, self._anchor)
 
     def selection_values(self) -> tuple[list["Column"], list[list]]:
         """Columns and wire values of the selected rectangle (or of the cursor cell); at most
@@ -277,18 +262,8 @@ class ResultGrid(ScrollView, can_focus=True):
 
     def _update_titles(self) -> None:
         title = title_for(self._status, self._nrows, self._store is not None)
-        if self._message:
-            title = f"{title} · {self._message}"
-        self.border_title = title
-        if self._nrows and self._columns:
-            r, c = self._cursor
-            sub = f"row {r + 1:,}/{self._nrows:,} · col {c + 1}/{len(self._columns)}"
-            r0, c0, r1, c1 = self.selection
-            if self._anchor is not None:
-                sub = f"{r1 - r0 + 1:,}×{c1 - c0 + 1} selected · " + sub
-            self.border_subtitle = sub
-        else:
-            self.border_subtitle = ""
+        self.border_title = f"{title} · {self._message}" if self._message else title
+        self.border_subtitle = subtitle_for(self._cursor, self._anchor, self._nrows, len(self._columns))
 
     # ------------------------------------------------------------------ cursor
 
@@ -306,31 +281,18 @@ class ResultGrid(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(self, row, col))
 
     def _scroll_to_cursor(self) -> None:
-        row, col = self._cursor
-        sy, sx = int(self.scroll_y), int(self.scroll_x)
-        height = self._data_height()
-        if row < sy:
-            sy = row
-        elif row >= sy + height:
-            sy = row - height + 1
-        if self._layout is not None:
-            x0, x1 = self._layout.span(col)
-            width = self._view_width()
-            if x0 < sx or x1 - x0 > width:
-                sx = x0
-            elif x1 > sx + width:
-                sx = x1 - width
-        if (sx, sy) != (int(self.scroll_x), int(self.scroll_y)):
-            self.scroll_to(sx, sy, animate=False, force=True)
+        scroll = (int(self.scroll_x), int(self.scroll_y))
+        target = scroll_target(self._cursor, scroll, (self._view_width(), self._data_height()),
+                               self._layout)
+        if target != scroll:
+            self.scroll_to(target[0], target[1], animate=False, force=True)
 
     def _step(self, row: int, col: int, extend: bool) -> None:
         if extend:
             if self._anchor is None:
                 self._anchor = self._cursor
-            anchor_row = self._anchor[0]
-            limit = self.max_selection_rows - 1
-            if abs(row - anchor_row) > limit:   # bounded: copying decodes every selected row
-                row = anchor_row + (limit if row > anchor_row else -limit)
+            row, limited = bound_extension(row, self._anchor[0], self.max_selection_rows)
+            if limited:   # bounded: copying decodes every selected row
                 self.notify(f"A selection holds at most {self.max_selection_rows:,} rows; "
                             "use Export for more.", severity="warning")
         else:
