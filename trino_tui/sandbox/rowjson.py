@@ -1,7 +1,7 @@
 """Trino JSON row encoding computed inside DuckDB (protocol §9).
 
 Owns: `row_json_sql` (SQL that turns each row of a query into the exact JSON text Trino's encoder
-writes, e.g. ``[1,"a",null]``), `java_double_text` (Java's Double/Float.toString for the values
+writes, e.g. ``[1,"a",null]``, via DuckDB's json_array, ~3x faster than concatenating casts), `java_double_text` (Java's Double/Float.toString for the values
 outside Java's plain-notation range; the reference for the SQL macros in MACROS) and `ZoneSpec`. Producing JSON in
 DuckDB is ~3x faster than fetching Python values and serialising them. Pure; thread-safe.
 
@@ -190,9 +190,70 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec, depth: int = 0) -> str:
     return f"CAST(to_json(CAST({x} AS VARCHAR)) AS VARCHAR)"
 
 
+_JSON_NATIVE = frozenset({"boolean", "tinyint", "smallint", "integer", "bigint", "varchar", "decimal", "date",
+                         "uuid", "json", "char", "varbinary"})
+
+
+def json_arg_sql(x: str, t: TrinoType) -> str:
+    """SQL expression to pass to DuckDB's json_array so that it writes Trino's JSON for `x`
+    (only for types in _JSON_NATIVE; json_array re-serialises JSON inputs, so doubles and
+    nested values are encoded as text pieces instead)."""
+    r = t.raw
+    if r in ("boolean", "tinyint", "smallint", "integer", "bigint", "varchar"):
+        return x
+    if r == "char":
+        return f"rpad(CAST({x} AS VARCHAR), {t.params[0]}, ' ')"
+    if r == "varbinary":
+        return f"to_base64({x})"
+    return f"CAST({x} AS VARCHAR)"
+
+
+def _text_piece(x: str, t: TrinoType, zone: ZoneSpec) -> str:
+    if t.raw == "double":   # to_json is ~2x faster than CAST for the common plain-notation range
+        return (f"(CASE WHEN {x} = 0 OR (abs({x}) >= 0.001 AND abs({x}) < 10000000) THEN "
+                f"CAST(to_json({x}) AS VARCHAR) ELSE coalesce({JSON_DOUBLE_MACRO}({x}), 'null') END)")
+    return f"coalesce({value_sql(x, t, zone)}, 'null')"
+
+
+def _pieces_sql(names: list[str], types: list[TrinoType], zone: ZoneSpec) -> str:
+    """Row text from pieces: runs of scalar columns become one json_array (brackets trimmed: its
+    values never start with '[' or end with ']'); doubles and nested values are text pieces."""
+    pieces: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            pieces.append(f"rtrim(ltrim(CAST(json_array({', '.join(run)}) AS VARCHAR), '['), ']')")
+            run.clear()
+
+    for x, t in zip(names, types):
+        if t.raw in _JSON_NATIVE:
+            run.append(json_arg_sql(x, t))
+        else:
+            flush()
+            pieces.append(_text_piece(x, t, zone))
+    flush()
+    return "'[' || " + " || ',' || ".join(pieces) + " || ']'"
+
+
 def row_json_sql(inner_sql: str, types: list[TrinoType], zone: ZoneSpec) -> str:
-    """A query yielding one VARCHAR column: each row of `inner_sql` as Trino JSON text."""
-    names = [f"c{i}" for i in range(len(types))]
-    parts = " || ',' || ".join(
-        f"coalesce({value_sql(f'_q.{n}', t, zone)}, 'null')" for n, t in zip(names, types))
-    return f"SELECT '[' || {parts} || ']' AS j FROM (\n{inner_sql}\n) AS _q({', '.join(names)})"
+    """A query yielding one VARCHAR column: each row of `inner_sql` as Trino JSON text.
+
+    Fast path: one json_array over all columns when every column is a scalar DuckDB already
+    writes like Trino; doubles qualify per row when they lie in Java's plain-notation range
+    (DuckDB writes the same shortest digits there). Other rows take the piecewise path."""
+    names = [f"_q.c{i}" for i in range(len(types))]
+    cols = ", ".join(f"c{i}" for i in range(len(types)))
+    if all(t.raw in _JSON_NATIVE or t.raw == "double" for t in types):
+        fast = "CAST(json_array(" + ", ".join(
+            x if t.raw == "double" else json_arg_sql(x, t) for x, t in zip(names, types)) + ") AS VARCHAR)"
+        doubles = [x for x, t in zip(names, types) if t.raw == "double"]
+        if doubles:
+            plain = " AND ".join(f"({x} IS NULL OR {x} = 0 OR (abs({x}) >= 0.001 AND abs({x}) < 10000000))"
+                                 for x in doubles)
+            body = f"CASE WHEN {plain} THEN {fast} ELSE {_pieces_sql(names, types, zone)} END"
+        else:
+            body = fast
+    else:
+        body = _pieces_sql(names, types, zone)
+    return f"SELECT {body} AS j FROM (\n{inner_sql}\n) AS _q({cols})"
