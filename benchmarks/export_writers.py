@@ -4,7 +4,8 @@ Python's csv module writing the same rows (QUOTE_ALL, the closest match to the C
 Rows are synthetic but shaped like Trino's tpch lineitem (16 columns: 3 bigint, 1 integer,
 4 double, 2 varchar(1), 3 date, 3 varchar) and are written in batches (default 10,000 rows, like
 decoded segments) to a sink that only counts bytes, so the figures measure formatting + encoding.
-The best of --runs interleaved runs is reported; ratios are vs the csv module baseline (higher = faster).
+Times are CPU time of this process (time.process_time), which is robust to other load on a
+shared machine; the best of --runs interleaved runs is reported; ratios are vs the csv module baseline (higher = faster).
 
     .venv/bin/python benchmarks/export_writers.py
     .venv/bin/python benchmarks/export_writers.py --rows 500000 --runs 3 --formats CSV,TSV
@@ -74,23 +75,23 @@ def batches(rows: list[list], size: int) -> list[list[list]]:
 
 def time_ours(fmt: str, columns: list[Column], parts: list[list[list]]) -> tuple[float, int]:
     sink = CountingSink()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     w = create_writer(fmt, sink, columns)
     for b in parts:
         w.write_rows(b)
     w.close()
-    return time.perf_counter() - t0, sink.bytes
+    return time.process_time() - t0, sink.bytes
 
 
 def time_csv_module(parts: list[list[list]]) -> tuple[float, int]:
     """Python's csv module, QUOTE_ALL, text encoded per batch (None -> empty, str() of values)."""
     sink = CountingSink()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for b in parts:
         buf = io.StringIO()
         csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(b)
         sink.write(buf.getvalue().encode("utf-8"))
-    return time.perf_counter() - t0, sink.bytes
+    return time.process_time() - t0, sink.bytes
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ ALIGNED: header names centred, ``-``/``+`` separator line, cells padded by one s
 columns right-aligned, NULL shown as ``NULL``, varbinary as hex (16 bytes per line), multi-line
 values continue on extra lines whose unfinished cells end in ``+``, footer ``(N rows)``. Widths
 are computed per buffer of up to 10,000 rows and the header is printed once, with the first
-buffer's widths, exactly as the CLI does — memory stays bounded for any result size.
+buffer's widths, as the CLI does — memory stays bounded for any result size.
 VERTICAL: ``-[ RECORD n ]-...`` blocks of ``name | value`` lines, ``(no rows)`` for an empty result.
 """
 
@@ -15,21 +15,19 @@ from typing import BinaryIO, Sequence
 from trino_tui.client.types import Column
 
 from .base import BufferedWriter
-from .text import HEX_LINES, display_width, max_line_width, text_formatter
+from .rowfmt import compile_row_formatters
+from .tablefmt import measure, pad_cell, row_template
+from .text import HEX_LINES, display_width, max_line_width
 
 __all__ = ["AlignedWriter", "VerticalWriter"]
 
 
 class _TextTable(BufferedWriter):
-    """Buffers rows and renders them to CLI cell text with the ALIGNED formatters."""
+    """Buffers rows and renders them to CLI cell text (NULL, 16-byte hex lines)."""
 
     def __init__(self, out: BinaryIO, columns: Sequence[Column]) -> None:
         super().__init__(out, columns)
-        self._fmts = [text_formatter(c.type, "NULL", HEX_LINES) for c in self.columns]
-
-    def _texts(self, rows: list[list]) -> list[list[str]]:
-        fmts = self._fmts
-        return [[f(v) for f, v in zip(fmts, row)] for row in rows]
+        self._texts = compile_row_formatters(self.columns, null="NULL", hex_per_line=HEX_LINES).texts
 
 
 class AlignedWriter(_TextTable):
@@ -42,33 +40,37 @@ class AlignedWriter(_TextTable):
     def _print(self, rows: list[list], complete: bool) -> str:
         self._count += len(rows)
         texts = self._texts(rows)
-        widths = [max(1, display_width(n)) for n in self.names]
-        for cells in texts:
-            for i, s in enumerate(cells):
-                w = max_line_width(s)
-                if w > widths[i]:
-                    widths[i] = w
+        layout = measure(self.names, texts)
+        widths, numeric = layout.widths, self._numeric
         out: list[str] = []
         if not self._header_done:
             self._header_done = True
             out.append("|".join(_center(n, w) for n, w in zip(self.names, widths)) + "\n")
             out.append("+".join("-" * (w + 2) for w in widths) + "\n")
+        template = row_template(layout, numeric, "|") + "\n"
+        complex_cols = [i for i, s in enumerate(layout.simple) if not s]
         mark = not complete or self._count > 1
-        numeric = self._numeric
         for cells in texts:
-            if not any("\n" in s for s in cells):
-                out.append("|".join(_align(s, w, r) for s, w, r in zip(cells, widths, numeric)) + "\n")
+            if any("\n" in cells[i] for i in complex_cols):
+                out.extend(self._multiline(cells, widths, mark))
                 continue
-            split = [s.split("\n") for s in cells]
-            for line in range(max(len(p) for p in split)):
-                parts = []
-                for lines, w, r in zip(split, widths, numeric):
-                    cell = _align(lines[line] if line < len(lines) else "", w, r)
-                    if mark and line + 1 < len(lines):
-                        cell = cell[:-1] + "+"
-                    parts.append(cell)
-                out.append("|".join(parts) + "\n")
+            for i in complex_cols:
+                cells[i] = pad_cell(cells[i], widths[i], numeric[i])
+            out.append(template.format(*cells))
         return "".join(out)
+
+    def _multiline(self, cells: list[str], widths: list[int], mark: bool) -> list[str]:
+        split = [s.split("\n") for s in cells]
+        lines = []
+        for line in range(max(len(p) for p in split)):
+            parts = []
+            for parts_of_cell, w, r in zip(split, widths, self._numeric):
+                cell = pad_cell(parts_of_cell[line] if line < len(parts_of_cell) else "", w, r)
+                if mark and line + 1 < len(parts_of_cell):
+                    cell = cell[:-1] + "+"
+                parts.append(cell)
+            lines.append("|".join(parts) + "\n")
+        return lines
 
     def _trailer(self) -> str:
         return f"({self._count} row{'s' if self._count != 1 else ''})\n"
@@ -80,21 +82,18 @@ def _center(s: str, width: int) -> str:
     return " " * (left + 1) + s + " " * (pad - left + 1)
 
 
-def _align(s: str, width: int, right: bool) -> str:
-    pad = " " * (width - display_width(s) + 1)
-    return pad + s + " " if right else " " + s + pad
-
-
 class VerticalWriter(_TextTable):
     def __init__(self, out: BinaryIO, columns: Sequence[Column]) -> None:
         super().__init__(out, columns)
         self._names_width = max((display_width(n) for n in self.names), default=0)
+        self._labels = [n + " " * (self._names_width - display_width(n)) + " | " for n in self.names]
         self._count = 0
 
     def _print(self, rows: list[list], complete: bool) -> str:
         texts = self._texts(rows)
         values_width = max((max_line_width(s) for cells in texts for s in cells), default=0)
         nw = self._names_width
+        blank = " " * nw + " | "
         out: list[str] = []
         for cells in texts:
             self._count += 1
@@ -103,11 +102,10 @@ class VerticalWriter(_TextTable):
                 header += "-" * (nw + 1 - len(header)) + "+"
             header += "-" * max(0, nw + values_width + 3 - len(header))
             out.append(header + "\n")
-            for name, s in zip(self.names, cells):
-                label = name + " " * (nw - display_width(name))
-                for line in s.split("\n"):
-                    out.append(f"{label} | {line}\n")
-                    label = " " * display_width(name) + " " * (nw - display_width(name))
+            for label, s in zip(self._labels, cells):
+                if "\n" in s:
+                    s = s.replace("\n", "\n" + blank)
+                out.append(label + s + "\n")
         return "".join(out)
 
     def _trailer(self) -> str:

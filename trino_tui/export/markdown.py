@@ -13,7 +13,9 @@ from typing import BinaryIO, Sequence
 from trino_tui.client.types import Column
 
 from .base import BufferedWriter
-from .text import HEX_LINES, display_width, text_formatter
+from .rowfmt import compile_row_formatters
+from .tablefmt import measure, pad_cell, row_template
+from .text import HEX_LINES
 
 __all__ = ["MarkdownWriter", "markdown_escape"]
 
@@ -27,29 +29,28 @@ def markdown_escape(s: str) -> str:
 class MarkdownWriter(BufferedWriter):
     def __init__(self, out: BinaryIO, columns: Sequence[Column]) -> None:
         super().__init__(out, columns)
-        self._fmts = [text_formatter(c.type, "NULL", HEX_LINES) for c in self.columns]
+        self._texts = compile_row_formatters(self.columns, null="NULL", hex_per_line=HEX_LINES).texts
         self._right = [c.type.is_numeric for c in self.columns]
         self._header_done = False
 
     def _print(self, rows: list[list], complete: bool) -> str:
-        fmts = self._fmts
-        texts = [[markdown_escape(f(v)) for f, v in zip(fmts, row)] for row in rows]
-        widths = [max(1, display_width(n)) for n in self.names]
-        for cells in texts:
-            for i, s in enumerate(cells):
-                w = display_width(s)
-                if w > widths[i]:
-                    widths[i] = w
+        texts = self._texts(rows)
+        for i in range(len(self.columns)):  # escape only columns that need it (checked per buffer)
+            joined = "\x1f".join(cells[i] for cells in texts)
+            if "\n" in joined or _SPECIAL.search(joined):
+                for cells in texts:
+                    cells[i] = markdown_escape(cells[i])
+        layout = measure(self.names, texts)
+        widths, right = layout.widths, self._right
         out: list[str] = []
         if not self._header_done:
             self._header_done = True
-            out.append("".join("|" + _align(n, w, r) for n, w, r in zip(self.names, widths, self._right)) + "|\n")
-            out.append("".join(f"| {'-' * w}{':' if r else ' '}" for w, r in zip(widths, self._right)) + "|\n")
+            out.append("".join("|" + pad_cell(n, w, r) for n, w, r in zip(self.names, widths, right)) + "|\n")
+            out.append("".join(f"| {'-' * w}{':' if r else ' '}" for w, r in zip(widths, right)) + "|\n")
+        template = "|" + row_template(layout, right, "|") + "|\n"
+        complex_cols = [i for i, s in enumerate(layout.simple) if not s]
         for cells in texts:
-            out.append("".join("|" + _align(s, w, r) for s, w, r in zip(cells, widths, self._right)) + "|\n")
+            for i in complex_cols:
+                cells[i] = pad_cell(cells[i], widths[i], right[i])
+            out.append(template.format(*cells))
         return "".join(out)
-
-
-def _align(s: str, width: int, right: bool) -> str:
-    pad = " " * (width - display_width(s) + 1)
-    return pad + s + " " if right else " " + s + pad
