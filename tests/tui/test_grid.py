@@ -361,3 +361,45 @@ async def test_selection_is_bounded_so_a_copy_cannot_decode_millions_of_rows() -
         assert (r0, r1) == (1, 15)
         assert len(grid.selection_values()[1]) == 15
         assert "15×1 selected" in grid.border_subtitle
+
+
+@pilot_test
+async def test_grid_renders_consistently_while_a_thread_appends_to_a_spilling_store(tmp_path) -> None:
+    import threading
+
+    source = make_rows(40 * 250)
+    store = RowStore(make_columns(), memory_budget=20_000, spill_dir=str(tmp_path), cache_chunks=4)
+    done = threading.Event()
+
+    def produce() -> None:
+        try:
+            for i in range(0, len(source), 250):
+                part = source[i:i + 250]
+                store.append(Batch(i, part) if i % 500 else payload_batch(part, i, "json+zstd"))
+        finally:
+            done.set()
+
+    app = GridApp()
+    async with app.run_test(size=(80, 16)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("streaming")
+        producer = threading.Thread(target=produce)
+        producer.start()
+        frames = 0
+        while not done.is_set() or frames < 3:
+            grid.sync()
+            await pilot.press("pagedown")
+            await pilot.pause()
+            top = int(grid.scroll_y)
+            for row in range(top, min(grid.row_count, top + grid._data_height())):
+                assert data_line(grid, row).split()[0] == str(row)
+            frames += 1
+        producer.join(timeout=30)
+        grid.sync()
+        grid.set_status("finished")
+        await pilot.press("ctrl+end")
+        assert grid.border_title == f"{len(source):,} rows"
+        assert data_line(grid, len(source) - 1).split()[0] == str(len(source) - 1)
+        assert store.nbytes_spilled > 0
+    store.close()
