@@ -103,7 +103,7 @@ class SegmentStore:
         self._dir = tempfile.mkdtemp(prefix="trino-tui-sandbox-")
         self._secret = secrets.token_bytes(32)
         self._segments: dict[str, StoredSegment] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: wait_for predicates may call live()
         self._changed = threading.Condition(self._lock)
         self.closing = threading.Event()
         self.created = 0
