@@ -290,6 +290,13 @@ async def test_mouse_click_moves_the_cursor() -> None:
         # +1: the grid's border; click the 4th data row, 3rd column
         await pilot.click(ResultGrid, offset=(1 + layout.xs[2] + 1, 1 + HEADER_LINES + 3))
         assert grid.cursor == (3, 2)
+        await pilot.click(ResultGrid, offset=(1 + layout.xs[1] + 1, 1 + HEADER_LINES + 5), shift=True)
+        assert grid.selection == (3, 1, 5, 2)
+        await pilot.click(ResultGrid, offset=(1 + layout.xs[0] + 1, 1))   # header: no move
+        assert grid.cursor == (5, 1)
+        await pilot.double_click(ResultGrid, offset=(1 + layout.xs[0] + 1, 1 + HEADER_LINES))
+        await pilot.pause()
+        assert isinstance(app.screen, CellViewerScreen) and app.screen.text == "0"
 
 
 @pilot_test
