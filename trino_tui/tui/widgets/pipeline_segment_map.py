@@ -2,7 +2,8 @@
 
 Owns the grid layout (cells wrap to the widget width; two columns per cell while everything fits,
 one column when dense), the window of rows shown when segments outnumber the space (with a
-"+N more" summary line), the segment cursor and the ``Selected`` message. Inline segments draw as
+"+N more" summary line; without a cursor the window follows the first segment in flight), the
+segment cursor and the ``Selected`` message. Inline segments draw as
 ``◆``, spooled as ``■``. Rendering uses the Line API: only visible rows are built, and an update
 refreshes only the rows whose cells changed. UI-thread only.
 """
@@ -23,7 +24,12 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from trino_tui.tui.formatting import human_count
-from trino_tui.tui.widgets.pipeline_facts import DONE, SEGMENT_STATES, display_state
+from trino_tui.tui.widgets.pipeline_facts import (
+    DONE,
+    SEGMENT_STATES,
+    TERMINAL_STATES,
+    display_state,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import SegmentSnapshot
@@ -118,6 +124,7 @@ class PipelineSegmentMap(Widget, can_focus=True):
         self._counts: dict[str, int] = {}
         self._cursor: int | None = None
         self._top_row = 0
+        self._frontier_hint = 0
         self._legend: list[Text] = []
         self._legend_width = -1
 
@@ -163,11 +170,15 @@ class PipelineSegmentMap(Widget, can_focus=True):
                 self._counts[state] = self._counts.get(state, 0) + 1
                 cells[index] = cell
                 changed_positions.append(index)
+                if state not in TERMINAL_STATES:
+                    self._frontier_hint = min(self._frontier_hint, index)
         if not changed_positions:
             return
         self._legend_width = -1  # counts in the legend changed
         new_layout = self._layout(len(cells))
-        if new_layout != old_layout:
+        old_top = self._top_row
+        self._ensure_cursor_visible(new_layout)
+        if new_layout != old_layout or self._top_row != old_top:
             self.refresh()
             return
         self._refresh_rows({p // new_layout.per_row for p in changed_positions}, new_layout)
@@ -175,7 +186,7 @@ class PipelineSegmentMap(Widget, can_focus=True):
     def clear(self) -> None:
         """Remove every cell and the cursor (a new query starts)."""
         self._cells, self._counts = [], {}
-        self._cursor, self._top_row = None, 0
+        self._cursor, self._top_row, self._frontier_hint = None, 0, 0
         self._legend_width = -1
         self.refresh()
 
@@ -220,9 +231,23 @@ class PipelineSegmentMap(Widget, can_focus=True):
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"segment-map--{part}", partial=True)
 
+    def _frontier(self) -> int:
+        """Position of the first segment still in flight (len when none): amortised O(1), as
+        segments finish roughly in order and never become active again."""
+        cells, i = self._cells, min(self._frontier_hint, len(self._cells))
+        while i < len(cells) and cells[i][1] in TERMINAL_STATES:
+            i += 1
+        self._frontier_hint = i
+        return i
+
     def _ensure_cursor_visible(self, layout: MapLayout) -> None:
-        if self._cursor is None or layout.grid_rows <= 0:
+        """Scroll so the cursor is visible; without a cursor, follow the in-flight frontier."""
+        if layout.grid_rows <= 0 or not layout.summary:
             self._top_row = 0
+            return
+        if self._cursor is None:
+            row = max(0, min(self._frontier(), len(self._cells) - 1) // layout.per_row - 1)
+            self._top_row = min(row, layout.total_rows - layout.grid_rows)
             return
         row = self._cursor // layout.per_row
         if row < self._top_row:
