@@ -1,7 +1,8 @@
 """Memory-bounded compact row store: the grid's (and exporters') view of one result.
 
 Owns every row of one result, kept *compact*: spooled/inline batches keep their segment payload
-exactly as downloaded (json, json+zstd or json+lz4 bytes); direct-protocol rows are coalesced into
+exactly as downloaded when compressed (json+zstd, json+lz4; plain JSON payloads of 64 KB or more
+are zstd-compressed without re-parsing); direct-protocol rows are coalesced into
 chunks of about ``SEAL_ROWS`` rows, serialised with orjson and compressed with zstd.  Decoded Python
 rows (~1 KB each) are never all kept: readers decode only the chunks they need and keep a small LRU
 of decoded *blocks* (``BLOCK_ROWS`` rows each).  When the compact bytes held in memory reach
@@ -44,6 +45,7 @@ __all__ = ["RowStore", "RowStoreError", "BLOCK_ROWS", "SEAL_ROWS"]
 BLOCK_ROWS = 2048          # rows per decoded LRU block
 SEAL_ROWS = 4096           # direct-protocol rows coalesced per compressed chunk
 SEAL_BYTES = 4 << 20       # ... or fewer rows once their estimated JSON size reaches this
+COMPRESS_PLAIN_BYTES = 64 << 10   # uncompressed JSON payloads at least this big are zstd-compressed
 _ZSTD_LEVEL = 3
 
 
@@ -145,9 +147,14 @@ class RowStore:
             if not rows:
                 return
             if batch.payload is not None and batch.encoding is not None:
+                _check_encoding(batch.encoding)
                 self._seal_tail()
-                self._publish(batch.row_offset, len(rows), bytes(batch.payload), batch.encoding,
-                              batch.uncompressed_size)
+                data, encoding, usize = bytes(batch.payload), batch.encoding, batch.uncompressed_size
+                if usize is None and len(data) >= COMPRESS_PLAIN_BYTES:
+                    # plain JSON (encoding "json", or under the server's compression threshold):
+                    # compress it (zstd releases the GIL; no re-parsing)
+                    data, encoding, usize = _zstd(data), "json+zstd", len(data)
+                self._publish(batch.row_offset, len(rows), data, encoding, usize)
                 return
             with self._lock:
                 self._tail.extend(rows)
@@ -161,18 +168,12 @@ class RowStore:
         if not tail:
             return
         raw = orjson.dumps(tail)
-        # zstandard returns a bytes object over-allocated to the compress bound: keep an exact copy
-        data = bytes(memoryview(zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress(raw)))
-        self._publish(self._sealed_rows, len(tail), data, "json+zstd", len(raw), from_tail=True)
+        self._publish(self._sealed_rows, len(tail), _zstd(raw), "json+zstd", len(raw), from_tail=True)
         self._tail_bytes = 0
 
     def _publish(self, start: int, count: int, data: bytes, encoding: str,
                  uncompressed_size: int | None, from_tail: bool = False) -> None:
         """Store the bytes (memory or spill file) and publish the chunk (holds ``_append_lock``)."""
-        try:
-            get_codec(encoding)
-        except TrinoTuiError as e:
-            raise RowStoreError(str(e)) from None
         chunk = _Chunk(start, count, encoding, uncompressed_size, len(data), data=data)
         spilled = False
         if self.nbytes_compact + len(data) > self.memory_budget and self.spill_error is None:
@@ -332,6 +333,19 @@ class RowStore:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _check_encoding(encoding: str) -> None:
+    try:
+        get_codec(encoding)
+    except TrinoTuiError as e:
+        raise RowStoreError(str(e)) from None
+
+
+def _zstd(raw: bytes) -> bytes:
+    """One zstd frame (content size included). zstandard returns a bytes object over-allocated to
+    the compress bound, so an exact-size copy is kept (else RSS grows ~3x the compact size)."""
+    return bytes(memoryview(zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress(raw)))
 
 
 def _estimate_json_size(rows: list[list]) -> int:
