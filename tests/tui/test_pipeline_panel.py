@@ -139,6 +139,12 @@ async def test_click_selects_segment():
         await pilot.pause()
         expected = layout.per_row + 3
         assert app.selected == [expected]
+        assert await pilot.hover(PipelineSegmentMap, offset=(x, y))
+        await pilot.pause()
+        state = display_state(fs.mid_query_snapshot().segments[expected])
+        assert segment_map.tooltip == f"segment {expected} · spooled · {state} (click for details)"
+        assert await pilot.hover(PipelineSegmentMap, offset=(x, y + 8))  # below the cells
+        assert segment_map.tooltip is None
         assert app.query_one(PipelineSegmentDetail).segment.index == expected
         assert segment_map.has_focus
 
@@ -246,6 +252,7 @@ async def test_pending_and_direct_protocol_snapshots_render():
         text = screen_text(app)
         assert "retrieval direct protocol" in text
         assert "no segment downloads or decodes" in text
+        assert "segments · none: direct protocol" in text
 
 
 async def test_failed_query_shows_error_line():

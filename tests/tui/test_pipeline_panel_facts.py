@@ -183,3 +183,9 @@ def test_retrieval_mode_ignores_in_flight_downloads_that_have_not_redirected_yet
     in_flight = tuple(replace(s, hops=(fs.COORDINATOR,)) if s.state is S.DOWNLOADING else s
                       for s in redirected.segments)
     assert retrieval_mode(replace(redirected, segments=in_flight), fs.COORDINATOR) == MODE_REDIRECT
+
+
+def test_header_bytes_without_decompression_show_no_ratio():
+    assert dict(header_facts(fs.direct_snapshot()))["bytes"] == "500 kB"
+    assert dict(header_facts(fs.pending_snapshot()))["bytes"] == "0 B"
+    assert dict(header_facts(fs.mid_query_snapshot()))["bytes"] == "2.01 MB → 6.61 MB (3.3×)"

@@ -28,13 +28,17 @@ def header_facts(snap: "PipelineSnapshot", coordinator_host: str | None = None, 
     """(label, value) pairs shown in the header, in order. Pure, for tests. *retrieval*
     overrides the retrieval mode derived from *snap* alone (the panel's ledger sees more)."""
     compressed = snap.bytes_downloaded
+    if snap.protocol == "direct" or not snap.bytes_decompressed:
+        size = human_bytes(compressed)  # nothing decompressed (yet): no ratio to speak of
+    else:
+        size = (f"{human_bytes(compressed)} → {human_bytes(snap.bytes_decompressed)} "
+                f"({human_ratio(snap.bytes_decompressed, compressed)})")
     return [
         ("encoding", snap.encoding or ("none" if snap.protocol == "direct" else "–")),
         ("protocol", snap.protocol),
         ("retrieval", retrieval or retrieval_mode(snap, coordinator_host)),
         ("pages", human_count(snap.pages_fetched)),
-        ("bytes", f"{human_bytes(compressed)} → {human_bytes(snap.bytes_decompressed)} "
-                  f"({human_ratio(snap.bytes_decompressed, compressed)})"),
+        ("bytes", size),
         ("segments", f"{human_count(snap.segments_acked)}/{human_count(snap.segments_total)} acked "
                      f"({human_count(snap.segments_inline)} inline, "
                      f"{human_count(snap.segments_spooled)} spooled)"),

@@ -144,6 +144,8 @@ class PipelinePanel(Widget):
         segment_map = self.query_one(PipelineSegmentMap)
         segment_map.border_subtitle = (
             f"{snap.segments_acked}/{snap.segments_total} acked" if snap is not None else "")
+        segment_map.border_title = ("segments · none: direct protocol"
+                                    if snap is not None and snap.protocol == "direct" else "segments")
         if snap is not None:
             self.query_one(PipelineThroughput).add_sample(snap)
         timeline = self.query_one(PipelineTimeline)

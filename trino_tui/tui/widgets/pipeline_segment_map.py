@@ -328,21 +328,33 @@ class PipelineSegmentMap(Widget, can_focus=True):
     def action_jump(self, position: int) -> None:
         self._set_cursor(position if position >= 0 else len(self._cells) - 1)
 
-    def on_click(self, event: events.Click) -> None:
+    def _position_at(self, event: events.MouseEvent) -> int | None:
+        """The cell position under the mouse, or None."""
         offset = event.get_content_offset(self)
         if offset is None:
-            return
+            return None
         layout = self._layout(len(self._cells))
         grid_y = offset.y - layout.legend_lines
-        if not 0 <= grid_y < layout.grid_rows:
-            return
         column = offset.x // layout.cell_width
-        if column >= layout.per_row:
-            return
+        if not 0 <= grid_y < layout.grid_rows or column >= layout.per_row:
+            return None
         position = (self._top_row + grid_y) * layout.per_row + column
-        if position < len(self._cells):
+        return position if position < len(self._cells) else None
+
+    def on_click(self, event: events.Click) -> None:
+        position = self._position_at(event)
+        if position is not None:
             self.focus()
             self._set_cursor(position)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        position = self._position_at(event)
+        if position is None:
+            self.tooltip = None
+            return
+        glyph, state = self._cells[position]
+        kind = next((k for k, g in GLYPHS.items() if g == glyph), "finished earlier")
+        self.tooltip = f"segment {position} · {kind} · {state} (click for details)"
 
     def on_resize(self, _event: events.Resize) -> None:
         self._legend_width = -1
