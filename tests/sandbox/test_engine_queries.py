@@ -151,3 +151,16 @@ def test_no_session_schema_needs_qualified_names(sbx_engine) -> None:
         sbx_engine.execute("SELECT * FROM nation", SessionContext(user="u"))
     assert info.value.error_name == "MISSING_SCHEMA_NAME"
     assert info.value.message == "line 1:15: Schema must be specified when session schema is not set"
+
+
+def test_unquoted_names_fold_to_lower_case(sbx_engine, tiny) -> None:
+    result, _, _ = run(sbx_engine, 'SELECT NAME, Nationkey AS Foo, 1 AS "Bar" FROM NATION', tiny)
+    assert [(c.name, c.type) for c in result.columns] == [("name", "varchar(25)"), ("foo", "bigint"),
+                                                          ("Bar", "integer")]
+
+
+def test_trino_function_names(sbx_engine, tiny) -> None:
+    _, rows, _ = run(sbx_engine, "SELECT approx_distinct(regionkey), regexp_like('abc', 'b'), "
+                                 "json_extract_scalar('{\"a\":1}', '$.a'), "
+                                 "to_unixtime(TIMESTAMP '1970-01-02 00:00:00') FROM nation", tiny)
+    assert rows == [[5, True, "1", 86400.0]]

@@ -25,6 +25,7 @@ from .sql_errors import TrinoError, at, from_duckdb, relocate
 from .sqltext import Rewriter, TableRef, Token, find_table_refs, significant, tokenize
 from .statements import check_property, parse_statement
 from .system_tables import SystemInfo
+from .trino_functions import FUNCTION_MACROS
 from .trino_types import TrinoType, duckdb_storage, from_duckdb as type_from_duckdb, parse_type
 
 __all__ = ["Engine", "SessionContext", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
@@ -76,6 +77,8 @@ class Engine:
         self._lock = threading.Lock()
         self._closed = False
         self._setup()
+        self._zones = frozenset(r[0] for r in self.cursor_fetch("SELECT name FROM pg_timezone_names()")) | {"UTC"}
+        self._system_lock = threading.Lock()   # serialises system table refreshes
         self.metadata = MetadataStatements(self)
         for schema in self._configured:
             self._tpch.ensure(self._con, schema)
@@ -84,7 +87,7 @@ class Engine:
 
     def _setup(self) -> None:
         con = self._con
-        for macro in MACROS:
+        for macro in (*MACROS, *FUNCTION_MACROS):
             con.execute(macro)
         con.execute("ATTACH ':memory:' AS tpch")
         con.execute('CREATE SCHEMA memory."default"')
@@ -233,10 +236,8 @@ class Engine:
 
     def zone(self, name: str) -> ZoneSpec:
         spec = ZoneSpec.parse(name or "UTC")
-        if spec.region is not None and spec.region != "UTC":
-            known = self.cursor_fetch("SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [spec.region])
-            if not known or not known[0][0]:
-                raise TrinoError("GENERIC_USER_ERROR", f"Time zone not supported: {name}")
+        if spec.region is not None and spec.region not in self._zones:
+            raise TrinoError("GENERIC_USER_ERROR", f"Time zone not supported: {name}")
         return spec
 
     def _syntax_check(self, sql: str) -> None:
@@ -255,7 +256,8 @@ class Engine:
         for ref in find_table_refs(sig):
             r = self.resolve(ref.parts, session, sql, ref.start, ref.role)
             if r.catalog == "system" and ref.role == "read":
-                system_tables.refresh(self._con, self._system, r.table)
+                with self._system_lock:
+                    system_tables.refresh(self._con, self._system, r.table)
             rw.replace(ref.start - base, ref.end - base, r.duck)
             resolved.append(r)
         for tok in sig:
@@ -295,6 +297,7 @@ class Engine:
             if name is None:
                 out.append(reported)
                 continue
+            name = name.lower()   # DuckDB, like Trino, matches column names case-insensitively
             candidates = declared.get(name, [])
             k = used.get(name, 0)
             used[name] = k + 1
@@ -317,6 +320,8 @@ class Engine:
             if rel is None:
                 raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
             names, sources = trino_column_names(cur, duck_sql, list(rel.columns))
+            quoted = {t.ident for t in sig if t.kind == "qident"}
+            names = [n if n in quoted else n.lower() for n in names]   # Trino folds unquoted names
             types = self._declared_types(sources, list(rel.types), refs)
             del rel
             cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
