@@ -193,6 +193,8 @@ def test_row_values_are_named_tuples() -> None:
     with pytest.raises(AttributeError, match="ambiguous"):
         dup.a
     assert f(None) is None
+    with pytest.raises(ValueError, match="row value has 1 fields, type row"):
+        f([1])
 
 
 def test_row_converter_converts_only_columns_that_need_it() -> None:

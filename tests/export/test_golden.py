@@ -101,6 +101,15 @@ def test_json_lines_literal() -> None:
         '{"a":null,"b":"NaN","c":null,"d":null,"e":null,"f":null,"g":null,"h":null}\n')
 
 
+def test_json_row_boundaries_survive_tricky_values() -> None:
+    cols = cols_of("s varchar", "r array(row(a bigint))", "d double")
+    rows = [[",\n,", [[1], [2]], 5e-4], ['},{"x":1}', [], None], ["", None, 1.0]]
+    assert render("JSON", cols, [rows]).decode() == (
+        '{"s":",\\n,","r":[{"a":1},{"a":2}],"d":5.0E-4}\n'
+        '{"s":"},{\\"x\\":1}","r":[],"d":null}\n'
+        '{"s":"","r":null,"d":1.0}\n')
+
+
 def test_json_duplicate_column_names_are_all_written() -> None:
     cols = cols_of("a bigint", "a varchar")
     assert render("JSON", cols, [[[1, "x"]]]) == b'{"a":1,"a":"x"}\n'

@@ -347,9 +347,16 @@ def _row_converter(t: TrinoType) -> Converter:
     cls = type("Row", (NamedRow,), {"__slots__": (), "_names": tuple(n for n, _ in fields)})
     convs = [value_converter(ft) for _, ft in fields]
     new = tuple.__new__
-    if all(c is identity for c in convs):
-        return lambda v: None if v is None else new(cls, v)
-    return lambda v: None if v is None else new(cls, [c(x) for c, x in zip(convs, v)])
+    n = len(convs)
+    plain = all(c is identity for c in convs)
+
+    def convert(v: Any) -> Any:
+        if v is None:
+            return None
+        if len(v) != n:
+            raise ValueError(f"row value has {len(v)} fields, type {t.text} has {n}")
+        return new(cls, v if plain else [c(x) for c, x in zip(convs, v)])
+    return convert
 
 
 def _round_fraction(frac: str, digits: int) -> tuple[int, int]:
