@@ -202,3 +202,17 @@ def test_format_names_are_case_insensitive_and_close_is_idempotent() -> None:
     w.close()
     assert out.getvalue().decode().endswith("(1 row)\n")
     assert not out.closed
+
+
+def test_column_names_never_reach_generated_code() -> None:
+    cols = [Column('a"b', parse_type_text("bigint")), Column("{c}", parse_type_text("varchar")),
+            Column("x\ty", parse_type_text("double")), Column("__import__('os')", parse_type_text("boolean"))]
+    rows = [[1, "{0}", 2.5, True]]
+    assert render("CSV_HEADER", cols, [rows]).decode() == (
+        '"a""b","{c}","x\ty","__import__(\'os\')"\n"1","{0}","2.5","true"\n')
+    assert render("TSV_HEADER", cols, [rows]).decode() == (
+        "a\"b\t{c}\tx\\ty\t__import__('os')\n1\t{0}\t2.5\ttrue\n")
+    assert render("JSON", cols, [rows]).decode() == (
+        '{"a\\"b":1,"{c}":"{0}","x\\ty":2.5,"__import__(\'os\')":true}\n')
+    aligned = render("ALIGNED", cols, [rows]).decode()
+    assert aligned.splitlines()[2] == "   1 | {0} | 2.5 | true" + " " * 13
