@@ -39,11 +39,31 @@ from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.status_bar import QueryStatusBar
 
 DEFAULT_THEME = "trino-dark"
+TUI_MAX_DECODERS = 1
+"""Decoder threads the TUI lets the client use. orjson parsing holds the GIL for a whole segment, so
+more decoders add no throughput on a GIL-bound parse but make the UI thread queue behind several
+of them: benchmarks/tui_bench.py measured (sf1, 1.5 M rows) keypress p95 313 ms with 1 decoder vs
+3.6 s with 5, peak RSS 291 MB vs 462 MB, same total time."""
 SANDBOX_SQL = (
     "-- trino-tui sandbox: TPC-H data (tpch.tiny = scale factor 0.01).\n"
     "-- ctrl+j runs the statement under the cursor, F2 shows the spooling pipeline.\n"
     "SELECT * FROM tpch.tiny.lineitem;\n"
 )
+
+
+def tune_runtime() -> None:
+    """Process-wide settings that keep the UI responsive while pipeline threads decode rows.
+
+    Called once by ``run_tui`` (and the TUI benchmark): objects alive after start-up are frozen out
+    of the cyclic GC, generation-0 collections run less often (decoded rows are short-lived lists),
+    and the GIL switch interval is shortened so the UI thread gets the GIL between decoder calls.
+    """
+    import gc
+    import sys
+
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+    sys.setswitchinterval(0.001)
 
 
 def cell_text(value: Any, trino_type: Any) -> str:
@@ -203,9 +223,13 @@ class TrinoTuiApp(App):
         self.sub_title = f"sandbox {message.url}"
 
     # -- queries ---------------------------------------------------------------------------------
+    max_decoders: int | None = TUI_MAX_DECODERS
+
     def _default_client(self, config: Any) -> Any:
         from trino_tui.client import TrinoClient
 
+        if self.max_decoders is not None and config.decoders > self.max_decoders:
+            config = dataclasses.replace(config, decoders=self.max_decoders)
         return TrinoClient(config, clock=self.clock)
 
     def _client_for_run(self) -> Any:
@@ -501,6 +525,7 @@ def run_tui(
         names = ", ".join(sorted(app.available_themes))
         print(f"trino-tui: unknown theme {theme!r} (available: {names})", file=sys.stderr)
         return 2
+    tune_runtime()
     try:
         app.run()
     finally:

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""TUI benchmark (headless Pilot against a sandbox in a separate process).
+
+Measures, for ``SELECT * FROM tpch.<schema>.lineitem`` (default sf1: 6,001,215 rows):
+  * peak RSS of the TUI process holding the whole result browsable (goal ≤ 500 MB);
+  * keypress → processed-and-refreshed latency p50/p95 while the result streams at full speed
+    (goal p95 ≤ 50 ms) — measured around ``pilot.press`` (which waits until the key is handled and
+    the screen updated) in the headless driver;
+  * time from the first segment decoded (pipeline snapshot, same monotonic clock) to the first
+    data row rendered by the grid (goal ≤ 100 ms).
+The sandbox runs in its own process so DuckDB's memory is not counted. Prints measured vs goal.
+
+Usage: .venv/bin/python benchmarks/tui_bench.py [--schema sf1|tiny] [--size 160x50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import asyncio
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual import events  # noqa: E402
+
+from trino_tui.client import ClientConfig  # noqa: E402
+from trino_tui.tui.app import TrinoTuiApp, tune_runtime  # noqa: E402
+from trino_tui.tui.clipboard import MemoryClipboard  # noqa: E402
+from trino_tui.tui.widgets.grid import ResultGrid  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def start_sandbox(schema: str) -> tuple[subprocess.Popen, str]:
+    """The sandbox CLI in a child process; returns (process, coordinator URL)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "trino_tui.sandbox", "--port", "0", "--schemas", f"tiny,{schema}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=str(ROOT),
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("Sandbox coordinator:"):
+            return proc, line.split()[-1]
+    proc.kill()
+    raise SystemExit("the sandbox did not start")
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None) -> dict[str, float]:
+    config = ClientConfig(server=url, user="bench", catalog="tpch", schema="tiny")
+    app = TrinoTuiApp(config, initial_sql=sql, clipboard=MemoryClipboard())
+    if decoders:  # override the TUI's decoder cap (TUI_MAX_DECODERS) for comparisons
+        app.config = dataclasses.replace(config, decoders=decoders)
+        app.max_decoders = None
+    app.animation_level = "none"
+    first_paint: list[float] = []
+    out: dict[str, float] = {}
+    async with app.run_test(size=size) as pilot:
+        grid = app.query_one(ResultGrid)
+        original = grid.render_line
+        probe: dict = {"before": None, "t0": 0.0, "done": None, "ms": 0.0}
+
+        def render_line(y: int):
+            now = time.perf_counter()
+            if not first_paint and grid.row_count > 0 and y >= 2:
+                first_paint.append(time.monotonic())
+            done = probe["done"]
+            if done is not None and not done.is_set() and grid.cursor != probe["before"]:
+                probe["ms"] = (now - probe["t0"]) * 1000
+                done.set()
+            return original(y)
+
+        grid.render_line = render_line  # type: ignore[method-assign]
+
+        async def key_latency(key: str) -> float:
+            """ms from the key event entering the app to the grid repainting the moved cursor."""
+            probe.update(before=grid.cursor, done=asyncio.Event(), t0=time.perf_counter())
+            event = events.Key(key, None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+            await asyncio.wait_for(probe["done"].wait(), 10)
+            probe["done"] = None
+            await asyncio.sleep(0.03)  # typing pace: ~30 keys/s
+            return probe["ms"]
+
+        out["rss_before_mb"] = rss_mb()
+        t0 = time.monotonic()
+        grid.focus()
+        app.action_run_query()
+        while grid.row_count < 2 and app.query_status in ("running", "streaming"):
+            await asyncio.sleep(0.005)
+        latencies: list[float] = []
+        i = 0
+        while app.query_status in ("running", "streaming"):
+            latencies.append(await key_latency("down" if i % 2 == 0 else "up"))
+            i += 1
+        out["query_s"] = time.monotonic() - t0
+        out["rows"] = float(grid.row_count)
+        out["status_ok"] = float(app.query_status == "finished")
+        out["ctrl_end_ms"] = await key_latency("ctrl+end")
+        out["last_row_visible"] = float(grid.cursor[0] == grid.row_count - 1)
+        idle = [await key_latency("pageup" if j % 2 else "up") for j in range(60)]
+        out["keys_streaming"] = float(len(latencies))
+        out["lat_p50_ms"], out["lat_p95_ms"] = pct(latencies, 0.5), pct(latencies, 0.95)
+        out["idle_p50_ms"], out["idle_p95_ms"] = pct(idle, 0.5), pct(idle, 0.95)
+        snap = app._snapshot
+        decoded = [s.decode_end or s.delivered_at for s in (snap.segments if snap else ())]
+        decoded = [d for d in decoded if d is not None]
+        if decoded and first_paint:
+            out["first_paint_ms"] = (first_paint[0] - min(decoded)) * 1000
+        store = app.store
+        out["compact_mb"] = store.nbytes_compact / 2**20 if store else 0.0
+        out["spilled_mb"] = store.nbytes_spilled / 2**20 if store else 0.0
+        out["rss_after_mb"] = rss_mb()
+        out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schema", default="sf1")
+    parser.add_argument("--size", default="160x50")
+    parser.add_argument("--limit", type=int, default=None, help="LIMIT the query (quicker runs)")
+    parser.add_argument("--decoders", type=int, default=None, help="client decoder threads (default: the TUI's cap, TUI_MAX_DECODERS)")
+    parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")
+    args = parser.parse_args()
+    sql = f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")
+    if not args.no_tune:
+        tune_runtime()
+    width, height = (int(v) for v in args.size.split("x"))
+    proc, url = start_sandbox(args.schema)
+    try:
+        r = asyncio.run(run(url, sql, (width, height), args.decoders))
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    print(f"{sql} (tune_runtime: {not args.no_tune}): {int(r['rows']):,} rows in {r['query_s']:.1f} s "
+          f"(finished={bool(r['status_ok'])}, ctrl+end to last row visible={bool(r['last_row_visible'])}, "
+          f"{r['ctrl_end_ms']:.0f} ms)")
+    print(f"row store: {r['compact_mb']:.0f} MB compact in memory, {r['spilled_mb']:.0f} MB spilled; "
+          f"RSS before query {r['rss_before_mb']:.0f} MB, after {r['rss_after_mb']:.0f} MB")
+    rows = [
+        ("peak RSS holding the result (MB)", r["peak_rss_mb"], 500.0),
+        (f"keypress latency p50 while streaming (ms, {int(r['keys_streaming'])} keys)", r["lat_p50_ms"], 50.0),
+        ("keypress latency p95 while streaming (ms)", r["lat_p95_ms"], 50.0),
+        ("keypress latency p95 after the result is complete (ms)", r["idle_p95_ms"], 50.0),
+        ("first segment decoded -> first row painted (ms)", r.get("first_paint_ms", float("nan")), 100.0),
+    ]
+    print(f"{'metric':62} {'measured':>10} {'goal':>8} {'measured/goal':>14}")
+    for name, value, goal in rows:
+        print(f"{name:62} {value:10.1f} {goal:8.0f} {value / goal:13.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
