@@ -122,7 +122,7 @@ def test_concurrent_queries_from_threads(sbx_engine, tiny) -> None:
 def test_generation_is_safe_when_two_threads_race(tmp_path) -> None:
     target = tmp_path / "tiny"
     results: list = []
-    threads = [threading.Thread(target=lambda: results.append(generate(target, 0.01))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: results.append(generate(target, 0.001))) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
