@@ -12,7 +12,7 @@ import pytest
 
 from tests.export.golden_data import signature
 from trino_tui.client.types import (
-    Column, NamedRow, RowConverter, TrinoType, identity, parse_columns, parse_type_signature,
+    Column, NamedRow, RowConverter, identity, parse_columns, parse_type_signature,
     parse_type_text, value_converter,
 )
 

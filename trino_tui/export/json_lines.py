@@ -18,7 +18,7 @@ import orjson
 from trino_tui.client.types import Column, TrinoType
 
 from .base import RowWriter
-from .text import HEX_FLAT, is_binary_type, java_double, java_float, java_map_order, text_formatter
+from .text import HEX_FLAT, is_binary_type, java_double, java_float, java_map_order, map_key_formatter, text_formatter
 
 __all__ = ["JsonWriter", "json_value_converter"]
 
@@ -54,7 +54,7 @@ def json_value_converter(t: TrinoType) -> _Conv:
             return _identity
         return lambda v: None if v is None else [elem(x) for x in v]
     if raw == "map":
-        key = text_formatter(t.key, "NULL", HEX_FLAT) if t.key and t.key.raw not in ("varchar", "char") else str
+        key = map_key_formatter(t.key) if t.key else str
         val = json_value_converter(t.value) if t.value else _identity
         key_raw = t.key.raw if t.key else ""
         return lambda v: None if v is None else {

@@ -26,7 +26,8 @@ from trino_tui.client.types import INTEGER_TYPES, TrinoType
 
 __all__ = [
     "Formatter", "HEX_FLAT", "HEX_LINES", "display_width", "format_cell_text", "hex_dump",
-    "is_binary_type", "java_double", "java_float", "java_map_order", "max_line_width", "text_formatter",
+    "is_binary_type", "java_double", "java_float", "java_map_order", "map_key_formatter",
+    "max_line_width", "text_formatter",
 ]
 
 Formatter = Callable[[Any], str]
@@ -233,7 +234,7 @@ def _generic(v: Any) -> str:
     return str(v)
 
 
-def _key_text(t: TrinoType) -> Formatter:
+def map_key_formatter(t: TrinoType) -> Formatter:
     """Map keys arrive as strings (Java toString of the key); render them like the key type."""
     if t.raw in ("double", "real"):
         conv = java_double if t.raw == "double" else java_float
@@ -266,7 +267,7 @@ def text_formatter(t: TrinoType, null: str | None, hex_per_line: int) -> Formatt
         def f(v: Any) -> str:
             return "[" + ", ".join([elem(x) for x in v]) + "]"
     elif raw == "map":
-        ktext = _key_text(t.key) if t.key else _generic
+        ktext = map_key_formatter(t.key) if t.key else _generic
         vtext = text_formatter(t.value, "NULL", HEX_LINES) if t.value else _generic
         key_raw = t.key.raw if t.key else ""
 
