@@ -3,8 +3,8 @@
 Owns the composition of the pipeline_* widgets and the fan-out of each PipelineSnapshot to them,
 the selected segment, and the ``SegmentSelected`` message. ``update_snapshot`` is cheap at 20 Hz
 with thousands of segments: every child compares what it shows and refreshes only on change (the
-segment map only the rows that changed). A new query (different query id / start time) resets
-the throughput history and the selection. UI-thread only: pipeline threads never call this; the
+segment map only the rows that changed). A new query (a different ``started_at``) resets the
+segment ledger, the throughput history and the selection. UI-thread only: pipeline threads never call this; the
 app's bridge posts snapshots as messages. The snapshot lists only active and recently finished
 segments; the panel's SegmentLedger remembers the rest.
 """

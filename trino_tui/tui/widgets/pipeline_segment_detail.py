@@ -16,6 +16,7 @@ from textual.widget import Widget
 
 from trino_tui.tui.formatting import UNKNOWN, human_bytes, human_count, human_ms, human_ratio
 from trino_tui.tui.widgets.pipeline_facts import (
+    distinct_hops,
     redacted_headers,
     segment_route,
     segment_timings,
@@ -101,8 +102,11 @@ class PipelineSegmentDetail(Widget):
         if seg.kind == "spooled":
             table.add_row("expires", seg.expires_at or UNKNOWN)
             table.add_row("host", seg.url_host or UNKNOWN)
-            table.add_row("route", segment_route(seg, self._coordinator_host))
-            table.add_row("hops", " → ".join(seg.hops) if seg.hops else UNKNOWN)
+            route = segment_route(seg, self._coordinator_host)
+            in_flight = seg.download_end is None and state_name(seg.state) != "failed"
+            table.add_row("route", f"{route} (so far)" if in_flight and seg.hops else route)
+            hops = distinct_hops(seg.hops)
+            table.add_row("hops", " → ".join(hops) if hops else UNKNOWN)
             headers = redacted_headers(seg.headers)
             table.add_row("headers", "\n".join(f"{k}: {v}" for k, v in headers) if headers else "none")
         timings = segment_timings(seg, self._now)
