@@ -30,7 +30,11 @@ def fail(engine, sql: str, session: SessionContext | None = None) -> TrinoError:
     ("SELECT nationkey / 0 FROM nation", "DIVISION_BY_ZERO", 8, "Division by zero", None, None),
     ("SELECT nosuchfn(1)", "FUNCTION_NOT_FOUND", 6, "line 1:8: Function 'nosuchfn' not registered", 1, 8),
     ("INSERT INTO nation VALUES (1, 'x', 1, 'c')", "NOT_SUPPORTED", 13,
-     "line 1:13: This connector does not support inserts", 1, 13),
+     "line 1:13: This connector does not support modifying table rows", 1, 13),
+    ("DELETE FROM system.runtime.nodes", "NOT_SUPPORTED", 13,
+     "line 1:13: This connector does not support modifying table rows", 1, 13),
+    ("UPDATE tpch.tiny.nation SET name = 'x'", "NOT_SUPPORTED", 13,
+     "line 1:8: This connector does not support modifying table rows", 1, 8),
     ("CREATE TABLE tpch.tiny.t (a bigint)", "NOT_SUPPORTED", 13,
      "line 1:14: This connector does not support creating tables", 1, 14),
 ])
@@ -78,6 +82,10 @@ def test_empty_statement(sbx_engine) -> None:
     ("COPY nation TO '/tmp/x.csv'", "COPY NATION is not supported"),
     ("ATTACH '/tmp/x.db' AS x", "ATTACH"),
     ("CREATE SCHEMA memory.s2", "CREATE SCHEMA is not supported"),
+    ("CREATE SECRET s (TYPE s3)", "CREATE SECRET is not supported"),
+    ("SET enable_external_access = true", "SET ENABLE_EXTERNAL_ACCESS is not supported"),
+    ("RESET enable_external_access", "RESET"),
+    ("INSTALL httpfs", "INSTALL HTTPFS is not supported"),
 ])
 def test_unsupported_statements(sbx_engine, tiny, sql, fragment) -> None:
     err = fail(sbx_engine, sql, tiny)
@@ -89,10 +97,12 @@ def test_unsupported_statements(sbx_engine, tiny, sql, fragment) -> None:
     "SELECT * FROM read_csv('/etc/passwd')",
     "SELECT * FROM '/etc/passwd'",
     "SELECT content FROM read_text('/etc/hostname')",
+    "SELECT * FROM glob('/etc/*')",
+    "CREATE TABLE memory.default.leak AS SELECT * FROM read_csv('/etc/passwd')",
 ])
 def test_no_file_access_beyond_the_catalog(sbx_engine, sql) -> None:
     err = fail(sbx_engine, sql)
-    assert err.error_name in ("PERMISSION_DENIED", "TABLE_NOT_FOUND", "MISSING_SCHEMA_NAME")
+    assert err.error_name in ("PERMISSION_DENIED", "TABLE_NOT_FOUND", "MISSING_SCHEMA_NAME", "NOT_SUPPORTED")
     assert "root:" not in err.message
 
 

@@ -8,7 +8,7 @@ import random
 import orjson
 import pytest
 
-from trino_tui.sandbox.alltypes import COLUMNS, all_types_reference
+from trino_tui.sandbox.alltypes import COLUMNS
 from trino_tui.sandbox.engine import SessionContext
 from trino_tui.sandbox.rowjson import ZoneSpec, java_double_text
 from trino_tui.sandbox.trino_types import parse_type
@@ -71,7 +71,7 @@ def test_all_types_json_text_is_exactly_trinos(sbx_engine) -> None:
 def test_all_types_values_match_what_duckdb_holds(sbx_engine) -> None:
     _, rows, _ = run(sbx_engine, "SELECT id, c_bigint, c_double, c_varchar, c_array_bigint, c_date "
                                  "FROM memory.default.all_types ORDER BY id")
-    reference = all_types_reference(sbx_engine._con)
+    reference = sbx_engine.all_types_reference()
     names = [c.name for c in COLUMNS]
     for got, ref in zip(rows, reference):
         held = dict(zip(names, ref))

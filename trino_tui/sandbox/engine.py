@@ -144,6 +144,10 @@ class Engine:
             return [(c.name, parse_type(c.type_text)) for c in alltypes.COLUMNS]
         return None
 
+    def all_types_reference(self) -> list[tuple]:
+        """memory.default.all_types rows as DuckDB holds them (Python values), for tests."""
+        return alltypes.all_types_reference(self._con)
+
     def cursor_fetch(self, sql: str, params: list | None = None) -> list[tuple]:
         cur = self._con.cursor()
         try:
@@ -170,7 +174,7 @@ class Engine:
         self.check_schema(catalog, schema, sql, offset, generate=True)
         r = Resolved(catalog, schema, table)
         if role in ("create", "write", "drop") and catalog != "memory":
-            verb = {"create": "creating tables", "write": "inserts", "drop": "dropping tables"}[role]
+            verb = {"create": "creating tables", "write": "modifying table rows", "drop": "dropping tables"}[role]
             raise at("NOT_SUPPORTED", f"This connector does not support {verb}", sql, offset)
         if role in ("read", "write") and table not in self.tables(catalog, schema):
             raise at("TABLE_NOT_FOUND", f"Table '{r.trino}' does not exist", sql, offset)

@@ -126,7 +126,7 @@ def find_table_refs(sig: list[Token]) -> list[TableRef]:
         elif tok.kind == "word":
             if low == "from":
                 from_depths.append(depth)
-                expect = "read"
+                expect = "write" if i == 1 and sig[0].lower == "delete" else "read"
             elif low == "join":
                 expect = "read"
             elif low == "into":
