@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label, Sparkline
 
-from trino_tui.tui.formatting import human_rate
+from trino_tui.tui.formatting import human_bytes, human_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot
@@ -63,7 +63,7 @@ class PipelineThroughput(Widget):
         self._last_now = snap.now
         self.rows_history.append(max(0.0, snap.rows_per_s))
         self.bytes_history.append(max(0.0, snap.bytes_per_s))
-        self._show(human_rate(snap.rows_per_s), human_rate(snap.bytes_per_s, "bytes"))
+        self._show(human_count(snap.rows_per_s), human_bytes(snap.bytes_per_s))
 
     def clear(self) -> None:
         """Forget the history (a new query starts)."""
@@ -76,10 +76,11 @@ class PipelineThroughput(Widget):
         self._show(*self._labels)
 
     def _show(self, rows_label: str, bytes_label: str) -> None:
+        """Labels are the current per-second figures (the unit is in the row name)."""
         self._labels = (rows_label, bytes_label)
         if not self.is_mounted:
             return
         self.query_one("#rows-spark", Sparkline).data = list(self.rows_history)
         self.query_one("#bytes-spark", Sparkline).data = list(self.bytes_history)
-        self.query_one("#rows-value", Label).update(rows_label.replace(" rows/s", ""))
-        self.query_one("#bytes-value", Label).update(bytes_label.replace("/s", ""))
+        self.query_one("#rows-value", Label).update(rows_label)
+        self.query_one("#bytes-value", Label).update(bytes_label)
