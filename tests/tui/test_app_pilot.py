@@ -248,3 +248,76 @@ def test_palette_commands_run_actions(fake_columns):
             assert client.executed == ["select n, label from t"]
 
     asyncio.run(scenario())
+
+
+def test_quit_while_streaming_cancels_and_joins_every_thread(fake_columns):
+    import threading
+
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=2))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+j")
+            assert client.wait_query().reached_gate.wait(10)
+            await wait_until(pilot, lambda: app.query_one(ResultGrid).row_count == 200)
+            runner = app.runner
+            await pilot.press("ctrl+q")
+        return runner
+
+    runner = asyncio.run(scenario())
+    assert client.queries[0].cancelled.is_set() and client.queries[0].closed
+    assert not runner.running and runner.store.closed
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("tui-")]
+
+
+def test_run_tui_rejects_an_unknown_theme_before_starting(capsys):
+    from trino_tui.tui.app import run_tui
+
+    assert run_tui(CONFIG, theme="no-such-theme") == 2
+    err = capsys.readouterr().err
+    assert "unknown theme 'no-such-theme'" in err and "trino-light" in err and "\n" == err[-1]
+
+
+def test_theme_files_load_and_bad_files_are_reported(tmp_path):
+    from trino_tui.tui.themes import load_themes
+
+    (tmp_path / "a.toml").write_text('name = "a"\nprimary = "#112233"\ndark = false\n[variables]\nx = 1\n')
+    (tmp_path / "b.toml").write_text('name = "b"\n')
+    (tmp_path / "c.toml").write_text('name = "c"\nprimary = "#000"\ncolour = "red"\n')
+    (tmp_path / "d.toml").write_text("name = \n")
+    loaded = load_themes(tmp_path)
+    assert [t.name for t in loaded.themes] == ["a"] and loaded.themes[0].variables == {"x": "1"}
+    assert len(loaded.errors) == 3 and all("\n" not in e for e in loaded.errors)
+    assert any("unknown keys ['colour']" in e for e in loaded.errors)
+    packaged = load_themes()
+    assert {t.name for t in packaged.themes} >= {"trino-dark", "trino-light"} and packaged.errors == []
+
+
+def test_nothing_to_run_is_a_notice_not_a_query(fake_columns):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+
+    async def scenario():
+        app = make_app(client, sql="-- just a comment\n  ;  \n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+j")
+            assert client.executed == []
+            assert any("Nothing to run" in str(n.message) for n in app._notifications)
+
+    asyncio.run(scenario())
+
+
+def test_selection_runs_only_the_selected_text(fake_columns):
+    from textual.widgets.text_area import Selection
+
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+
+    async def scenario():
+        app = make_app(client, sql="select a, b from t where x = 1;\n")
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.query_one(SqlEditor).selection = Selection((0, 0), (0, 16))
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished")
+            assert client.executed == ["select a, b from"]
+
+    asyncio.run(scenario())
