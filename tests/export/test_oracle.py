@@ -66,6 +66,14 @@ def test_json_scalars_same_bytes_as_trino_cli() -> None:
         assert ours("JSON", columns(spec), rows) == cli_output(server.url, "JSON")
 
 
+def test_display_widths_same_as_trino_cli() -> None:
+    spec = [("s", "varchar"), ("n", "bigint")]
+    rows = [["\U0001d400x", 1], ["\U0001f600", 2], ["e\u0301", 3], ["\x1b[31mred\x1b[0m", 4],
+            ["a\tb", 5], ["\u200b", 6], ["\uff71", 7], ["\u00ad", 8], ["\u65e5\u672c", 9]]
+    with FakeCoordinator(columns_json(spec), rows) as server:
+        assert ours("MARKDOWN", columns(spec), rows) == cli_output(server.url, "MARKDOWN")
+
+
 # Not compared: buffer boundaries for > 10,000 rows. The CLI's OutputHandler flushes every 10,000
 # rows only while its reader thread is still running (timing-dependent); our fixed 10,000-row
 # buffers are covered by test_golden.test_table_formats_lay_out_per_buffer.

@@ -6,7 +6,7 @@ import pytest
 
 from trino_tui.client.types import parse_type_text
 from trino_tui.export import format_cell_text
-from trino_tui.export.text import hex_dump, java_double, java_float, java_map_order
+from trino_tui.export.text import display_width, hex_dump, java_double, java_float, java_map_order
 
 
 @pytest.mark.parametrize("value, text", [
@@ -72,3 +72,11 @@ def test_format_cell_text(value, type_text, single, multi) -> None:
     t = parse_type_text(type_text)
     assert format_cell_text(value, t) == single
     assert format_cell_text(value, t, multiline=True) == multi
+
+
+@pytest.mark.parametrize("s, width", [
+    ("abc", 3), ("日本", 4), ("e\u0301", 1), ("a\tb", 2), ("\x1b[31mred\x1b[0m", 3), ("", 0), ("😀", 2),
+    ("\U0001d400x", 3), ("\u00ad", 1), ("\u200b", 0),
+])
+def test_display_width(s, width) -> None:
+    assert display_width(s) == width

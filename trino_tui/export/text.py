@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import struct
 import unicodedata
 from decimal import Decimal
@@ -296,22 +297,34 @@ def _plain(v: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# display width (jline WCWidth semantics: wide East Asian = 2, combining/control = 0)
+# display width (jline WCWidth semantics per UTF-16 unit: wide East Asian = 2, combining/control = 0)
 
 
 def _char_width(c: str) -> int:
     o = ord(c)
     if o < 32 or 0x7F <= o < 0xA0:
         return 0
+    if o > 0xFFFF:
+        return 2  # the CLI measures UTF-16 units: each surrogate half counts 1
+    if o == 0xAD:
+        return 1  # soft hyphen (Markus Kuhn's wcwidth, as jline)
+    if 0x1160 <= o <= 0x11FF:
+        return 0  # Hangul Jamo medial vowels and final consonants
     if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
 
 
+_ANSI_CSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
 def display_width(s: str) -> int:
-    """Terminal columns used by *s* (no newlines expected)."""
+    """Terminal columns used by *s* (no newlines expected); ANSI CSI sequences count 0, as the
+    CLI strips them (jline ``stripAnsi``) before measuring."""
     if s.isascii() and s.isprintable():
         return len(s)
+    if "\x1b" in s:
+        s = _ANSI_CSI.sub("", s)
     return sum(_char_width(c) for c in s)
 
 
