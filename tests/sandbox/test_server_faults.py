@@ -63,6 +63,7 @@ def test_official_client_survives_poll_503(http):
         cur = trino_connect(sb, "json+zstd", max_attempts=10).cursor()
         cur.execute("SELECT * FROM numbers_3000")
         assert cur.fetchall() == number_rows(3000)
+        assert sb.wait_segments(lambda s: s.segments_acked == s.segments_created, 10)
 
 
 def test_cache_results_reuses_payloads():
@@ -128,3 +129,14 @@ def test_configure_rejects_bad_knobs():
             sb.configure(fault_corrupt=2.0)
         sb.configure(retrieval_mode="COORDINATOR_PROXY")
         assert sb.config.retrieval_mode == "COORDINATOR_PROXY"
+
+
+def test_silent_client_gets_query_abandoned(http):
+    with fake_sandbox(client_timeout=0.0, query_expiry=3600.0) as sb:
+        first = post(http, sb, "SELECT * FROM numbers_10").json()
+        sb.housekeep()
+        doc = http.get(first["nextUri"]).json()
+        assert doc["error"]["errorName"] == "ABANDONED_QUERY" and "nextUri" not in doc
+        sb.configure(query_expiry=0.0)
+        sb.housekeep()
+        assert http.get(first["nextUri"]).status_code == 404  # forgotten after expiry

@@ -83,6 +83,7 @@ class SandboxConfig:
     seed: int = 0
     cache_results: bool = False
     query_expiry: float = 900.0
+    client_timeout: float = 300.0
     data_dir: str | None = None
     schemas: tuple[str, ...] = ("tiny",)
 

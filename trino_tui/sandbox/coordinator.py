@@ -72,8 +72,11 @@ class QueryRegistry:
             return list(self._queries.values())
 
     def expire(self) -> int:
-        """Forget (and join) queries that ended more than query_expiry seconds ago."""
-        limit = self._clock() - self._config().query_expiry
+        """Fail abandoned queries; forget (and join) queries that ended more than query_expiry seconds ago."""
+        cfg = self._config()
+        for q in self.all():
+            q.abandon_if_idle(cfg.client_timeout)
+        limit = self._clock() - cfg.query_expiry
         with self._lock:
             old = [q for q in self._queries.values() if q.ended is not None and q.ended < limit]
             for q in old:
@@ -181,6 +184,7 @@ class CoordinatorApp:
         query = self._registry.lookup(qid, slug)
         if query is None:
             return text_error(404, "Query not found")
+        query.touch()
         if req.method == "DELETE":
             query.cancel()
             return Response(204)

@@ -22,7 +22,7 @@ from typing import Any, Callable, Hashable
 
 from .cache import CachedItem, CachedResult, ResultCache
 from .config import SandboxConfig
-from .results import USER_CANCELED, Progress, QueryFailure, SegmentOut, internal_error
+from .results import ABANDONED, USER_CANCELED, Progress, QueryFailure, SegmentOut, internal_error
 from .spooling import (PageBuilder, SegmentPlan, Segmenter, SpoolingOptions, encode_payload,
                        spooling_disabled_by_session)
 from .storage import SegmentStore
@@ -105,6 +105,7 @@ class Query:
         self._deps = deps
         self._clock = deps.clock
         self._created = self._clock()
+        self.last_seen = self._created
         self._submitted: float | None = None
         self._ended: float | None = None
         self._cond = threading.Condition()
@@ -137,6 +138,17 @@ class Query:
     def cancel(self) -> None:
         """Fail with USER_CANCELED unless already finished; stops production."""
         self._fail(USER_CANCELED)
+
+    def touch(self) -> None:
+        """Record client activity (any statement request, including HEAD heartbeats)."""
+        self.last_seen = self._clock()
+
+    def abandon_if_idle(self, timeout: float) -> bool:
+        """Fail with ABANDONED_QUERY when the client has been silent for *timeout* seconds."""
+        if self._ended is None and self._clock() - self.last_seen > timeout:
+            self._fail(ABANDONED)
+            return True
+        return False
 
     def close(self) -> None:
         """Stop production and join the producer thread."""

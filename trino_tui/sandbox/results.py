@@ -59,6 +59,8 @@ class QueryFailure:
 
 
 USER_CANCELED = QueryFailure("Query was canceled", 3, "USER_CANCELED", "USER_ERROR")
+ABANDONED = QueryFailure("Query was abandoned by the client (no request within client_timeout)", 2,
+                         "ABANDONED_QUERY", "USER_ERROR")
 
 
 def internal_error(exc: BaseException) -> QueryFailure:

@@ -208,12 +208,16 @@ class Sandbox:
         except ImportError:
             return dict  # fake engines in tests accept a dict
 
+    def housekeep(self) -> None:
+        """Prune expired segments, fail abandoned queries, forget old ones (also run every second)."""
+        if self._store is not None:
+            self._store.prune()
+        if self._registry is not None:
+            self._registry.expire()
+
     def _housekeeping(self) -> None:
         while not self._stop.wait(_HOUSEKEEPING_INTERVAL):
-            if self._store is not None:
-                self._store.prune()
-            if self._registry is not None:
-                self._registry.expire()
+            self.housekeep()
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
         coordinator = self._require(self._coordinator)
