@@ -221,6 +221,10 @@ async def test_timeline_rows_per_worker():
         text = screen_text(app)
         assert "download-0  " in text and "decode-2    " in text
         assert "-10s" in text and "now" in text
+        later = fs.mid_query_snapshot(now=fs.START + 500)  # everything left the window
+        app.query_one(PipelinePanel).update_snapshot(replace(later, segments=later.segments[:2]))
+        await pilot.pause()
+        assert "download-0" in timeline.worker_names  # idle workers keep their row
 
 
 async def test_none_clears_and_new_query_resets_selection_and_history():

@@ -104,6 +104,8 @@ def test_timeline_rows_map_intervals_to_columns():
     assert [g for g, _ in rows["download-0"]] == [DONE_GLYPH] * 5 + ["·"] * 5
     assert [g for g, _ in rows["decode-0"]] == ["·"] * 8 + [RUNNING_GLYPH] * 2
     assert all(kind is None for _, kind in rows["download-1"])
+    idle = timeline_rows([], now=100.0, window=10.0, columns=4, workers=["decode-1", "download-2"])
+    assert idle == {"download-2": [("·", None)] * 4, "decode-1": [("·", None)] * 4}
 
 
 def test_compute_layout_spacing_dense_and_summary():

@@ -133,6 +133,7 @@ class PipelinePanel(Widget):
             if new_query:
                 self.query_one(PipelineThroughput).clear()
                 self.query_one(PipelineSegmentMap).clear()
+                self.query_one(PipelineTimeline).clear()
             self.query_one(PipelineSegmentMap).update_cells(changes, self.ledger.total)
             self._apply(snap)
 

@@ -9,7 +9,8 @@ clock changed.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -35,12 +36,14 @@ def bar_columns(start: float, end: float, t0: float, seconds_per_col: float,
     return range(first, last)
 
 
-def timeline_rows(intervals: Sequence[Interval], now: float, window: float,
-                  columns: int) -> dict[str, list[tuple[str, str | None]]]:
-    """Worker name → per-column (glyph, kind) cells; kind None = idle. Pure, for tests."""
+def timeline_rows(intervals: Sequence[Interval], now: float, window: float, columns: int,
+                  workers: Iterable[str] = ()) -> dict[str, list[tuple[str, str | None]]]:
+    """Worker name → per-column (glyph, kind) cells; kind None = idle. *workers* get a row even
+    when idle. Pure, for tests."""
     t0 = now - window
     seconds_per_col = window / max(1, columns)
-    rows: dict[str, list[tuple[str, str | None]]] = {}
+    rows: dict[str, list[tuple[str, str | None]]] = {
+        name: [(EMPTY_GLYPH, None)] * columns for name in workers}
     for interval in intervals:
         cells = rows.setdefault(interval.worker, [(EMPTY_GLYPH, None)] * columns)
         end = interval.end if interval.end is not None else now
@@ -74,12 +77,13 @@ class PipelineTimeline(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.window = window
         self._intervals: list[Interval] = []
+        self._known: set[str] = set()  # every worker seen this query: rows stay put when idle
         self._now = 0.0
 
     @property
     def worker_names(self) -> list[str]:
         """Worker rows currently shown, in display order."""
-        return list(timeline_rows(self._intervals, self._now, self.window, 1))
+        return list(timeline_rows(self._intervals, self._now, self.window, 1, self._known))
 
     def update_segments(self, segments: Sequence["SegmentSnapshot"], now: float,
                         attribution: Callable[[int, str], str | None] | None = None) -> None:
@@ -91,6 +95,12 @@ class PipelineTimeline(Widget):
         if intervals == self._intervals and now == self._now:
             return
         self._intervals, self._now = intervals, now
+        self._known.update(i.worker for i in intervals)
+        self.refresh()
+
+    def clear(self) -> None:
+        """Forget intervals and the worker rows seen (a new query starts)."""
+        self._intervals, self._known = [], set()
         self.refresh()
 
     def _style(self, part: str) -> Style:
@@ -98,7 +108,7 @@ class PipelineTimeline(Widget):
 
     def render(self) -> Text:
         columns = max(1, self.size.width - LABEL_WIDTH - 1)
-        rows = timeline_rows(self._intervals, self._now, self.window, columns)
+        rows = timeline_rows(self._intervals, self._now, self.window, columns, self._known)
         if not rows:
             return Text(f"no segment downloads or decodes in the last {self.window:g}s",
                         style=self._style("idle"))
@@ -110,8 +120,8 @@ class PipelineTimeline(Widget):
         lines: list[Text] = []
         for name in shown:
             line = Text(f"{name[:LABEL_WIDTH]:<{LABEL_WIDTH}} ", style=self._style("label"))
-            for glyph, kind in rows[name]:
-                line.append(glyph, style=styles[kind])
+            for (glyph, kind), run in groupby(rows[name]):
+                line.append(glyph * len(list(run)), style=styles[kind])
             lines.append(line)
         if len(shown) < len(names):
             lines.append(Text(f"+{len(names) - len(shown)} more workers", style=self._style("label")))
