@@ -127,6 +127,8 @@ def test_memory_ddl_and_dml(sbx_engine, tiny) -> None:
         session = SessionContext(user="u", catalog="memory", schema="default")
         result, _, _ = run(sbx_engine, "CREATE TABLE t_plain (a bigint, b varchar)", session)
         assert result.update_type == "CREATE TABLE" and result.columns == []
+        _, rows, _ = run(sbx_engine, "DESCRIBE t_plain", session)
+        assert rows == [["a", "bigint", "", ""], ["b", "varchar", "", ""]]
         run(sbx_engine, "INSERT INTO t_plain VALUES (1, 'x'), (2, NULL)", session)
         _, rows, _ = run(sbx_engine, "SELECT * FROM t_plain ORDER BY a", session)
         assert rows == [[1, "x"], [2, None]]

@@ -22,7 +22,7 @@ from .metadata import MetadataStatements
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .rowjson import MACROS, ZoneSpec, row_json_sql
 from .sql_errors import TrinoError, at, from_duckdb, relocate
-from .sqltext import Rewriter, TableRef, Token, find_table_refs, significant, tokenize
+from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize
 from .statements import check_property, parse_statement
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
@@ -356,31 +356,27 @@ class Engine:
             return None
 
     def _modify(self, sql: str, sig: list[Token], session: SessionContext) -> StatementResult:
-        """INSERT/DELETE/UPDATE/CREATE/DROP on the memory catalog."""
+        """INSERT/DELETE/UPDATE/CREATE TABLE/DROP TABLE on the memory catalog."""
         first = sig[0].lower
-        duck_sql, omap, _ = self.rewrite(sql, sig, session)
         words = [t.lower for t in sig[:4]]
-        if first in ("create", "drop"):
-            kind = next((w for w in words[1:] if w in ("table", "schema", "view")), None)
-            if kind != "table":
-                raise TrinoError("NOT_SUPPORTED", f"{' '.join(t.upper() for t in words[:2])} is not supported "
-                                                  "by the sandbox")
+        if first in ("create", "drop") and next((w for w in words[1:] if w in ("table", "schema", "view")), None) != "table":
+            raise TrinoError("NOT_SUPPORTED", f"{' '.join(w.upper() for w in words[:2])} is not supported by the sandbox")
+        duck_sql, to_user, refs = self.rewrite(sql, sig, session)
         cur = self._con.cursor()
         try:
             cur.execute(duck_sql)
             rows = cur.fetchall() if cur.description else []
         except duckdb.Error as exc:
-            raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
+            raise relocate(from_duckdb(exc, duck_sql, to_user), sql) from None
         finally:
             cur.close()
-        count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else None
         if first in _DML_TYPES:
-            return _count_result(_DML_TYPES[first], count or 0)
+            count = rows[0][0] if rows and rows[0] and isinstance(rows[0][0], int) else 0
+            return _count_result(_DML_TYPES[first], int(count))
         if first == "create":
             is_ctas = any(t.lower == "as" for t in sig) and any(t.lower in ("select", "values", "with") for t in sig)
-            if is_ctas:
-                n = self.cursor_fetch(f"SELECT count(*) FROM {self.rewrite(sql, sig, session)[2][0].duck}")[0][0]
-                return _count_result("CREATE TABLE", int(n))
+            if is_ctas and refs:
+                return _count_result("CREATE TABLE", int(self.cursor_fetch(f"SELECT count(*) FROM {refs[0].duck}")[0][0]))
             return StatementResult([], is_query=False, update_type="CREATE TABLE", total_rows=0)
         return StatementResult([], is_query=False, update_type="DROP TABLE", total_rows=0)
 

@@ -14,6 +14,7 @@ from .resultset import StatementResult
 from .sql_errors import TrinoError, at
 from .sqltext import significant, tokenize
 from .statements import SESSION_PROPERTIES, Parsed, check_property
+from .trino_types import parse_type
 
 if TYPE_CHECKING:
     from .engine import Engine, SessionContext
@@ -125,10 +126,10 @@ class MetadataStatements:
         r = self.engine.resolve(p.names, session, sql, p.offset, "read")
         declared = self.engine.declared_columns(r)
         if declared is None:
-            result = self.engine.query(f"SELECT * FROM {r.trino}", significant(tokenize(f"SELECT * FROM {r.trino}")),
-                                       session, zone)
+            probe = "SELECT * FROM " + ".".join('"' + p.replace('"', '""') + '"' for p in (r.catalog, r.schema, r.table))
+            result = self.engine.query(probe, significant(tokenize(probe)), session, zone)
             result.close()
-            declared = [(c.name, _Text(c.type)) for c in result.columns]
+            declared = [(c.name, parse_type(c.type)) for c in result.columns]
         rows = [[name, t.text, "", ""] for name, t in declared if p.like is None or _like([name], p.like)]
         cols = [("Column", "varchar"), ("Type", "varchar"), ("Extra", "varchar"), ("Comment", "varchar")]
         return self.engine.list_result(cols, rows)
@@ -141,8 +142,3 @@ class MetadataStatements:
 
     def _unsupported(self, p: Parsed, sql: str, session, zone) -> StatementResult:
         raise TrinoError("NOT_SUPPORTED", f"{' '.join(p.names)} is not supported by the sandbox")
-
-
-class _Text:
-    def __init__(self, text: str) -> None:
-        self.text = text
