@@ -69,7 +69,7 @@ def test_json_scalars_same_bytes_as_trino_cli() -> None:
 def test_display_widths_same_as_trino_cli() -> None:
     spec = [("s", "varchar"), ("n", "bigint")]
     rows = [["\U0001d400x", 1], ["\U0001f600", 2], ["e\u0301", 3], ["\x1b[31mred\x1b[0m", 4],
-            ["a\tb", 5], ["\u200b", 6], ["\uff71", 7], ["\u00ad", 8], ["\u65e5\u672c", 9]]
+            ["a\tb", 5], ["\u200b", 6], ["\uff71", 7], ["\u00ad", 8], ["\u65e5\u672c", 9], ["\u231a\u2614", 10], ["\uac00\u303f", 11]]
     with FakeCoordinator(columns_json(spec), rows) as server:
         assert ours("MARKDOWN", columns(spec), rows) == cli_output(server.url, "MARKDOWN")
 

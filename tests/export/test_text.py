@@ -76,7 +76,7 @@ def test_format_cell_text(value, type_text, single, multi) -> None:
 
 @pytest.mark.parametrize("s, width", [
     ("abc", 3), ("日本", 4), ("e\u0301", 1), ("a\tb", 2), ("\x1b[31mred\x1b[0m", 3), ("", 0), ("😀", 2),
-    ("\U0001d400x", 3), ("\u00ad", 1), ("\u200b", 0),
+    ("\U0001d400x", 3), ("\u00ad", 1), ("\u200b", 0), ("\u231a", 1), ("\uac00\u303f", 3),
 ])
 def test_display_width(s, width) -> None:
     assert display_width(s) == width

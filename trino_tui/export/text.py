@@ -312,7 +312,15 @@ def _char_width(c: str) -> int:
         return 0  # Hangul Jamo medial vowels and final consonants
     if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
         return 0
-    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+    return 2 if _is_wide(o) else 1
+
+
+def _is_wide(o: int) -> bool:
+    """Markus Kuhn's wcwidth wide ranges (BMP), exactly as jline's WCWidth uses them."""
+    return o >= 0x1100 and (
+        o <= 0x115F or o in (0x2329, 0x232A) or (0x2E80 <= o <= 0xA4CF and o != 0x303F)
+        or 0xAC00 <= o <= 0xD7A3 or 0xF900 <= o <= 0xFAFF or 0xFE10 <= o <= 0xFE19
+        or 0xFE30 <= o <= 0xFE6F or 0xFF00 <= o <= 0xFF60 or 0xFFE0 <= o <= 0xFFE6)
 
 
 _ANSI_CSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
