@@ -239,7 +239,7 @@ def map_key_formatter(t: TrinoType) -> Formatter:
     """Map keys arrive as strings (Java toString of the key); render them like the key type."""
     if t.raw in ("double", "real"):
         conv = java_double if t.raw == "double" else java_float
-        return lambda k: conv(float(k)) if k.__class__ is str and k not in ("NaN", "Infinity", "-Infinity") else conv(k)
+        return lambda k: conv(float(k) if k.__class__ is str else k)  # float() parses NaN/Infinity
     if t.raw == "boolean":
         return lambda k: k.lower() if k.__class__ is str else _bool(k)
     if t.raw in INTEGER_TYPES:
