@@ -10,7 +10,6 @@ replaced runs (``generation``). On exit every runner is closed (threads joined) 
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from typing import Any, Callable
 
@@ -22,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from trino_tui.rowstore import RowStore
-from trino_tui.tui.clipboard import Clipboard, ClipboardUnavailable, SystemClipboard, to_tsv
+from trino_tui.tui.clipboard import Clipboard, ClipboardUnavailable, SystemClipboard, cell_text, to_tsv
 from trino_tui.tui.commands import TrinoCommands
 from trino_tui.tui.messages import (
     QueryDone,
@@ -32,6 +31,8 @@ from trino_tui.tui.messages import (
     SandboxReady,
 )
 from trino_tui.tui.runner import QueryRunner, one_line
+from trino_tui.tui.runtime import tune_runtime
+from trino_tui.tui.sandbox_host import SandboxHost
 from trino_tui.tui.themes import load_themes
 from trino_tui.tui.widgets.editor import RunTarget, SqlEditor
 from trino_tui.tui.widgets.grid import ResultGrid
@@ -49,30 +50,6 @@ SANDBOX_SQL = (
     "-- ctrl+j runs the statement under the cursor, F2 shows the spooling pipeline.\n"
     "SELECT * FROM tpch.tiny.lineitem;\n"
 )
-
-
-def tune_runtime() -> None:
-    """Process-wide settings that keep the UI responsive while pipeline threads decode rows.
-
-    Called once by ``run_tui`` (and the TUI benchmark): objects alive after start-up are frozen out
-    of the cyclic GC, generation-0 collections run less often (decoded rows are short-lived lists),
-    and the GIL switch interval is shortened so the UI thread gets the GIL between decoder calls.
-    """
-    import gc
-    import sys
-
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
-    sys.setswitchinterval(0.001)
-
-
-def cell_text(value: Any, trino_type: Any) -> str:
-    """Trino CLI text of one wire value (falls back to ``str`` until the export package is present)."""
-    try:
-        from trino_tui.export import format_cell_text
-    except ImportError:  # pragma: no cover - only while trino_tui.export is missing
-        return "NULL" if value is None else str(value)
-    return format_cell_text(value, trino_type)
 
 
 def _while_mounted(handler: Callable[..., None]) -> Callable[..., None]:
@@ -147,8 +124,7 @@ class TrinoTuiApp(App):
         self._store: RowStore | None = None
         self._snapshot: Any = None
         self._status = "idle"
-        self._sandbox: Any = None
-        self._sandbox_thread: threading.Thread | None = None
+        self._sandbox: SandboxHost | None = None
         self._sandbox_ready = sandbox_config is None
         self._closing = False
         if initial_sql is None and sandbox_config is not None:
@@ -191,18 +167,7 @@ class TrinoTuiApp(App):
     # -- sandbox ---------------------------------------------------------------------------------
     def _start_sandbox(self) -> None:
         self.notify("Starting the sandbox (the first start generates TPC-H data)…", title="Sandbox")
-        self._sandbox_thread = threading.Thread(target=self._sandbox_main, name="tui-sandbox-start", daemon=True)
-        self._sandbox_thread.start()
-
-    def _sandbox_main(self) -> None:
-        try:
-            from trino_tui.sandbox import Sandbox
-
-            self._sandbox = Sandbox(self.sandbox_config, progress=lambda text: self.post_message(SandboxProgress(text)))
-            self._sandbox.start()
-            self.post_message(SandboxReady(self._sandbox.url))
-        except Exception as exc:  # noqa: BLE001 - reported as one line
-            self.post_message(SandboxReady(None, one_line(exc)))
+        self._sandbox = SandboxHost(self.sandbox_config, self.post_message).start()
 
     @_while_mounted
     def on_sandbox_progress(self, message: SandboxProgress) -> None:
@@ -489,12 +454,9 @@ class TrinoTuiApp(App):
                 client.close()
             except Exception:  # noqa: BLE001
                 pass
-        if self._sandbox_thread is not None:
-            self._sandbox_thread.join()
-            self._sandbox_thread = None
         sandbox, self._sandbox = self._sandbox, None
         if sandbox is not None:
-            sandbox.stop()
+            sandbox.close()
 
     def on_unmount(self) -> None:
         self.close_all()

@@ -71,3 +71,10 @@ def to_tsv(
     for row in rows:
         lines.append("\t".join(_tsv_cell(fmt(v, c.type)) for v, c in zip(row, columns)))
     return "\n".join(lines)
+
+
+def cell_text(value: Any, trino_type: Any) -> str:
+    """Trino CLI text of one wire value (what the grid shows and the headless formats write)."""
+    from trino_tui.export import format_cell_text
+
+    return format_cell_text(value, trino_type)

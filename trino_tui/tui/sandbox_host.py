@@ -1,0 +1,51 @@
+"""SandboxHost: starts the in-process sandbox off the UI thread and stops it on exit.
+
+Owns one start-up thread and the Sandbox it creates. ``start()`` returns at once; the thread posts
+``SandboxProgress`` notices (e.g. "generating TPC-H data") and exactly one ``SandboxReady`` (url or
+a one-line error). ``close()`` joins the thread and stops the sandbox (idempotent).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from trino_tui.tui.messages import SandboxProgress, SandboxReady
+
+
+class SandboxHost:
+    """The app's embedded sandbox (``trino-tui --sandbox``)."""
+
+    def __init__(self, config: Any, post: Callable[[Any], object]) -> None:
+        self._config = config
+        self._post = post
+        self._sandbox: Any = None
+        self._thread = threading.Thread(target=self._main, name="tui-sandbox-start", daemon=True)
+
+    def start(self) -> "SandboxHost":
+        self._thread.start()
+        return self
+
+    @property
+    def url(self) -> str | None:
+        return self._sandbox.url if self._sandbox is not None else None
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._thread.join()
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            sandbox.stop()
+
+    def _main(self) -> None:
+        from trino_tui.tui.runner import one_line
+
+        try:
+            from trino_tui.sandbox import Sandbox
+
+            sandbox = Sandbox(self._config, progress=lambda text: self._post(SandboxProgress(text)))
+            self._sandbox = sandbox
+            sandbox.start()
+            self._post(SandboxReady(sandbox.url))
+        except Exception as exc:  # noqa: BLE001 - reported as one line
+            self._post(SandboxReady(None, one_line(exc)))
