@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from textual import events  # noqa: E402
 
 from trino_tui.client import ClientConfig  # noqa: E402
-from trino_tui.tui.app import TrinoTuiApp, tune_runtime  # noqa: E402
+from trino_tui.tui.app import TrinoTuiApp  # noqa: E402
+from trino_tui.tui.runtime import tune_runtime  # noqa: E402
 from trino_tui.tui.clipboard import MemoryClipboard  # noqa: E402
 from trino_tui.tui.widgets.grid import ResultGrid  # noqa: E402
 

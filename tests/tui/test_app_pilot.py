@@ -321,3 +321,20 @@ def test_selection_runs_only_the_selected_text(fake_columns):
             assert client.executed == ["select a, b from"]
 
     asyncio.run(scenario())
+
+
+def test_unreachable_server_is_a_one_line_failure():
+    """The real client against a closed port: a clear message in the grid, no traceback."""
+    config = ClientConfig(server="http://127.0.0.1:1", user="test", retry_budget=0.5)
+
+    async def scenario():
+        app = TrinoTuiApp(config, initial_sql="select 1", clipboard=MemoryClipboard())
+        app.animation_level = "none"
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "failed", timeout=30)
+            messages = [str(n.message) for n in app._notifications]
+            assert any("127.0.0.1:1" in m and "\n" not in m for m in messages)
+            assert "127.0.0.1:1" in str(app.query_one(ResultGrid).border_title)
+
+    asyncio.run(scenario())
