@@ -70,6 +70,7 @@ class Engine:
                  system: SystemInfo | None = None, progress: Callable[[str], None] | None = None) -> None:
         self._data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self._data_dir.mkdir(parents=True, exist_ok=True)
+        self._data_dir = self._data_dir.resolve()   # DuckDB's allowed_directories compares real paths
         self._configured = list(schemas)
         self._system = system
         self._tpch = TpchCatalog(self._data_dir, progress)
@@ -94,7 +95,7 @@ class Engine:
         system_tables.create_tables(con)
         alltypes.create(con)
         con.execute("SET GLOBAL integer_division = true")
-        allowed = str(self._data_dir.resolve()).replace("'", "''")
+        allowed = str(self._data_dir).replace("'", "''")
         con.execute(f"SET GLOBAL allowed_directories = ['{allowed}']")
         con.execute("SET GLOBAL enable_external_access = false")
         con.execute("SET GLOBAL lock_configuration = true")
