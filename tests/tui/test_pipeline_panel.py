@@ -35,8 +35,9 @@ async def test_stage_boxes_show_counts_and_queue_arrows():
         text = screen_text(app)
         for name in ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer"):
             assert f"─ {name} ─" in text
-        assert "busy 5/5  q 3" in text  # downloaders
-        assert "done 35 err 1" in text
+        assert "│ ■■■■■ 5/5 busy  │" in text  # downloaders: one cell per thread
+        assert "│ busy 1/1        │" in text  # a single thread: no bar
+        assert "│ done 35 err 1   │" in text
         assert "│─15──▶│" in text  # dispatcher's input queue between fetcher and dispatcher
         assert "● waiting" in text  # finalizer state
         long_state = replace(snap_stages := fs.mid_query_snapshot(), stages=tuple(
@@ -44,7 +45,7 @@ async def test_stage_boxes_show_counts_and_queue_arrows():
             for st in snap_stages.stages))
         app.query_one(PipelinePanel).update_snapshot(long_state)
         await pilot.pause()
-        assert "│waiting for slot │" in screen_text(app)  # the bullet gives way to the words
+        assert "│ waiting for sl… │" in screen_text(app)  # no bullet, then an ellipsis
         stages = app.query_one(PipelineStages).stages
         assert [s.name for s in stages] == ["fetcher", "dispatcher", "downloaders", "decoders",
                                             "finalizer"]
@@ -321,4 +322,4 @@ async def test_snapshot_given_before_mount_is_shown_on_mount():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert len(app.query_one(PipelineSegmentMap).cell_states) == 60
-        assert "busy 5/5" in screen_text(app)
+        assert "■■■■■ 5/5 busy" in screen_text(app)

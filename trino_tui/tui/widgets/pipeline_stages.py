@@ -1,8 +1,8 @@
 """Stage boxes: fetcher → dispatcher → downloaders → decoders → finalizer with queue arrows.
 
 Owns the drawing of the five pipeline stages from ``PipelineSnapshot.stages``: each box shows the
-stage state, busy/total workers, processed count and errors; the arrow into a stage shows that
-stage's input queue depth. Narrow widths fall back to one line per stage. UI-thread only; the
+stage state, busy/total workers (one cell per thread), processed count and errors; the arrow
+into a stage shows that stage's input queue depth. Narrow widths fall back to one line per stage. UI-thread only; the
 widget keeps the last stages tuple and re-renders only when it changed.
 """
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import StageSnapshot
 
 ARROW_WIDTH = 6
-MIN_BOX_WIDTH = 14
+MAX_WORKER_CELLS = 8
+MIN_BOX_WIDTH = 16
 BOX_HEIGHT = 5
 
 _STATE_CLASS = {
@@ -123,26 +124,34 @@ class PipelineStages(Widget):
         top = Text("╭─", style=border)
         top.append(title, style=self._style("title"))
         top.append("─" * max(0, inner - 1 - len(title)) + "╮", style=border)
-        state_style = self._style(state_class(stage.state))
-        errors = f" err {human_count(stage.errors)}" if stage.errors else ""
-        state_text = f"● {stage.state}" if len(stage.state) + 2 <= inner else stage.state
-        rows = [
-            (state_text, state_style),
-            (f"busy {stage.busy}/{stage.workers}  q {human_count(stage.queue_depth)}",
-             self._style("label")),
-            (f"done {human_count(stage.processed)}", self._style("label")),
-        ]
+        room = inner - 2  # one blank column each side
+        state_text = f"● {stage.state}" if len(stage.state) + 2 <= room else stage.state
+        done = Text(f"done {human_count(stage.processed)}", style=self._style("label"))
+        errors = f" err {human_count(stage.errors)}"
+        if stage.errors and done.cell_len + len(errors) <= room:
+            done.append(errors, style=self._style("error"))
+        bodies = [Text(state_text, style=self._style(state_class(stage.state))),
+                  self._workers_line(stage, room), done]
         out = [top]
-        for j, (content, style) in enumerate(rows):
-            line = Text("│", style=border)
-            body = Text(content[:inner], style=style)
-            if j == 2 and errors and len(content) + len(errors) <= inner:
-                body.append(errors, style=self._style("error"))
+        for body in bodies:
+            body.truncate(room, overflow="ellipsis")
+            line = Text("│ ", style=border)
             line.append_text(body)
-            line.append(" " * (inner - body.cell_len) + "│", style=border)
+            line.append(" " * (room - body.cell_len) + " │", style=border)
             out.append(line)
         out.append(Text("╰" + "─" * inner + "╯", style=border))
         return out
+
+    def _workers_line(self, stage: "StageSnapshot", inner: int) -> Text:
+        """``■■■□□ 3/5 busy``: one cell per worker thread when it fits, else ``busy 3/5``."""
+        count = f"{stage.busy}/{stage.workers} busy"
+        if 1 < stage.workers <= MAX_WORKER_CELLS and stage.workers + 1 + len(count) <= inner:
+            busy = max(0, min(stage.busy, stage.workers))
+            line = Text("■" * busy, style=self._style("running"))
+            line.append("□" * (stage.workers - busy), style=self._style("border"))
+            line.append(f" {count}", style=self._style("label"))
+            return line
+        return Text(f"busy {stage.busy}/{stage.workers}", style=self._style("label"))
 
     def _render_compact(self, stages: Sequence["StageSnapshot"]) -> Text:
         """One line per stage for narrow panels."""
