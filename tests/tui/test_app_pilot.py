@@ -338,3 +338,23 @@ def test_unreachable_server_is_a_one_line_failure():
             assert "127.0.0.1:1" in str(app.query_one(ResultGrid).border_title)
 
     asyncio.run(scenario())
+
+
+def test_help_screen_lists_the_bindings(fake_columns):
+    from textual.widgets import Markdown
+
+    from trino_tui.tui.screens.help import HelpScreen
+
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, []))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f1")
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            text = app.screen.query_one(Markdown).source
+            assert "| ctrl+j | Run |" in text and "Stop, keep rows" in text and "ctrl+end" in text
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+    asyncio.run(scenario())

@@ -87,6 +87,7 @@ class TrinoTuiApp(App):
     TITLE = "trino-tui"
     COMMANDS = App.COMMANDS | {TrinoCommands}
     BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+j", "run_query", "Run", priority=True, id="run"),
         Binding("ctrl+enter", "run_query", "Run", show=False, priority=True),
         Binding("ctrl+c", "cancel_query", "Cancel", priority=True, id="cancel"),
@@ -346,6 +347,13 @@ class TrinoTuiApp(App):
         self.screen.set_class(panel.display, "-pipeline")
         if panel.display:
             panel.update_snapshot(self._snapshot)
+
+    def action_help(self) -> None:
+        """Show the key bindings."""
+        from trino_tui.tui.screens.help import HelpScreen
+
+        if not self._modal_open():
+            self.push_screen(HelpScreen(b for b in self.BINDINGS if isinstance(b, Binding)))
 
     def action_focus_editor(self) -> None:
         self.query_one(SqlEditor).focus()

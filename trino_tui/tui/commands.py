@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Copy cell", "copy_cell", "Copy the cell under the cursor"),
     ("Copy row", "copy_row", "Copy the cursor's row as TSV"),
     ("Copy selection", "copy_selection", "Copy the selected range as TSV (with header)"),
+    ("Keys help", "help", "Show every key binding"),
     ("Focus editor", "focus_editor", "Move the focus to the SQL editor"),
     ("Focus results", "focus_grid", "Move the focus to the result grid"),
 )
