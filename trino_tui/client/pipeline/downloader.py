@@ -16,7 +16,7 @@ from .channels import CancelToken, Cancelled, Channel, Closed
 from .stats import PipelineStats
 from .units import Unit
 
-SIZE_MISMATCH_ATTEMPTS = 3
+SIZE_MISMATCH_ATTEMPTS = 5
 EXPIRED_STATUS = (403, 404, 410)
 
 
