@@ -112,11 +112,11 @@ async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None) -
         t0 = time.monotonic()
         grid.focus()
         app.action_run_query()
-        while grid.row_count < 2 and app.query_status in ("running", "streaming"):
+        while grid.row_count < 2 and app.query_status == "streaming":
             await asyncio.sleep(0.005)
         latencies: list[float] = []
         i = 0
-        while app.query_status in ("running", "streaming"):
+        while app.query_status == "streaming":
             latencies.append(await key_latency("down" if i % 2 == 0 else "up"))
             i += 1
         out["query_s"] = time.monotonic() - t0

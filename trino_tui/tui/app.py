@@ -213,7 +213,7 @@ class TrinoTuiApp(App):
 
     @property
     def query_status(self) -> str:
-        """idle | running | streaming | finished | stopped | cancelled | failed."""
+        """idle | streaming | finished | stopped | cancelled | failed (the grid's vocabulary)."""
         return self._status
 
     def _modal_open(self) -> bool:
@@ -249,7 +249,7 @@ class TrinoTuiApp(App):
         self._set_store(None)
         grid = self.query_one(ResultGrid)
         grid.set_status("streaming")
-        self._status = "running"
+        self._status = "streaming"
         self._runner = QueryRunner(
             client,
             target.statement.text,
