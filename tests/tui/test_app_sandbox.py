@@ -26,7 +26,7 @@ LINEITEM_ROWS = 60175
 @pytest.fixture
 def slow_sandbox(sandbox):
     """The sandbox producing segments slowly (so a query is observably mid-stream)."""
-    sandbox.configure(worker_pace=0.25)
+    sandbox.configure(worker_pace=0.5)
     try:
         yield sandbox
     finally:
