@@ -159,25 +159,3 @@ def client_config(sandbox):
 
     return ClientConfig(server=sandbox.url, user="test", catalog="tpch", schema="tiny")
 
-
-def _install_standins() -> None:
-    """Stand-ins for sibling widgets that have not landed yet (tests only; removed once they exist)."""
-    import importlib
-    import sys
-    import types
-
-    try:
-        importlib.import_module("trino_tui.tui.widgets.status_bar")
-    except ImportError:
-        from textual.widgets import Static
-
-        class QueryStatusBar(Static):
-            def update_snapshot(self, snap, *, rows_in_grid: int, status: str) -> None:
-                self.update(f"{status} · {rows_in_grid:,} rows")
-
-        mod = types.ModuleType("trino_tui.tui.widgets.status_bar")
-        mod.QueryStatusBar = QueryStatusBar
-        sys.modules[mod.__name__] = mod
-
-
-_install_standins()
