@@ -3,7 +3,8 @@
 Every (encoding × retrieval mode) reads tpch.tiny.lineitem (60175 rows) and memory.default.all_types
 and must get exactly the rows DuckDB holds (converted to Python by DuckDB itself); every spooled
 segment must be acknowledged. One sandbox per retrieval mode (module scope); segment sizes are
-small enough that lineitem spans many spooled segments.
+small enough that lineitem spans many spooled segments. Mode-independent reads (direct protocol,
+orders, statements) run once, on the STORAGE sandbox.
 """
 
 from __future__ import annotations
@@ -24,13 +25,26 @@ LINEITEM = "SELECT * FROM tpch.tiny.lineitem ORDER BY orderkey, linenumber"
 ORDERS = "SELECT * FROM tpch.tiny.orders ORDER BY orderkey"
 
 
-@pytest.fixture(scope="module", params=MODES)
-def sb(request):
-    config = fast_config(retrieval_mode=request.param, initial_segment_size=256 * 1024,
-                         max_segment_size=1024 * 1024, inlining_max_rows=1000, inlining_max_size=128 * 1024)
-    sandbox = Sandbox(config).start()
-    yield sandbox
-    sandbox.stop()
+@pytest.fixture(scope="module")
+def sandboxes():
+    """One sandbox per retrieval mode, started on first use, stopped at the end of the module."""
+    started: dict[str, Sandbox] = {}
+
+    def get(mode: str) -> Sandbox:
+        if mode not in started:
+            config = fast_config(retrieval_mode=mode, initial_segment_size=256 * 1024, max_segment_size=1024 * 1024,
+                                 inlining_max_rows=1000, inlining_max_size=128 * 1024)
+            started[mode] = Sandbox(config).start()
+        return started[mode]
+
+    yield get
+    for sandbox in started.values():
+        sandbox.stop()
+
+
+@pytest.fixture(scope="module")
+def sb(sandboxes):
+    return sandboxes("STORAGE")
 
 
 @lru_cache(maxsize=None)
@@ -57,8 +71,10 @@ def assert_all_acked(sb: Sandbox) -> None:
     assert done, f"acked {sb.segments_acked} of {sb.segments_created}; live {len(sb.live_segments())}"
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("encoding", SPOOLED)
-def test_lineitem_spooled_every_mode(sb, encoding):
+def test_lineitem_spooled_every_mode(sandboxes, mode, encoding):
+    sb = sandboxes(mode)
     before = sb.segments_created
     rows = fetch(sb, LINEITEM, encoding)
     assert len(rows) == 60175
@@ -74,8 +90,6 @@ def test_lineitem_spooled_every_mode(sb, encoding):
 
 
 def test_lineitem_and_orders_direct(sb):
-    if sb.config.retrieval_mode != "STORAGE":
-        pytest.skip("the direct protocol does not depend on the retrieval mode")
     before = sb.segments_created
     assert [tuple(r) for r in fetch(sb, LINEITEM, None)] == reference(sb, LINEITEM)
     assert [tuple(r) for r in fetch(sb, ORDERS, None)] == reference(sb, ORDERS)
@@ -84,8 +98,6 @@ def test_lineitem_and_orders_direct(sb):
 
 @pytest.mark.parametrize("encoding", SPOOLED)
 def test_orders_spooled(sb, encoding):
-    if sb.config.retrieval_mode != "STORAGE":
-        pytest.skip("orders is read in one mode; lineitem covers every mode")
     assert [tuple(r) for r in fetch(sb, ORDERS, encoding)] == reference(sb, ORDERS)
     assert_all_acked(sb)
 
@@ -107,8 +119,10 @@ def _comparable(value, type_text: str):
     return value
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("encoding", [None, *SPOOLED])
-def test_all_types_value_by_value(sb, encoding):
+def test_all_types_value_by_value(sandboxes, mode, encoding):
+    sb = sandboxes(mode)
     rows = fetch(sb, "SELECT * FROM memory.default.all_types ORDER BY id", encoding)
     expected = all_types_reference(sb.engine._con)
     assert len(rows) == len(expected) == 4
@@ -118,8 +132,6 @@ def test_all_types_value_by_value(sb, encoding):
 
 
 def test_update_statement_and_session_round_trip(sb):
-    if sb.config.retrieval_mode != "STORAGE":
-        pytest.skip("mode independent")
     conn = trino_connect(sb, "json+zstd")
     cur = conn.cursor()
     cur.execute("SHOW SCHEMAS FROM tpch")
