@@ -53,7 +53,16 @@ def parse_bool(value: str | bool) -> bool:
 
 @dataclass
 class SandboxConfig:
-    """Every knob of the sandbox. See the module docstring for the sizing defaults."""
+    """Every knob of the sandbox. See the module docstring for the sizing defaults.
+
+    Beyond docs/architecture.md: max_segments_per_response (cap per QueryResults so that several
+    responses happen), direct_page_size (~1 MB direct-protocol pages), cache_results, query_expiry
+    (finished queries are forgotten after it), client_timeout (silent queries fail ABANDONED_QUERY).
+    Faults: fault_segment_503 / fault_truncate (body cut to its first half, Content-Length matching
+    the cut body) / fault_corrupt (bytes flipped, same length) apply per segment GET wherever bytes
+    are served (storage, coordinator proxy, workers); fault_poll_503 per statement GET; all drawn
+    deterministically from `seed`. fault_expire_after shortens every new segment's lifetime.
+    """
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -72,7 +81,7 @@ class SandboxConfig:
     direct_page_size: int = 1024 * 1024
     storage_latency: float = 0.0
     storage_bandwidth: float | None = None
-    segment_latency: dict[int, float] = field(default_factory=dict)
+    segment_latency: dict[int, float] = field(default_factory=dict)  # query-local segment index (inline included)
     worker_pace: float = 0.0
     poll_wait: float = 1.0
     fault_segment_503: float = 0.0

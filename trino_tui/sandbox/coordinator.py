@@ -16,7 +16,7 @@ import secrets
 import string
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import quote_plus, unquote_plus
 
@@ -49,7 +49,7 @@ class QueryRegistry:
 
     def create(self, sql: str, session: ClientSession, encoding: str | None, deps: QueryDeps) -> Query:
         seq = next(self._seq)
-        qid = f"{datetime.now().strftime('%Y%m%d_%H%M%S')}_{seq:05d}_{self._node}"
+        qid = f"{datetime.now(timezone.utc).strftime('%Y%m%d_%H%M%S')}_{seq:05d}_{self._node}"
         query = Query(seq, qid, sql, session, encoding, deps)
         with self._lock:
             self._queries[qid] = query

@@ -114,8 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", resp.content_type)
         for name, value in resp.headers:
             self.send_header(name, value)
-        body = resp.body if self.command != "HEAD" else b""
-        self.send_header("Content-Length", str(len(resp.body) if self.command != "HEAD" else 0))
+        body = resp.body if self.command != "HEAD" else b""  # HEAD: same headers, no body
+        self.send_header("Content-Length", str(len(resp.body)))
         self.end_headers()
         if not body:
             return
