@@ -4,7 +4,8 @@ Owns one runner thread (plus a short-lived canceller thread, so a slow DELETE ne
 and the run's CoalescingBridge; ``close()`` joins all of them. The thread:
   1. closes the previous runner (queries are serialized: TrinoClient runs one query at a time),
   2. ``client.execute(sql)``, ``wait_columns()``, creates the RowStore and posts ``ResultStarted``,
-  3. appends every ordered Batch to the store, notifying the bridge (≤ 20 progress messages/s),
+  3. appends every ordered Batch to the store, notifying the bridge (≤ 20 progress messages/s;
+     the first rows are posted at once so they are painted without waiting for the bridge),
   4. posts exactly one ``QueryDone`` with the outcome (finished/stopped/cancelled/failed).
 Every failure becomes a one-line message; a run that ends early never looks like a finished one.
 ``cancel()``/``stop()`` are thread-safe and may be called before the query exists.
@@ -174,9 +175,14 @@ class QueryRunner:
         store = self._store_factory(columns)
         self._store = store
         self._post(ResultStarted(self.generation, store))
+        first = True
         for batch in query.batches():
             store.append(batch)
-            self._bridge.notify()
+            if first and batch.rows:
+                first = False
+                self._post(self._progress())  # first rows: paint now, not after the bridge's pause
+            else:
+                self._bridge.notify()
         if self._action == "cancel" and not getattr(query, "finished", False):
             raise QueryCancelled("cancelled")
         status = "stopped" if getattr(query, "stopped", False) else "finished"
