@@ -141,3 +141,13 @@ def test_update_statement_and_session_round_trip(sb):
     assert (conn._client_session.catalog, conn._client_session.schema) == ("tpch", "tiny")
     cur.execute("SELECT count(*) FROM nation")
     assert cur.fetchall() == [[25]]
+
+
+def test_default_config_spools_lineitem_in_several_segments():
+    from trino_tui.sandbox import SandboxConfig
+
+    with Sandbox(SandboxConfig(poll_wait=0.2)) as sandbox:
+        rows = fetch(sandbox, "SELECT * FROM tpch.tiny.lineitem", "json+zstd")
+        assert len(rows) == 60175
+        assert sandbox.segments_created >= 3  # 1 MB initial target doubling to 4 MB over ~10 MB of JSON
+        assert_all_acked(sandbox)
