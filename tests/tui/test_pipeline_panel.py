@@ -23,6 +23,11 @@ SIZE = (120, 40)
 pytestmark = pytest.mark.anyio
 
 
+def _cells(segment_map: PipelineSegmentMap, y: int) -> list:
+    """(glyph, style) of every drawn cell on map line *y* (runs of cells split up)."""
+    return [(ch, seg.style) for seg in segment_map.render_line(y) for ch in seg.text if ch != " "]
+
+
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
@@ -74,13 +79,13 @@ async def test_segment_map_cells_follow_states_and_colours():
         text = screen_text(app)
         assert "acked 24" in text and "failed 1" in text and "downloading 5" in text
         legend_lines = len(segment_map._legend_lines())
-        strip = segment_map.render_line(legend_lines)
-        cells = [seg for seg in strip if seg.text.strip()]
-        assert [c.text for c in cells[:3]] == ["◆", "◆", "■"]  # inline first, then spooled
-        for cell, seg in zip(cells, snap.segments):
+        cells = _cells(segment_map, legend_lines) + _cells(segment_map, legend_lines + 1)
+        assert len(cells) == len(snap.segments)
+        assert [glyph for glyph, _style in cells[:3]] == ["◆", "◆", "■"]  # inline, then spooled
+        for (_glyph, style), seg in zip(cells, snap.segments):
             expected = segment_map.get_component_rich_style(f"segment-map--{display_state(seg)}",
                                                             partial=True)
-            assert cell.style.color == expected.color, seg.index
+            assert style.color == expected.color, seg.index
         acked = segment_map.get_component_rich_style("segment-map--acked", partial=True).color
         queued = segment_map.get_component_rich_style("segment-map--queued", partial=True).color
         assert acked != queued
@@ -289,8 +294,8 @@ async def test_colours_follow_the_theme():
         after = segment_map.get_component_rich_style("segment-map--acked", partial=True).color
         assert before != after
         legend_lines = len(segment_map._legend_lines())
-        first_cell = next(seg for seg in segment_map.render_line(legend_lines) if seg.text.strip())
-        assert first_cell.style.color == after  # segment 0 is acked; drawn with the new theme
+        _glyph, first_style = _cells(segment_map, legend_lines)[0]
+        assert first_style.color == after  # segment 0 is acked; drawn with the new theme
 
 
 async def test_opened_mid_query_marks_unseen_segments_done():

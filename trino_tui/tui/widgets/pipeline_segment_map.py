@@ -11,6 +11,7 @@ refreshes only the rows whose cells changed. UI-thread only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
 
 from rich.segment import Segment
@@ -127,6 +128,8 @@ class PipelineSegmentMap(Widget, can_focus=True):
         self._frontier_hint = 0
         self._legend: list[Text] = []
         self._legend_width = -1
+        self._cell_styles: dict[tuple[str, bool], Style] = {}
+        self._cell_styles_base: Style | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -273,19 +276,43 @@ class PipelineSegmentMap(Widget, can_focus=True):
             return self._render_summary(layout, width, base)
         return Strip.blank(width, base)
 
+    def _cell_style(self, state: str, base: Style, cursor: bool) -> Style:
+        """Base + state (+ cursor) style, cached until the base style or the theme changes."""
+        if self._cell_styles_base != base:
+            self._cell_styles, self._cell_styles_base = {}, base
+        key = (state, cursor)
+        style = self._cell_styles.get(key)
+        if style is None:
+            style = base + self._style(state)
+            if cursor:
+                style += self._style("cursor")
+            self._cell_styles[key] = style
+        return style
+
     def _render_row(self, row: int, layout: MapLayout, width: int, base: Style) -> Strip:
+        """One grid row; runs of equal cells become one segment."""
         lo = row * layout.per_row
         hi = min(len(self._cells), lo + layout.per_row)
         pad = " " * (layout.cell_width - 1)
         segments: list[Segment] = []
-        for position in range(lo, hi):
-            glyph, state = self._cells[position]
-            style = base + self._style(state)
-            if position == self._cursor:
-                style += self._style("cursor")
-            segments.append(Segment(glyph, style))
-            if pad:
-                segments.append(Segment(pad, base))
+        position = lo
+        for (glyph, state), run in groupby(self._cells[lo:hi]):
+            count = len(list(run))
+            cursor = self._cursor is not None and position <= self._cursor < position + count
+            if cursor:  # split the run around the cursor cell
+                before = self._cursor - position
+                after = count - before - 1
+                style = self._cell_style(state, base, False)
+                if before:
+                    segments.append(Segment((glyph + pad) * before, style))
+                segments.append(Segment(glyph, self._cell_style(state, base, True)))
+                if pad:
+                    segments.append(Segment(pad, style))
+                if after:
+                    segments.append(Segment((glyph + pad) * after, style))
+            else:
+                segments.append(Segment((glyph + pad) * count, self._cell_style(state, base, False)))
+            position += count
         return Strip(segments).crop_extend(0, width, base)
 
     def _render_summary(self, layout: MapLayout, width: int, base: Style) -> Strip:
@@ -363,3 +390,4 @@ class PipelineSegmentMap(Widget, can_focus=True):
         """Theme/CSS changed: the cached legend carries old colours."""
         super().notify_style_update()
         self._legend_width = -1
+        self._cell_styles_base = None
