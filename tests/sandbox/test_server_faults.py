@@ -140,3 +140,18 @@ def test_silent_client_gets_query_abandoned(http):
         sb.configure(query_expiry=0.0)
         sb.housekeep()
         assert http.get(first["nextUri"]).status_code == 404  # forgotten after expiry
+
+
+def test_port_in_use_fails_start_and_releases_everything():
+    import socket
+
+    from trino_tui.sandbox import Sandbox
+    from tests.sandbox.helpers_server import FakeEngine, fast_config
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        sb = Sandbox(fast_config(port=taken.getsockname()[1]), engine=FakeEngine())
+        with pytest.raises(OSError):
+            sb.start()
+    assert [t.name for t in threading.enumerate() if t.name.startswith("sandbox-")] == []

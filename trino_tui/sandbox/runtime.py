@@ -139,18 +139,19 @@ class Sandbox:
         deps = QueryDeps(engine=self._engine, session_context=session_context, pool=self._pool, store=self._store,
                          config=current, cache=self._cache)
         self._registry = QueryRegistry(current)
-        try:
-            self._storage = Listener("storage", _Logged(StorageApp(self._store, faults, current), self._log),
-                                     cfg.host, 0)
-            self._workers = [Listener(f"worker-{i}", _Logged(WorkerApp(self._store, faults, current), self._log),
-                                      cfg.host, 0) for i in range(cfg.workers)]
-            app = CoordinatorApp(self._registry, deps, self._store, faults,
-                                 lambda: (self.url, self.storage_url, self.worker_urls), self._log)
-            self._coordinator = Listener("coordinator", app, cfg.host, cfg.port)
+        try:  # every listener is recorded as soon as it is bound so stop() can close it
+            self._coordinator = self._bind(Listener(
+                "coordinator", CoordinatorApp(self._registry, deps, self._store, faults,
+                                              lambda: (self.url, self.storage_url, self.worker_urls), self._log),
+                cfg.host, cfg.port))
+            self._storage = self._bind(Listener(
+                "storage", _Logged(StorageApp(self._store, faults, current), self._log), cfg.host, 0))
+            self._workers = [self._bind(Listener(
+                f"worker-{i}", _Logged(WorkerApp(self._store, faults, current), self._log), cfg.host, 0))
+                for i in range(cfg.workers)]
         except OSError:
             self.stop()
             raise
-        self._listeners = [self._coordinator, self._storage, *self._workers]
         for listener in self._listeners:
             listener.start()
         self._housekeeper = threading.Thread(target=self._housekeeping, name="sandbox-housekeeping", daemon=True)
@@ -196,6 +197,10 @@ class Sandbox:
         if value is None:
             raise RuntimeError("sandbox is not started")
         return value
+
+    def _bind(self, listener: Listener) -> Listener:
+        self._listeners.append(listener)
+        return listener
 
     def _log(self, record: RequestRecord) -> None:
         if len(self.storage_log) < _MAX_LOG:
