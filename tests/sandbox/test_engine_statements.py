@@ -28,7 +28,7 @@ def test_show_schemas(sbx_engine, tiny) -> None:
     assert names(result) == [("Schema", "varchar")]
     assert ["tiny"] in rows and ["sf1"] in rows
     _, rows, _ = run(sbx_engine, "SHOW SCHEMAS IN memory")
-    assert rows == [["default"]]
+    assert rows == [["default"], ["information_schema"]]
     _, rows, _ = run(sbx_engine, "SHOW SCHEMAS", tiny)
     assert ["tiny"] in rows
     with pytest.raises(TrinoError, match="Catalog 'nope' not found"):
@@ -156,3 +156,22 @@ def test_system_runtime_queries(sbx_engine) -> None:
     assert types["created"] == "timestamp(3) with time zone"
     assert rows == [["20260101_000000_00001_abcde", "FINISHED", "alice", "trino-tui", "SELECT 1",
                      "2026-01-01 00:00:00.250 UTC", "2026-01-01 00:00:01.000 UTC", None]]
+
+
+def test_information_schema(sbx_engine, tiny) -> None:
+    _, rows, _ = run(sbx_engine, "SHOW SCHEMAS FROM memory")
+    assert rows == [["default"], ["information_schema"]]
+    _, rows, _ = run(sbx_engine, "SELECT schema_name FROM tpch.information_schema.schemata ORDER BY 1")
+    assert ["information_schema"] in rows and ["tiny"] in rows
+    result, rows, _ = run(sbx_engine, "SELECT column_name, data_type, ordinal_position FROM information_schema.columns "
+                                      "WHERE table_schema = 'tiny' AND table_name = 'region' ORDER BY 3", tiny)
+    assert rows == [["regionkey", "bigint", 1], ["name", "varchar(25)", 2], ["comment", "varchar(152)", 3]]
+    assert [c.type for c in result.columns] == ["varchar", "varchar", "bigint"]
+    _, rows, _ = run(sbx_engine, "SELECT table_name FROM memory.information_schema.tables "
+                                 "WHERE table_schema = 'default'")
+    assert ["all_types"] in rows
+    _, rows, _ = run(sbx_engine, "SHOW TABLES FROM system.information_schema")
+    assert rows == [["columns"], ["schemata"], ["tables"]]
+    with pytest.raises(TrinoError) as info:
+        run(sbx_engine, "DELETE FROM memory.information_schema.tables")
+    assert info.value.error_name == "NOT_SUPPORTED"

@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Sequence
 
 import duckdb
 
-from . import alltypes, system_tables
+from . import alltypes, info_schema, system_tables
 from .catalog import TpchCatalog, default_data_dir
 from .colnames import trino_column_names
 from .metadata import MetadataStatements
@@ -55,8 +55,11 @@ class Resolved:
 
     @property
     def duck(self) -> str:
-        cat = system_tables.DUCK_CATALOG if self.catalog == "system" else self.catalog
-        return ".".join('"' + p.replace('"', '""') + '"' for p in (cat, self.schema, self.table))
+        if self.schema == info_schema.SCHEMA:
+            parts = (info_schema.DUCK_CATALOG, self.catalog, self.table)
+        else:
+            parts = (system_tables.DUCK_CATALOG if self.catalog == "system" else self.catalog, self.schema, self.table)
+        return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
 
     @property
     def trino(self) -> str:
@@ -79,7 +82,7 @@ class Engine:
         self._closed = False
         self._setup()
         self._zones = frozenset(r[0] for r in self.cursor_fetch("SELECT name FROM pg_timezone_names()")) | {"UTC"}
-        self._system_lock = threading.Lock()   # serialises system table refreshes
+        self._system_lock = threading.Lock()   # serialises system/information_schema refreshes
         self.metadata = MetadataStatements(self)
         for schema in self._configured:
             self._tpch.ensure(self._con, schema)
@@ -93,6 +96,7 @@ class Engine:
         con.execute("ATTACH ':memory:' AS tpch")
         con.execute('CREATE SCHEMA memory."default"')
         system_tables.create_tables(con)
+        info_schema.create_tables(con, CATALOGS)
         alltypes.create(con)
         con.execute("SET GLOBAL integer_division = true")
         allowed = str(self._data_dir).replace("'", "''")
@@ -116,15 +120,20 @@ class Engine:
         return list(self._configured)
 
     def schemas(self, catalog: str) -> list[str]:
+        """Schemas of a catalog, information_schema included (as Trino lists them)."""
         if catalog == "tpch":
-            return self._tpch.listed_schemas(self._configured)
-        if catalog == "system":
-            return [system_tables.SCHEMA]
-        rows = self.cursor_fetch("SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'memory' "
-                                 "AND schema_name NOT IN ('main', 'pg_catalog', 'information_schema')")
-        return sorted(r[0] for r in rows)
+            names = self._tpch.listed_schemas(self._configured)
+        elif catalog == "system":
+            names = [system_tables.SCHEMA]
+        else:
+            rows = self.cursor_fetch("SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'memory' "
+                                     "AND schema_name NOT IN ('main', 'pg_catalog', 'information_schema')")
+            names = [r[0] for r in rows]
+        return sorted({*names, info_schema.SCHEMA})
 
     def tables(self, catalog: str, schema: str) -> list[str]:
+        if schema == info_schema.SCHEMA:
+            return sorted(info_schema.INFO_TABLES)
         if catalog == "tpch":
             return self._tpch.tables()
         if catalog == "system":
@@ -137,6 +146,8 @@ class Engine:
 
     def declared_columns(self, r: Resolved) -> list[tuple[str, TrinoType]] | None:
         """Columns with the Trino types the table declares (None: only DuckDB's types known)."""
+        if r.schema == info_schema.SCHEMA:
+            return [(n, parse_type(t)) for n, t, _ in info_schema.INFO_TABLES[r.table]]
         if r.catalog == "tpch":
             return [(c.name, parse_type(c.type_text)) for c in self._tpch.columns(r.table)]
         if r.catalog == "system":
@@ -144,6 +155,25 @@ class Engine:
         if (r.schema, r.table) == ("default", alltypes.TABLE):
             return [(c.name, parse_type(c.type_text)) for c in alltypes.COLUMNS]
         return None
+
+    def column_types(self, r: Resolved) -> list[tuple[str, TrinoType]]:
+        """Declared columns, else the Trino types of DuckDB's columns (user tables)."""
+        declared = self.declared_columns(r)
+        if declared is not None:
+            return declared
+        cur = self._con.cursor()
+        try:
+            rel = cur.sql(f"SELECT * FROM {r.duck}")
+            return [(n, type_from_duckdb(t)) for n, t in zip(rel.columns, rel.types)]
+        finally:
+            cur.close()
+
+    def _refresh_info(self, r: Resolved) -> None:
+        schemas = [s for s in self.schemas(r.catalog) if s != info_schema.SCHEMA]
+        rows = info_schema.snapshot(
+            r.catalog, schemas, lambda s: self.tables(r.catalog, s),
+            lambda s, t: [(n, ty.text) for n, ty in self.column_types(Resolved(r.catalog, s, t))], r.table)
+        info_schema.refresh(self._con, r.catalog, r.table, rows)
 
     def all_types_reference(self) -> list[tuple]:
         """memory.default.all_types rows as DuckDB holds them (Python values), for tests."""
@@ -174,7 +204,7 @@ class Engine:
         catalog, schema, table = parts
         self.check_schema(catalog, schema, sql, offset, generate=True)
         r = Resolved(catalog, schema, table)
-        if role in ("create", "write", "drop") and catalog != "memory":
+        if role in ("create", "write", "drop") and (catalog != "memory" or schema == info_schema.SCHEMA):
             verb = {"create": "creating tables", "write": "modifying table rows", "drop": "dropping tables"}[role]
             raise at("NOT_SUPPORTED", f"This connector does not support {verb}", sql, offset)
         if role in ("read", "write") and table not in self.tables(catalog, schema):
@@ -187,7 +217,7 @@ class Engine:
             raise at("CATALOG_NOT_FOUND", f"Catalog '{catalog}' not found", sql, offset)
         if schema is None:
             return
-        if catalog == "tpch":
+        if catalog == "tpch" and schema != info_schema.SCHEMA:
             if not self._tpch.is_schema(schema):
                 raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, offset)
             if not generate:
@@ -260,7 +290,10 @@ class Engine:
         resolved: list[Resolved] = []
         for ref in find_table_refs(sig):
             r = self.resolve(ref.parts, session, sql, ref.start, ref.role)
-            if r.catalog == "system" and ref.role == "read":
+            if ref.role == "read" and r.schema == info_schema.SCHEMA:
+                with self._system_lock:
+                    self._refresh_info(r)
+            elif ref.role == "read" and r.catalog == "system":
                 with self._system_lock:
                     system_tables.refresh(self._con, self._system, r.table)
             rw.replace(ref.start - base, ref.end - base, r.duck)

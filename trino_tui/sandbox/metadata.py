@@ -14,7 +14,6 @@ from .resultset import StatementResult
 from .sql_errors import TrinoError, at
 from .sqltext import significant, tokenize
 from .statements import SESSION_PROPERTIES, Parsed, check_property
-from .trino_types import parse_type
 
 if TYPE_CHECKING:
     from .engine import Engine, SessionContext
@@ -113,7 +112,7 @@ class MetadataStatements:
                      p.offset)
         else:
             catalog, schema = session.catalog, session.schema
-        if catalog == "tpch":
+        if catalog == "tpch" and schema != "information_schema":
             if not self.engine.tpch().is_schema(schema):
                 raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, p.offset)
             tables = self.engine.tpch().tables()      # listing does not generate data
@@ -124,12 +123,7 @@ class MetadataStatements:
 
     def _show_columns(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
         r = self.engine.resolve(p.names, session, sql, p.offset, "read")
-        declared = self.engine.declared_columns(r)
-        if declared is None:
-            probe = "SELECT * FROM " + ".".join('"' + p.replace('"', '""') + '"' for p in (r.catalog, r.schema, r.table))
-            result = self.engine.query(probe, significant(tokenize(probe)), session, zone)
-            result.close()
-            declared = [(c.name, parse_type(c.type)) for c in result.columns]
+        declared = self.engine.column_types(r)
         rows = [[name, t.text, "", ""] for name, t in declared if p.like is None or _like([name], p.like)]
         cols = [("Column", "varchar"), ("Type", "varchar"), ("Extra", "varchar"), ("Comment", "varchar")]
         return self.engine.list_result(cols, rows)
