@@ -172,30 +172,40 @@ UNKNOWN_DOWNLOADER = "download-?"
 UNKNOWN_DECODER = "decode-?"
 
 
-def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
-                     attribution: Callable[[int, str], str | None] | None = None) -> list[Interval]:
-    """Download/decode intervals that overlap ``[since, …)``, attributed to worker threads.
+Attribution = Callable[[int, str], "str | None"]
+
+
+def segment_intervals(seg: "SegmentSnapshot",
+                      attribution: Attribution | None = None) -> list[Interval]:
+    """The download/decode intervals of one segment, attributed to worker threads.
 
     A segment names only the last thread that touched it (``worker``); *attribution(index, kind)*
     may supply the thread seen earlier (the panel's ledger remembers it). Work whose thread is
-    unknown is attributed to ``download-?``/``decode-?``.
+    unknown is attributed to ``download-?``/``decode-?``. A failed step has no end time: it
+    becomes a zero-length mark rather than a bar running forever.
     """
     out: list[Interval] = []
-    for seg in segments:
-        last = seg.worker or ""
-        failed = state_name(seg.state) == "failed"
-        for kind, start, end, unknown in (
-                ("download", seg.download_start, seg.download_end, UNKNOWN_DOWNLOADER),
-                ("decode", seg.decode_start, seg.decode_end, UNKNOWN_DECODER)):
-            if start is not None and end is None and failed:
-                end = start  # the step failed at an unknown time: a mark, not a running bar
-            if start is None or (end is not None and end < since):
-                continue
-            worker = last if last.startswith(kind) else None
-            if worker is None and attribution is not None:
-                worker = attribution(seg.index, kind)
-            out.append(Interval(worker or unknown, kind, seg.index, start, end))
+    last = seg.worker or ""
+    failed = state_name(seg.state) == "failed"
+    for kind, start, end, unknown in (
+            ("download", seg.download_start, seg.download_end, UNKNOWN_DOWNLOADER),
+            ("decode", seg.decode_start, seg.decode_end, UNKNOWN_DECODER)):
+        if start is None:
+            continue
+        if end is None and failed:
+            end = start
+        worker = last if last.startswith(kind) else None
+        if worker is None and attribution is not None:
+            worker = attribution(seg.index, kind)
+        out.append(Interval(worker or unknown, kind, seg.index, start, end))
     return out
+
+
+def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
+                     attribution: Attribution | None = None) -> list[Interval]:
+    """Intervals of *segments* (see :func:`segment_intervals`) that overlap ``[since, …)``."""
+    return [i for seg in segments for i in segment_intervals(seg, attribution)
+            if i.end is None or i.end >= since]
 
 
 def worker_sort_key(name: str) -> tuple[int, str, int]:

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import math
 from itertools import groupby
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
 
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from trino_tui.tui.widgets.pipeline_facts import Interval, worker_intervals, worker_sort_key
+from trino_tui.tui.widgets.pipeline_facts import (
+    Attribution,
+    Interval,
+    segment_intervals,
+    worker_sort_key,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import SegmentSnapshot
@@ -78,6 +83,7 @@ class PipelineTimeline(Widget):
         self.window = window
         self._intervals: list[Interval] = []
         self._known: set[str] = set()  # every worker seen this query: rows stay put when idle
+        self._by_segment: dict[int, tuple["SegmentSnapshot", list[Interval]]] = {}
         self._now = 0.0
 
     @property
@@ -86,12 +92,21 @@ class PipelineTimeline(Widget):
         return list(timeline_rows(self._intervals, self._now, self.window, 1, self._known))
 
     def update_segments(self, segments: Sequence["SegmentSnapshot"], now: float,
-                        attribution: Callable[[int, str], str | None] | None = None) -> None:
+                        attribution: Attribution | None = None) -> None:
         """Recompute intervals from *segments* as of *now*; refresh only on change.
 
         *attribution(index, kind)* names the thread seen earlier doing that work (see
-        pipeline_facts.worker_intervals)."""
-        intervals = worker_intervals(segments, now - self.window, attribution)
+        pipeline_facts.segment_intervals). Intervals are cached per segment snapshot object."""
+        since = now - self.window
+        cache, fresh = self._by_segment, {}
+        intervals: list[Interval] = []
+        for seg in segments:  # segment snapshots are immutable: reuse intervals of the same object
+            cached = cache.get(seg.index)
+            entry = cached if cached is not None and cached[0] is seg else (
+                seg, segment_intervals(seg, attribution))
+            fresh[seg.index] = entry
+            intervals.extend(i for i in entry[1] if i.end is None or i.end >= since)
+        self._by_segment = fresh
         if intervals == self._intervals and now == self._now:
             return
         self._intervals, self._now = intervals, now
@@ -100,7 +115,7 @@ class PipelineTimeline(Widget):
 
     def clear(self) -> None:
         """Forget intervals and the worker rows seen (a new query starts)."""
-        self._intervals, self._known = [], set()
+        self._intervals, self._known, self._by_segment = [], set(), {}
         self.refresh()
 
     def _style(self, part: str) -> Style:
