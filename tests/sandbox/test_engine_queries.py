@@ -164,3 +164,10 @@ def test_trino_function_names(sbx_engine, tiny) -> None:
                                  "json_extract_scalar('{\"a\":1}', '$.a'), "
                                  "to_unixtime(TIMESTAMP '1970-01-02 00:00:00') FROM nation", tiny)
     assert rows == [[5, True, "1", 86400.0]]
+
+
+def test_from_inside_function_calls_is_not_a_table(sbx_engine, tiny) -> None:
+    _, rows, _ = run(sbx_engine, "SELECT extract(year FROM shipdate), substring(comment FROM 1 FOR 3), "
+                                 "trim(BOTH ' ' FROM ' x ') FROM lineitem, (SELECT 1 AS one) t "
+                                 "WHERE orderkey = 1 AND linenumber = 1", tiny)
+    assert rows == [[1996, "egu", "x"]]

@@ -99,6 +99,8 @@ def find_table_refs(sig: list[Token]) -> list[TableRef]:
             if sig[i].is_ident and sig[i + 1].lower == "as" and sig[i + 2].text == "("}
     refs: list[TableRef] = []
     depth = 0
+    selects = [False]             # per paren level: has a SELECT been seen (FROM then starts a FROM list,
+                                  # unlike EXTRACT(x FROM y) / SUBSTRING(x FROM 1) / TRIM(x FROM y))
     from_depths: list[int] = []   # paren depths at which a FROM list is open
     expect: str | None = None     # role of the next name, if a table may follow
     i = 0
@@ -119,12 +121,17 @@ def find_table_refs(sig: list[Token]) -> list[TableRef]:
         expect = None
         if tok.text == "(":
             depth += 1
+            selects.append(False)
         elif tok.text == ")":
             depth -= 1
+            if len(selects) > 1:
+                selects.pop()
             while from_depths and from_depths[-1] > depth:
                 from_depths.pop()
         elif tok.kind == "word":
-            if low == "from":
+            if low == "select":
+                selects[-1] = True
+            if low == "from" and (selects[-1] or i == 0 or (i == 1 and sig[0].lower == "delete")):
                 from_depths.append(depth)
                 expect = "write" if i == 1 and sig[0].lower == "delete" else "read"
             elif low == "join":
