@@ -35,12 +35,33 @@ class Run:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def start_sandbox(scale: str, **knobs):
-    """A started Sandbox serving tpch.<scale> with the result cache on (pre-spooled segments)."""
-    from trino_tui.sandbox import Sandbox, SandboxConfig
+class SandboxProcess:
+    """The sandbox in its own process (so it does not share the GIL or the RSS of the clients),
+    serving tpch.<scales> with the result cache on; ``url`` once started. Context manager."""
 
-    schemas = tuple(dict.fromkeys(("tiny", scale)))
-    return Sandbox(SandboxConfig(port=0, cache_results=True, schemas=schemas, **knobs)).start()
+    def __init__(self, scales: tuple[str, ...], storage_latency: float = 0.0) -> None:
+        self.args = [sys.executable, "-m", "trino_tui.sandbox", "--port", "0", "--cache-results",
+                     "--schemas", ",".join(dict.fromkeys(("tiny", *scales))), "--storage-latency", str(storage_latency)]
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "SandboxProcess":
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     cwd=str(REPO), env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("Sandbox coordinator:"):
+                self.url = line.split(":", 1)[1].strip()
+                return self
+        raise RuntimeError(f"sandbox did not start (exit code {self.proc.wait()})")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
 
 
 def run_ours(url: str, scale: str, sql: str, encoding: str = "json+zstd") -> Run:
@@ -107,13 +128,27 @@ def decode_floor(payloads: list[tuple[bytes, int | None, str | None]]) -> Run:
 
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys
 sys.path.insert(0, {repo!r})
-from benchmarks._common import run_ours, run_official
+from benchmarks._common import run_ours, run_official, peak_rss_mb
 run = {func}({url!r}, {scale!r}, {sql!r})
-print(json.dumps({{"rows": run.rows, "seconds": run.seconds,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({{"rows": run.rows, "seconds": run.seconds, "rss_mb": peak_rss_mb()}}))
 """
+
+
+def peak_rss_mb() -> float:
+    """Peak RSS of this process: VmHWM of its own address space (Linux), else ru_maxrss.
+
+    ru_maxrss alone is misleading in a child: Linux carries the parent's high-water mark across
+    fork+exec, so a child of a big parent reports at least the parent's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_in_child(which: str, url: str, scale: str, sql: str) -> Run:
@@ -139,6 +174,3 @@ def print_table(title: str, rows: list[tuple[str, str, str, str, str]]) -> None:
     for r in [header, *rows]:
         print("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
 
-
-def self_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

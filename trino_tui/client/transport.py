@@ -14,6 +14,7 @@ Thread-safety: httpx.Client is thread-safe; Transport holds no per-request state
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -140,24 +141,77 @@ def _hooks(config: ClientConfig, label: str) -> dict[str, list]:
     return {"request": [log.on_request], "response": [log.on_response]}
 
 
-def build_coordinator_client(config: ClientConfig, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+class TlsContext:
+    """One SSL context per TrinoClient, built on first https use (loading CA bundles is slow)."""
+
+    def __init__(self, verify: bool | str) -> None:
+        self.verify = verify
+        self._ctx: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._ctx is None:
+                self._ctx = httpx.create_ssl_context(verify=self.verify, trust_env=False)
+            return self._ctx
+
+
+class _LazyTransport(httpx.BaseTransport):
+    """Creates the wrapped transport on the first request (thread-safe)."""
+
+    def __init__(self, factory: Callable[[], httpx.BaseTransport]) -> None:
+        self._factory = factory
+        self._inner: httpx.BaseTransport | None = None
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        inner = self._inner
+        if inner is None:
+            with self._lock:
+                if self._inner is None:
+                    self._inner = self._factory()
+                inner = self._inner
+        return inner.handle_request(request)
+
+    def close(self) -> None:
+        if self._inner is not None:
+            self._inner.close()
+
+
+def _transports(tls: TlsContext, limits: httpx.Limits) -> tuple[httpx.BaseTransport, dict[str, httpx.BaseTransport]]:
+    """Default transport (https, TLS built lazily) and a mount for plain http (no TLS context)."""
+    https = _LazyTransport(lambda: httpx.HTTPTransport(verify=tls.get(), limits=limits))
+    return https, {"http://": httpx.HTTPTransport(verify=False, limits=limits)}
+
+
+def build_coordinator_client(
+    config: ClientConfig, transport: httpx.BaseTransport | None = None, tls: TlsContext | None = None,
+) -> httpx.Client:
     """Authenticated client for the coordinator."""
     headers = dict(config.extra_headers)
     if config.access_token:
         headers["Authorization"] = f"Bearer {config.access_token}"
     auth = httpx.BasicAuth(config.user, config.password) if config.password is not None else None
+    mounts = None
+    if transport is None:
+        transport, mounts = _transports(tls or TlsContext(config.verify), httpx.Limits())
     return httpx.Client(
-        headers=headers, auth=auth, verify=config.verify, timeout=config.request_timeout,
-        follow_redirects=True, event_hooks=_hooks(config, "coordinator"), transport=transport,
+        headers=headers, auth=auth, timeout=config.request_timeout, follow_redirects=True,
+        event_hooks=_hooks(config, "coordinator"), transport=transport, mounts=mounts,
     )
 
 
-def build_storage_client(config: ClientConfig, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def build_storage_client(
+    config: ClientConfig, transport: httpx.BaseTransport | None = None, tls: TlsContext | None = None,
+) -> httpx.Client:
     """Unauthenticated pooled client for segment downloads and acks."""
     pool = max(10, config.downloaders + 2)
+    limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
+    mounts = None
+    if transport is None:
+        transport, mounts = _transports(tls or TlsContext(config.verify), limits)
     client = httpx.Client(
-        verify=config.verify, timeout=config.request_timeout, follow_redirects=False, transport=transport,
-        limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+        timeout=config.request_timeout, follow_redirects=False, transport=transport, mounts=mounts,
         event_hooks=_hooks(config, "storage"), trust_env=False,
     )
     for name in ("User-Agent", "Accept"):
@@ -178,8 +232,9 @@ class Transport:
     ) -> None:
         self.config = config
         self.policy = RetryPolicy(budget=config.retry_budget)
-        self.coordinator = build_coordinator_client(config, coordinator_transport)
-        self.storage = build_storage_client(config, storage_transport)
+        tls = TlsContext(config.verify)
+        self.coordinator = build_coordinator_client(config, coordinator_transport, tls)
+        self.storage = build_storage_client(config, storage_transport, tls)
 
     # --- coordinator -------------------------------------------------------------------
 
