@@ -191,3 +191,12 @@ def test_header_bytes_without_decompression_show_no_ratio():
     assert dict(header_facts(fs.direct_snapshot()))["bytes"] == "500 kB"
     assert dict(header_facts(fs.pending_snapshot()))["bytes"] == "0 B"
     assert dict(header_facts(fs.mid_query_snapshot()))["bytes"] == "2.01 MB → 6.61 MB (3.3×)"
+
+
+def test_host_of_never_shows_credentials_paths_or_signatures():
+    from trino_tui.tui.widgets.pipeline_facts import host_of
+
+    assert host_of("https://user:secret@bucket.s3.example.com:443/seg?X-Amz-Signature=abc") == \
+        "bucket.s3.example.com:443"
+    assert host_of("user@host:9000") == "host:9000"
+    assert host_of("127.0.0.1:8080") == "127.0.0.1:8080"

@@ -51,10 +51,11 @@ def display_state(seg: "SegmentSnapshot") -> str:
 
 
 def host_of(hop: str) -> str:
-    """Host[:port] of a hop given either as a URL or already as a host."""
+    """Host[:port] of a hop given either as a URL or already as a host. Never returns user
+    info, paths or query strings (pre-signed URL signatures stay off the screen)."""
     if "://" in hop:
-        return urlsplit(hop).netloc or hop
-    return hop
+        hop = urlsplit(hop).netloc or ""
+    return hop.rsplit("@", 1)[-1]
 
 
 def distinct_hops(hops: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from trino_tui.tui.formatting import UNKNOWN, human_bytes, human_count, human_ms, human_ratio
 from trino_tui.tui.widgets.pipeline_facts import (
     distinct_hops,
+    host_of,
     redacted_headers,
     segment_route,
     segment_timings,
@@ -101,7 +102,7 @@ class PipelineSegmentDetail(Widget):
         table.add_row("size", size)
         if seg.kind == "spooled":
             table.add_row("expires", seg.expires_at or UNKNOWN)
-            table.add_row("host", seg.url_host or UNKNOWN)
+            table.add_row("host", host_of(seg.url_host) if seg.url_host else UNKNOWN)
             route = segment_route(seg, self._coordinator_host)
             in_flight = seg.download_end is None and state_name(seg.state) != "failed"
             table.add_row("route", f"{route} (so far)" if in_flight and seg.hops else route)
