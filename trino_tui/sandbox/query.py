@@ -122,6 +122,7 @@ class Query:
         self._row_offset = 0
         self._thread: threading.Thread | None = None
         self._total_rows: int | None = None
+        self._cache_record: tuple[Hashable, CachedResult] | None = None
 
     # -- control --------------------------------------------------------------------------
     def submit(self) -> None:
@@ -152,7 +153,8 @@ class Query:
         return False
 
     def close(self) -> None:
-        """Stop production and join the producer thread."""
+        """Stop production (failing the query if it was still running) and join the producer thread."""
+        self._fail(USER_CANCELED)
         self._cancel.set()
         with self._cond:
             self._cond.notify_all()
@@ -221,12 +223,24 @@ class Query:
                 self._cond.wait(remaining)
 
     def mark_delivered(self) -> None:
-        """The final (nextUri-less) response was built: FINISHED unless it already failed."""
+        """The final (nextUri-less) response was built: FINISHED unless it already failed.
+
+        A complete result recorded for the cache is published now: every segment job has finished."""
         with self._cond:
             self.delivered_final = True
             if self._ended is None:
                 self._ended = self._clock()
                 self.ended_wall = time.time()
+            publish = self._cache_record if self._failure is None else None
+            self._cache_record = None
+        if publish is not None and self._deps.cache is not None:
+            self._deps.cache.put(*publish)
+
+    def _discard_cache_record(self) -> None:
+        with self._cond:
+            record, self._cache_record = self._cache_record, None
+        if record is not None and self._deps.cache is not None:
+            self._deps.cache.discard(record[1])
 
     # -- producer -------------------------------------------------------------------------
     def _fail(self, failure: QueryFailure) -> None:
@@ -240,6 +254,7 @@ class Query:
             self._slots.clear()
             self._cond.notify_all()
         self._cancel.set()
+        self._discard_cache_record()
         for item in dropped:
             self._deps.store.discard(item.stored.id)  # type: ignore[union-attr]
 
@@ -291,11 +306,13 @@ class Query:
         else:
             self._produce_spooled(res, opts, record)
         with self._cond:
+            complete = self._failure is None and not self._cancel.is_set()
+            if record is not None and complete:
+                self._cache_record = (key, record)  # published once the final response is delivered
             self._produced_all = True
-            complete = self._failure is None
             self._cond.notify_all()
-        if record is not None and self._deps.cache is not None:
-            self._deps.cache.put(key, record) if complete else self._deps.cache.discard(record)
+        if record is not None and not complete and self._deps.cache is not None:
+            self._deps.cache.discard(record)
 
     def _set_meta(self, res: Any) -> None:
         columns = [{"name": c.name, "type": c.type, "typeSignature": c.type_signature} for c in res.columns]
