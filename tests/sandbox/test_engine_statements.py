@@ -175,3 +175,10 @@ def test_information_schema(sbx_engine, tiny) -> None:
     with pytest.raises(TrinoError) as info:
         run(sbx_engine, "DELETE FROM memory.information_schema.tables")
     assert info.value.error_name == "NOT_SUPPORTED"
+
+
+def test_names_are_case_insensitive(sbx_engine) -> None:
+    result, _, _ = run(sbx_engine, 'USE "TPCH".Tiny')
+    assert (result.set_catalog, result.set_schema) == ("tpch", "tiny")
+    _, rows, _ = run(sbx_engine, 'SELECT count(*) FROM "TPCH".TINY."Nation"')
+    assert rows == [[25]]

@@ -190,8 +190,9 @@ class Engine:
 
     def resolve(self, parts: Sequence[str], session: SessionContext, sql: str, offset: int,
                 role: str = "read") -> Resolved:
-        """Trino name (1-3 parts) -> Resolved, raising Trino's errors located at `offset`."""
-        parts = list(parts)
+        """Trino name (1-3 parts) -> Resolved, raising Trino's errors located at `offset`. Names
+        are case-insensitive, quoted or not (Trino lower-cases them for its connectors)."""
+        parts = [p.lower() for p in parts]
         if len(parts) == 1:
             if session.catalog is None or session.schema is None:
                 raise at("MISSING_SCHEMA_NAME", "Schema must be specified when session schema is not set", sql, offset)

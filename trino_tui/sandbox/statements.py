@@ -75,17 +75,17 @@ _UNSUPPORTED_FIRST = {
 
 
 def _name(sig: list[Token], i: int, sql: str) -> tuple[list[str], int, int]:
-    """Dotted name at sig[i] -> (parts, offset, next index)."""
+    """Dotted name at sig[i] -> (lower-cased parts, offset, next index)."""
     if i >= len(sig) or not sig[i].is_ident:
         where = sig[i].start if i < len(sig) else len(sql)
         got = sig[i].text if i < len(sig) else "<EOF>"
         raise at("SYNTAX_ERROR", f"mismatched input '{got}'. Expecting: <identifier>", sql, where,
                  failure_type="io.trino.sql.parser.ParsingException")
-    parts = [sig[i].ident]
+    parts = [sig[i].ident.lower()]
     start = sig[i].start
     i += 1
     while i + 1 < len(sig) and sig[i].text == "." and sig[i + 1].is_ident:
-        parts.append(sig[i + 1].ident)
+        parts.append(sig[i + 1].ident.lower())
         i += 2
     return parts, start, i
 
