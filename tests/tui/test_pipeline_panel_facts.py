@@ -200,3 +200,13 @@ def test_host_of_never_shows_credentials_paths_or_signatures():
         "bucket.s3.example.com:443"
     assert host_of("user@host:9000") == "host:9000"
     assert host_of("127.0.0.1:8080") == "127.0.0.1:8080"
+
+
+def test_scrub_urls_removes_signatures_and_user_info():
+    from trino_tui.tui.widgets.pipeline_facts import scrub_urls
+
+    text = ("HTTP 403 from https://u:p@bucket.s3.example.com/seg/1.json+zstd?X-Amz-Signature=abc&"
+            "X-Amz-Credential=KEY; retry http://127.0.0.1:8080/v1/spooled/download/x?token=t")
+    assert scrub_urls(text) == ("HTTP 403 from https://bucket.s3.example.com/seg/1.json+zstd; retry "
+                                "http://127.0.0.1:8080/v1/spooled/download/x")
+    assert scrub_urls("no urls here") == "no urls here"

@@ -8,6 +8,7 @@ client. Stateless and thread-safe.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
@@ -56,6 +57,16 @@ def host_of(hop: str) -> str:
     if "://" in hop:
         hop = urlsplit(hop).netloc or ""
     return hop.rsplit("@", 1)[-1]
+
+
+_URL_SECRETS = re.compile(
+    r"(https?://)(?:[^\s/@]+@)?([^\s/?#]+)([^\s?#;,)\"']*)(?:\?[^\s#;,)\"']*)?")
+
+
+def scrub_urls(text: str) -> str:
+    """*text* with URL user info and query strings removed (pre-signed URL signatures,
+    tokens), e.g. in error messages shown on screen."""
+    return _URL_SECRETS.sub(lambda m: f"{m[1]}{m[2]}{m[3]}", text)
 
 
 def distinct_hops(hops: Iterable[str]) -> list[str]:

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from trino_tui.tui.formatting import human_bytes, human_count, human_ratio
-from trino_tui.tui.widgets.pipeline_facts import retrieval_mode
+from trino_tui.tui.widgets.pipeline_facts import retrieval_mode, scrub_urls
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot
@@ -79,7 +79,7 @@ class PipelineHeader(Widget):
         """Show facts of *snap* (None: "no query"); refresh only when the text changed."""
         facts = (header_facts(snap, coordinator_host, retrieval=retrieval)
                  if snap is not None else [])
-        error = snap.error if snap is not None else None
+        error = scrub_urls(snap.error) if snap is not None and snap.error else None
         if facts != self._facts or error != self._error:
             self._facts, self._error = facts, error
             self.refresh(layout=True)

@@ -19,6 +19,7 @@ from trino_tui.tui.widgets.pipeline_facts import (
     distinct_hops,
     host_of,
     redacted_headers,
+    scrub_urls,
     segment_route,
     segment_timings,
     state_name,
@@ -116,7 +117,7 @@ class PipelineSegmentDetail(Widget):
         table.add_row("worker", seg.worker or UNKNOWN)
         table.add_row("retries", str(seg.retries), style=error if seg.retries else None)
         if seg.error:
-            table.add_row("error", Text(seg.error, style=error))
+            table.add_row("error", Text(scrub_urls(seg.error), style=error))
         if seg.ack_error:
-            table.add_row("ack", Text(seg.ack_error, style=error))
+            table.add_row("ack", Text(scrub_urls(seg.ack_error), style=error))
         return table
