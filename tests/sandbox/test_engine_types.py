@@ -174,3 +174,19 @@ def test_zone_spec_parsing() -> None:
     assert ZoneSpec.parse("utc").label == "UTC"
     assert ZoneSpec.parse("-08:00").offset_minutes == -480
     assert ZoneSpec.parse("Europe/Berlin").region == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("sql, type_text, json_text", [
+    ("SELECT union_value(k := 1)", "varchar", b'["1"]'),
+    ("SELECT 'a'::ENUM('a', 'b')", "varchar", b'["a"]'),
+    ("SELECT 12::VARINT", "varchar", b'["12"]'),
+    ("SELECT TIMESTAMP_NS '2024-01-01 00:00:00.123456789'", "timestamp(9)", b'["2024-01-01 00:00:00.123456789"]'),
+    ("SELECT 1::UBIGINT", "decimal(20, 0)", b'["1"]'),
+    ("SELECT NULL", "unknown", b"[null]"),
+    ("SELECT MAP {1.5::DOUBLE: 'x'}", "map(double, varchar)", b'[{"1.5":"x"}]'),
+    ("SELECT {'a': [1.5, 'nan'::DOUBLE]}", "row(a array(double))", b'[[[1.5,"NaN"]]]'),
+])
+def test_duckdb_only_types_are_reported_consistently(sbx_engine, sql, type_text, json_text) -> None:
+    result, _, chunks = run(sbx_engine, sql)
+    assert result.columns[0].type == type_text
+    assert chunks[0][1] == json_text

@@ -73,12 +73,12 @@ def _quoted(expr: str) -> str:
 
 
 def _frac(fmt_expr: str, base_len: int, p: int) -> str:
-    """Cut a '...SS.ffffff' text to exactly p fraction digits (p=0: no point)."""
+    """Cut a '...SS.fffffffff' text (nanosecond digits) to exactly p fraction digits (p=0: no point)."""
     if p == 0:
         return f"left({fmt_expr}, {base_len})"
-    if p <= 6:
+    if p <= 9:
         return f"left({fmt_expr}, {base_len + 1 + p})"
-    return f"({fmt_expr} || '{'0' * (p - 6)}')"
+    return f"({fmt_expr} || '{'0' * (p - 9)}')"
 
 
 def _float_sql(x: str) -> str:
@@ -132,7 +132,7 @@ def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec) -> str:
         local = f"timezone({_lit(zone.region)}, {x})"
     else:
         local = f"(timezone('UTC', {x}) + INTERVAL {zone.offset_minutes} MINUTE)"
-    text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%f')", 19, p)
+    text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%n')", 19, p)
     return _quoted(f"{text} || {_lit(' ' + zone.label)}")
 
 
@@ -156,9 +156,9 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec, depth: int = 0) -> str:
     if r in ("date", "uuid"):
         return _quoted(f"CAST({x} AS VARCHAR)")
     if r == "time":
-        return _quoted(_frac(f"strftime(DATE '1970-01-01' + {x}, '%H:%M:%S.%f')", 8, t.precision))
+        return _quoted(_frac(f"strftime(DATE '1970-01-01' + {x}, '%H:%M:%S.%n')", 8, t.precision))
     if r == "timestamp":
-        return _quoted(_frac(f"strftime({x}, '%Y-%m-%d %H:%M:%S.%f')", 19, t.precision))
+        return _quoted(_frac(f"strftime({x}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
     if r == "timestamp with time zone":
         return _timestamp_tz_sql(x, t.precision, zone)
     if r == "interval day to second":
@@ -199,7 +199,7 @@ def json_arg_sql(x: str, t: TrinoType) -> str:
     (only for types in _JSON_NATIVE; json_array re-serialises JSON inputs, so doubles and
     nested values are encoded as text pieces instead)."""
     r = t.raw
-    if r in ("boolean", "tinyint", "smallint", "integer", "bigint", "varchar"):
+    if r in ("boolean", "tinyint", "smallint", "integer", "bigint") or (r == "varchar" and not t.duck_cast):
         return x
     if r == "char":
         return f"rpad(CAST({x} AS VARCHAR), {t.params[0]}, ' ')"

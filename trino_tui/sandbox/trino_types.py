@@ -9,7 +9,7 @@ model on purpose: it must not share code with trino_tui.client (protocol doc §9
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 UNBOUNDED_VARCHAR = 2147483647
@@ -31,6 +31,7 @@ class TrinoType:
 
     raw: str
     params: tuple[Any, ...] = ()
+    duck_cast: bool = field(default=False, compare=False)   # DuckDB value must be CAST to VARCHAR
 
     @property
     def text(self) -> str:
@@ -190,7 +191,7 @@ def from_duckdb(t: Any) -> TrinoType:
         return TrinoType("json")
     if tid in _DUCK_SCALARS:
         return _DUCK_SCALARS[tid]
-    return TrinoType("varchar")  # enum, bit, union...: rendered through a VARCHAR cast
+    return TrinoType("varchar", duck_cast=True)  # enum, bit, union, varint...: shown as their VARCHAR cast
 
 
 # ---------------------------------------------------------------- Trino -> DuckDB storage
