@@ -7,6 +7,7 @@ The sandbox is module-scoped (tests/tui/conftest.py); tests that slow it down wi
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 from textual.keys import _character_to_key
@@ -184,3 +185,30 @@ def test_pipeline_panel_shows_the_live_query(client_config):
             assert snap.segments_spooled > 0
 
     asyncio.run(scenario())
+
+
+def test_app_started_sandbox_queues_a_run_until_ready_and_stops_on_exit():
+    """``--sandbox``: the app starts its own sandbox; ctrl+j pressed during start-up runs once it is up."""
+    from trino_tui.client import ClientConfig
+    from trino_tui.sandbox import SandboxConfig
+
+    placeholder = ClientConfig(server="http://127.0.0.1", user="test")
+
+    async def scenario():
+        app = TrinoTuiApp(placeholder, sandbox_config=SandboxConfig(port=0), clipboard=MemoryClipboard(),
+                          initial_sql="SELECT name FROM tpch.tiny.nation ORDER BY name")
+        app.animation_level = "none"
+        async with app.run_test(size=(120, 40)) as pilot:
+            started_ready = app._sandbox_ready
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.query_status == "finished", timeout=120, what="queued run")
+            assert app.query_one(ResultGrid).row_count == 25
+            assert app.config.server.startswith("http://127.0.0.1:") and app.config.catalog == "tpch"
+            url = app.config.server
+        return started_ready, url
+
+    started_ready, url = asyncio.run(scenario())
+    assert started_ready is False
+    host, port = url.removeprefix("http://").split(":")
+    with pytest.raises(OSError):  # the sandbox was stopped on exit: nothing listens any more
+        socket.create_connection((host, int(port)), timeout=5).close()

@@ -128,6 +128,7 @@ class TrinoTuiApp(App):
         self._sandbox: SandboxHost | None = None
         self._sandbox_ready = sandbox_config is None
         self._closing = False
+        self._pending: RunTarget | None = None  # run requested while the sandbox was starting
         if initial_sql is None and sandbox_config is not None:
             initial_sql = SANDBOX_SQL
         self._initial_sql = initial_sql or ""
@@ -187,6 +188,9 @@ class TrinoTuiApp(App):
         self.query_one("#pipeline", PipelinePanel).coordinator_host = _host_port(self.config)
         self.notify(f"Sandbox ready at {message.url}", title="Sandbox", timeout=3)
         self.sub_title = f"sandbox {message.url}"
+        pending, self._pending = self._pending, None
+        if pending is not None and not self._modal_open():
+            self.run_sql(pending)
 
     # -- queries ---------------------------------------------------------------------------------
     max_decoders: int | None = TUI_MAX_DECODERS
@@ -223,12 +227,13 @@ class TrinoTuiApp(App):
         """Run the selection, else the statement under the cursor; cancels a running query first."""
         if self._modal_open():
             return
-        if not self._sandbox_ready:
-            self.notify("The sandbox is still starting; try again in a moment", severity="warning")
-            return
         target = self.query_one(SqlEditor).run_target()
         if target is None:
             self.notify("Nothing to run: the editor holds no statement", severity="warning")
+            return
+        if not self._sandbox_ready:
+            self._pending = target
+            self.notify("The sandbox is still starting: the statement runs as soon as it is ready", timeout=3)
             return
         self.run_sql(target)
 
