@@ -228,3 +228,32 @@ def test_expires_at_in_session_zone(http, sb):
     assert "+" not in text and "Z" not in text
     expected = datetime.now(timezone(timedelta(hours=5, minutes=30))).replace(tzinfo=None) + timedelta(hours=1)
     assert abs((datetime.fromisoformat(text) - expected).total_seconds()) < 120
+
+
+@pytest.mark.parametrize("mode", ["COORDINATOR_STORAGE_REDIRECT", "WORKER_PROXY", "COORDINATOR_PROXY"])
+def test_retrieval_mode_hops(http, sb, mode):
+    sb.configure(retrieval_mode=mode)
+    try:
+        r = post(http, sb, "SELECT * FROM numbers_3000", **{"X-Trino-Query-Data-Encoding": "json"})
+        segs = [s for d in run_to_end(http, r.json()) if "data" in d for s in d["data"]["segments"]
+                if s["type"] == "spooled"]
+        seg = segs[0]
+        assert seg["uri"].startswith(f"{sb.url}/v1/spooled/download/")
+        assert seg["ackUri"] == seg["uri"].replace("/download/", "/ack/")
+        hdrs = seg_headers(seg)
+        assert http.get(seg["uri"]).status_code == 400  # segment headers required at the coordinator too
+        first = http.get(seg["uri"], headers=hdrs)
+        if mode == "COORDINATOR_PROXY":
+            assert first.status_code == 200 and len(first.content) == seg["metadata"]["segmentSize"]
+            return
+        assert first.status_code == 303
+        location = first.headers["Location"]
+        target = sb.storage_url if mode == "COORDINATOR_STORAGE_REDIRECT" else tuple(sb.worker_urls)
+        assert location.startswith(target)
+        assert http.get(location).status_code == 400  # the hop checks the headers as well
+        body = http.get(location, headers=hdrs).content
+        assert len(body) == seg["metadata"]["segmentSize"]
+        for s in segs:
+            http.get(s["ackUri"], headers=seg_headers(s))
+    finally:
+        sb.configure(retrieval_mode="STORAGE")
