@@ -1,8 +1,8 @@
 """TrinoTuiApp: the editor / result grid / pipeline panel screen, and ``run_tui``.
 
 Owns: composing the widgets, key bindings, the current QueryRunner and RowStore, the TrinoClient,
-the optional in-process sandbox (started on a thread the app joins), clipboard and theme set-up.
-Threads never touch widgets: runners, export jobs and the sandbox starter post messages
+the optional in-process sandbox (a SandboxHost), clipboard and theme set-up.
+Threads never touch widgets: runners, export jobs and the SandboxHost post messages
 (``post_message`` is thread-safe); this class applies them on the UI thread and drops messages of
 replaced runs (``generation``). On exit every runner is closed (threads joined) and the sandbox stopped.
 """
