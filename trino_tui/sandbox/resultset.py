@@ -1,8 +1,8 @@
 """Statement results of the sandbox engine and their chunked Trino-JSON row streams.
 
 Owns: `ResultColumn`, `StatementResult` and its row sources: `ListSource` (rows encoded in
-Python, for SHOW/DESCRIBE/DDL) and `DuckSource` (a DuckDB relation yielding one JSON text per
-row, fetched in bounded batches). A result is consumed by one thread at a time; `close` may be
+Python, for SHOW/DESCRIBE/DDL) and `DuckSource` (a DuckDB cursor streaming one JSON text per
+row, fetched in bounded batches, so memory stays bounded whatever the result size). A result is consumed by one thread at a time; `close` may be
 called from another thread and makes a running `iter_chunks` stop at its next batch.
 """
 
