@@ -8,8 +8,8 @@ LRU keyed by row index (styles are applied at draw time, so theme/focus changes 
 
 Invariants: column widths fit the header, the first ``sample_rows`` rows and every row drawn so
 far, capped at ``max_column_width``; they only ever grow (no jitter while streaming); ``cursor`` is
-always inside the result (or (0, 0) when it is empty). UI-thread only: the pipeline never calls it; the app calls ``sync()``
-on its coalesced progress messages.
+always inside the result (or (0, 0) when it is empty). UI-thread only: the pipeline never calls
+it; the app calls ``sync()`` on its coalesced progress messages.
 """
 
 from __future__ import annotations
@@ -395,7 +395,9 @@ class ResultGrid(ScrollView, can_focus=True):
         row = y - HEADER_LINES + int(self.scroll_y)
         if row >= self._nrows:
             if self._nrows == 0 and y == HEADER_LINES:
-                return self._message_line(0, width, base, self._empty_result_text())
+                failed = bool(self._error) or (self._status == "failed" and bool(self._message))
+                return self._message_line(0, width, base, self._empty_result_text(),
+                                          "error" if failed else "empty")
             return Strip.blank(width, base)
         cells = self._line(row)
         if cells is None:
