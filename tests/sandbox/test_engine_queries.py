@@ -171,3 +171,16 @@ def test_from_inside_function_calls_is_not_a_table(sbx_engine, tiny) -> None:
                                  "trim(BOTH ' ' FROM ' x ') FROM lineitem, (SELECT 1 AS one) t "
                                  "WHERE orderkey = 1 AND linenumber = 1", tiny)
     assert rows == [[1996, "egu", "x"]]
+
+
+def test_unknown_table_in_ungenerated_schema_fails_without_generating(tmp_path) -> None:
+    from trino_tui.sandbox.engine import Engine
+    from trino_tui.sandbox.sql_errors import TrinoError
+    messages: list[str] = []
+    engine = Engine(data_dir=tmp_path, schemas=(), progress=messages.append)
+    try:
+        with pytest.raises(TrinoError, match="Table 'tpch.sf1.nope' does not exist"):
+            engine.execute("SELECT * FROM tpch.sf1.nope", SessionContext(user="u"))
+        assert messages == [] and not (tmp_path / "sf1").exists()
+    finally:
+        engine.close()

@@ -203,13 +203,14 @@ class Engine:
                          sql, offset)
             parts = [session.catalog, *parts]
         catalog, schema, table = parts
-        self.check_schema(catalog, schema, sql, offset, generate=True)
+        self.check_schema(catalog, schema, sql, offset)
         r = Resolved(catalog, schema, table)
         if role in ("create", "write", "drop") and (catalog != "memory" or schema == info_schema.SCHEMA):
             verb = {"create": "creating tables", "write": "modifying table rows", "drop": "dropping tables"}[role]
             raise at("NOT_SUPPORTED", f"This connector does not support {verb}", sql, offset)
         if role in ("read", "write") and table not in self.tables(catalog, schema):
             raise at("TABLE_NOT_FOUND", f"Table '{r.trino}' does not exist", sql, offset)
+        self.check_schema(catalog, schema, sql, offset, generate=True)   # tpch data on first real use
         return r
 
     def check_schema(self, catalog: str, schema: str | None, sql: str, offset: int, generate: bool = False) -> None:
