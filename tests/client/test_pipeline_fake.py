@@ -50,8 +50,8 @@ def test_out_of_order_completion_is_reordered():
 
     def listener(ev):
         events.append(ev)
-        if isinstance(ev, SegmentEvent) and ev.index == 5 and ev.state is SegmentState.DECODED:
-            hold.set()  # release segment 1 only after segment 5 was fully decoded
+        if isinstance(ev, SegmentEvent) and ev.index == 5 and ev.state is SegmentState.DOWNLOADED:
+            hold.set()  # release segment 1 only after segment 5 was downloaded
 
     with fake_client(srv) as c:
         q = c.execute("x", listener=listener)

@@ -41,7 +41,8 @@ class ClientConfig:
     max_out_of_order: int = 10
     network_logging: str = "NONE"
     network_log: Callable[[str], None] | None = None
-    descriptor_queue: int = 1000
+    descriptor_queue: int = 1000  # units queued between fetcher and dispatcher
+    decode_window: int = 3  # segments decoded ahead of the consumer (bounds decoded rows in memory)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.server)
@@ -64,7 +65,7 @@ class ClientConfig:
         object.__setattr__(self, "network_logging", level)
         object.__setattr__(self, "encoding", tuple(self.encoding))
         object.__setattr__(self, "client_tags", tuple(self.client_tags))
-        for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue"):
+        for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue", "decode_window"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be at least 1")
         for name in ("request_timeout", "retry_budget", "heartbeat_interval"):

@@ -3,6 +3,7 @@
 ``Channel``: a FIFO with an optional weighted capacity, a producer count (closed when the last
 producer finishes) and a shared ``CancelToken``; every blocking call is woken by close/cancel.
 ``Slots``: counting semaphore bounding the segments in flight (cancel-aware).
+``Window``: the stream positions close enough to the consumer to be decoded eagerly.
 All classes are thread-safe.
 """
 
@@ -145,3 +146,20 @@ class Slots:
         return self.capacity - self._free
 
 
+
+
+class Window:
+    """Positions ``[base, base + size)`` of the stream; ``base`` = next position to deliver.
+
+    Decoders parse eagerly only inside the window, so decoded rows (about 1 KB per row in
+    Python objects) waiting for the consumer stay bounded; it never blocks anybody."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._base = 0
+
+    def within(self, seq: int) -> bool:
+        return seq < self._base + self.size
+
+    def advance(self, base: int) -> None:
+        self._base = base

@@ -4,6 +4,8 @@ Decompression (zstd/lz4) releases the GIL; orjson parsing does not but runs ~2x 
 the cyclic GC paused, so parsing happens inside ``gc_paused()`` (a process-wide, reference
 counted pause that restores the previous GC state when the last decoder leaves). Row counts
 are checked against ``rowsCount``; failures travel to the finalizer as the unit's error.
+Only units inside the decode ``Window`` are decoded here (memory bound); the others pass
+through still encoded and the finalizer decodes them with ``decode_unit`` when they come up.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Callable, Iterator
 from ..codecs import get_codec, parse_rows
 from ..errors import SegmentCorrupt, TrinoTuiError
 from ..events import SegmentState
-from .channels import CancelToken, Cancelled, Channel, Closed
+from .channels import CancelToken, Cancelled, Channel, Closed, Window
 from .stats import PipelineStats
 from .units import Unit
 
@@ -48,7 +50,7 @@ class Decoder:
 
     def __init__(
         self, name: str, inbox: Channel[Unit], results: Channel[Unit], stats: PipelineStats,
-        cancel: CancelToken, ack: Callable[[Unit], None],
+        cancel: CancelToken, ack: Callable[[Unit], None], window: Window,
     ) -> None:
         self.name = name
         self.inbox = inbox
@@ -56,40 +58,44 @@ class Decoder:
         self.stats = stats
         self.cancel = cancel
         self.ack = ack
+        self.window = window
 
     def run(self) -> None:
         try:
             while True:
                 unit = self.inbox.get()
-                self.stats.stage("decoders", busy=1, state="decoding")
-                try:
-                    self._decode(unit)
-                finally:
-                    self.stats.stage("decoders", busy=-1, processed=1, state="running")
+                if self.window.within(unit.seq):
+                    self.stats.stage("decoders", busy=1, state="decoding")
+                    try:
+                        ok = decode_unit(unit, self.stats, self.name)
+                    finally:
+                        self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1, state="running")
+                    if ok and unit.spooled:
+                        self.ack(unit)
                 self.results.put(unit)
         except (Closed, Cancelled):
             pass
         finally:
             self.results.producer_done()
 
-    def _decode(self, unit: Unit) -> None:
-        seg = unit.segment
-        assert seg is not None and unit.payload is not None
-        index = unit.segment_index if unit.segment_index is not None else -1
-        self.stats.segment(index, SegmentState.DECODING, worker=self.name)
-        try:
-            codec = get_codec(seg.encoding)
-            data = codec.decompress(unit.payload, seg.segment_size, seg.uncompressed_size)
-            with gc_paused():
-                unit.rows = parse_rows(data, seg.rows_count)
-        except SegmentCorrupt as exc:
-            unit.error = SegmentCorrupt(str(exc), index=index)
-        except TrinoTuiError as exc:
-            unit.error = exc
-        if unit.error is not None:
-            self.stats.stage("decoders", errors=1)
-            self.stats.segment(index, SegmentState.FAILED, worker=self.name, detail=str(unit.error))
-            return
-        self.stats.segment(index, SegmentState.DECODED, worker=self.name, nbytes=len(data))
-        if seg.kind == "spooled":
-            self.ack(unit)
+
+def decode_unit(unit: Unit, stats: PipelineStats, worker: str) -> bool:
+    """Decompress + parse ``unit.payload`` into ``unit.rows`` (or set ``unit.error``)."""
+    seg = unit.segment
+    assert seg is not None and unit.payload is not None
+    index = unit.segment_index if unit.segment_index is not None else -1
+    stats.segment(index, SegmentState.DECODING, worker=worker)
+    data = b""
+    try:
+        data = get_codec(seg.encoding).decompress(unit.payload, seg.segment_size, seg.uncompressed_size)
+        with gc_paused():
+            unit.rows = parse_rows(data, seg.rows_count)
+    except SegmentCorrupt as exc:
+        unit.error = SegmentCorrupt(str(exc), index=index)
+    except TrinoTuiError as exc:
+        unit.error = exc
+    if unit.error is not None:
+        stats.segment(index, SegmentState.FAILED, worker=worker, detail=str(unit.error))
+        return False
+    stats.segment(index, SegmentState.DECODED, worker=worker, nbytes=len(data))
+    return True

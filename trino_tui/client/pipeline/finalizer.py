@@ -2,16 +2,19 @@
 
 Runs in the consumer's thread (inside ``Query.batches()``): pulls finished units, keeps at most
 K out of order (bounded by the slots), checks row offsets are contiguous, releases the unit's
-slot on delivery and raises a unit's error exactly at its position in the stream.
+slot on delivery, decodes units the decoders deferred (outside the decode window) and raises a
+unit's error exactly at its position in the stream.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..errors import ProtocolError
 from ..events import SegmentState
-from .channels import Channel, Slots
+from .channels import Channel, Slots, Window
+from .decoder import decode_unit
 from .stats import PipelineStats
 from .units import Unit
 
@@ -31,10 +34,14 @@ class Batch:
 class Finalizer:
     """Reorders units by ``seq``; not thread-safe (one consumer thread)."""
 
-    def __init__(self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats) -> None:
+    def __init__(
+        self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats, window: Window, ack: Callable[[Unit], None],
+    ) -> None:
         self.inbox = inbox
         self.slots = slots
         self.stats = stats
+        self.window = window
+        self.ack = ack
         self._pending: dict[int, Unit] = {}
         self._next_seq = 0
         self._next_offset = 0
@@ -51,6 +58,10 @@ class Finalizer:
             self.stats.stage("finalizer", state="reordering" if len(self._pending) > 1 else "running")
         unit = self._pending.pop(self._next_seq)
         self._next_seq += 1
+        self.window.advance(self._next_seq)
+        if unit.segment is not None and unit.rows is None and unit.error is None:
+            if decode_unit(unit, self.stats, "finalizer") and unit.spooled:  # deferred beyond the window
+                self.ack(unit)
         if unit.end:
             self.done = True
             self.stats.stage("finalizer", state="done")

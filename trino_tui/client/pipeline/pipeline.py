@@ -23,7 +23,7 @@ from ..protocol import QueryResults
 from ..session import ClientSession
 from ..transport import Transport
 from .acker import Acker
-from .channels import CancelToken, Cancelled, Channel, Closed, Slots
+from .channels import CancelToken, Cancelled, Channel, Closed, Slots, Window
 from .decoder import Decoder
 from .dispatcher import Dispatcher
 from .downloader import Downloader
@@ -59,17 +59,19 @@ class Pipeline:
         self.decodes: Channel[Unit] = Channel("decoders", ct, producers=1 + n)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
         self.slots = Slots(config.max_out_of_order, ct)
+        self.window = Window(config.decode_window)
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
         self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct)
-        self.finalizer = Finalizer(self.results, self.slots, stats)
+        self.finalizer = Finalizer(self.results, self.slots, stats, self.window, self._ack_decoded)
         self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval)
         self.downloaders = [
             Downloader(f"download-{i + 1}", transport, self.downloads, self.decodes, self.results, stats, ct)
             for i in range(n)
         ]
         self.decoders = [
-            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded) for i in range(m)
+            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, self.window)
+            for i in range(m)
         ]
         self.threads: list[threading.Thread] = []
         stats.queue_depths = lambda: {
