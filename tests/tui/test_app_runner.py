@@ -146,3 +146,19 @@ def test_bridge_posts_final_message_even_without_notifications():
     bridge = CoalescingBridge(posted.append, lambda: "snap", idle_interval=60).start()
     bridge.close()
     assert posted == ["snap"]
+
+
+def test_progress_messages_are_rate_bounded_while_streaming(fake_columns):
+    import time
+
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(200_000, 50)))  # 4000 batches
+    inbox = Inbox()
+    t0 = time.monotonic()
+    r = _runner(client, inbox)
+    done = inbox.wait_for(QueryDone)
+    elapsed = time.monotonic() - t0
+    r.close()
+    assert done.outcome.rows == 200_000
+    progress = sum(isinstance(m, QueryProgress) for m in inbox.seen)
+    # ≤ 20/s from the bridge, plus the immediate first-rows message and the final one
+    assert 1 <= progress <= elapsed / 0.05 + 3 and progress < 4000
