@@ -184,3 +184,25 @@ def test_unknown_table_in_ungenerated_schema_fails_without_generating(tmp_path) 
         assert messages == [] and not (tmp_path / "sf1").exists()
     finally:
         engine.close()
+
+
+def test_cancel_interrupts_a_running_execute(sbx_engine) -> None:
+    from trino_tui.sandbox.sql_errors import TrinoError
+    session = SessionContext(user="u", query_id="q-cancel")
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            outcome.append(sbx_engine.execute("SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3", session))
+        except TrinoError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    while not sbx_engine.cancel("q-cancel"):       # registered as soon as execute() starts
+        assert thread.is_alive(), outcome
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert isinstance(outcome[0], TrinoError)
+    assert (outcome[0].error_name, outcome[0].message) == ("USER_CANCELED", "Query was canceled")
+    assert sbx_engine.cancel("q-cancel") is False

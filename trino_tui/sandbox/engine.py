@@ -9,9 +9,10 @@ dispatch to statements.py handlers. Results: resultset.StatementResult. Errors: 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import duckdb
 
@@ -83,6 +84,9 @@ class Engine:
         self._setup()
         self._zones = frozenset(r[0] for r in self.cursor_fetch("SELECT name FROM pg_timezone_names()")) | {"UTC"}
         self._system_lock = threading.Lock()   # serialises system/information_schema refreshes
+        self._running: dict[str, Any] = {}     # query_id -> DuckDB cursor while execute() runs
+        self._cancelled: set[str] = set()      # cancel() arrived while execute() ran
+        self._running_lock = threading.Lock()
         self.metadata = MetadataStatements(self)
         for schema in self._configured:
             self._tpch.ensure(self._con, schema)
@@ -103,6 +107,36 @@ class Engine:
         con.execute(f"SET GLOBAL allowed_directories = ['{allowed}']")
         con.execute("SET GLOBAL enable_external_access = false")
         con.execute("SET GLOBAL lock_configuration = true")
+
+    def cancel(self, query_id: str) -> bool:
+        """Interrupt the DuckDB work of a query still inside `execute` (its execute then raises
+        USER_CANCELED). Results already returned are cancelled with StatementResult.close()."""
+        with self._running_lock:
+            cur = self._running.get(query_id)
+            if cur is None:
+                return False
+            self._cancelled.add(query_id)
+        cur.interrupt()
+        return True
+
+    def _check_cancelled(self, session: SessionContext) -> None:
+        with self._running_lock:
+            if session.query_id in self._cancelled:
+                raise TrinoError("USER_CANCELED", "Query was canceled")
+
+    @contextmanager
+    def _tracked(self, session: SessionContext, cur: Any) -> Iterator[None]:
+        if not session.query_id:
+            yield
+            return
+        with self._running_lock:
+            self._running[session.query_id] = cur
+        try:
+            yield
+        finally:
+            with self._running_lock:
+                self._running.pop(session.query_id, None)
+                self._cancelled.discard(session.query_id)
 
     def close(self) -> None:
         with self._lock:
@@ -356,17 +390,20 @@ class Engine:
         duck_sql, omap, refs = self.rewrite(sql, sig, session, base)
         cur = self._con.cursor()
         try:
-            rel = cur.sql(duck_sql)
-            if rel is None:
-                raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
-            names, sources = trino_column_names(cur, duck_sql, list(rel.columns))
-            quoted = {t.ident for t in sig if t.kind == "qident"}
-            names = [n if n in quoted else n.lower() for n in names]   # Trino folds unquoted names
-            types = self._declared_types(sources, list(rel.types), refs)
-            del rel
-            cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
-            first = cur.fetchmany(_FIRST_BATCH)
-            total = len(first) if len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
+            with self._tracked(session, cur):
+                rel = cur.sql(duck_sql)
+                if rel is None:
+                    raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
+                names, sources = trino_column_names(cur, duck_sql, list(rel.columns))
+                quoted = {t.ident for t in sig if t.kind == "qident"}
+                names = [n if n in quoted else n.lower() for n in names]   # Trino folds unquoted names
+                types = self._declared_types(sources, list(rel.types), refs)
+                del rel
+                self._check_cancelled(session)
+                cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
+                first = cur.fetchmany(_FIRST_BATCH)
+                self._check_cancelled(session)
+                total = len(first) if len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
         except duckdb.Error as exc:
             cur.close()
             raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
@@ -400,8 +437,9 @@ class Engine:
         duck_sql, to_user, refs = self.rewrite(sql, sig, session)
         cur = self._con.cursor()
         try:
-            cur.execute(duck_sql)
-            rows = cur.fetchall() if cur.description else []
+            with self._tracked(session, cur):
+                cur.execute(duck_sql)
+                rows = cur.fetchall() if cur.description else []
         except duckdb.Error as exc:
             raise relocate(from_duckdb(exc, duck_sql, to_user), sql) from None
         finally:

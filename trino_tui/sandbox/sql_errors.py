@@ -127,6 +127,7 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]]
     (re.compile(r"(?:Aggregate|Table) Function with name ([^ ]+) does not exist"),
      lambda m: ("FUNCTION_NOT_FOUND", f"Function '{m.group(1)}' not registered")),
     (re.compile(r"Division by zero"), lambda m: ("DIVISION_BY_ZERO", "Division by zero")),
+    (re.compile(r"^(?:INTERRUPT Error: )?Interrupted"), lambda m: ("USER_CANCELED", "Query was canceled")),
     (re.compile(r"Ambiguous reference to column name \"([^\"]+)\""),
      lambda m: ("AMBIGUOUS_NAME", f"Column '{m.group(1)}' is ambiguous")),
     (re.compile(r"More than one row returned by a subquery"),
