@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from trino_tui.rowstore import RowStore
-from trino_tui.tui.clipboard import Clipboard, ClipboardUnavailable, SystemClipboard, cell_text, to_tsv
+from trino_tui.tui.clipboard import Clipboard, ClipboardUnavailable, SystemClipboard, copy_text
 from trino_tui.tui.commands import TrinoCommands
 from trino_tui.tui.messages import (
     QueryDone,
@@ -416,37 +416,26 @@ class TrinoTuiApp(App):
             return
         self.notify(f"{what}: {how}", timeout=3)
 
-    def _cursor_row(self) -> tuple[list[Any], list[Any], int] | None:
-        store = self._store
-        if store is None or len(store) == 0 or not store.columns:
+    def _copy_what(self, what: str) -> None:
+        """Copy "cell" | "row" | "selection" of the current result (see clipboard.copy_text)."""
+        grid = self.query_one(ResultGrid)
+        text = copy_text(what, self._store, grid.cursor, grid.selection_values)
+        if text is None:
             self.notify("Nothing to copy: no rows", severity="warning")
-            return None
-        row, col = self.query_one(ResultGrid).cursor
-        row = max(0, min(row, len(store) - 1))
-        return store.columns, store.rows(row, row + 1)[0], max(0, min(col, len(store.columns) - 1))
+        else:
+            self._copy(text, f"{what.capitalize()} copied")
 
     def action_copy_cell(self) -> None:
         """Copy the cursor's cell (Trino CLI text)."""
-        found = self._cursor_row()
-        if found is not None:
-            columns, values, col = found
-            self._copy(cell_text(values[col], columns[col].type), "Cell copied")
+        self._copy_what("cell")
 
     def action_copy_row(self) -> None:
         """Copy the cursor's row as TSV."""
-        found = self._cursor_row()
-        if found is not None:
-            columns, values, _ = found
-            self._copy(to_tsv(columns, [values], cell_text, header=False), "Row copied")
+        self._copy_what("row")
 
     def action_copy_selection(self) -> None:
         """Copy the selected range (or the cursor cell) as TSV; ranges get a header line."""
-        if self._store is None or len(self._store) == 0:
-            self.notify("Nothing to copy: no rows", severity="warning")
-            return
-        columns, rows = self.query_one(ResultGrid).selection_values()
-        many = len(rows) > 1 or len(columns) > 1
-        self._copy(to_tsv(columns, rows, cell_text, header=many), f"{len(rows):,} rows copied")
+        self._copy_what("selection")
 
     # -- shutdown --------------------------------------------------------------------------------
     def close_all(self) -> None:

@@ -78,3 +78,28 @@ def cell_text(value: Any, trino_type: Any) -> str:
     from trino_tui.export import format_cell_text
 
     return format_cell_text(value, trino_type)
+
+
+def copy_text(
+    what: str,
+    store: Any,
+    cursor: tuple[int, int],
+    selection: Callable[[], tuple[Sequence[Any], Sequence[Sequence[Any]]]],
+) -> str | None:
+    """Text to copy for "cell" | "row" | "selection" of ``store`` (None when there are no rows).
+
+    ``selection()`` returns (columns, rows) of the grid's selected range; a range of more than one
+    cell gets a header line.
+    """
+    if store is None or len(store) == 0 or not store.columns:
+        return None
+    columns = store.columns
+    if what == "selection":
+        cols, rows = selection()
+        return to_tsv(cols, rows, cell_text, header=len(rows) > 1 or len(cols) > 1)
+    row = max(0, min(cursor[0], len(store) - 1))
+    col = max(0, min(cursor[1], len(columns) - 1))
+    values = store.rows(row, row + 1)[0]
+    if what == "cell":
+        return cell_text(values[col], columns[col].type)
+    return to_tsv(columns, [values], cell_text, header=False)
