@@ -1,12 +1,14 @@
 """Trino JSON row encoding computed inside DuckDB (protocol §9).
 
-Owns: `row_json_sql` (SQL that turns each row of a query into the exact JSON text Trino's encoder
-writes, e.g. ``[1,"a",null]``, via DuckDB's json_array, ~3x faster than concatenating casts), `java_double_text` (Java's Double/Float.toString for the values
-outside Java's plain-notation range; the reference for the SQL macros in MACROS) and `ZoneSpec`. Producing JSON in
-DuckDB is ~3x faster than fetching Python values and serialising them. Pure; thread-safe.
+Owns: `row_json_sql` (SQL turning each row of a query into the exact JSON text Trino's encoder
+writes, e.g. ``[1,"a",null]``: one DuckDB json_array per row on the fast path, text pieces for
+doubles outside Java's plain range, real, date/time types and nested values), the SQL macros in
+MACROS (Java's Double.toString in SQL), `java_double_text` (the Python reference for those
+macros) and `ZoneSpec`. Producing JSON inside DuckDB beats fetching Python values and
+serialising them (benchmarks/sandbox_engine_rows.py). Pure; thread-safe.
 
-Every builder returns a SQL expression that is NULL when its input is NULL; callers wrap it in
-``coalesce(..., 'null')``.
+`value_sql` builders return a SQL expression that is NULL when the input is NULL; callers wrap
+them in ``coalesce(..., 'null')``.
 """
 
 from __future__ import annotations
