@@ -6,6 +6,7 @@ Owns the resolution rules shared by the TUI and headless mode (no Textual, no ar
 - password: only with --password; TRINO_PASSWORD, else the injected prompt (getpass)
 - access token: --access-token, TRINO_ACCESS_TOKEN
 - encoding: a validated list; () means the direct protocol
+- pipeline knobs: the flag, else `pipeline_defaults` (headless: HEADLESS_PIPELINE), else ClientConfig's
 Every invalid value raises `ConfigError` (one-line message). Pure functions; thread-safe.
 """
 
@@ -22,6 +23,7 @@ from trino_tui.client.errors import ConfigError
 
 __all__ = [
     "DEFAULT_SERVER",
+    "HEADLESS_PIPELINE",
     "KNOWN_ENCODINGS",
     "ConnectionOptions",
     "normalize_server",
@@ -33,6 +35,11 @@ __all__ = [
 ]
 
 DEFAULT_SERVER = "http://localhost:8080"
+
+# Headless exports are consumer-bound (one thread formats rows), so a few segments in flight keep
+# up while bounding memory: a decoded 4 MB segment of lineitem is ~29K rows, ~30 MB of Python
+# objects. Measured with benchmarks/export_vs_official.py --scale sf1 (see the README).
+HEADLESS_PIPELINE: Mapping[str, int] = {"downloaders": 3, "decoders": 2, "max_out_of_order": 3}
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ class ConnectionOptions:
     client_request_timeout: str | None = None  # total retry time per request (Trino CLI flag name)
     network_logging: str = "NONE"
     overrides: Mapping[str, object] = field(default_factory=dict)  # e.g. the --sandbox server/user
+    pipeline_defaults: Mapping[str, int] = field(default_factory=dict)  # used when a knob flag is absent
 
 
 def normalize_server(value: str) -> str:
@@ -187,7 +195,8 @@ def resolve_client_config(
     elif opts.encoding is not None:
         kwargs["encoding"] = parse_encoding(opts.encoding)
     for name in ("downloaders", "decoders", "max_out_of_order"):
-        value = _positive("--" + name.replace("_", "-"), getattr(opts, name))
+        flag = getattr(opts, name)
+        value = _positive("--" + name.replace("_", "-"), flag if flag is not None else opts.pipeline_defaults.get(name))
         if value is not None:
             kwargs[name] = value
     if opts.request_timeout is not None:

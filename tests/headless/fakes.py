@@ -24,6 +24,9 @@ class FakeQuery:
     cancelled: bool = False
     closed: bool = False
 
+    def __post_init__(self) -> None:
+        self.total_rows = sum(len(p) for p in self.pages)
+
     def __enter__(self) -> "FakeQuery":
         return self
 
@@ -54,7 +57,7 @@ class FakeQuery:
     def snapshot(self) -> Any:
         return SimpleNamespace(
             query_id=self.query_id, server_state="FINISHED", server_stats={}, encoding=None, protocol="direct",
-            elapsed=1.0, rows_delivered=sum(len(p) for p in self.pages), bytes_downloaded=0, segments_total=0,
+            elapsed=1.0, rows_delivered=self.total_rows, bytes_downloaded=0, segments_total=0,
             segments_inline=0, segments_spooled=0, segments_acked=0, pages_fetched=len(self.pages), retries=0,
             segments=(), rows_per_s=0.0, bytes_per_s=0.0,
         )

@@ -39,6 +39,7 @@ def test_statements_run_in_order_and_stream_every_batch() -> None:
     assert code == ExitCode.OK
     assert client.executed == ["USE tpch.tiny", "SET SESSION x = 'a;b'", "SELECT a FROM t"]
     assert out == "# TSV a\n[1]\n[2]\n[3]\n# end\n"
+    assert q3.pages == [[], []]  # written batches are emptied at once (memory stays bounded)
     assert err == "USE\nSET SESSION\n"
     assert q1.closed and q2.closed and q3.closed
 

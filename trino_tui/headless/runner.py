@@ -175,6 +175,9 @@ class HeadlessRunner:
                 self._console.detach()  # rows now share the terminal with the status lines
             first = False
             writer.write_rows(batch.rows)
+            # The rows are ours once delivered; emptying the list frees them now even while
+            # pipeline threads still hold a stale reference to the unit that carried them.
+            batch.rows.clear()
             if flush:
                 out.flush()
         writer.close()
