@@ -155,3 +155,23 @@ def test_port_in_use_fails_start_and_releases_everything():
         with pytest.raises(OSError):
             sb.start()
     assert [t.name for t in threading.enumerate() if t.name.startswith("sandbox-")] == []
+
+
+def test_segment_latency_forces_out_of_order_completion(http):
+    slow: dict = {}
+    with fake_sandbox(inlining_enabled=False) as sb:
+        segs = spooled_segments(http, sb, "SELECT * FROM numbers_3000")
+        sb.configure(segment_latency={0: 60.0})
+
+        def fetch_slow() -> None:
+            with httpx.Client(timeout=120) as c:
+                slow["status"] = c.get(segs[0]["uri"], headers=seg_headers(segs[0])).status_code
+
+        t = threading.Thread(target=fetch_slow)
+        t.start()
+        assert sb.wait_segments(lambda s: s.delayed_requests == 1, 10)  # segment 0 is being held
+        fast = http.get(segs[1]["uri"], headers=seg_headers(segs[1]))
+        assert fast.status_code == 200 and "status" not in slow  # segment 1 done while segment 0 still waits
+    # leaving the block stops the sandbox, which wakes the delayed request (503) instead of waiting 60 s
+    t.join(10)
+    assert not t.is_alive() and slow["status"] == 503

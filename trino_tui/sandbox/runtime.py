@@ -112,11 +112,17 @@ class Sandbox:
     def segments_acked(self) -> int:
         return self._store.acked if self._store else 0
 
+    @property
+    def delayed_requests(self) -> int:
+        """Segment requests currently held by storage_latency / segment_latency (for tests)."""
+        return self._store.delayed if self._store else 0
+
     def live_segments(self) -> list[StoredSegment]:
         return self._store.live() if self._store else []
 
     def wait_segments(self, predicate: Callable[["Sandbox"], bool], timeout: float = 10.0) -> bool:
-        """Wait until *predicate(self)* holds (re-checked whenever a segment is stored/acked/removed)."""
+        """Wait until *predicate(self)* holds (re-checked whenever a segment is stored/acked/removed or a
+        delayed request starts/ends)."""
         store = self._require(self._store)
         return store.wait_for(lambda: predicate(self), timeout)
 

@@ -108,6 +108,7 @@ class SegmentStore:
         self.closing = threading.Event()
         self.created = 0
         self.acked = 0
+        self.delayed = 0  # requests currently held by storage_latency / segment_latency
 
     # -- payloads -------------------------------------------------------------------------
     def write_blob(self, payload: bytes, owned: bool = True) -> Blob:
@@ -182,6 +183,18 @@ class SegmentStore:
         with self._lock:
             return list(self._segments.values())
 
+    def hold(self, delay: float) -> bool:
+        """Wait *delay* seconds (injected latency), counted in `delayed`; False if the store closed meanwhile."""
+        with self._changed:
+            self.delayed += 1
+            self._changed.notify_all()
+        try:
+            return not self.closing.wait(delay)
+        finally:
+            with self._changed:
+                self.delayed -= 1
+                self._changed.notify_all()
+
     def wait_for(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait until *predicate()* (evaluated under the store lock) holds; for tests."""
         with self._changed:
@@ -227,7 +240,7 @@ def serve_segment(
     if problem:
         return missing_headers(problem)
     delay = config.storage_latency + config.segment_latency.get(seg.index, 0.0)
-    if delay > 0 and store.closing.wait(delay):
+    if delay > 0 and not store.hold(delay):
         return Response(503, b"sandbox stopping", "text/plain")
     if store.is_expired(seg):
         return expired()
