@@ -61,6 +61,8 @@ def test_run_streams_rows_then_finishes(fake_columns):
             await wait_until(pilot, lambda: app.query_status == "finished", what="finished")
             assert grid.row_count == 1000 and "1,000 rows" in str(grid.border_title)
             assert client.executed == ["select n, label from t"]
+            editor = app.query_one(SqlEditor)
+            assert editor.language == "sql" and editor.is_syntax_aware and editor.show_line_numbers
 
     asyncio.run(scenario())
 
