@@ -1,7 +1,8 @@
 """Export benchmark: `trino-tui --execute ... --output-file` versus the official `trino` client + csv.
 
-Both run as subprocesses, one at a time, against the same in-process sandbox
-(SandboxConfig(cache_results=True, storage_latency=0.05 by default)), exporting
+Both run as subprocesses, one at a time, against the same sandbox (`trino-tui sandbox
+--cache-results --storage-latency 0.05` by default, itself a subprocess so that the measured children
+are forked from a small parent and their peak RSS is their own), exporting
 `SELECT * FROM tpch.<scale>.lineitem` to a CSV file with the json+zstd spooling encoding.
 A warm-up run fills the sandbox's result cache, so both clients read identical pre-encoded segments
 and the figures measure the clients. Peak RSS per child comes from os.wait4 (the child's own
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,9 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from trino_tui.sandbox import Sandbox, SandboxConfig  # noqa: E402
 
 EXPECTED_ROWS = {"tiny": 60_175, "sf1": 6_001_215}
 
@@ -67,11 +66,59 @@ def _count_lines(path: str) -> int:
     return n
 
 
-def _run_child(name: str, argv: list[str], out_path: str) -> Result:
+def _child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
     env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+class SandboxProcess:
+    """`python -m trino_tui sandbox` on an ephemeral port (context manager; SIGINT + wait on exit)."""
+
+    def __init__(self, storage_latency: float, schemas: str) -> None:
+        self.argv = [sys.executable, "-m", "trino_tui", "sandbox", "--port", "0", "--cache-results",
+                     "--storage-latency", str(storage_latency), "--schemas", schemas]
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "SandboxProcess":
+        self.proc = subprocess.Popen(self.argv, env=_child_env(), stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("Sandbox coordinator: "):
+                self.url = line.split(": ", 1)[1].strip()
+                break
+        if not self.url:
+            self.__exit__()
+            raise SystemExit("the sandbox did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class _External:
+    """An already running sandbox (its knobs are the caller's responsibility)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> "_External":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _run_child(name: str, argv: list[str], out_path: str) -> Result:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, env=_child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -98,14 +145,15 @@ def main() -> int:
     ap.add_argument("--scale", choices=("tiny", "sf1"), default="tiny")
     ap.add_argument("--storage-latency", type=float, default=0.05, help="seconds per storage request (default 0.05)")
     ap.add_argument("--runs", type=int, default=2, help="measured runs per client (best is reported)")
-    ap.add_argument("--tui-args", default="", help="extra trino-tui flags, e.g. '--downloaders 8'")
+    ap.add_argument("--tui-args", default="", help="extra trino-tui flags, e.g. '--max-out-of-order 10'")
+    ap.add_argument("--server", help="reuse a running `trino-tui sandbox --cache-results ...` instead of starting one")
     args = ap.parse_args()
 
     sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
-    schemas = ("tiny",) if args.scale == "tiny" else ("tiny", "sf1")
-    config = SandboxConfig(cache_results=True, storage_latency=args.storage_latency, schemas=schemas)
+    schemas = "tiny" if args.scale == "tiny" else "tiny,sf1"
     results: dict[str, list[Result]] = {"trino-tui": [], "official trino + csv": []}
-    with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, Sandbox(config, progress=lambda m: print(m, file=sys.stderr)) as sandbox:
+    sandbox_cm = _External(args.server) if args.server else SandboxProcess(args.storage_latency, schemas)
+    with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, sandbox_cm as sandbox:
         out = os.path.join(tmp, "out.csv")
         extra = args.tui_args.split()
         print(f"sandbox {sandbox.url}, storage latency {args.storage_latency}s, {sql}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Connection settings → `ClientConfig`: flags first, then TRINO_* environment, then defaults.
+"""Connection settings → `ClientConfig`: flags, then a named profile, then TRINO_* environment, then defaults.
 
 Owns the resolution rules shared by the TUI and headless mode (no Textual, no argparse):
 - server: --server, TRINO_SERVER, http://localhost:8080; "host:port" gets http://; trailing / dropped
@@ -7,13 +7,19 @@ Owns the resolution rules shared by the TUI and headless mode (no Textual, no ar
 - access token: --access-token, TRINO_ACCESS_TOKEN
 - encoding: a validated list; () means the direct protocol
 - pipeline knobs: the flag, else `pipeline_defaults` (headless: HEADLESS_PIPELINE), else ClientConfig's
+- profiles: `--profile NAME` (or TRINO_TUI_PROFILE) reads `[profiles.NAME]` from the TOML file
+  `--config PATH` / TRINO_TUI_CONFIG / $XDG_CONFIG_HOME/trino-tui/config.toml; its keys are the
+  flag names with `_` (server, user, catalog, session = {name = "value"}, extra_headers = {...}, ...)
+  and fill only what the flags left unset. Secrets (passwords, tokens) are not read from profiles.
 Every invalid value raises `ConfigError` (one-line message). Pure functions; thread-safe.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -32,6 +38,9 @@ __all__ = [
     "parse_extra_header",
     "parse_duration",
     "resolve_client_config",
+    "default_config_path",
+    "load_profile",
+    "apply_profile",
 ]
 
 DEFAULT_SERVER = "http://localhost:8080"
@@ -69,6 +78,8 @@ class ConnectionOptions:
     network_logging: str = "NONE"
     overrides: Mapping[str, object] = field(default_factory=dict)  # e.g. the --sandbox server/user
     pipeline_defaults: Mapping[str, int] = field(default_factory=dict)  # used when a knob flag is absent
+    profile: str | None = None              # [profiles.NAME] of the config file
+    config_file: str | None = None          # default: TRINO_TUI_CONFIG or the XDG location
 
 
 def normalize_server(value: str) -> str:
@@ -150,6 +161,66 @@ def _positive(name: str, value: int | None) -> int | None:
     return value
 
 
+_PROFILE_SCALARS = {
+    "server": str, "user": str, "catalog": str, "schema": str, "client_tags": str, "source": str,
+    "timezone": str, "cafile": str, "encoding": str, "request_timeout": str, "client_request_timeout": str,
+    "password": bool, "insecure": bool, "direct": bool, "downloaders": int, "decoders": int, "max_out_of_order": int,
+}
+_PROFILE_TABLES = ("session", "extra_headers")
+
+
+def default_config_path(env: Mapping[str, str]) -> str:
+    """TRINO_TUI_CONFIG, else $XDG_CONFIG_HOME (or ~/.config)/trino-tui/config.toml."""
+    if env.get("TRINO_TUI_CONFIG"):
+        return env["TRINO_TUI_CONFIG"]
+    base = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "trino-tui", "config.toml")
+
+
+def load_profile(name: str, path: str) -> dict[str, object]:
+    """The validated `[profiles.NAME]` table of the TOML file at *path*."""
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"profile {name!r} requested but the config file {path} does not exist") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    profile = (doc.get("profiles") or {}).get(name)
+    if not isinstance(profile, dict):
+        known = ", ".join(sorted(doc.get("profiles") or {})) or "none"
+        raise ConfigError(f"no profile {name!r} in {path} (profiles: {known})")
+    for key, value in profile.items():
+        kind = _PROFILE_SCALARS.get(key)
+        if key in _PROFILE_TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"profile {name!r}: {key} must be a table of name = \"value\"")
+        elif kind is None:
+            raise ConfigError(f"profile {name!r}: unknown key {key!r}")
+        elif key == "client_tags" and isinstance(value, list) or key == "encoding" and isinstance(value, list):
+            profile[key] = ",".join(map(str, value))
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"profile {name!r}: {key} must be a {kind.__name__}")
+    return profile
+
+
+def apply_profile(opts: ConnectionOptions, profile: Mapping[str, object]) -> ConnectionOptions:
+    """*opts* with unset fields taken from *profile* (flags win; session/headers merge, flags last)."""
+    changes: dict[str, object] = {}
+    for key, value in profile.items():
+        if key == "session":
+            items = tuple(f"{k}={v}" for k, v in dict(value).items())  # type: ignore[arg-type]
+            changes["session"] = items + tuple(opts.session)
+        elif key == "extra_headers":
+            items = tuple(f"{k}: {v}" for k, v in dict(value).items())  # type: ignore[arg-type]
+            changes["extra_headers"] = items + tuple(opts.extra_headers)
+        elif isinstance(value, bool):
+            changes[key] = getattr(opts, key) or value
+        elif getattr(opts, key) is None:
+            changes[key] = value
+    return dataclasses.replace(opts, **changes)
+
+
 def resolve_client_config(
     opts: ConnectionOptions,
     *,
@@ -159,6 +230,10 @@ def resolve_client_config(
 ) -> ClientConfig:
     """Build the ClientConfig (raises ConfigError on any invalid value)."""
     env = os.environ if env is None else env
+    profile_name = opts.profile or env.get("TRINO_TUI_PROFILE")
+    if profile_name:
+        path = opts.config_file or default_config_path(env)
+        opts = apply_profile(opts, load_profile(profile_name, path))
     ov = opts.overrides
     server = normalize_server(str(ov.get("server") or opts.server or env.get("TRINO_SERVER") or DEFAULT_SERVER))
     user = str(ov.get("user") or opts.user or env.get("TRINO_USER") or _os_user(env))

@@ -121,3 +121,53 @@ def test_pipeline_defaults_apply_only_when_the_flag_is_absent() -> None:
     cfg = resolve(pipeline_defaults=defaults, max_out_of_order=10, decoders=5)
     assert (cfg.downloaders, cfg.decoders, cfg.max_out_of_order) == (3, 5, 10)
     assert resolve().max_out_of_order == 10  # the TUI keeps ClientConfig's defaults
+
+
+PROFILES = """
+[profiles.prod]
+server = "https://trino.example.com:443"
+user = "analyst"
+catalog = "hive"
+schema = "web"
+session = { query_max_run_time = "1h", "hive.x" = "y" }
+extra_headers = { "X-Team" = "data" }
+client_tags = ["a", "b"]
+encoding = "json+lz4"
+max_out_of_order = 4
+
+[profiles.bad]
+colour = "blue"
+"""
+
+
+def test_profile_fills_what_flags_leave_unset(tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(PROFILES)
+    cfg = resolve(env={"TRINO_USER": "envuser"}, profile="prod", config_file=str(path), schema="logs",
+                  session=("query_max_run_time=2h",))
+    assert (cfg.server, cfg.user, cfg.catalog, cfg.schema) == ("https://trino.example.com:443", "analyst", "hive", "logs")
+    assert dict(cfg.session_properties) == {"query_max_run_time": "2h", "hive.x": "y"}  # the flag wins
+    assert dict(cfg.extra_headers) == {"X-Team": "data"}
+    assert (cfg.client_tags, cfg.encoding, cfg.max_out_of_order) == (("a", "b"), ("json+lz4",), 4)
+
+
+def test_profile_from_environment_and_default_path(tmp_path) -> None:
+    (tmp_path / "trino-tui").mkdir()
+    (tmp_path / "trino-tui" / "config.toml").write_text(PROFILES)
+    cfg = resolve(env={"XDG_CONFIG_HOME": str(tmp_path), "TRINO_TUI_PROFILE": "prod"})
+    assert cfg.user == "analyst"
+
+
+@pytest.mark.parametrize("name, content, fragment", [
+    ("nope", PROFILES, "no profile 'nope'"),
+    ("bad", PROFILES, "unknown key 'colour'"),
+    ("p", "[profiles.p]\nuser = 3\n", "user must be a str"),
+    ("p", "[profiles.p\n", "cannot read config file"),
+])
+def test_profile_errors_are_config_errors(tmp_path, name, content, fragment) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=fragment):
+        resolve(profile=name, config_file=str(path))
+    with pytest.raises(ConfigError, match="does not exist"):
+        resolve(profile=name, config_file=str(tmp_path / "missing.toml"))

@@ -77,6 +77,8 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
 
     c = p.add_argument_group("connection")
+    c.add_argument("--profile", metavar="NAME", help="connection profile [profiles.NAME] from the config file (default: $TRINO_TUI_PROFILE); flags win")
+    c.add_argument("--config", metavar="PATH", help="config file with profiles (default: $TRINO_TUI_CONFIG or ~/.config/trino-tui/config.toml)")
     c.add_argument("--server", metavar="URL", help="coordinator URL (default: $TRINO_SERVER or http://localhost:8080)")
     c.add_argument("--user", help="user name (default: $TRINO_USER or the OS user)")
     c.add_argument("--password", action="store_true", help="use HTTP basic auth; password from $TRINO_PASSWORD or a prompt (https only)")
@@ -172,4 +174,6 @@ def connection_options(
         network_logging=ns.network_logging,
         overrides=dict(overrides),
         pipeline_defaults=dict(pipeline_defaults or {}),
+        profile=ns.profile,
+        config_file=ns.config,
     )
