@@ -20,6 +20,7 @@ class FakeQuery:
     on_page: Callable[[int], None] | None = None  # called before each page (e.g. to interrupt)
     update_type: str | None = None
     update_count: int | None = None
+    warnings: list = field(default_factory=list)
     query_id: str = "20261121_000000_00001_fake0"
     cancelled: bool = False
     closed: bool = False

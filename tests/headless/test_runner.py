@@ -149,3 +149,9 @@ def test_unexpected_error_is_one_line_unless_debug() -> None:
 def test_progress_mode_prints_a_summary_line() -> None:
     code, _, err = run(FakeClient(FakeQuery("", columns=["a"], pages=[[[1]], [[2]]])), "SELECT 1", progress=True)
     assert code == 0 and err.startswith("Query 20261121_000000_00001_fake0 FINISHED: 2 rows in 1.00s")
+
+
+def test_server_warnings_go_to_stderr() -> None:
+    q = FakeQuery("", columns=["a"], pages=[[[1]]], warnings=[{"warningCode": {"code": 1, "name": "W"}, "message": "slow\nplan"}])
+    code, out, err = run(FakeClient(q), "SELECT 1")
+    assert (code, err) == (0, "WARNING: slow plan\n")

@@ -193,6 +193,9 @@ class HeadlessRunner:
 
     def _finish(self, query: Any, state: str) -> None:
         self._console.detach()
+        for warning in getattr(query, "warnings", None) or ():
+            message = warning.get("message") if isinstance(warning, dict) else str(warning)
+            self._console.message(f"WARNING: {' '.join(str(message).split())}")
         if self._opts.progress:
             self._console.message(render_summary(query.snapshot(), state=state))
 
