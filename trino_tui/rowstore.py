@@ -254,8 +254,9 @@ class RowStore:
             return self._sealed_rows + len(self._tail)
 
     def rows(self, start: int, stop: int) -> list[list]:
-        """Rows ``[start, stop)`` (clamped to what is stored) as wire values.
-        Decodes only the chunks that hold them; raises RowStoreError if a chunk cannot be read."""
+        """Rows ``[start, stop)`` (clamped to what is stored) as wire values; [] once closed.
+        Decodes only the chunks that hold them; raises RowStoreError if a chunk cannot be read
+        (corrupt bytes, spill-file I/O, or a close() racing with this read)."""
         out: list[list] = []
         with self._lock:
             if self._closed:

@@ -410,3 +410,23 @@ async def test_grid_renders_consistently_while_a_thread_appends_to_a_spilling_st
         assert data_line(grid, len(source) - 1).split()[0] == str(len(source) - 1)
         assert store.nbytes_spilled > 0
     store.close()
+
+
+@pilot_test
+async def test_a_failed_spill_is_reported_once_and_rows_stay_readable(tmp_path) -> None:
+    source = make_rows(2000)
+    store = RowStore(make_columns(), memory_budget=1, spill_dir=str(tmp_path / "missing"))
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("streaming")
+        for i in range(0, 2000, 500):
+            store.append(payload_batch(source[i:i + 500], i, "json+zstd"))
+            grid.sync()
+        await pilot.pause()
+        assert store.spill_error and "cannot spill rows to disk" in store.spill_error
+        notes = [n.message for n in app._notifications]
+        assert notes.count(store.spill_error) == 1
+        assert store.rows(1500, 1510) == source[1500:1510]
+    store.close()

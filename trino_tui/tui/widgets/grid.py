@@ -125,6 +125,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._nrows = 0
         self._layout: GridLayout | None = None
         self._sampled = 0                  # rows of the width sample seen so far
+        self._spill_warned = False
         self._status = "idle"
         self._message: str | None = None
         self._error: str | None = None
@@ -157,6 +158,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._nrows = 0
         self._layout = header_layout(self._columns) if self._columns else None
         self._sampled = 0
+        self._spill_warned = False
         self._error = None
         self._message = None
         self._cursor = (0, 0)
@@ -173,6 +175,9 @@ class ResultGrid(ScrollView, can_focus=True):
         n = len(store) if store is not None else 0
         if self._columns and self._sampled < min(n, self.sample_rows):
             self._sample_widths(n)
+        if store is not None and store.spill_error and not self._spill_warned:
+            self._spill_warned = True
+            self.notify(store.spill_error, severity="warning")
         if n != self._nrows:
             old = self._nrows
             self._nrows = n
