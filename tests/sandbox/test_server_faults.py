@@ -81,6 +81,9 @@ def test_cache_results_reuses_payloads():
             cur.execute("SELECT * FROM numbers_3000")
             assert cur.fetchall() == number_rows(3000)
         assert len(sb.engine.executed) == 2
+        sb.configure(cache_results=False)  # switched off at run time: the engine runs again
+        cur.execute("SELECT * FROM numbers_3000")
+        assert cur.fetchall() == number_rows(3000) and len(sb.engine.executed) == 3
 
 
 def test_cancel_discards_unhanded_segments(http):

@@ -278,7 +278,8 @@ class Query:
             return
         key: Hashable = (self.sql, self.session.catalog, self.session.schema, self.session.time_zone,
                          opts, cfg.direct_page_size)
-        cached = self._deps.cache.get(key) if self._deps.cache else None
+        use_cache = cfg.cache_results and self._deps.cache is not None
+        cached = self._deps.cache.get(key) if use_cache else None  # type: ignore[union-attr]
         if cached is not None:
             self._replay(cached, opts)
             return
@@ -287,19 +288,20 @@ class Query:
             time_zone=self.session.time_zone, properties=dict(props), query_id=self.query_id)
         res = self._deps.engine.execute(self.sql, ctx)
         try:
-            self._run_result(res, cfg, opts, key)
+            self._run_result(res, cfg, opts, key if use_cache else None)
         finally:
             close = getattr(res, "close", None)
             if callable(close):
                 close()
 
-    def _run_result(self, res: Any, cfg: SandboxConfig, opts: SpoolingOptions | None, key: Hashable) -> None:
+    def _run_result(self, res: Any, cfg: SandboxConfig, opts: SpoolingOptions | None, key: Hashable | None) -> None:
+        """Produce the engine's result; *key* is the cache key when caching is on."""
         self._set_meta(res)
         self._total_rows = getattr(res, "total_rows", None)
         is_query = bool(getattr(res, "is_query", False))
         if not is_query:
             opts = None
-        record = CachedResult(self.meta.columns) if (self._deps.cache and is_query) else None  # type: ignore[union-attr]
+        record = CachedResult(self.meta.columns) if (key is not None and is_query) else None  # type: ignore[union-attr]
         self._set_running(opts)
         if opts is None:
             self._produce_direct(res, cfg, record)

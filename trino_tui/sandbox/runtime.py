@@ -141,7 +141,7 @@ class Sandbox:
         self._store = SegmentStore(current)
         faults = FaultInjector(current)
         self._pool = WorkerPool(cfg.workers, current).start()
-        self._cache = ResultCache(self._store) if cfg.cache_results else None
+        self._cache = ResultCache(self._store)  # used only while config.cache_results is on
         deps = QueryDeps(engine=self._engine, session_context=session_context, pool=self._pool, store=self._store,
                          config=current, cache=self._cache)
         self._registry = QueryRegistry(current)
