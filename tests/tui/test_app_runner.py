@@ -162,3 +162,49 @@ def test_progress_messages_are_rate_bounded_while_streaming(fake_columns):
     progress = sum(isinstance(m, QueryProgress) for m in inbox.seen)
     # ≤ 20/s from the bridge, plus the immediate first-rows message and the final one
     assert 1 <= progress <= elapsed / 0.05 + 3 and progress < 4000
+
+
+def test_streaming_gc_pause_nests_and_restores():
+    import gc
+
+    from trino_tui.tui.runtime import StreamingGcPause
+
+    assert gc.isenabled()
+    pause = StreamingGcPause()
+    pause.enter()
+    pause.enter()
+    assert not gc.isenabled() and pause.active == 2
+    pause.exit()
+    assert not gc.isenabled()
+    pause.exit()
+    pause.exit()  # extra exits are ignored
+    assert gc.isenabled() and pause.active == 0
+    pause.enter()
+    pause.reset()
+    assert gc.isenabled()
+    off = StreamingGcPause(enabled=False)
+    off.enter()
+    assert gc.isenabled()
+
+
+def test_app_pauses_gc_only_while_a_query_streams(fake_columns):
+    import asyncio
+    import gc
+
+    from tests.tui.test_app_pilot import make_app, wait_until
+
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=2))
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert gc.isenabled()
+            await pilot.press("ctrl+j")
+            assert client.wait_query().reached_gate.wait(10)
+            assert not gc.isenabled()
+            client.queries[0].gate.set()
+            await wait_until(pilot, lambda: app.query_status == "finished")
+            assert gc.isenabled()
+
+    asyncio.run(scenario())
+    assert gc.isenabled()
