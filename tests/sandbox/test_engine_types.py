@@ -166,8 +166,8 @@ def test_expressions_map_duckdb_types(sbx_engine) -> None:
     result, rows, _ = run(sbx_engine, "SELECT row(1, 'a'), [1.5, 2.5], MAP {'k': DATE '2024-01-02'}, "
                                       "CAST(1 AS HUGEINT), TIMESTAMP '2024-01-02 03:04:05'")
     assert [c.type for c in result.columns] == [
-        "row(integer, varchar)", "array(decimal(2, 1))", "map(varchar, date)", "bigint", "timestamp(6)"]
-    assert rows == [[[1, "a"], ["1.5", "2.5"], {"k": "2024-01-02"}, 1, "2024-01-02 03:04:05.000000"]]
+        "row(integer, varchar)", "array(decimal(2, 1))", "map(varchar, date)", "bigint", "timestamp(0)"]
+    assert rows == [[[1, "a"], ["1.5", "2.5"], {"k": "2024-01-02"}, 1, "2024-01-02 03:04:05"]]
 
 
 def test_zone_spec_parsing() -> None:
@@ -190,3 +190,28 @@ def test_duckdb_only_types_are_reported_consistently(sbx_engine, sql, type_text,
     result, _, chunks = run(sbx_engine, sql)
     assert result.columns[0].type == type_text
     assert chunks[0][1] == json_text
+
+
+@pytest.mark.parametrize("sql, type_text, json_text", [
+    ("SELECT TIMESTAMP '2024-01-02 03:04:05.123 America/New_York'", "timestamp(3) with time zone",
+     b'["2024-01-02 08:04:05.123 UTC"]'),
+    ("SELECT CAST('2024-01-02 03:04:05+01:00' AS TIMESTAMP(3) WITH TIME ZONE)", "timestamp(3) with time zone",
+     b'["2024-01-02 02:04:05.000 UTC"]'),
+    ("SELECT TIMESTAMP '2024-01-02 03:04:05'", "timestamp(0)", b'["2024-01-02 03:04:05"]'),
+    ("SELECT TIMESTAMP '2024-01-02 03:04:05.12345'", "timestamp(5)", b'["2024-01-02 03:04:05.12345"]'),
+    ("SELECT CAST('2024-01-02 03:04:05.123456' AS TIMESTAMP(3))", "timestamp(3)", b'["2024-01-02 03:04:05.123"]'),
+    ("SELECT CAST('01:02:03' AS TIME(3))", "time(3)", b'["01:02:03.000"]'),
+    ("SELECT CAST('AB' AS VARBINARY)", "varbinary", b'["QUI="]'),
+])
+def test_trino_type_syntax_is_translated(sbx_engine, sql, type_text, json_text) -> None:
+    result, _, chunks = run(sbx_engine, sql)
+    assert result.columns[0].type == type_text
+    assert chunks[0][1] == json_text
+
+
+def test_clock_functions_have_millisecond_precision(sbx_engine) -> None:
+    result, _, chunks = run(sbx_engine, "SELECT current_timestamp, now()")
+    assert [(c.name, c.type) for c in result.columns] == [("_col0", "timestamp(3) with time zone"),
+                                                          ("_col1", "timestamp(3) with time zone")]
+    first = chunks[0][1].decode().split('","')[0]
+    assert first.endswith(" UTC") and len(first.lstrip('["').split(" ")[1]) == len("00:00:00.000")

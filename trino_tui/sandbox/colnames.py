@@ -9,6 +9,8 @@ second SQL parser is needed. Pure apart from one DuckDB call; thread-safe with i
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -35,10 +37,45 @@ def _source(item: dict) -> str | None:
     return None
 
 
-def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> tuple[list[str], list[str | None]]:
-    """(names Trino would give the output columns of `duck_sql`, the base column each output
-    keeps the declared type of). Falls back to DuckDB's names as their own sources."""
-    fallback = (duck_names, list(duck_names))
+_SYNTHETIC = 2 ** 64 - 1          # DuckDB's query_location of a typed literal's string
+_DATETIME_CASTS = {"TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIME"}
+_FRACTION = re.compile(r":\d{2}\.(\d+)")
+
+
+def _precision(item: dict) -> int | None:
+    """Trino's precision for datetime literals and clock functions (DuckDB keeps microseconds):
+    TIMESTAMP '...' -> the literal's fraction digits; CAST(.. AS timestamp) and now() -> 3."""
+    cls = item.get("class")
+    if cls == "CAST":
+        type_expr = item.get("type_expr") or {}
+        child = item.get("child") or {}
+        if str(type_expr.get("type_name", "")).upper() in _DATETIME_CASTS and not type_expr.get("children") \
+                and child.get("class") == "CONSTANT":
+            if child.get("query_location") == _SYNTHETIC:
+                m = _FRACTION.search(str((child.get("literal") or {}).get("text", "")))
+                return len(m.group(1)) if m else 0
+            return 3
+    if cls == "COLUMN_REF" and item.get("column_names") in (["current_timestamp"], ["localtimestamp"]):
+        return 3
+    if cls == "FUNCTION" and item.get("function_name") in ("now", "current_timestamp", "localtimestamp") \
+            and not item.get("arguments"):
+        return 3
+    return None
+
+
+@dataclass(frozen=True)
+class OutputColumns:
+    """Trino names of a query's output columns, the base column each keeps the declared type
+    of (None: none) and a datetime precision hint per column (None: none)."""
+
+    names: list[str]
+    sources: list[str | None]
+    precisions: list[int | None]
+
+
+def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> OutputColumns:
+    """Trino's view of the output columns of `duck_sql` (DuckDB's names as fallback)."""
+    fallback = OutputColumns(duck_names, list(duck_names), [None] * len(duck_names))
     try:
         tree = json.loads(cursor.execute("SELECT json_serialize_sql(?)", [duck_sql]).fetchone()[0])
     except Exception:
@@ -51,20 +88,25 @@ def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> tup
     items = node.get("select_list") or []
     from_table = node.get("from_table") or {}
     if from_table.get("type") == "EXPRESSION_LIST" and len(items) == 1 and items[0].get("class") == "STAR":
-        return [f"_col{i}" for i in range(len(duck_names))], [None] * len(duck_names)   # bare VALUES
+        return OutputColumns([f"_col{i}" for i in range(len(duck_names))], [None] * len(duck_names),
+                             [None] * len(duck_names))   # bare VALUES
     stars = sum(1 for e in items if e.get("class") == "STAR")
     if stars > 1 or len(items) - stars > len(duck_names):
         return fallback
     expansion = len(duck_names) - (len(items) - stars)
     names: list[str] = []
     sources: list[str | None] = []
+    precisions: list[int | None] = []
     for item in items:
         if item.get("class") == "STAR":
             expanded = duck_names[len(names):len(names) + expansion]
             names.extend(expanded)
             sources.extend(expanded)
+            precisions.extend([None] * len(expanded))
             continue
         pos = len(names)
-        names.append(duck_names[pos] if item.get("alias") or item.get("class") == "COLUMN_REF" else f"_col{pos}")
+        named = item.get("alias") or (item.get("class") == "COLUMN_REF" and _precision(item) is None)
+        names.append(duck_names[pos] if named else f"_col{pos}")
         sources.append(_source(item))
-    return (names, sources) if len(names) == len(duck_names) else fallback
+        precisions.append(_precision(item))
+    return OutputColumns(names, sources, precisions) if len(names) == len(duck_names) else fallback

@@ -23,7 +23,7 @@ from .metadata import MetadataStatements
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .rowjson import MACROS, ZoneSpec, row_json_sql
 from .sql_errors import TrinoError, at, from_duckdb, relocate
-from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize
+from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
 from .statements import check_property, parse_statement
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
@@ -334,9 +334,8 @@ class Engine:
                     system_tables.refresh(self._con, self._system, r.table)
             rw.replace(ref.start - base, ref.end - base, r.duck)
             resolved.append(r)
-        for tok in sig:
-            if tok.kind == "word" and tok.lower == "varbinary":
-                rw.replace(tok.start - base, tok.end - base, "BLOB")
+        for start, end, text in type_syntax_edits(sig):
+            rw.replace(start - base, end - base, text)
         duck_sql, omap = rw.result()
         return duck_sql, (lambda off: omap(off) + base), resolved
 
@@ -394,10 +393,11 @@ class Engine:
                 rel = cur.sql(duck_sql)
                 if rel is None:
                     raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
-                names, sources = trino_column_names(cur, duck_sql, list(rel.columns))
+                out = trino_column_names(cur, duck_sql, list(rel.columns))
                 quoted = {t.ident for t in sig if t.kind == "qident"}
-                names = [n if n in quoted else n.lower() for n in names]   # Trino folds unquoted names
-                types = self._declared_types(sources, list(rel.types), refs)
+                names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
+                types = self._declared_types(out.sources, list(rel.types), refs)
+                types = [_with_precision(t, p) for t, p in zip(types, out.precisions)]
                 del rel
                 self._check_cancelled(session)
                 cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
@@ -465,6 +465,12 @@ def _count_result(update_type: str, count: int) -> StatementResult:
     cols = [ResultColumn.of("rows", TrinoType("bigint"))]
     return StatementResult(cols, is_query=False, source=ListSource([[count]]), update_type=update_type,
                            update_count=count, total_rows=1)
+
+
+def _with_precision(t: TrinoType, precision: int | None) -> TrinoType:
+    if precision is None or t.raw not in ("timestamp", "timestamp with time zone", "time"):
+        return t
+    return TrinoType(t.raw, (precision,))
 
 
 def _same_storage(declared: TrinoType, reported: TrinoType) -> bool:

@@ -201,3 +201,32 @@ class OffsetMap:
         if new_offset < new_start + new_len:
             return old_start
         return self._old_ends[k] + (new_offset - new_start - new_len)
+
+
+# ---------------------------------------------------------------- Trino type syntax -> DuckDB
+
+_ZONED_LITERAL = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[A-Za-z]|[+-]\d)")
+
+
+def type_syntax_edits(sig: list[Token]) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) edits turning Trino type syntax DuckDB lacks into DuckDB's:
+    VARBINARY -> BLOB, TIME(p) -> TIME, TIMESTAMP(p) WITH TIME ZONE -> TIMESTAMPTZ, and a
+    TIMESTAMP literal carrying a zone (TIMESTAMP '... America/New_York') -> TIMESTAMPTZ."""
+    edits: list[tuple[int, int, str]] = []
+    n = len(sig)
+    for i, tok in enumerate(sig):
+        if tok.kind != "word":
+            continue
+        low = tok.lower
+        precision = (i + 3 < n and sig[i + 1].text == "(" and sig[i + 2].kind == "number" and sig[i + 3].text == ")")
+        if low == "varbinary":
+            edits.append((tok.start, tok.end, "BLOB"))
+        elif low == "time" and precision:
+            edits.append((sig[i + 1].start, sig[i + 3].end, ""))
+        elif low == "timestamp" and precision and i + 6 < n and \
+                [t.lower for t in sig[i + 4:i + 7]] == ["with", "time", "zone"]:
+            edits.append((tok.start, sig[i + 6].end, "TIMESTAMPTZ"))
+        elif low == "timestamp" and i + 1 < n and sig[i + 1].kind == "string" and \
+                _ZONED_LITERAL.search(string_value(sig[i + 1])):
+            edits.append((tok.start, tok.end, "TIMESTAMPTZ"))
+    return edits
