@@ -71,11 +71,9 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
-              gc_on: bool = False) -> dict[str, float]:
+async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None) -> dict[str, float]:
     config = ClientConfig(server=url, user="bench", catalog="tpch", schema="tiny")
     app = TrinoTuiApp(config, initial_sql=sql, clipboard=MemoryClipboard())
-    app._gc_pause.enabled = not gc_on  # --gc-on: keep the cyclic GC running while streaming
     if decoders:  # override the TUI's decoder cap (TUI_MAX_DECODERS) for comparisons
         app.config = dataclasses.replace(config, decoders=decoders)
         app.max_decoders = None
@@ -153,7 +151,6 @@ def main() -> int:
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--limit", type=int, default=None, help="LIMIT the query (quicker runs)")
     parser.add_argument("--decoders", type=int, default=None, help="client decoder threads (default: the TUI's cap, TUI_MAX_DECODERS)")
-    parser.add_argument("--gc-on", action="store_true", help="keep the cyclic GC on while streaming")
     parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")
     args = parser.parse_args()
     sql = f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")
@@ -162,12 +159,11 @@ def main() -> int:
     width, height = (int(v) for v in args.size.split("x"))
     proc, url = start_sandbox(args.schema)
     try:
-        r = asyncio.run(run(url, sql, (width, height), args.decoders, args.gc_on))
+        r = asyncio.run(run(url, sql, (width, height), args.decoders))
     finally:
         proc.terminate()
         proc.wait(30)
-    print(f"{sql} (tune_runtime: {not args.no_tune}, GC paused while streaming: {not args.gc_on}): "
-          f"{int(r['rows']):,} rows in {r['query_s']:.1f} s "
+    print(f"{sql} (tune_runtime: {not args.no_tune}): {int(r['rows']):,} rows in {r['query_s']:.1f} s "
           f"(finished={bool(r['status_ok'])}, ctrl+end to last row visible={bool(r['last_row_visible'])}, "
           f"{r['ctrl_end_ms']:.0f} ms)")
     print(f"row store: {r['compact_mb']:.0f} MB compact in memory, {r['spilled_mb']:.0f} MB spilled; "

@@ -31,7 +31,7 @@ from trino_tui.tui.messages import (
     SandboxReady,
 )
 from trino_tui.tui.runner import QueryRunner, one_line
-from trino_tui.tui.runtime import StreamingGcPause, tune_runtime
+from trino_tui.tui.runtime import tune_runtime
 from trino_tui.tui.sandbox_host import SandboxHost
 from trino_tui.tui.themes import load_themes
 from trino_tui.tui.widgets.editor import RunTarget, SqlEditor
@@ -129,7 +129,6 @@ class TrinoTuiApp(App):
         self._sandbox_ready = sandbox_config is None
         self._closing = False
         self._pending: RunTarget | None = None  # run requested while the sandbox was starting
-        self._gc_pause = StreamingGcPause()
         if initial_sql is None and sandbox_config is not None:
             initial_sql = SANDBOX_SQL
         self._initial_sql = initial_sql or ""
@@ -256,7 +255,6 @@ class TrinoTuiApp(App):
         grid = self.query_one(ResultGrid)
         grid.set_status("streaming")
         self._status = "streaming"
-        self._gc_pause.enter()  # exited by this run's QueryDone
         self._runner = QueryRunner(
             client,
             target.statement.text,
@@ -305,7 +303,6 @@ class TrinoTuiApp(App):
 
     @_while_mounted
     def on_query_done(self, message: QueryDone) -> None:
-        self._gc_pause.exit()
         self._retired = [r for r in self._retired if r.running]
         if message.generation != self._generation:
             return
@@ -453,7 +450,6 @@ class TrinoTuiApp(App):
         store, self._store = self._store, None
         if store is not None:
             store.close()
-        self._gc_pause.reset()
         client, self._client = self._client, None
         if client is not None:
             try:
