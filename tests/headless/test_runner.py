@@ -65,6 +65,8 @@ def test_query_failure_stops_the_loop_with_message_and_caret() -> None:
 
 @pytest.mark.parametrize("exc, code, first_line", [
     (TrinoConnectionError("connection refused"), 3, "Error connecting to http://coord:8080: connection refused"),
+    (TrinoConnectionError("Cannot reach coord:8080: ConnectError: refused"), 3,
+     "Error connecting to http://coord:8080: ConnectError: refused"),
     (AuthenticationError("401 Unauthorized"), 3, "Authentication failed: 401 Unauthorized"),
     (AuthenticationError("Authentication failed: bad password"), 3, "Authentication failed: bad password"),
 ])

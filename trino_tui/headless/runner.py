@@ -11,6 +11,7 @@ Used from the main thread only (SIGINT handling needs it); the client's threads 
 from __future__ import annotations
 
 import enum
+import re
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,7 +69,8 @@ def describe_error(exc: BaseException, *, sql: str = "", server: str = "", query
         text = str(exc)
         return ExitCode.CONNECTION, [text if text.lower().startswith("authentication failed") else f"Authentication failed: {text}"]
     if isinstance(exc, TrinoConnectionError):
-        return ExitCode.CONNECTION, [f"Error connecting to {server}: {exc}" if server else f"Error connecting: {exc}"]
+        detail = re.sub(r"^Cannot reach [^ ]+: ", "", str(exc))  # the server is named already
+        return ExitCode.CONNECTION, [f"Error connecting to {server}: {detail}" if server else f"Error connecting: {exc}"]
     if isinstance(exc, ConfigError):
         return ExitCode.USAGE, [f"Invalid configuration: {exc}"]
     if isinstance(exc, QueryCancelled):
