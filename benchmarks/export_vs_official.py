@@ -148,6 +148,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=2, help="measured runs per client (best is reported)")
     ap.add_argument("--tui-args", default="", help="extra trino-tui flags, e.g. '--max-out-of-order 10'")
     ap.add_argument("--server", help="reuse a running `trino-tui sandbox --cache-results ...` instead of starting one")
+    ap.add_argument("--warmup", action="store_true", help="with --server: still run the cache-filling warm-up")
     args = ap.parse_args()
 
     sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
@@ -158,8 +159,9 @@ def main() -> int:
         out = os.path.join(tmp, "out.csv")
         extra = args.tui_args.split()
         print(f"sandbox {sandbox.url}, storage latency {args.storage_latency}s, {sql}", file=sys.stderr)
-        warm = _run_child("warm-up", trino_tui_argv(sandbox.url, sql, out, extra), out)
-        print(f"warm-up: {warm.rows:,} rows in {warm.seconds:.2f}s (fills the sandbox result cache)", file=sys.stderr)
+        if not args.server or args.warmup:
+            warm = _run_child("warm-up", trino_tui_argv(sandbox.url, sql, out, extra), out)
+            print(f"warm-up: {warm.rows:,} rows in {warm.seconds:.2f}s (fills the sandbox result cache)", file=sys.stderr)
         for run in range(args.runs):
             for name in results:
                 if os.path.exists(out):
