@@ -6,13 +6,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
 import re
 import signal
+import subprocess
+import sys
+import threading
 
 import pytest
 
 from tests.headless.helpers import (
-    LineReader, UnauthorizedServer, clean_env, closed_port, run_cli, run_inprocess, start_cli,
+    REPO, LineReader, UnauthorizedServer, clean_env, closed_port, run_cli, run_inprocess, start_cli,
 )
 from trino_tui.headless.args import parse_args
 from trino_tui.headless.main import run_headless
@@ -270,3 +274,39 @@ def test_closed_stdout_pipe_stops_quietly(sandbox) -> None:
     proc.stdout.close()  # like `| head -1`
     assert proc.wait(timeout=60) == 141
     assert reader.close() == ""
+
+
+def test_progress_redraws_in_place_on_a_real_terminal(sandbox, knobs, tmp_path) -> None:
+    """stdout and stderr on a pseudo-terminal, rows to a file: status lines redrawn, then a summary."""
+    knobs(worker_pace=0.3)
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the slave side closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read, name="test-pty-reader")
+    reader.start()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "trino_tui", *srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem",
+                                                                   "--output-file", str(tmp_path / "o.csv"))],
+            stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=clean_env(COLUMNS="120"), cwd=REPO,
+        )
+        assert proc.wait(timeout=120) == 0
+    finally:
+        os.close(slave)
+        reader.join(timeout=30)
+        os.close(master)
+    text = b"".join(chunks).decode(errors="replace")
+    assert "\x1b[J" in text and "F\x1b[J" in text          # erased and redrawn in place
+    assert ", RUNNING, " in text and "segments " in text
+    assert " FINISHED: 60,175 rows in " in text.splitlines()[-1]
+    assert (tmp_path / "o.csv").read_bytes().count(b"\n") == 60175
