@@ -310,3 +310,16 @@ def test_progress_redraws_in_place_on_a_real_terminal(sandbox, knobs, tmp_path) 
     assert ", RUNNING, " in text and "segments " in text
     assert " FINISHED: 60,175 rows in " in text.splitlines()[-1]
     assert (tmp_path / "o.csv").read_bytes().count(b"\n") == 60175
+
+
+def test_access_token_is_redacted_in_logs_and_never_sent_to_storage(sandbox) -> None:
+    before = len(sandbox.storage_log)
+    code, _, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--access-token", "tok-s3cret",
+                                     "--encoding", "json", "--output-format", "NULL", "--network-logging", "HEADERS"))
+    assert code == 0, err
+    assert "tok-s3cret" not in err
+    assert any(line.lower().strip().endswith("authorization: ***") or "authorization: bearer ***" in line.lower()
+               for line in err.splitlines()), [line for line in err.splitlines() if "uthorization" in line]
+    storage = [r for r in sandbox.storage_log[before:] if r.listener == "storage"]
+    assert storage, "expected spooled segment downloads"
+    assert all("authorization" not in r.headers and not any(k.startswith("x-trino-") for k in r.headers) for r in storage)
