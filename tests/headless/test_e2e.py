@@ -323,3 +323,20 @@ def test_access_token_is_redacted_in_logs_and_never_sent_to_storage(sandbox) -> 
     storage = [r for r in sandbox.storage_log[before:] if r.listener == "storage"]
     assert storage, "expected spooled segment downloads"
     assert all("authorization" not in r.headers and not any(k.startswith("x-trino-") for k in r.headers) for r in storage)
+
+
+def test_sigint_while_still_connecting_exits_130() -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    proc = start_cli(["--server", url, "--client-request-timeout", "5m", "--network-logging", "BASIC", "-e", "SELECT 1"])
+    reader = LineReader(proc.stderr)
+    try:
+        reader.wait_for("POST")  # logged before each connection attempt
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = reader.close()
+        proc.stdout.close()
+    assert err.splitlines()[-1] == "Interrupted" and "Traceback" not in err
