@@ -13,21 +13,12 @@ import enum
 import sys
 from collections.abc import Mapping, Sequence
 
-from trino_tui import __version__ as _version  # noqa: F401  (re-exported for --version)
+from trino_tui import __version__ as _version
+from trino_tui.client.config import NETWORK_LOGGING_LEVELS as NETWORK_LOGGING
 from trino_tui.config import ConnectionOptions
+from trino_tui.export import FORMATS as OUTPUT_FORMATS
 
 __all__ = ["Mode", "OUTPUT_FORMATS", "NETWORK_LOGGING", "build_parser", "parse_args", "connection_options", "run_mode"]
-
-NETWORK_LOGGING = ("NONE", "BASIC", "HEADERS", "BODY")
-
-
-def _output_formats() -> tuple[str, ...]:
-    from trino_tui.export import FORMATS
-
-    return tuple(FORMATS)
-
-
-OUTPUT_FORMATS = _output_formats()
 
 
 class Mode(enum.Enum):
