@@ -88,3 +88,11 @@ def test_missing_statement_file_exits_2(capsys, tmp_path) -> None:
 def test_empty_script_does_nothing(capsys) -> None:
     assert main(["--execute", " ; -- nothing\n", "--server", "http://127.0.0.1:9"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+def test_sandbox_subcommand_is_dispatched_to_the_sandbox_cli(capsys) -> None:
+    assert main(["sandbox", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: trino-tui sandbox") and "--storage-latency" in out and "--fault-expire-after" in out
+    assert main(["sandbox", "--bogus"]) == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
