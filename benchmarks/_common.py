@@ -12,6 +12,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,14 +47,18 @@ class SandboxProcess:
         self.url = ""
 
     def __enter__(self) -> "SandboxProcess":
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        self.err = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self.err, text=True,
                                      cwd=str(REPO), env={**os.environ, "PYTHONPATH": str(REPO)})
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             if line.startswith("Sandbox coordinator:"):
                 self.url = line.split(":", 1)[1].strip()
                 return self
-        raise RuntimeError(f"sandbox did not start (exit code {self.proc.wait()})")
+        code = self.proc.wait()
+        self.err.seek(0)
+        last = [line for line in self.err.read().splitlines() if line.startswith("trino-tui sandbox")][-1:]
+        raise RuntimeError(f"sandbox did not start (exit code {code}): {' '.join(last)}")
 
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None:

@@ -96,6 +96,7 @@ class Query:
             raise RuntimeError("batches() is already being iterated")
         try:
             while True:
+                batch = None  # drop the previous batch before producing the next (memory bound)
                 try:
                     batch = self._pipeline.next_batch()
                 except TrinoTuiError as exc:

@@ -149,14 +149,22 @@ class Slots:
 
 
 class Window:
-    """Positions ``[base, base + size)`` of the stream; ``base`` = next position to deliver.
+    """Positions ``[base, base + size)`` of the stream; ``base`` = next position to deliver,
+    plus a gate bounding how many JSON parses run at once.
 
-    Decoders parse eagerly only inside the window, so decoded rows (about 1 KB per row in
-    Python objects) waiting for the consumer stay bounded; it never blocks anybody."""
+    Decoders parse eagerly only inside the window, so decoded rows (about 0.8 KB per row in
+    Python objects) waiting for the consumer stay bounded; ``within`` never blocks. orjson
+    releases the GIL while it builds its document tree (~3x the size of the JSON, transient),
+    so concurrent parses are what drive peak memory: ``parsing()`` admits ``parallel`` at once."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, parallel: int = 2) -> None:
         self.size = size
         self._base = 0
+        self._gate = threading.BoundedSemaphore(max(1, parallel))
+
+    def parsing(self) -> threading.BoundedSemaphore:
+        """Context manager admitting one parse (blocks while ``parallel`` are running)."""
+        return self._gate
 
     def within(self, seq: int) -> bool:
         return seq < self._base + self.size

@@ -1,7 +1,8 @@
 """Decoder stage: M threads decompressing and parsing segments, then queueing the ack.
 
-Decompression (zstd/lz4) releases the GIL; orjson parsing does not but runs ~2x faster with
-the cyclic GC paused, so parsing happens inside ``gc_paused()`` (a process-wide, reference
+Decompression (zstd/lz4) releases the GIL; orjson releases it only while building its
+document tree, and runs ~2x faster with the cyclic GC paused, so parsing happens inside
+``gc_paused()`` and the window's parse gate (a process-wide, reference
 counted pause that restores the previous GC state when the last decoder leaves). Row counts
 are checked against ``rowsCount``; failures travel to the finalizer as the unit's error.
 Only units inside the decode ``Window`` are decoded here (memory bound); the others pass
@@ -67,7 +68,7 @@ class Decoder:
                 if self.window.within(unit.seq):
                     self.stats.stage("decoders", busy=1, state="decoding")
                     try:
-                        ok = decode_unit(unit, self.stats, self.name)
+                        ok = decode_unit(unit, self.stats, self.name, self.window)
                     finally:
                         self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1, state="running")
                     if ok and unit.spooled:
@@ -79,7 +80,7 @@ class Decoder:
             self.results.producer_done()
 
 
-def decode_unit(unit: Unit, stats: PipelineStats, worker: str) -> bool:
+def decode_unit(unit: Unit, stats: PipelineStats, worker: str, window: Window) -> bool:
     """Decompress + parse ``unit.payload`` into ``unit.rows`` (or set ``unit.error``)."""
     seg = unit.segment
     assert seg is not None and unit.payload is not None
@@ -88,7 +89,7 @@ def decode_unit(unit: Unit, stats: PipelineStats, worker: str) -> bool:
     data = b""
     try:
         data = get_codec(seg.encoding).decompress(unit.payload, seg.segment_size, seg.uncompressed_size)
-        with gc_paused():
+        with window.parsing(), gc_paused():
             unit.rows = parse_rows(data, seg.rows_count)
     except SegmentCorrupt as exc:
         unit.error = SegmentCorrupt(str(exc), index=index)

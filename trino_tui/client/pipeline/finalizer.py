@@ -60,7 +60,7 @@ class Finalizer:
         self._next_seq += 1
         self.window.advance(self._next_seq)
         if unit.segment is not None and unit.rows is None and unit.error is None:
-            if decode_unit(unit, self.stats, "finalizer") and unit.spooled:  # deferred beyond the window
+            if decode_unit(unit, self.stats, "finalizer", self.window) and unit.spooled:  # deferred beyond the window
                 self.ack(unit)
         if unit.end:
             self.done = True

@@ -59,7 +59,7 @@ class Pipeline:
         self.decodes: Channel[Unit] = Channel("decoders", ct, producers=1 + n)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
         self.slots = Slots(config.max_out_of_order, ct)
-        self.window = Window(config.decode_window)
+        self.window = Window(config.decode_window, config.parallel_parses)
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
         self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct)
