@@ -69,11 +69,11 @@ class SandboxProcess:
                 self.proc.kill()
 
 
-def run_ours(url: str, scale: str, sql: str, encoding: str = "json+zstd") -> Run:
-    """trino-tui's client: iterate batches, count rows."""
+def run_ours(url: str, scale: str, sql: str, encoding: str = "json+zstd", **knobs) -> Run:
+    """trino-tui's client: iterate batches, count rows (*knobs*: extra ClientConfig fields)."""
     from trino_tui.client import ClientConfig, TrinoClient
 
-    config = ClientConfig(server=url, user="bench", catalog="tpch", schema=scale, encoding=(encoding,))
+    config = ClientConfig(server=url, user="bench", catalog="tpch", schema=scale, encoding=(encoding,), **knobs)
     t0 = time.perf_counter()
     rows = 0
     with TrinoClient(config) as client, client.execute(sql) as query:
@@ -136,7 +136,7 @@ _CHILD = """
 import json, sys
 sys.path.insert(0, {repo!r})
 from benchmarks._common import run_ours, run_official, peak_rss_mb
-run = {func}({url!r}, {scale!r}, {sql!r})
+run = {func}({url!r}, {scale!r}, {sql!r}, **{knobs!r})
 print(json.dumps({{"rows": run.rows, "seconds": run.seconds, "rss_mb": peak_rss_mb()}}))
 """
 
@@ -156,10 +156,10 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_in_child(which: str, url: str, scale: str, sql: str) -> Run:
-    """Run one client in a fresh interpreter and report its peak RSS (ru_maxrss)."""
+def run_in_child(which: str, url: str, scale: str, sql: str, **knobs) -> Run:
+    """Run one client in a fresh interpreter and report its peak RSS (see peak_rss_mb)."""
     func = {"ours": "run_ours", "official": "run_official"}[which]
-    code = _CHILD.format(repo=str(REPO), func=func, url=url, scale=scale, sql=sql)
+    code = _CHILD.format(repo=str(REPO), func=func, url=url, scale=scale, sql=sql, knobs=knobs)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     if proc.returncode != 0:

@@ -165,3 +165,16 @@ def test_session_headers_and_response_handling():
     assert d["X-Trino-Transaction-Id"] == "NONE" and d["X-Trino-User"] == "alice" and "X-Trino-Prepared-Statement" not in d
     direct = ClientSession.from_config(ClientConfig(server="http://h", user="u", encoding=()))
     assert "X-Trino-Query-Data-Encoding" not in dict(direct.statement_headers())
+
+
+def test_expiry_passed_uses_the_session_zone():
+    from datetime import datetime, timezone
+
+    from trino_tui.client.protocol import expiry_passed
+
+    now = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+    assert expiry_passed("2025-03-01T11:59:59", "UTC", now)
+    assert not expiry_passed("2025-03-01T12:00:01.5", "UTC", now)
+    assert expiry_passed("2025-03-01T12:30", "Europe/Paris", now)  # 11:30 UTC
+    assert not expiry_passed("2025-03-01T12:30", "America/New_York", now)  # 17:30 UTC
+    assert not expiry_passed(None, "UTC", now) and not expiry_passed("garbage", "UTC", now)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any, Mapping
 
 import orjson
@@ -145,6 +148,23 @@ def parse_segment(raw: Any, encoding: str) -> SegmentDescriptor:
             expires_at=str(expires) if expires is not None else None, **common,
         )
     raise ProtocolError(f"unknown segment type {kind!r}")
+
+
+def expiry_passed(expires_at: str | None, timezone: str, now: datetime | None = None) -> bool:
+    """True if a segment's ``expiresAt`` (local date-time in the session zone) lies in the past.
+    Unparsable values or unknown zones count as not expired."""
+    if not expires_at:
+        return False
+    try:
+        local = datetime.fromisoformat(expires_at)
+        zone = ZoneInfo(timezone) if "/" in timezone or timezone == "UTC" else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    if local.tzinfo is None:
+        if zone is None:
+            return False
+        local = local.replace(tzinfo=zone)
+    return (now or datetime.now(dt_timezone.utc)) >= local
 
 
 def from_json(doc: Any) -> QueryResults:

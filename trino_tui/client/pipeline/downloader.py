@@ -3,7 +3,8 @@
 Each download sends exactly the segment headers (the transport adds nothing but
 ``Accept-Encoding: identity``), follows redirects, retries transient failures within the retry
 budget and validates ``segmentSize`` (a short/long body is retried a few times, then
-``SegmentCorrupt``). 403/404/410 mean the segment expired or was removed (``SegmentExpired``).
+``SegmentCorrupt``). 403/404/410, or any 4xx once ``expiresAt`` has passed, mean the segment
+expired or was removed (``SegmentExpired``).
 A failed unit goes straight to the finalizer carrying its error.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from ..errors import HttpError, QueryCancelled, SegmentCorrupt, SegmentDownloadFailed, SegmentExpired, TrinoTuiError
 from ..events import SegmentState
+from ..protocol import expiry_passed
 from ..transport import Transport
 from .channels import CancelToken, Cancelled, Channel, Closed
 from .stats import PipelineStats
@@ -25,9 +27,10 @@ class Downloader:
 
     def __init__(
         self, name: str, transport: Transport, inbox: Channel[Unit], decodes: Channel[Unit],
-        results: Channel[Unit], stats: PipelineStats, cancel: CancelToken,
+        results: Channel[Unit], stats: PipelineStats, cancel: CancelToken, timezone: str = "UTC",
     ) -> None:
         self.name = name
+        self.timezone = timezone
         self.transport = transport
         self.inbox = inbox
         self.decodes = decodes
@@ -80,7 +83,7 @@ class Downloader:
             self._fail(unit, exc)
             return
         except HttpError as exc:
-            if exc.status in EXPIRED_STATUS:
+            if exc.status in EXPIRED_STATUS or (400 <= exc.status < 500 and expiry_passed(seg.expires_at, self.timezone)):
                 err: TrinoTuiError = SegmentExpired(f"expired or removed ({exc})", index=index, expires_at=seg.expires_at)
             else:
                 err = SegmentDownloadFailed(str(exc), index=index)

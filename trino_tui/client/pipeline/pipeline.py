@@ -66,7 +66,8 @@ class Pipeline:
         self.finalizer = Finalizer(self.results, self.slots, stats, self.window, self._ack_decoded)
         self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval)
         self.downloaders = [
-            Downloader(f"download-{i + 1}", transport, self.downloads, self.decodes, self.results, stats, ct)
+            Downloader(f"download-{i + 1}", transport, self.downloads, self.decodes, self.results, stats, ct,
+                       session.timezone)
             for i in range(n)
         ]
         self.decoders = [
