@@ -63,6 +63,7 @@ class FakeTrino:
     deleted: list[str] = field(default_factory=list)
     heads: list[str] = field(default_factory=list)
     head_status: int = 200
+    ack_status: int = 200
     head_seen: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -127,6 +128,8 @@ class FakeTrino:
         if host == "storage.test" or path.startswith("/v1/spooled/download/"):
             return self._storage(request, int(path.rsplit("/", 1)[1]))
         if path.startswith("/v1/spooled/ack/"):
+            if self.ack_status != 200:
+                return httpx.Response(self.ack_status, text="ack storage failure")
             with self.lock:
                 self.acked.add(int(path.rsplit("/", 1)[1]))
             return httpx.Response(200)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 
 import pytest
 
@@ -162,8 +164,9 @@ def test_cancel_mid_stream_stops_threads_and_acks_unread():
             next(it)
         q.close()
         pipeline = q._pipeline
+        deadline = time.monotonic() + 1.0  # all threads gone within one second of cancel
         for t in pipeline.threads:
-            t.join(1.0)
+            t.join(max(0.0, deadline - time.monotonic()))
         assert not pipeline.alive_threads()
     assert set(threading.enumerate()) <= before | {threading.current_thread()}
     assert srv.deleted == ["http://coord.test/v1/statement/executing/q1/y/2"]
@@ -268,3 +271,35 @@ def test_rows_are_converted():
     with fake_client(srv) as c:
         rows = list(c.execute("x").rows())
     assert rows[:2] == [(0, "row-0"), (1, "row-1")] and len(rows) == 250
+
+
+def test_ack_failures_are_reported_not_swallowed():
+    srv = FakeTrino(make_rows(300), segment_rows=100, ack_status=500)
+    events: list = []
+    with fake_client(srv) as c:
+        q = c.execute("x", listener=events.append)
+        assert collect(q) == make_rows(300)  # rows are fine; acks failing is reported
+        snap = q.snapshot()
+    assert snap.ack_failures == 2 and snap.segments_acked == 0
+    assert all("HTTP 500" in s.ack_error for s in snap.segments if s.kind == "spooled")
+    assert [e.ok for e in events if isinstance(e, AckEvent)] == [False, False]
+
+
+def test_gc_state_is_restored_after_decoding():
+    assert gc.isenabled()
+    srv = FakeTrino(make_rows(1000), segment_rows=100)
+    with fake_client(srv) as c:
+        collect(c.execute("x"))
+    assert gc.isenabled()
+
+
+def test_snapshot_segment_list_stays_compact():
+    from trino_tui.client.pipeline.stats import KEEP_FINISHED
+
+    srv = FakeTrino(make_rows(3000), segment_rows=5, segments_per_page=50)
+    with fake_client(srv) as c:
+        q = c.execute("x")
+        assert collect(q) == make_rows(3000)
+        snap = q.snapshot()
+    assert snap.segments_total == 600 and len(snap.segments) <= KEEP_FINISHED * 2
+    assert snap.segments[-1].index == 599
