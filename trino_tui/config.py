@@ -6,7 +6,7 @@ Owns the resolution rules shared by the TUI and headless mode (no Textual, no ar
 - password: only with --password; TRINO_PASSWORD, else the injected prompt (getpass)
 - access token: --access-token, TRINO_ACCESS_TOKEN
 - encoding: a validated list; () means the direct protocol
-- pipeline knobs: the flag, else `pipeline_defaults` (headless: HEADLESS_PIPELINE), else ClientConfig's
+- pipeline knobs: the flag, else ClientConfig's defaults
 - profiles: `--profile NAME` (or TRINO_TUI_PROFILE) reads `[profiles.NAME]` from the TOML file
   `--config PATH` / TRINO_TUI_CONFIG / $XDG_CONFIG_HOME/trino-tui/config.toml; its keys are the
   flag names with `_` (server, user, catalog, session = {name = "value"}, extra_headers = {...}, ...)
@@ -29,7 +29,6 @@ from trino_tui.client.errors import ConfigError
 
 __all__ = [
     "DEFAULT_SERVER",
-    "HEADLESS_PIPELINE",
     "KNOWN_ENCODINGS",
     "ConnectionOptions",
     "normalize_server",
@@ -44,11 +43,6 @@ __all__ = [
 ]
 
 DEFAULT_SERVER = "http://localhost:8080"
-
-# Headless exports are consumer-bound (one thread formats rows), so a few segments in flight keep
-# up while bounding memory: a decoded 4 MB segment of lineitem is ~29K rows, ~30 MB of Python
-# objects. Measured with benchmarks/export_vs_official.py --scale sf1 (see the README).
-HEADLESS_PIPELINE: Mapping[str, int] = {"downloaders": 3, "decoders": 2, "max_out_of_order": 3}
 
 
 @dataclass(frozen=True)
@@ -77,7 +71,6 @@ class ConnectionOptions:
     client_request_timeout: str | None = None  # total retry time per request (Trino CLI flag name)
     network_logging: str = "NONE"
     overrides: Mapping[str, object] = field(default_factory=dict)  # e.g. the --sandbox server/user
-    pipeline_defaults: Mapping[str, int] = field(default_factory=dict)  # used when a knob flag is absent
     profile: str | None = None              # [profiles.NAME] of the config file
     config_file: str | None = None          # default: TRINO_TUI_CONFIG or the XDG location
 
@@ -270,8 +263,7 @@ def resolve_client_config(
     elif opts.encoding is not None:
         kwargs["encoding"] = parse_encoding(opts.encoding)
     for name in ("downloaders", "decoders", "max_out_of_order"):
-        flag = getattr(opts, name)
-        value = _positive("--" + name.replace("_", "-"), flag if flag is not None else opts.pipeline_defaults.get(name))
+        value = _positive("--" + name.replace("_", "-"), getattr(opts, name))
         if value is not None:
             kwargs[name] = value
     if opts.request_timeout is not None:

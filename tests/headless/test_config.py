@@ -114,15 +114,6 @@ def test_invalid_values_raise_config_error(call) -> None:
         call()
 
 
-def test_pipeline_defaults_apply_only_when_the_flag_is_absent() -> None:
-    defaults = {"downloaders": 3, "decoders": 2, "max_out_of_order": 3}
-    cfg = resolve(pipeline_defaults=defaults)
-    assert (cfg.downloaders, cfg.decoders, cfg.max_out_of_order) == (3, 2, 3)
-    cfg = resolve(pipeline_defaults=defaults, max_out_of_order=10, decoders=5)
-    assert (cfg.downloaders, cfg.decoders, cfg.max_out_of_order) == (3, 5, 10)
-    assert resolve().max_out_of_order == 10  # the TUI keeps ClientConfig's defaults
-
-
 PROFILES = """
 [profiles.prod]
 server = "https://trino.example.com:443"

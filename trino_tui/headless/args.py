@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import enum
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from trino_tui import __version__ as _version
 from trino_tui.client.config import NETWORK_LOGGING_LEVELS as NETWORK_LOGGING
@@ -93,9 +93,9 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     r = p.add_argument_group("protocol and pipeline")
     r.add_argument("--encoding", metavar="LIST", help="spooling encodings in preference order from json+zstd, json+lz4, json; 'none' = direct protocol (default json+zstd,json+lz4,json)")
     r.add_argument("--direct", action="store_true", help="use the direct protocol (same as --encoding none)")
-    r.add_argument("--downloaders", type=_positive_int, metavar="N", help="parallel segment downloads (default: 3 headless, 5 in the TUI)")
-    r.add_argument("--decoders", type=_positive_int, metavar="N", help="parallel segment decoders (default: 2 headless, 5 in the TUI)")
-    r.add_argument("--max-out-of-order", type=_positive_int, metavar="N", help="segments in flight, bounds memory (default: 3 headless, 10 in the TUI)")
+    r.add_argument("--downloaders", type=_positive_int, metavar="N", help="parallel segment downloads (default 5)")
+    r.add_argument("--decoders", type=_positive_int, metavar="N", help="parallel segment decoders (default 5)")
+    r.add_argument("--max-out-of-order", type=_positive_int, metavar="N", help="segments in flight ahead of the oldest undelivered one (default 10)")
     r.add_argument("--network-logging", type=_upper_choice(NETWORK_LOGGING, "level"), default="NONE", metavar="LEVEL",
                    help="log coordinator and segment HTTP traffic to stderr, secrets redacted: NONE, BASIC, HEADERS, BODY")
 
@@ -136,11 +136,8 @@ def run_mode(ns: argparse.Namespace, stdin_is_tty: bool | None = None) -> Mode:
     return Mode.TUI if stdin_is_tty else Mode.HEADLESS
 
 
-def connection_options(
-    ns: argparse.Namespace, *, pipeline_defaults: Mapping[str, int] | None = None, **overrides: object
-) -> ConnectionOptions:
-    """The connection-related flags of *ns*; *overrides* (e.g. the sandbox URL) win over env/defaults;
-    *pipeline_defaults* apply to pipeline knobs not given as flags."""
+def connection_options(ns: argparse.Namespace, **overrides: object) -> ConnectionOptions:
+    """The connection-related flags of *ns*; *overrides* (e.g. the sandbox URL) win over env/defaults."""
     return ConnectionOptions(
         server=ns.server,
         user=ns.user,
@@ -164,7 +161,6 @@ def connection_options(
         client_request_timeout=ns.client_request_timeout,
         network_logging=ns.network_logging,
         overrides=dict(overrides),
-        pipeline_defaults=dict(pipeline_defaults or {}),
         profile=ns.profile,
         config_file=ns.config,
     )

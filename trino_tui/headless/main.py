@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from typing import Any, BinaryIO, TextIO
 
 from trino_tui.client.errors import ConfigError, TrinoTuiError
-from trino_tui.config import HEADLESS_PIPELINE, resolve_client_config
+from trino_tui.config import resolve_client_config
 from trino_tui.headless.args import connection_options
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter
@@ -111,7 +111,7 @@ def run_headless(
                 sandbox = start_sandbox(stack, console.message if (progress or stderr_tty) else None)
                 overrides = dict(SANDBOX_SESSION, server=sandbox.url)
             network_log = console.message if ns.network_logging != "NONE" else None
-            opts = connection_options(ns, pipeline_defaults=HEADLESS_PIPELINE, **overrides)
+            opts = connection_options(ns, **overrides)
             config = resolve_client_config(opts, env=env, network_log=network_log)
             server = config.server
             from trino_tui.client import TrinoClient
