@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "trino_tui"
 
 UI_LIBS = ("textual", "rich")
-NON_UI = ("client", "sandbox", "export", "headless", "rowstore.py", "config.py")
+NON_UI = ("client", "sandbox", "export", "headless", "rowstore.py", "config.py", "statements.py")
 SANDBOX_FORBIDDEN = ("trino_tui.client", "trino_tui.export", "trino_tui.tui", "trino_tui.headless")
 
 

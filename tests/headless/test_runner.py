@@ -16,7 +16,7 @@ from trino_tui.client.errors import (
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter
 from trino_tui.headless.runner import ExitCode, HeadlessOptions, HeadlessRunner
-from trino_tui.headless.statements import split_statements
+from trino_tui.statements import split_statements
 from tests.headless.fakes import FakeClient, FakeQuery, LineWriter
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trino_tui.headless.statements import Statement, error_context_lines, split_statements
+from trino_tui.statements import Statement, error_context_lines, split_statements
 
 
 def texts(script: str) -> list[str]:
@@ -36,10 +36,10 @@ def test_split(script: str, expected: list[str]) -> None:
 
 def test_start_lines_point_into_the_input() -> None:
     script = "SELECT 1;\n\n  SELECT\n 2;\n-- c\nSELECT 3"
-    assert split_statements(script) == [
-        Statement("SELECT 1", 1),
-        Statement("SELECT\n 2", 3),
-        Statement("-- c\nSELECT 3", 5),
+    assert [(s.text, s.line) for s in split_statements(script)] == [
+        ("SELECT 1", 1),
+        ("SELECT\n 2", 3),
+        ("-- c\nSELECT 3", 5),
     ]
 
 

@@ -21,7 +21,7 @@ from trino_tui.headless.args import connection_options
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter
 from trino_tui.headless.runner import ExitCode, HeadlessOptions, HeadlessRunner, describe_error
-from trino_tui.headless.statements import Statement, split_statements
+from trino_tui.statements import Statement, split_statements
 
 __all__ = ["SANDBOX_SESSION", "read_statements", "run_headless", "start_sandbox"]
 

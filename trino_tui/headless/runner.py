@@ -28,7 +28,7 @@ from trino_tui.client.errors import (
 from trino_tui.export import atomic_output, create_writer
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter, render_summary
-from trino_tui.headless.statements import Statement, error_context_lines
+from trino_tui.statements import Statement, error_context_lines
 
 __all__ = ["ExitCode", "HeadlessOptions", "HeadlessRunner", "describe_error"]
 

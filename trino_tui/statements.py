@@ -1,9 +1,11 @@
-"""Split editor text into SQL statements with their positions (no Textual import).
+"""Split SQL text into statements with their positions (shared by the TUI editor and headless mode).
 
-Owns: finding statement boundaries on ``;`` outside quotes ('..' with '' escapes, ".." identifiers)
-and comments (``--`` to end of line, ``/* */``); mapping a text offset to the TextArea (row, col)
-location; mapping a Trino error location (1-based line/column *within the statement text sent*) back
-to an editor location. Pure functions; thread-safe.
+Owns: finding statement boundaries on ``;`` outside quotes ('..' with '' escapes, ".." and `..`
+identifiers) and comments (``--`` to end of line, ``/* */``); statements holding only whitespace and
+comments are dropped. Statement text is sent verbatim (comments kept, surrounding whitespace and the
+``;`` removed), so server error locations (line:column) refer to ``Statement.text``. Also maps
+offsets to editor (row, col) locations, Trino error locations back to the editor, and renders the
+Trino CLI's ``LINE n:`` + caret context. Pure functions; no Textual import; thread-safe.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ class Statement:
     end: int
     span_start: int
     span_end: int
+    line: int = 1  # 1-based line of the input where ``text`` starts
 
 
 def _scan_end(text: str, i: int) -> int:
     """Offset just past the quoted string or comment that starts at ``i`` (or ``i + 1``)."""
     ch = text[i]
-    if ch in ("'", '"'):
+    if ch in ("'", '"', "`"):
         j = i + 1
         while j < len(text):
             if text[j] == ch:
@@ -74,7 +77,8 @@ def split_statements(text: str) -> list[Statement]:
                 lead = len(raw) - len(raw.lstrip())
                 body = raw.strip()
                 start = span_start + lead
-                out.append(Statement(body, start, start + len(body), span_start, min(i + 1, n)))
+                line = text.count("\n", 0, start) + 1
+                out.append(Statement(body, start, start + len(body), span_start, min(i + 1, n), line))
             span_start = i + 1
             i += 1
             continue
@@ -112,3 +116,21 @@ def error_location(text: str, stmt: Statement, line: int, column: int) -> tuple[
     line = max(1, min(line, len(lines)))
     rel = sum(len(part) + 1 for part in lines[: line - 1]) + max(0, column - 1)
     return offset_to_location(text, min(stmt.start + rel, stmt.end))
+
+
+def error_context_lines(sql: str, line: int | None, column: int | None) -> list[str]:
+    """Trino-CLI style ``LINE n: <sql line>`` plus a caret under *column* (both 1-based).
+
+    Returns [] when the location is missing or outside *sql*.
+    """
+    if not line or line < 1:
+        return []
+    lines = sql.split("\n")
+    if line > len(lines):
+        return []
+    prefix = f"LINE {line}: "
+    text = lines[line - 1].rstrip("\r")
+    col = max(1, column or 1)
+    pad = "".join("\t" if c == "\t" else " " for c in text[: col - 1])
+    pad += " " * max(0, col - 1 - len(text))
+    return [prefix + text, " " * len(prefix) + pad + "^"]
