@@ -216,6 +216,8 @@ def test_events_and_snapshot_with_injected_clock():
     assert seg.state is SegmentState.ACKED and seg.acked_at and seg.worker
     assert snap.started_at == 100.5 and snap.elapsed > 0 and snap.finished and snap.pages_fetched == 3
     assert [s.name for s in snap.stages] == ["fetcher", "dispatcher", "downloaders", "decoders", "finalizer"]
+    assert [s.state for s in snap.stages] == ["done"] * 5
+    assert {s.name: s.workers for s in snap.stages}["downloaders"] == 5
 
 
 def test_listener_exceptions_do_not_break_the_query():

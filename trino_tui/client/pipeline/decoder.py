@@ -70,7 +70,7 @@ class Decoder:
                     try:
                         ok = decode_unit(unit, self.stats, self.name, self.window)
                     finally:
-                        self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1, state="running")
+                        self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1, state="idle")
                     if ok and unit.spooled:
                         self.ack(unit)
                 self.results.put(unit)
@@ -78,6 +78,7 @@ class Decoder:
             pass
         finally:
             self.results.producer_done()
+            self.stats.worker_exit("decoders")
 
 
 def decode_unit(unit: Unit, stats: PipelineStats, worker: str, window: Window) -> bool:

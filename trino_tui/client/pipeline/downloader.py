@@ -46,7 +46,7 @@ class Downloader:
                 try:
                     self._download(unit)
                 finally:
-                    self.stats.stage("downloaders", busy=-1, processed=1, state="running")
+                    self.stats.stage("downloaders", busy=-1, processed=1, state="idle")
                 if unit.error is not None:
                     self.results.put(unit)
                 else:
@@ -55,6 +55,7 @@ class Downloader:
             pass
         finally:
             self.decodes.producer_done()
+            self.stats.worker_exit("downloaders")
 
     def _download(self, unit: Unit) -> None:
         seg = unit.segment

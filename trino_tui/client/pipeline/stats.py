@@ -77,9 +77,17 @@ class StageCounters:
     processed: int = 0
     errors: int = 0
     state: str = "idle"
+    exited: int = 0
 
 
 STAGES = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
+
+
+def _stage_state(s: StageCounters) -> str:
+    """Worker pools report busy/idle from their busy count; single threads their own state."""
+    if s.workers == 1 or s.state == "done":
+        return s.state
+    return "busy" if s.busy > 0 else "idle"
 
 
 class PipelineStats:
@@ -159,6 +167,14 @@ class PipelineStats:
             s.errors += errors
             if state is not None:
                 s.state = state
+
+    def worker_exit(self, name: str) -> None:
+        """A worker thread of stage *name* ended; the stage is "done" when all have."""
+        with self.lock:
+            s = self.stages[name]
+            s.exited += 1
+            if s.exited >= s.workers:
+                s.state = "done"
 
     # --- segments ----------------------------------------------------------------------
 
@@ -277,7 +293,7 @@ class PipelineStats:
             )
             stages = tuple(
                 StageSnapshot(name=s.name, workers=s.workers, busy=s.busy, queue_depth=int(depths.get(s.name, 0)),
-                              processed=s.processed, errors=s.errors, state=s.state)
+                              processed=s.processed, errors=s.errors, state=_stage_state(s))
                 for s in self.stages.values()
             )
             rows_per_s, bytes_per_s = self._rates(now)
