@@ -178,3 +178,17 @@ def test_expiry_passed_uses_the_session_zone():
     assert expiry_passed("2025-03-01T12:30", "Europe/Paris", now)  # 11:30 UTC
     assert not expiry_passed("2025-03-01T12:30", "America/New_York", now)  # 17:30 UTC
     assert not expiry_passed(None, "UTC", now) and not expiry_passed("garbage", "UTC", now)
+
+
+def test_ca_bundle_settings():
+    import ssl
+
+    import certifi
+
+    from trino_tui.client.transport import TlsContext
+
+    with pytest.raises(ConfigError, match="CA bundle"):
+        ClientConfig(server="https://h", user="u", verify="/no/such/ca.pem")
+    assert TlsContext(certifi.where()).get().verify_mode == ssl.CERT_REQUIRED
+    assert TlsContext(False).get().verify_mode == ssl.CERT_NONE
+    assert TlsContext(True).get().verify_mode == ssl.CERT_REQUIRED

@@ -6,6 +6,7 @@ so it is safe to share between threads.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
@@ -57,6 +58,8 @@ class ClientConfig:
             raise ConfigError("Use either a password or an access token, not both")
         if self.schema and not self.catalog:
             raise ConfigError("Schema is set but catalog is not")
+        if isinstance(self.verify, str) and not os.path.exists(self.verify):
+            raise ConfigError(f"CA bundle {self.verify!r} does not exist")
         unknown = [e for e in self.encoding if e not in KNOWN_ENCODINGS]
         if unknown:
             raise ConfigError(f"Unknown encoding {unknown[0]!r} (available: {', '.join(KNOWN_ENCODINGS)})")

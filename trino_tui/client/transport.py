@@ -14,6 +14,7 @@ Thread-safety: httpx.Client is thread-safe; Transport holds no per-request state
 
 from __future__ import annotations
 
+import os
 import ssl
 import threading
 import time
@@ -24,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .config import ClientConfig
-from .errors import AuthenticationError, HttpError, QueryCancelled, TrinoConnectionError
+from .errors import AuthenticationError, ConfigError, HttpError, QueryCancelled, TrinoConnectionError
 from .protocol import QueryResults, parse_query_results
 from .redact import redact_headers, redact_text, redact_url
 
@@ -152,7 +153,14 @@ class TlsContext:
     def get(self) -> ssl.SSLContext:
         with self._lock:
             if self._ctx is None:
-                self._ctx = httpx.create_ssl_context(verify=self.verify, trust_env=False)
+                if isinstance(self.verify, str):  # a CA bundle file or directory
+                    where = {"capath": self.verify} if os.path.isdir(self.verify) else {"cafile": self.verify}
+                    try:
+                        self._ctx = ssl.create_default_context(**where)
+                    except (OSError, ssl.SSLError) as exc:
+                        raise ConfigError(f"Cannot load CA bundle {self.verify!r}: {exc}") from None
+                else:
+                    self._ctx = httpx.create_ssl_context(verify=self.verify, trust_env=False)
             return self._ctx
 
 
