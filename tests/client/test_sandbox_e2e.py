@@ -197,3 +197,15 @@ def test_snapshot_tracks_segment_lifecycle(sandbox):
         if s.kind == "spooled":
             assert s.state is SegmentState.ACKED and s.download_start <= s.download_end <= s.decode_end
             assert s.worker and s.url_host and s.expires_at
+
+
+@pytest.mark.parametrize("mode", ["STORAGE", "COORDINATOR_STORAGE_REDIRECT", "COORDINATOR_PROXY", "WORKER_PROXY"])
+@pytest.mark.parametrize("encoding", ["json+zstd", "json+lz4", "json"])
+def test_fault_mix_every_row_once_in_order(sandbox, mode, encoding):
+    sandbox.configure(retrieval_mode=mode, fault_segment_503=0.3, fault_poll_503=0.2, fault_truncate=0.1,
+                      segment_latency={3: 0.1})
+    with client_for(sandbox, encoding=(encoding,)) as c, c.execute(SQL) as q:
+        assert keys(q) == list(range(N))
+        snap = q.snapshot()
+    assert snap.retries > 0 and snap.segments_acked == snap.segments_spooled
+    assert sandbox.wait_segments(lambda sb: not sb.live_segments(), timeout=5)
