@@ -291,8 +291,9 @@ def test_gc_state_is_restored_after_decoding():
     assert gc.isenabled()
     srv = FakeTrino(make_rows(1000), segment_rows=100)
     with fake_client(srv) as c:
-        collect(c.execute("x"))
-    assert gc.isenabled()
+        q = c.execute("x")
+        collect(q)
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # parsed rows were unfrozen at close
 
 
 def test_snapshot_segment_list_stays_compact():

@@ -44,7 +44,7 @@ class ClientConfig:
     network_log: Callable[[str], None] | None = None
     descriptor_queue: int = 1000  # units queued between fetcher and dispatcher
     decode_window: int = 2  # segments decoded ahead of the consumer (bounds decoded rows in memory)
-    parallel_parses: int = 2  # JSON parses at once (each needs ~3x the segment's JSON size transiently)
+    parallel_parses: int = 1  # JSON parses at once (each needs ~3x the segment JSON size transiently)
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.server)
@@ -69,11 +69,9 @@ class ClientConfig:
         object.__setattr__(self, "network_logging", level)
         object.__setattr__(self, "encoding", tuple(self.encoding))
         object.__setattr__(self, "client_tags", tuple(self.client_tags))
-        for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue", "parallel_parses"):
+        for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue", "parallel_parses", "decode_window"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be at least 1")
-        if self.decode_window < 0:
-            raise ConfigError("decode_window must not be negative (0 = decode in the consumer thread)")
         for name in ("request_timeout", "retry_budget", "heartbeat_interval"):
             if float(getattr(self, name)) < 0:
                 raise ConfigError(f"{name} must not be negative")

@@ -45,6 +45,18 @@ def host_of(url: str) -> str:
         return ""
 
 
+def _detached_content(resp: httpx.Response) -> bytes:
+    """The body, with the Response <-> stream reference cycle broken.
+
+    httpx's BoundSyncStream points back at its Response; left alone, every response (and its
+    body, up to a whole segment) is freed only by the cyclic GC, which the decoders keep frozen
+    during bulk parsing."""
+    content = resp.content
+    resp.close()
+    resp.stream = httpx.ByteStream(b"")
+    return content
+
+
 def _body_line(resp: httpx.Response) -> str:
     try:
         text = resp.text
@@ -276,7 +288,7 @@ class Transport:
     def _results(self, resp: httpx.Response, what: str) -> tuple[QueryResults, list[tuple[str, str]]]:
         if resp.status_code != 200:
             raise HttpError(resp.status_code, f"{what} failed: HTTP {resp.status_code} {_body_line(resp)}")
-        return parse_query_results(resp.content), resp.headers.multi_items()
+        return parse_query_results(_detached_content(resp)), resp.headers.multi_items()
 
     def post_statement(
         self, sql: str, headers: Iterable[tuple[str, str]], cancel: threading.Event | None = None,
@@ -339,7 +351,7 @@ class Transport:
                 raise TrinoConnectionError(f"Cannot download from {host_of(url)}: {reason}") from None
             status = resp.status_code
             if status == 200:
-                return resp.content
+                return _detached_content(resp)
             if status in RETRYABLE_STATUS:
                 if retrier.wait(f"HTTP {status}", resp.headers.get("Retry-After")):
                     continue

@@ -3,12 +3,13 @@
 ``Channel``: a FIFO with an optional weighted capacity, a producer count (closed when the last
 producer finishes) and a shared ``CancelToken``; every blocking call is woken by close/cancel.
 ``Slots``: counting semaphore bounding the segments in flight (cancel-aware).
-``Window``: the stream positions close enough to the consumer to be decoded eagerly.
+``WindowedQueue``: hands decoders only the units close enough to the consumer.
 All classes are thread-safe.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import deque
 from typing import Generic, TypeVar
@@ -148,26 +149,55 @@ class Slots:
 
 
 
-class Window:
-    """Positions ``[base, base + size)`` of the stream; ``base`` = next position to deliver,
-    plus a gate bounding how many JSON parses run at once.
+class WindowedQueue(Generic[T]):
+    """Min-heap of units by ``seq``; ``get`` hands out the lowest one only once it lies inside
+    the window ``[base, base + size)`` (``base`` = next position the consumer will take).
 
-    Decoders parse eagerly only inside the window, so decoded rows (about 0.8 KB per row in
-    Python objects) waiting for the consumer stay bounded; ``within`` never blocks. orjson
-    releases the GIL while it builds its document tree (~3x the size of the JSON, transient),
-    so concurrent parses are what drive peak memory: ``parsing()`` admits ``parallel`` at once."""
+    Decoders parse only inside the window, so decoded rows (about 0.8 KB per row as Python
+    objects) waiting for the consumer stay bounded. Deadlock-free: a waiting decoder holds no
+    unit, and the unit at ``base`` is always the lowest, so it is handed out as soon as it is
+    queued. Closed when all producers finished and the heap is empty."""
 
-    def __init__(self, size: int, parallel: int = 2) -> None:
+    def __init__(self, name: str, cancel: CancelToken, size: int, producers: int = 1) -> None:
+        self.name = name
         self.size = size
+        self._cancel = cancel
+        self._heap: list[tuple[int, int, T]] = []
+        self._tie = 0
         self._base = 0
-        self._gate = threading.BoundedSemaphore(max(1, parallel))
+        self._producers = producers
+        self._cond = threading.Condition()
+        cancel.register(self._cond)
 
-    def parsing(self) -> threading.BoundedSemaphore:
-        """Context manager admitting one parse (blocks while ``parallel`` are running)."""
-        return self._gate
+    def put(self, item: T, seq: int) -> None:
+        with self._cond:
+            if self._cancel.cancelled:
+                raise Cancelled()
+            heapq.heappush(self._heap, (seq, self._tie, item))
+            self._tie += 1
+            self._cond.notify_all()
 
-    def within(self, seq: int) -> bool:
-        return seq < self._base + self.size
+    def get(self) -> T:
+        with self._cond:
+            while True:
+                if self._cancel.cancelled:
+                    raise Cancelled()
+                if self._heap and self._heap[0][0] < self._base + self.size:
+                    return heapq.heappop(self._heap)[2]
+                if not self._heap and self._producers <= 0:
+                    raise Closed()
+                self._cond.wait()
 
     def advance(self, base: int) -> None:
-        self._base = base
+        """The consumer moved on: positions below *base* are delivered."""
+        with self._cond:
+            self._base = base
+            self._cond.notify_all()
+
+    def producer_done(self) -> None:
+        with self._cond:
+            self._producers -= 1
+            self._cond.notify_all()
+
+    def __len__(self) -> int:
+        return len(self._heap)

@@ -1,12 +1,14 @@
 """Decoder stage: M threads decompressing and parsing segments, then queueing the ack.
 
-Decompression (zstd/lz4) releases the GIL; orjson releases it only while building its
-document tree, and runs ~2x faster with the cyclic GC paused, so parsing happens inside
-``gc_paused()`` and the window's parse gate (a process-wide, reference
-counted pause that restores the previous GC state when the last decoder leaves). Row counts
-are checked against ``rowsCount``; failures travel to the finalizer as the unit's error.
-Only units inside the decode ``Window`` are decoded here (memory bound); the others pass
-through still encoded and the finalizer decodes them with ``decode_unit`` when they come up.
+Decoders take units from the ``WindowedQueue`` (only the next ``decode_window`` positions, so
+decoded rows waiting for the consumer stay bounded). Decompression (zstd/lz4) releases the GIL;
+orjson releases it while building its document tree (~3x the JSON size, transient), so at most
+``parallel_parses`` parses run at once (the parse gate). Parsing runs with the cyclic GC
+paused, and the freshly parsed rows are moved out of the collector's young generations
+(``gc.freeze``) so that later collections do not traverse millions of short-lived row lists;
+``gc_hold``/``gc_release`` bracket a pipeline's life and unfreeze when the last one ends.
+Row counts are checked against ``rowsCount``; failures travel to the finalizer as the unit's
+error.
 """
 
 from __future__ import annotations
@@ -19,19 +21,21 @@ from typing import Callable, Iterator
 from ..codecs import get_codec, parse_rows
 from ..errors import SegmentCorrupt, TrinoTuiError
 from ..events import SegmentState
-from .channels import CancelToken, Cancelled, Channel, Closed, Window
+from .channels import CancelToken, Cancelled, Channel, Closed, WindowedQueue
 from .stats import PipelineStats
 from .units import Unit
 
 _gc_lock = threading.Lock()
-_gc_depth = 0
+_gc_depth = 0  # threads currently parsing
 _gc_was_enabled = False
+_gc_pipelines = 0  # live pipelines (gc_hold/gc_release)
+_gc_froze = False
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Disable the cyclic GC while any thread is inside; restore it afterwards."""
-    global _gc_depth, _gc_was_enabled
+    """Disable the cyclic GC while any thread parses; freeze the new objects afterwards."""
+    global _gc_depth, _gc_was_enabled, _gc_froze
     with _gc_lock:
         if _gc_depth == 0:
             _gc_was_enabled = gc.isenabled()
@@ -42,16 +46,37 @@ def gc_paused() -> Iterator[None]:
     finally:
         with _gc_lock:
             _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                gc.enable()
+            if _gc_depth == 0:
+                if _gc_pipelines > 0:
+                    gc.freeze()
+                    _gc_froze = True
+                if _gc_was_enabled:
+                    gc.enable()
+
+
+def gc_hold() -> None:
+    """A pipeline starts: parsed rows may be frozen until ``gc_release``."""
+    global _gc_pipelines
+    with _gc_lock:
+        _gc_pipelines += 1
+
+
+def gc_release() -> None:
+    """A pipeline ended; the last one unfreezes, so frozen objects become collectable again."""
+    global _gc_pipelines, _gc_froze
+    with _gc_lock:
+        _gc_pipelines -= 1
+        if _gc_pipelines == 0 and _gc_froze:
+            gc.unfreeze()
+            _gc_froze = False
 
 
 class Decoder:
     """One decode worker (thread body in ``run``)."""
 
     def __init__(
-        self, name: str, inbox: Channel[Unit], results: Channel[Unit], stats: PipelineStats,
-        cancel: CancelToken, ack: Callable[[Unit], None], window: Window,
+        self, name: str, inbox: WindowedQueue[Unit], results: Channel[Unit], stats: PipelineStats,
+        cancel: CancelToken, ack: Callable[[Unit], None], parse_gate: threading.BoundedSemaphore,
     ) -> None:
         self.name = name
         self.inbox = inbox
@@ -59,20 +84,20 @@ class Decoder:
         self.stats = stats
         self.cancel = cancel
         self.ack = ack
-        self.window = window
+        self.parse_gate = parse_gate
 
     def run(self) -> None:
         try:
             while True:
                 unit = self.inbox.get()
-                if self.window.within(unit.seq):
-                    self.stats.stage("decoders", busy=1, state="decoding")
-                    try:
-                        ok = decode_unit(unit, self.stats, self.name, self.window)
-                    finally:
-                        self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1, state="idle")
-                    if ok and unit.spooled:
-                        self.ack(unit)
+                self.stats.stage("decoders", busy=1)
+                ok = False
+                try:
+                    ok = decode_unit(unit, self.stats, self.name, self.parse_gate)
+                finally:
+                    self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1)
+                if ok and unit.spooled:
+                    self.ack(unit)
                 self.results.put(unit)
         except (Closed, Cancelled):
             pass
@@ -81,7 +106,7 @@ class Decoder:
             self.stats.worker_exit("decoders")
 
 
-def decode_unit(unit: Unit, stats: PipelineStats, worker: str, window: Window) -> bool:
+def decode_unit(unit: Unit, stats: PipelineStats, worker: str, parse_gate: threading.BoundedSemaphore) -> bool:
     """Decompress + parse ``unit.payload`` into ``unit.rows`` (or set ``unit.error``)."""
     seg = unit.segment
     assert seg is not None and unit.payload is not None
@@ -90,7 +115,7 @@ def decode_unit(unit: Unit, stats: PipelineStats, worker: str, window: Window) -
     data = b""
     try:
         data = get_codec(seg.encoding).decompress(unit.payload, seg.segment_size, seg.uncompressed_size)
-        with window.parsing(), gc_paused():
+        with parse_gate, gc_paused():
             unit.rows = parse_rows(data, seg.rows_count)
     except SegmentCorrupt as exc:
         unit.error = SegmentCorrupt(str(exc), index=index)

@@ -8,14 +8,14 @@ downloaders, direct pages and terminal units to the finalizer. Runs in one threa
 
 from __future__ import annotations
 
-from .channels import CancelToken, Cancelled, Channel, Closed, Slots
+from .channels import CancelToken, Cancelled, Channel, Closed, Slots, WindowedQueue
 from .stats import PipelineStats
 from .units import Unit
 
 
 class Dispatcher:
     def __init__(
-        self, inbox: Channel[Unit], downloads: Channel[Unit], decodes: Channel[Unit], results: Channel[Unit],
+        self, inbox: Channel[Unit], downloads: Channel[Unit], decodes: WindowedQueue[Unit], results: Channel[Unit],
         slots: Slots, stats: PipelineStats, cancel: CancelToken,
     ) -> None:
         self.inbox = inbox
@@ -41,7 +41,7 @@ class Dispatcher:
                     self.results.put(unit)
                 elif unit.segment.kind == "inline":
                     unit.payload = unit.segment.data
-                    self.decodes.put(unit)
+                    self.decodes.put(unit, unit.seq)
                 else:
                     self.downloads.put(unit)
         except (Closed, Cancelled):

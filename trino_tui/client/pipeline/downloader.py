@@ -14,7 +14,7 @@ from ..errors import HttpError, QueryCancelled, SegmentCorrupt, SegmentDownloadF
 from ..events import SegmentState
 from ..protocol import expiry_passed
 from ..transport import Transport
-from .channels import CancelToken, Cancelled, Channel, Closed
+from .channels import CancelToken, Cancelled, Channel, Closed, WindowedQueue
 from .stats import PipelineStats
 from .units import Unit
 
@@ -26,7 +26,7 @@ class Downloader:
     """One download worker (thread body in ``run``)."""
 
     def __init__(
-        self, name: str, transport: Transport, inbox: Channel[Unit], decodes: Channel[Unit],
+        self, name: str, transport: Transport, inbox: Channel[Unit], decodes: WindowedQueue[Unit],
         results: Channel[Unit], stats: PipelineStats, cancel: CancelToken, timezone: str = "UTC",
     ) -> None:
         self.name = name
@@ -50,7 +50,7 @@ class Downloader:
                 if unit.error is not None:
                     self.results.put(unit)
                 else:
-                    self.decodes.put(unit)
+                    self.decodes.put(unit, unit.seq)
         except (Closed, Cancelled):
             pass
         finally:

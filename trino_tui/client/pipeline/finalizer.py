@@ -2,18 +2,19 @@
 
 Runs in the consumer's thread (inside ``Query.batches()``): pulls finished units, keeps at most
 K out of order (bounded by the slots), checks row offsets are contiguous, releases the unit's
-slot on delivery, decodes units the decoders deferred (outside the decode window) and raises a
-unit's error exactly at its position in the stream.
+slot on delivery, advances the decode window and raises a unit's error exactly at its
+position in the stream.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import ProtocolError
 from ..events import SegmentState
-from .channels import Channel, Slots, Window
+from .channels import Channel, Slots, WindowedQueue
 from .decoder import decode_unit
 from .stats import PipelineStats
 from .units import Unit
@@ -35,12 +36,14 @@ class Finalizer:
     """Reorders units by ``seq``; not thread-safe (one consumer thread)."""
 
     def __init__(
-        self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats, window: Window, ack: Callable[[Unit], None],
+        self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats, window: WindowedQueue[Unit],
+        parse_gate: threading.BoundedSemaphore, ack: Callable[[Unit], None],
     ) -> None:
         self.inbox = inbox
         self.slots = slots
         self.stats = stats
         self.window = window
+        self.parse_gate = parse_gate
         self.ack = ack
         self._pending: dict[int, Unit] = {}
         self._next_seq = 0
@@ -60,7 +63,7 @@ class Finalizer:
         self._next_seq += 1
         self.window.advance(self._next_seq)
         if unit.segment is not None and unit.rows is None and unit.error is None:
-            if decode_unit(unit, self.stats, "finalizer", self.window) and unit.spooled:  # deferred beyond the window
+            if decode_unit(unit, self.stats, "finalizer", self.parse_gate) and unit.spooled:  # safety net
                 self.ack(unit)
         if unit.end:
             self.done = True

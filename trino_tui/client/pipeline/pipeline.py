@@ -23,8 +23,8 @@ from ..protocol import QueryResults
 from ..session import ClientSession
 from ..transport import Transport
 from .acker import Acker
-from .channels import CancelToken, Cancelled, Channel, Closed, Slots, Window
-from .decoder import Decoder
+from .channels import CancelToken, Cancelled, Channel, Closed, Slots, WindowedQueue
+from .decoder import Decoder, gc_hold, gc_release
 from .dispatcher import Dispatcher
 from .downloader import Downloader
 from .fetcher import Fetcher, ServerState
@@ -52,18 +52,19 @@ class Pipeline:
         self.outcome: str | None = None  # None | "finished" | "cancelled" | "stopped" | "failed"
         self._lock = threading.Lock()
         self._closed = False
+        self._gc_held = False
         ct = self.cancel_token
         n, m = config.downloaders, config.decoders
         self.units: Channel[Unit] = Channel("dispatcher", ct, capacity=config.descriptor_queue)
         self.downloads: Channel[Unit] = Channel("downloaders", ct, producers=1)
-        self.decodes: Channel[Unit] = Channel("decoders", ct, producers=1 + n)
+        self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
         self.slots = Slots(config.max_out_of_order, ct)
-        self.window = Window(config.decode_window, config.parallel_parses)
+        self.parse_gate = threading.BoundedSemaphore(config.parallel_parses)
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
         self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct)
-        self.finalizer = Finalizer(self.results, self.slots, stats, self.window, self._ack_decoded)
+        self.finalizer = Finalizer(self.results, self.slots, stats, self.decodes, self.parse_gate, self._ack_decoded)
         self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval)
         self.downloaders = [
             Downloader(f"download-{i + 1}", transport, self.downloads, self.decodes, self.results, stats, ct,
@@ -71,7 +72,7 @@ class Pipeline:
             for i in range(n)
         ]
         self.decoders = [
-            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, self.window)
+            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, self.parse_gate)
             for i in range(m)
         ]
         self.threads: list[threading.Thread] = []
@@ -91,6 +92,8 @@ class Pipeline:
         specs += [(d.name, d.run) for d in self.decoders]
         self.threads = [threading.Thread(target=self._guard(fn), name=name, daemon=True) for name, fn in specs]
         self.acker.start()
+        gc_hold()
+        self._gc_held = True
         for t in self.threads:
             t.start()
         self.heartbeat.start()
@@ -159,6 +162,9 @@ class Pipeline:
         for t in self.threads:
             t.join(max(0.0, deadline - time.monotonic()))
         self.heartbeat.stop(timeout)
+        if self._gc_held:
+            self._gc_held = False
+            gc_release()
         with self.fetcher.spooled_lock:
             unread = dict(self.fetcher.spooled)
         self.acker.submit_unread(unread)
