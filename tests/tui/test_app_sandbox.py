@@ -187,12 +187,22 @@ def test_pipeline_panel_shows_the_live_query(client_config):
     asyncio.run(scenario())
 
 
-def test_app_started_sandbox_queues_a_run_until_ready_and_stops_on_exit():
+def test_app_started_sandbox_queues_a_run_until_ready_and_stops_on_exit(monkeypatch):
     """``--sandbox``: the app starts its own sandbox; ctrl+j pressed during start-up runs once it is up."""
+    import threading
+
     from trino_tui.client import ClientConfig
-    from trino_tui.sandbox import SandboxConfig
+    from trino_tui.sandbox import Sandbox, SandboxConfig
 
     placeholder = ClientConfig(server="http://127.0.0.1", user="test")
+    release = threading.Event()  # holds the sandbox start-up until ctrl+j has been pressed
+    real_start = Sandbox.start
+
+    def gated_start(self):
+        assert release.wait(60), "test never released the sandbox start-up"
+        return real_start(self)
+
+    monkeypatch.setattr(Sandbox, "start", gated_start)
 
     async def scenario():
         app = TrinoTuiApp(placeholder, sandbox_config=SandboxConfig(port=0), clipboard=MemoryClipboard(),
@@ -201,6 +211,7 @@ def test_app_started_sandbox_queues_a_run_until_ready_and_stops_on_exit():
         async with app.run_test(size=(120, 40)) as pilot:
             started_ready = app._sandbox_ready
             await pilot.press("ctrl+j")
+            release.set()
             await wait_until(pilot, lambda: app.query_status == "finished", timeout=120, what="queued run")
             assert app.query_one(ResultGrid).row_count == 25
             assert app.config.server.startswith("http://127.0.0.1:") and app.config.catalog == "tpch"
