@@ -17,7 +17,7 @@ from .config import ClientConfig
 from .errors import QueryCancelled, TrinoTuiError
 from .events import Listener, PipelineSnapshot
 from .pipeline.finalizer import Batch
-from .pipeline.pipeline import Pipeline
+from .pipeline.pipeline import Pipeline, decoder_threads
 from .pipeline.stats import PipelineStats
 from .session import ClientSession
 from .transport import Transport
@@ -163,7 +163,7 @@ class TrinoClient:
             self._current.close()
         stats = PipelineStats(
             self.clock, listener,
-            {"downloaders": self.config.downloaders, "decoders": self.config.decoders},
+            {"downloaders": self.config.downloaders, "decoders": decoder_threads(self.config.decoders)},
         )
         first, headers = self.transport.post_statement(sql, self.session.statement_headers())
         pipeline = Pipeline(self.transport, self.session, self.config, stats, parse_columns)

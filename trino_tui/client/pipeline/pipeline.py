@@ -13,6 +13,7 @@ Thread-safe: cancel/close may be called from any thread; next_batch from one con
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Callable
@@ -36,6 +37,12 @@ from .units import Unit
 JOIN_TIMEOUT = 2.0
 
 
+def decoder_threads(requested: int) -> int:
+    """Decoding is CPU-bound: more threads than cores add memory (per-thread malloc arenas
+    holding parse buffers), not speed. Use the requested count, capped at the core count (>= 2)."""
+    return max(1, min(requested, max(2, os.cpu_count() or 2)))
+
+
 class Pipeline:
     """All threads and channels of one running query."""
 
@@ -54,7 +61,7 @@ class Pipeline:
         self._closed = False
         self._gc_held = False
         ct = self.cancel_token
-        n, m = config.downloaders, config.decoders
+        n, m = config.downloaders, decoder_threads(config.decoders)
         self.units: Channel[Unit] = Channel("dispatcher", ct, capacity=config.descriptor_queue)
         self.downloads: Channel[Unit] = Channel("downloaders", ct, producers=1)
         self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n)
