@@ -74,9 +74,8 @@ def pct(values: list[float], q: float) -> float:
 async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None) -> dict[str, float]:
     config = ClientConfig(server=url, user="bench", catalog="tpch", schema="tiny")
     app = TrinoTuiApp(config, initial_sql=sql, clipboard=MemoryClipboard())
-    if decoders:  # override the TUI's decoder cap (TUI_MAX_DECODERS) for comparisons
+    if decoders:  # compare decoder thread counts
         app.config = dataclasses.replace(config, decoders=decoders)
-        app.max_decoders = None
     app.animation_level = "none"
     first_paint: list[float] = []
     out: dict[str, float] = {}
@@ -150,7 +149,7 @@ def main() -> int:
     parser.add_argument("--schema", default="sf1")
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--limit", type=int, default=None, help="LIMIT the query (quicker runs)")
-    parser.add_argument("--decoders", type=int, default=None, help="client decoder threads (default: the TUI's cap, TUI_MAX_DECODERS)")
+    parser.add_argument("--decoders", type=int, default=None, help="client decoder threads (default: ClientConfig's)")
     parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")
     args = parser.parse_args()
     sql = f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import threading
-from dataclasses import dataclass
 
 import lz4.block
 import orjson
@@ -18,17 +17,7 @@ import zstandard
 from trino_tui.client.types import Column, parse_type_text
 from trino_tui.rowstore import BLOCK_ROWS, SEAL_ROWS, RowStore, RowStoreError
 
-try:  # the real Batch (trino_tui.client); a same-field stand-in if the client is not importable
-    from trino_tui.client import Batch as _Batch
-except ImportError:  # pragma: no cover - depends on the build order
-    @dataclass
-    class _Batch:  # type: ignore[no-redef]
-        row_offset: int
-        rows: list
-        segment: int | None
-        payload: bytes | None
-        encoding: str | None
-        uncompressed_size: int | None
+from trino_tui.client import Batch as _Batch
 
 
 def Batch(row_offset: int, rows: list, segment: int | None = None, payload: bytes | None = None,
@@ -281,3 +270,18 @@ def test_compact_bytes_live_in_mmap_slabs_of_any_size() -> None:
     check_ranges(store, source)
     store.close()
     assert all(m.closed for m in slabs)
+
+
+def test_lazy_batches_are_stored_by_row_count_and_checked_on_read() -> None:
+    rows = make_rows(10)
+    payload, usize = encode(rows, "json+zstd")
+    short, short_usize = encode(rows[:7], "json+zstd")
+    with RowStore(make_columns()) as store:
+        store.append(_Batch(0, None, 0, payload, "json+zstd", usize, 10))  # ClientConfig.lazy_rows
+        store.append(_Batch(10, None, 1, short, "json+zstd", short_usize, 10))  # says 10, holds 7
+        assert len(store) == 20
+        assert store.rows(0, 10) == rows
+        with pytest.raises(RowStoreError, match="7 rows.*10"):
+            store.rows(10, 11)
+        with pytest.raises(RowStoreError, match="neither rows nor a segment payload"):
+            store.append(_Batch(20, None, None, None, None, None, 5))

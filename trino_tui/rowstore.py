@@ -59,7 +59,8 @@ class BatchLike(Protocol):
     """The fields of ``trino_tui.client.Batch`` the store reads."""
 
     row_offset: int
-    rows: list[list]
+    rows: list[list] | None
+    row_count: int
     payload: bytes | None
     encoding: str | None
     uncompressed_size: int | None
@@ -170,7 +171,8 @@ class RowStore:
     def append(self, batch: BatchLike) -> None:
         """Add one ordered batch. Raises RowStoreError if it does not continue the store.
         Appends after ``close()`` are ignored (the result was discarded)."""
-        rows = batch.rows
+        rows = batch.rows  # None for a lazily delivered segment (ClientConfig.lazy_rows): keep its bytes
+        count = len(rows) if rows is not None else batch.row_count
         with self._append_lock:
             if self._closed:
                 return
@@ -178,7 +180,7 @@ class RowStore:
             if batch.row_offset != expected:
                 raise RowStoreError(
                     f"batch starts at row {batch.row_offset:,}, expected row {expected:,}")
-            if not rows:
+            if not count:
                 return
             if batch.payload is not None and batch.encoding is not None:
                 _check_encoding(batch.encoding)
@@ -188,8 +190,10 @@ class RowStore:
                     # plain JSON (encoding "json", or under the server's compression threshold):
                     # compress it (zstd releases the GIL; no re-parsing)
                     data, encoding, usize = _zstd(data), "json+zstd", len(data)
-                self._publish(batch.row_offset, len(rows), data, encoding, usize)
+                self._publish(batch.row_offset, count, data, encoding, usize)
                 return
+            if rows is None:
+                raise RowStoreError(f"batch at row {batch.row_offset:,} has neither rows nor a segment payload")
             with self._lock:
                 self._tail.extend(rows)
             self._tail_bytes += _estimate_json_size(rows)

@@ -8,23 +8,19 @@ states are asserted by waiting on conditions, never by sleeping.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import pytest
 
+from trino_tui.client import Batch
 from trino_tui.client.errors import QueryCancelled, QueryFailed
 from trino_tui.client.types import Column, parse_columns
 
 
-@dataclass
-class FakeBatch:
-    row_offset: int
-    rows: list[list]
-    segment: int | None = None
-    payload: bytes | None = None
-    encoding: str | None = None
-    uncompressed_size: int | None = None
+def FakeBatch(row_offset: int, rows: list[list], segment: int | None = None, payload: bytes | None = None,
+              encoding: str | None = None, uncompressed_size: int | None = None) -> Batch:
+    """A real client Batch with direct-protocol defaults."""
+    return Batch(row_offset, rows, segment, payload, encoding, uncompressed_size, len(rows))
 
 
 def make_columns(*specs: tuple[str, str]) -> list[Column]:

@@ -45,6 +45,10 @@ class ClientConfig:
     descriptor_queue: int = 1000  # units queued between fetcher and dispatcher
     decode_window: int = 2  # segments decoded ahead of the consumer (bounds decoded rows in memory)
     parallel_parses: int = 1  # JSON parses at once (each needs ~3x the segment JSON size transiently)
+    # lazy_rows: segments are verified (downloaded, decompressed, sizes checked) but not parsed;
+    # Batch.rows is None and Batch.row_count comes from rowsCount. For consumers that keep segment
+    # bytes and parse only what they show (the TUI's row store); direct-protocol pages keep rows.
+    lazy_rows: bool = False
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.server)

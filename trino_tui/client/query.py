@@ -116,7 +116,7 @@ class Query:
         columns = self.wait_columns()
         convert = RowConverter(columns).convert
         for batch in self.batches():
-            for row in batch.rows:
+            for row in batch.wire_rows():
                 yield convert(row)
 
     # --- control -----------------------------------------------------------------------

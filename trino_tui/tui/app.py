@@ -40,11 +40,6 @@ from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.status_bar import QueryStatusBar
 
 DEFAULT_THEME = "trino-dark"
-TUI_MAX_DECODERS = 1
-"""Decoder threads the TUI lets the client use. orjson parsing holds the GIL for a whole segment, so
-more decoders add no throughput on a GIL-bound parse but make the UI thread queue behind several
-of them: benchmarks/tui_bench.py measured (sf1, 1.5 M rows) keypress p95 313 ms with 1 decoder vs
-3.6 s with 5, peak RSS 291 MB vs 462 MB, same total time."""
 SANDBOX_SQL = (
     "-- trino-tui sandbox: TPC-H data (tpch.tiny = scale factor 0.01).\n"
     "-- ctrl+j runs the statement under the cursor, F2 shows the spooling pipeline.\n"
@@ -193,14 +188,15 @@ class TrinoTuiApp(App):
             self.run_sql(pending)
 
     # -- queries ---------------------------------------------------------------------------------
-    max_decoders: int | None = TUI_MAX_DECODERS
-
     def _default_client(self, config: Any) -> Any:
+        """A client with ``lazy_rows``: segments are verified but not parsed in the pipeline.
+
+        The row store keeps segment bytes and parses only the rows on screen, so parsing every
+        segment in the background (orjson holds the GIL for a whole segment) would only make the
+        UI thread wait: benchmarks/tui_bench.py measures the keypress latency this buys."""
         from trino_tui.client import TrinoClient
 
-        if self.max_decoders is not None and config.decoders > self.max_decoders:
-            config = dataclasses.replace(config, decoders=self.max_decoders)
-        return TrinoClient(config, clock=self.clock)
+        return TrinoClient(dataclasses.replace(config, lazy_rows=True), clock=self.clock)
 
     def _client_for_run(self) -> Any:
         if self._client is None:

@@ -61,7 +61,7 @@ class QuerySource:
         if cancelled:
             query.cancel()
         columns = query.wait_columns()
-        return columns, (b.rows for b in query.batches())
+        return columns, (b.wire_rows() for b in query.batches())
 
     def cancel(self) -> None:
         with self._lock:

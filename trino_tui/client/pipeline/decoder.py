@@ -8,7 +8,8 @@ paused, and the freshly parsed rows are moved out of the collector's young gener
 (``gc.freeze``) so that later collections do not traverse millions of short-lived row lists;
 ``gc_hold``/``gc_release`` bracket a pipeline's life and unfreeze when the last one ends.
 Row counts are checked against ``rowsCount``; failures travel to the finalizer as the unit's
-error.
+error. With ``parse=False`` (``ClientConfig.lazy_rows``) a segment is only decompressed and
+size-checked; ``unit.rows`` stays None and the consumer parses the payload when it needs rows.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Decoder:
     def __init__(
         self, name: str, inbox: WindowedQueue[Unit], results: Channel[Unit], stats: PipelineStats,
         cancel: CancelToken, ack: Callable[[Unit], None], parse_gate: threading.BoundedSemaphore,
+        parse: bool = True,
     ) -> None:
         self.name = name
         self.inbox = inbox
@@ -85,6 +87,7 @@ class Decoder:
         self.cancel = cancel
         self.ack = ack
         self.parse_gate = parse_gate
+        self.parse = parse
 
     def run(self) -> None:
         try:
@@ -93,7 +96,7 @@ class Decoder:
                 self.stats.stage("decoders", busy=1)
                 ok = False
                 try:
-                    ok = decode_unit(unit, self.stats, self.name, self.parse_gate)
+                    ok = decode_unit(unit, self.stats, self.name, self.parse_gate, self.parse)
                 finally:
                     self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1)
                 if ok and unit.spooled:
@@ -106,8 +109,12 @@ class Decoder:
             self.stats.worker_exit("decoders")
 
 
-def decode_unit(unit: Unit, stats: PipelineStats, worker: str, parse_gate: threading.BoundedSemaphore) -> bool:
-    """Decompress + parse ``unit.payload`` into ``unit.rows`` (or set ``unit.error``)."""
+def decode_unit(
+    unit: Unit, stats: PipelineStats, worker: str, parse_gate: threading.BoundedSemaphore, parse: bool = True,
+) -> bool:
+    """Decompress + parse ``unit.payload`` into ``unit.rows`` (or set ``unit.error``).
+
+    With ``parse=False`` the payload is only decompressed and size-checked (``unit.verified``)."""
     seg = unit.segment
     assert seg is not None and unit.payload is not None
     index = unit.segment_index if unit.segment_index is not None else -1
@@ -115,8 +122,11 @@ def decode_unit(unit: Unit, stats: PipelineStats, worker: str, parse_gate: threa
     data = b""
     try:
         data = get_codec(seg.encoding).decompress(unit.payload, seg.segment_size, seg.uncompressed_size)
-        with parse_gate, gc_paused():
-            unit.rows = parse_rows(data, seg.rows_count)
+        if parse:
+            with parse_gate, gc_paused():
+                unit.rows = parse_rows(data, seg.rows_count)
+        else:
+            unit.verified = True
     except SegmentCorrupt as exc:
         unit.error = SegmentCorrupt(str(exc), index=index)
     except TrinoTuiError as exc:

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
+from ..codecs import get_codec, parse_rows
 from ..errors import ProtocolError
 from ..events import SegmentState
 from .channels import Channel, Slots, WindowedQueue
@@ -25,11 +26,20 @@ class Batch:
     """An ordered run of rows (wire values) as delivered to the consumer."""
 
     row_offset: int
-    rows: list[list]
+    rows: list[list] | None  # None only with ClientConfig.lazy_rows (parse ``payload`` when needed)
     segment: int | None
     payload: bytes | None
     encoding: str | None
     uncompressed_size: int | None
+    row_count: int = 0
+
+    def wire_rows(self) -> list[list]:
+        """The rows; a lazily delivered batch (``rows is None``) is parsed from its payload first."""
+        if self.rows is None:
+            assert self.payload is not None and self.encoding is not None
+            data = get_codec(self.encoding).decompress(self.payload, len(self.payload), self.uncompressed_size)
+            self.rows = parse_rows(data, self.row_count)
+        return self.rows
 
 
 class Finalizer:
@@ -37,7 +47,7 @@ class Finalizer:
 
     def __init__(
         self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats, window: WindowedQueue[Unit],
-        parse_gate: threading.BoundedSemaphore, ack: Callable[[Unit], None],
+        parse_gate: threading.BoundedSemaphore, ack: Callable[[Unit], None], parse: bool = True,
     ) -> None:
         self.inbox = inbox
         self.slots = slots
@@ -45,6 +55,7 @@ class Finalizer:
         self.window = window
         self.parse_gate = parse_gate
         self.ack = ack
+        self.parse = parse
         self._pending: dict[int, Unit] = {}
         self._next_seq = 0
         self._next_offset = 0
@@ -62,8 +73,8 @@ class Finalizer:
         unit = self._pending.pop(self._next_seq)
         self._next_seq += 1
         self.window.advance(self._next_seq)
-        if unit.segment is not None and unit.rows is None and unit.error is None:
-            if decode_unit(unit, self.stats, "finalizer", self.parse_gate) and unit.spooled:  # safety net
+        if unit.segment is not None and unit.rows is None and not unit.verified and unit.error is None:
+            if decode_unit(unit, self.stats, "finalizer", self.parse_gate, self.parse) and unit.spooled:  # safety net
                 self.ack(unit)
         if unit.end:
             self.done = True
@@ -79,16 +90,20 @@ class Finalizer:
                 f"rows {self._next_offset}..{unit.row_offset - 1} are missing from the result "
                 f"(next segment starts at rowOffset {unit.row_offset})"
             )
-        rows = unit.rows or []
-        self._next_offset += len(rows)
+        if unit.verified:  # lazy_rows: the consumer parses the payload when it needs rows
+            rows, count = None, unit.rows_count
+        else:
+            rows = unit.rows or []
+            count = len(rows)
+        self._next_offset += count
         self.slots.release()
         seg = unit.segment
         if unit.segment_index is not None:
             self.stats.segment(unit.segment_index, SegmentState.DELIVERED, worker="finalizer")
-        self.stats.delivered_rows(len(rows))
+        self.stats.delivered_rows(count)
         self.stats.stage("finalizer", processed=1)
         return Batch(
-            row_offset=unit.row_offset, rows=rows, segment=unit.segment_index,
+            row_offset=unit.row_offset, rows=rows, row_count=count, segment=unit.segment_index,
             payload=unit.payload if seg is not None else None, encoding=seg.encoding if seg is not None else None,
             uncompressed_size=seg.uncompressed_size if seg is not None else None,
         )

@@ -71,7 +71,8 @@ class Pipeline:
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
         self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct)
-        self.finalizer = Finalizer(self.results, self.slots, stats, self.decodes, self.parse_gate, self._ack_decoded)
+        self.finalizer = Finalizer(self.results, self.slots, stats, self.decodes, self.parse_gate, self._ack_decoded,
+                                   parse=not config.lazy_rows)
         self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval)
         self.downloaders = [
             Downloader(f"download-{i + 1}", transport, self.downloads, self.decodes, self.results, stats, ct,
@@ -79,7 +80,8 @@ class Pipeline:
             for i in range(n)
         ]
         self.decoders = [
-            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, self.parse_gate)
+            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, self.parse_gate,
+                    parse=not config.lazy_rows)
             for i in range(m)
         ]
         self.threads: list[threading.Thread] = []

@@ -21,6 +21,7 @@ class Unit:
     segment: SegmentDescriptor | None = None
     payload: bytes | None = None
     rows: list | None = None
+    verified: bool = False  # decompressed and size-checked without parsing (lazy_rows)
     error: BaseException | None = None
     end: bool = False
 
