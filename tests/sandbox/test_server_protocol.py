@@ -211,7 +211,8 @@ def test_failure_mid_stream_reports_error(http, sb):
     assert "errorLocation" not in docs[-1]["error"]
 
 
-def test_system_info_lists_nodes_and_queries(sb):
+def test_system_info_lists_nodes_and_queries(http, sb):
+    run_to_end(http, post(http, sb, "SELECT * FROM numbers_5").json())  # at least one query is known
     nodes = sb.system_info.nodes()
     assert [n["coordinator"] for n in nodes] == [True] + [False] * len(sb.worker_urls)
     assert nodes[1]["http_uri"] == sb.worker_urls[0]

@@ -54,13 +54,17 @@ def snapshot(catalog: str, schemas: list[str], tables: Callable[[str], list[str]
 
 def refresh(con: Any, catalog: str, table: str, rows: list[tuple]) -> None:
     """Replace the rows of `trino_info."<catalog>".<table>` in one transaction."""
-    target = f'{DUCK_CATALOG}."{catalog}"."{table}"'
+    replace_rows(con, f'{DUCK_CATALOG}."{catalog}"."{table}"', len(INFO_TABLES[table]), rows)
+
+
+def replace_rows(con: Any, target: str, width: int, rows: list[tuple]) -> None:
+    """Replace every row of the DuckDB table *target* (*width* columns) in one transaction."""
     cur = con.cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
         cur.execute(f"DELETE FROM {target}")
         if rows:
-            marks = ", ".join("?" for _ in INFO_TABLES[table])
+            marks = ", ".join("?" for _ in range(width))
             cur.executemany(f"INSERT INTO {target} VALUES ({marks})", rows)
         cur.execute("COMMIT")
     except BaseException:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from .info_schema import replace_rows
+
 DUCK_CATALOG = "trino_system"
 SCHEMA = "runtime"
 
@@ -80,16 +82,4 @@ def refresh(con: Any, system: SystemInfo | None, table: str) -> None:
     cols = SYSTEM_TABLES[table]
     records = (system.nodes() if table == "nodes" else system.queries()) if system is not None else []
     rows = [tuple(_cell(r.get(n), t) for n, t, _ in cols) for r in records]
-    cur = con.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
-        cur.execute(f'DELETE FROM {DUCK_CATALOG}.{SCHEMA}."{table}"')
-        if rows:
-            marks = ", ".join("?" for _ in cols)
-            cur.executemany(f'INSERT INTO {DUCK_CATALOG}.{SCHEMA}."{table}" VALUES ({marks})', rows)
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
+    replace_rows(con, f'{DUCK_CATALOG}.{SCHEMA}."{table}"', len(cols), rows)
