@@ -71,11 +71,14 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None) -> dict[str, float]:
+async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
+              downloaders: int | None = None) -> dict[str, float]:
     config = ClientConfig(server=url, user="bench", catalog="tpch", schema="tiny")
     app = TrinoTuiApp(config, initial_sql=sql, clipboard=MemoryClipboard())
     if decoders:  # compare decoder thread counts
-        app.config = dataclasses.replace(config, decoders=decoders)
+        app.config = dataclasses.replace(app.config, decoders=decoders)
+    if downloaders:  # compare download thread counts
+        app.config = dataclasses.replace(app.config, downloaders=downloaders)
     app.animation_level = "none"
     first_paint: list[float] = []
     out: dict[str, float] = {}
@@ -150,6 +153,8 @@ def main() -> int:
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--limit", type=int, default=None, help="LIMIT the query (quicker runs)")
     parser.add_argument("--decoders", type=int, default=None, help="client decoder threads (default: ClientConfig's)")
+    parser.add_argument("--downloaders", type=int, default=None,
+                        help="client download threads (default: ClientConfig's)")
     parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")
     args = parser.parse_args()
     sql = f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")
@@ -158,7 +163,7 @@ def main() -> int:
     width, height = (int(v) for v in args.size.split("x"))
     proc, url = start_sandbox(args.schema)
     try:
-        r = asyncio.run(run(url, sql, (width, height), args.decoders))
+        r = asyncio.run(run(url, sql, (width, height), args.decoders, args.downloaders))
     finally:
         proc.terminate()
         proc.wait(30)

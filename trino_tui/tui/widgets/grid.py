@@ -121,6 +121,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self.max_column_width = max_column_width
         self._cache_rows = cache_rows
         self._store: RowStore | None = None
+        self._titles: tuple[str, str] | None = None  # last (border_title, border_subtitle) set
         self._columns: list[Column] = []
         self._nrows = 0
         self._layout: GridLayout | None = None
@@ -266,9 +267,13 @@ class ResultGrid(ScrollView, can_focus=True):
             self.refresh()
 
     def _update_titles(self) -> None:
+        """Set the border texts only when they change: every assignment repaints the whole widget."""
         title = title_for(self._status, self._nrows, self._store is not None)
-        self.border_title = f"{title} · {self._message}" if self._message else title
-        self.border_subtitle = subtitle_for(self._cursor, self._anchor, self._nrows, len(self._columns))
+        title = f"{title} · {self._message}" if self._message else title
+        subtitle = subtitle_for(self._cursor, self._anchor, self._nrows, len(self._columns))
+        if (title, subtitle) != self._titles:
+            self._titles = (title, subtitle)
+            self.border_title, self.border_subtitle = title, subtitle
 
     # ------------------------------------------------------------------ cursor
 
