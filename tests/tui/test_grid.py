@@ -430,3 +430,26 @@ async def test_a_failed_spill_is_reported_once_and_rows_stay_readable(tmp_path) 
         assert notes.count(store.spill_error) == 1
         assert store.rows(1500, 1510) == source[1500:1510]
     store.close()
+
+
+@pilot_test
+async def test_scrollbar_grows_with_the_stream_and_end_reaches_the_newest_row() -> None:
+    """While rows stream in, the virtual height (scrollbar) follows the store — also on the
+    fast path that skips the layout pass — and ctrl+end lands on the newest row."""
+    source = make_rows(3_000)
+    store = RowStore(make_columns())
+    app = GridApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("streaming")
+        for start in range(0, len(source), 500):
+            store.append(Batch(start, source[start:start + 500]))
+            grid.sync()
+            await pilot.pause()
+            assert grid.virtual_size.height == HEADER_LINES + start + 500
+            assert grid.vertical_scrollbar.window_virtual_size == HEADER_LINES + start + 500
+        await pilot.press("ctrl+end")
+        assert grid.cursor[0] == len(source) - 1
+        assert data_line(grid, len(source) - 1).lstrip().startswith(str(source[-1][0]))
+    store.close()

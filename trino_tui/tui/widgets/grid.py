@@ -189,8 +189,20 @@ class ResultGrid(ScrollView, can_focus=True):
         self._update_titles()
 
     def _resize_virtual(self) -> None:
+        """Grow the virtual size. ``virtual_size`` is a layout reactive: assigning it re-lays out and
+        repaints the whole screen, which at 20 updates/s while streaming makes keypresses wait. When
+        only the height grows past an already scrolling viewport, the scrollbar is all that changes,
+        so update it without a layout pass."""
         width = self._layout.total_width if self._layout else 0
-        self.virtual_size = Size(width, HEADER_LINES + self._nrows if self._columns else 0)
+        new = Size(width, HEADER_LINES + self._nrows if self._columns else 0)
+        old = self.virtual_size
+        viewport = self.scrollable_content_region.height
+        if (new.width == old.width and new.height >= old.height > viewport > 0
+                and self.show_vertical_scrollbar):
+            self.set_reactive(ResultGrid.virtual_size, new)
+            self._scroll_update(new)  # Textual's own scrollbar update (what a layout pass would call)
+        else:
+            self.virtual_size = new
 
     def set_status(self, status: str, *, message: str | None = None) -> None:
         """"idle" | "streaming" | "finished" | "stopped" | "cancelled" | "failed" (+ one-line message)."""
