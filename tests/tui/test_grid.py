@@ -453,3 +453,34 @@ async def test_scrollbar_grows_with_the_stream_and_end_reaches_the_newest_row() 
         assert grid.cursor[0] == len(source) - 1
         assert data_line(grid, len(source) - 1).lstrip().startswith(str(source[-1][0]))
     store.close()
+
+
+@pilot_test
+async def test_streaming_row_count_title_is_throttled_but_never_stale_at_the_end() -> None:
+    """A new title repaints the whole grid, so while streaming it changes at most every
+    TITLE_INTERVAL (injected clock); a status change always shows the exact count."""
+    now = [100.0]
+    source = make_rows(30)
+    store = RowStore(make_columns())
+    app = GridApp()
+    async with app.run_test(size=(80, 16)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.clock = lambda: now[0]
+        grid.show_result(store)
+        grid.set_status("streaming")
+        store.append(Batch(0, source[:10]))
+        grid.sync()  # the first rows always show
+        assert grid.border_title == "10 rows so far…"
+        store.append(Batch(10, source[10:20]))
+        now[0] += grid.TITLE_INTERVAL / 2
+        grid.sync()
+        assert grid.border_title == "10 rows so far…" and grid.virtual_size.height == HEADER_LINES + 20
+        now[0] += grid.TITLE_INTERVAL
+        grid.sync()
+        assert grid.border_title == "20 rows so far…"
+        store.append(Batch(20, source[20:]))
+        grid.sync()
+        grid.set_status("finished")
+        await pilot.pause()
+        assert grid.border_title == "30 rows"
+    store.close()

@@ -14,8 +14,9 @@ it; the app calls ``sync()`` on its coalesced progress messages.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -46,6 +47,10 @@ WAITING_TEXT = "Running… waiting for the first rows."
 
 class ResultGrid(ScrollView, can_focus=True):
     """Virtual result grid; see the module docstring."""
+
+    TITLE_INTERVAL = 0.25
+    """Seconds between row-count title updates while streaming (the status bar counts at 20 Hz)."""
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     COMPONENT_CLASSES = {
         "result-grid--header", "result-grid--header-type", "result-grid--null",
@@ -122,6 +127,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._cache_rows = cache_rows
         self._store: RowStore | None = None
         self._titles: tuple[str, str] | None = None  # last (border_title, border_subtitle) set
+        self._titles_at = float("-inf")  # clock() of the last title update from sync()
         self._columns: list[Column] = []
         self._nrows = 0
         self._layout: GridLayout | None = None
@@ -179,14 +185,18 @@ class ResultGrid(ScrollView, can_focus=True):
         if store is not None and store.spill_error and not self._spill_warned:
             self._spill_warned = True
             self.notify(store.spill_error, severity="warning")
-        if n != self._nrows:
-            old = self._nrows
+        old = self._nrows
+        if n != old:
             self._nrows = n
             self._resize_virtual()
             top = int(self.scroll_y)
             if old < top + self._data_height() + 1:
                 self.refresh()   # new rows are (or the empty state was) on screen
-        self._update_titles()
+        now = self.clock()
+        if self._status != "streaming" or old == 0 or now - self._titles_at >= self.TITLE_INTERVAL:
+            # a new title repaints the whole grid: while streaming, at most every TITLE_INTERVAL
+            self._titles_at = now
+            self._update_titles()
 
     def _resize_virtual(self) -> None:
         """Grow the virtual size. ``virtual_size`` is a layout reactive: assigning it re-lays out and
@@ -211,6 +221,7 @@ class ResultGrid(ScrollView, can_focus=True):
         self._status = status
         self._message = message
         self.sync()
+        self._update_titles()  # a new status always shows at once
         self.refresh()
 
     @property
