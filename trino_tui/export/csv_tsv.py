@@ -79,6 +79,20 @@ class CsvWriter(_DelimitedWriter):
     def __init__(self, out: BinaryIO, columns: Sequence[Column], *, header: bool, quoted: bool = True):
         self._quoted = quoted
         super().__init__(out, columns, header)
+        # quoted fast path: rows formatted straight into '","' / '"\n"' separators; valid when the
+        # only quotes in the text are those separators (no value holds a '"' to double)
+        self._quoted_batch = (compile_row_formatters(self.columns, sep='","', rowsep='"\n"').batch
+                              if quoted else None)
+
+    def _format(self, rows: list[list]) -> str:
+        if self._quoted and self._ncols:
+            try:
+                text = self._quoted_batch(rows)
+            except (ValueError, TypeError):
+                text = None
+            if text is not None and text.count('"') == 2 * self._ncols * len(rows) - 2:
+                return '"' + text + '"\n'
+        return super()._format(rows)
 
     def _escape_batch(self, text: str) -> str:
         if not self._quoted:

@@ -69,7 +69,7 @@ def compile_row_formatters(columns: Sequence[Column], *, sep: str = "\x1f", rows
         return RowFormatters(lambda rows: rowsep.join("" for _ in rows), lambda row: [],
                              lambda rows: [[] for _ in rows])
     targets = ", ".join(f"a{i}" for i in range(n)) + ("," if n == 1 else "")
-    sep_src = sep.encode("unicode_escape").decode("ascii")
+    sep_src = sep.encode("unicode_escape").decode("ascii").replace('"', '\\"')
     row_src = sep_src.join(exprs)
     fields_src = ", ".join(f'f"{e}"' for e in exprs)
     src = (
