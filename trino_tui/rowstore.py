@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 import orjson
 import zstandard
 
-from trino_tui.client.codecs import get_codec, parse_rows
+from trino_tui.client.codecs import decode_segment, get_codec
 from trino_tui.client.errors import TrinoTuiError
 from trino_tui.client.pipeline.decoder import gc_paused
 
@@ -116,9 +116,8 @@ def decode_payload(data: bytes, encoding: str, uncompressed_size: int | None,
     """Segment bytes -> rows with the client's codecs (sizes and row count checked), GC paused.
     Absence of ``uncompressed_size`` means uncompressed JSON (protocol §5)."""
     try:
-        raw = get_codec(encoding).decompress(data, None, uncompressed_size)
         with gc_paused():
-            return parse_rows(raw, rows_count)
+            return decode_segment(data, encoding, uncompressed_size, rows_count)
     except TrinoTuiError as e:
         raise RowStoreError(str(e)) from None
 

@@ -76,6 +76,25 @@ class LineReader:
         return "".join(self.lines)
 
 
+def interrupt_after(args: Sequence[str], fragment: str) -> tuple[int, str, str]:
+    """Start the CLI, send SIGINT once *fragment* appears on stderr; (exit code, that line, stderr)."""
+    import signal
+
+    proc = start_cli(args)
+    reader = LineReader(proc.stderr)
+    try:
+        line = reader.wait_for(fragment)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = reader.close()
+        proc.stdout.close()
+    return code, line, err
+
+
 def run_inprocess(args: Sequence[str], *, stdin: str = "") -> tuple[int, bytes, str]:
     """Parse *args* and run headless in this process with captured streams."""
     out, err = io.BytesIO(), io.StringIO()

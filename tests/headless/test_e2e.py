@@ -8,7 +8,6 @@ import json
 import os
 import pty
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -16,7 +15,8 @@ import threading
 import pytest
 
 from tests.headless.helpers import (
-    REPO, LineReader, UnauthorizedServer, clean_env, closed_port, run_cli, run_inprocess, start_cli,
+    REPO, LineReader, UnauthorizedServer, clean_env, closed_port, interrupt_after, run_cli, run_inprocess,
+    start_cli,
 )
 from trino_tui.headless.args import parse_args
 from trino_tui.headless.main import run_headless
@@ -208,19 +208,11 @@ def test_network_logging_covers_coordinator_and_segments(sandbox) -> None:
 def test_sigint_cancels_the_query_on_the_server_then_exits_130(sandbox, knobs, tmp_path) -> None:
     knobs(worker_pace=2.0, storage_latency=0.2)
     target = tmp_path / "out.csv"
-    proc = start_cli(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--output-file", str(target), "--progress"))
-    reader = LineReader(proc.stderr)
-    try:
-        line = reader.wait_for(", RUNNING,")
-        query_id = line.split()[1].rstrip(",")
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 130
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        err = reader.close()
-        proc.stdout.close()
+    code, line, err = interrupt_after(
+        srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--output-file", str(target), "--progress"),
+        ", RUNNING,")
+    query_id = line.split()[1].rstrip(",")
+    assert code == 130
     assert f"Query {query_id} cancelled (interrupted)" in err
     assert "Traceback" not in err
     assert os.listdir(tmp_path) == []
@@ -327,16 +319,7 @@ def test_access_token_is_redacted_in_logs_and_never_sent_to_storage(sandbox) -> 
 
 def test_sigint_while_still_connecting_exits_130() -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    proc = start_cli(["--server", url, "--client-request-timeout", "5m", "--network-logging", "BASIC", "-e", "SELECT 1"])
-    reader = LineReader(proc.stderr)
-    try:
-        reader.wait_for("POST")  # logged before each connection attempt
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 130
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        err = reader.close()
-        proc.stdout.close()
+    code, _, err = interrupt_after(  # POST is logged before each connection attempt
+        ["--server", url, "--client-request-timeout", "5m", "--network-logging", "BASIC", "-e", "SELECT 1"], "POST")
+    assert code == 130
     assert err.splitlines()[-1] == "Interrupted" and "Traceback" not in err

@@ -91,3 +91,9 @@ def parse_rows(data: bytes, rows_count: int | None) -> list[list]:
     if rows_count is not None and len(rows) != rows_count:
         raise SegmentCorrupt(f"segment has {len(rows)} rows, rowsCount says {rows_count}")
     return rows
+
+
+def decode_segment(payload: bytes, encoding: str, uncompressed_size: int | None,
+                   rows_count: int | None) -> list[list]:
+    """Segment bytes as downloaded -> rows (size and row count checked)."""
+    return parse_rows(get_codec(encoding).decompress(payload, None, uncompressed_size), rows_count)

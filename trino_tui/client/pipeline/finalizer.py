@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from ..codecs import get_codec, parse_rows
+from ..codecs import decode_segment
 from ..errors import ProtocolError
 from ..events import SegmentState
 from .channels import Channel, Slots, WindowedQueue
@@ -37,8 +37,7 @@ class Batch:
         """The rows; a lazily delivered batch (``rows is None``) is parsed from its payload first."""
         if self.rows is None:
             assert self.payload is not None and self.encoding is not None
-            data = get_codec(self.encoding).decompress(self.payload, len(self.payload), self.uncompressed_size)
-            self.rows = parse_rows(data, self.row_count)
+            self.rows = decode_segment(self.payload, self.encoding, self.uncompressed_size, self.row_count)
         return self.rows
 
 
