@@ -1,0 +1,1 @@
+"""trino_tui.insight: spooling diagnostics (doctor, bench, traces, bottleneck verdict); no Textual."""
