@@ -83,7 +83,10 @@ def main() -> None:
     ap.add_argument("--sql", default=None)
     ap.add_argument("--child", choices=["engine", "naive"], default=None)
     ap.add_argument("--engine-only", action="store_true", help="skip the (slow) naive baseline")
+    ap.add_argument("--quick", action="store_true", help="tpch.tiny: a smoke test (asserts nothing)")
     args = ap.parse_args()
+    if args.quick:
+        args.schema = "tiny"
     sql = args.sql or f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")
     if args.child:
         fn = run_engine if args.child == "engine" else run_naive

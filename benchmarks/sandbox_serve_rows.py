@@ -101,7 +101,10 @@ def main() -> int:
     ap.add_argument("--schema", default="sf1")
     ap.add_argument("--table", default="lineitem")
     ap.add_argument("--downloaders", type=int, default=4)
+    ap.add_argument("--quick", action="store_true", help="tpch.tiny: a smoke test (asserts nothing)")
     args = ap.parse_args()
+    if args.quick:
+        args.schema = "tiny"
     sql = f"SELECT * FROM tpch.{args.schema}.{args.table}"
     print(f"starting sandbox (schemas tiny,{args.schema}; generating data on first use) ...", flush=True)
     config = SandboxConfig(schemas=("tiny", args.schema), cache_results=True, poll_wait=1.0)
