@@ -64,6 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--cache-results", action="store_true", help="reuse encoded payloads for repeated identical queries")
     a("--data-dir", default=None, help="TPC-H data directory (default: user cache dir)")
     a("--schemas", default=",".join(d.schemas), help="tpch schemas to generate, e.g. tiny,sf1")
+    a("--tls-cert", default=None, help="PEM certificate: serve the coordinator and workers over https")
+    a("--tls-key", default=None, help="PEM private key for --tls-cert")
+    a("--tls-client-ca", default=None, help="PEM CA: request and verify client certificates (mutual TLS)")
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -82,6 +85,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault_truncate=args.fault_truncate, fault_corrupt=args.fault_corrupt, seed=args.seed,
         cache_results=args.cache_results, data_dir=args.data_dir,
         schemas=tuple(s.strip() for s in args.schemas.split(",") if s.strip()),
+        tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
     )
     return SandboxConfig(**knobs).validate()
 

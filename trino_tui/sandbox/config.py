@@ -95,6 +95,12 @@ class SandboxConfig:
     client_timeout: float = 300.0
     data_dir: str | None = None
     schemas: tuple[str, ...] = ("tiny",)
+    tls_cert: str | None = None  # PEM certificate (chain): coordinator and workers serve https
+    tls_key: str | None = None  # PEM private key for tls_cert
+    tls_client_ca: str | None = None  # PEM CA: request client certificates (mutual TLS), verify them
+    storage_tls_cert: str | None = None  # storage serves https with its own certificate when set
+    storage_tls_key: str | None = None
+    auth: Any = None  # an auth_hook.Authenticator consulted per coordinator request; None = off
 
     def validate(self) -> "SandboxConfig":
         """Check ranges and enumerations; raise ValueError with a one-line message."""
@@ -117,6 +123,12 @@ class SandboxConfig:
             raise ValueError("poll_wait, worker_pace and storage_latency must be >= 0")
         if self.storage_bandwidth is not None and self.storage_bandwidth <= 0:
             raise ValueError("storage_bandwidth must be > 0 bytes/s")
+        if bool(self.tls_cert) != bool(self.tls_key) or bool(self.storage_tls_cert) != bool(self.storage_tls_key):
+            raise ValueError("a TLS certificate needs its key (tls_cert with tls_key, storage_tls_cert with storage_tls_key)")
+        if self.tls_client_ca and not self.tls_cert:
+            raise ValueError("tls_client_ca (mutual TLS) needs tls_cert and tls_key")
+        if self.auth is not None and not callable(getattr(self.auth, "authenticate", None)):
+            raise ValueError("auth must have an authenticate(request) method")
         return self
 
     def replace(self, **knobs: Any) -> "SandboxConfig":
@@ -132,8 +144,11 @@ class SandboxConfig:
         return dataclasses.replace(self, **knobs).validate()
 
     def describe(self) -> dict[str, Any]:
-        """Knobs as a plain dict (for printing; holds no secrets)."""
-        return dataclasses.asdict(self)
+        """Knobs as a plain dict (for printing; holds no secrets: the authenticator shows as its class)."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out["segment_latency"] = dict(self.segment_latency)
+        out["auth"] = type(self.auth).__name__ if self.auth is not None else None
+        return out
 
 
 @dataclass(frozen=True)

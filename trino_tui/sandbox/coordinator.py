@@ -95,7 +95,7 @@ class QueryRegistry:
 
 def parse_session_headers(req: Request) -> ClientSession | Response:
     """Parse X-Trino-* request headers into a ClientSession, or a 400 Response."""
-    user = req.header("X-Trino-User")
+    user = req.header("X-Trino-User") or req.principal  # Trino: the session user defaults to the principal
     if not user:
         return text_error(400, "User must be set")
     catalog = (req.header("X-Trino-Catalog") or "").strip().lower() or None
@@ -114,7 +114,7 @@ def parse_session_headers(req: Request) -> ClientSession | Response:
     tags = tuple(t.strip() for t in (req.header("X-Trino-Client-Tags") or "").split(",") if t.strip())
     return ClientSession(user=user, source=req.header("X-Trino-Source"), catalog=catalog, schema=schema,
                          time_zone=(req.header("X-Trino-Time-Zone") or "UTC").strip() or "UTC",
-                         properties=props, client_tags=tags)
+                         properties=props, client_tags=tags, principal=req.principal)
 
 
 class CoordinatorApp:
@@ -167,7 +167,7 @@ class CoordinatorApp:
         header = req.header("X-Trino-Query-Data-Encoding")
         encoding = negotiate(header, cfg.encodings) if cfg.spooling_enabled else None
         query = self._registry.create(sql, session, encoding, self._deps)
-        base = req.base_url(self._urls()[0])
+        base = self._urls()[0]  # our own URL, never the request's Host header
         doc = Document(query.query_id, self._info_uri(base, query), self._next(base, query, "queued", 1), None,
                        None, stats_json(query.progress()))
         headers = [("X-Trino-Query-Data-Encoding", encoding)] if encoding else []
@@ -193,7 +193,7 @@ class CoordinatorApp:
             return Response(200 if alive else 404)
         if req.method != "GET":
             return text_error(405, "Method Not Allowed")
-        base = req.base_url(self._urls()[0])
+        base = self._urls()[0]  # our own URL, never the request's Host header
         with query.poll_lock:
             if phase == "queued":
                 return self._poll_queued(query, token, base)

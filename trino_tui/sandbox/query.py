@@ -53,6 +53,7 @@ class ClientSession:
     time_zone: str = "UTC"
     properties: dict[str, str] = field(default_factory=dict)
     client_tags: tuple[str, ...] = ()
+    principal: str | None = None  # the authenticated user (auth hook), None without authentication
 
 
 @dataclass(frozen=True)

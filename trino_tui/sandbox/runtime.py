@@ -11,6 +11,7 @@ once. Thread-safe for concurrent readers; start/stop are meant to be called from
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 from datetime import datetime, timezone
@@ -18,12 +19,13 @@ from typing import Any, Callable
 
 import orjson
 
+from .auth_hook import AuthenticatedApp
 from .cache import ResultCache
 from .config import RequestRecord, SandboxConfig
 from .coordinator import VERSION, CoordinatorApp, QueryRegistry
 from .faults import FaultInjector
 from .query import QueryDeps
-from .server import Listener
+from .server import Listener, tls_context
 from .storage import SegmentStore, StorageApp, StoredSegment
 from .workers import WorkerApp, WorkerPool
 
@@ -145,15 +147,19 @@ class Sandbox:
         deps = QueryDeps(engine=self._engine, session_context=session_context, pool=self._pool, store=self._store,
                          config=current, cache=self._cache)
         self._registry = QueryRegistry(current)
+        tls = tls_context(cfg.tls_cert, cfg.tls_key, cfg.tls_client_ca) if cfg.tls_cert and cfg.tls_key else None
+        storage_tls = (tls_context(cfg.storage_tls_cert, cfg.storage_tls_key)
+                       if cfg.storage_tls_cert and cfg.storage_tls_key else None)
+        coordinator: Any = CoordinatorApp(self._registry, deps, self._store, faults,
+                                          lambda: (self.url, self.storage_url, self.worker_urls), self._log)
+        if cfg.auth is not None:
+            coordinator = AuthenticatedApp(coordinator, cfg.auth)
         try:  # every listener is recorded as soon as it is bound so stop() can close it
-            self._coordinator = self._bind(Listener(
-                "coordinator", CoordinatorApp(self._registry, deps, self._store, faults,
-                                              lambda: (self.url, self.storage_url, self.worker_urls), self._log),
-                cfg.host, cfg.port))
+            self._coordinator = self._bind(Listener("coordinator", coordinator, cfg.host, cfg.port, tls))
             self._storage = self._bind(Listener(
-                "storage", _Logged(StorageApp(self._store, faults, current), self._log), cfg.host, 0))
+                "storage", _Logged(StorageApp(self._store, faults, current), self._log), cfg.host, 0, storage_tls))
             self._workers = [self._bind(Listener(
-                f"worker-{i}", _Logged(WorkerApp(self._store, faults, current), self._log), cfg.host, 0))
+                f"worker-{i}", _Logged(WorkerApp(self._store, faults, current), self._log), cfg.host, 0, tls))
                 for i in range(cfg.workers)]
         except OSError:
             self.stop()
@@ -234,11 +240,20 @@ class Sandbox:
         coordinator = self._require(self._coordinator)
         deadline = time.monotonic() + timeout
         while True:
-            conn = http.client.HTTPConnection(coordinator.host, coordinator.port, timeout=5)
+            if coordinator.url.startswith("https:"):  # probing our own listener: its certificate is ours
+                probe_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                probe_tls.check_hostname = False
+                probe_tls.verify_mode = ssl.CERT_NONE
+                conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                    coordinator.host, coordinator.port, timeout=5, context=probe_tls)
+            else:
+                conn = http.client.HTTPConnection(coordinator.host, coordinator.port, timeout=5)
             try:
                 conn.request("GET", "/v1/info")
                 resp = conn.getresponse()
                 body = resp.read()
+                if resp.status in (401, 403):  # an authenticator guards /v1/info too: it answers, so it is up
+                    return
                 if resp.status == 200 and orjson.loads(body).get("starting") is False:
                     return
             except OSError:

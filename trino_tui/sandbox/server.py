@@ -11,6 +11,7 @@ stop event so `close()` is never delayed by a throttled transfer.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class Request:
     headers: Message
     body: bytes
     listener: str
+    scheme: str = "http"  # "https" when the listener serves TLS
+    peer_cert: dict | None = None  # the verified client certificate (mutual TLS), else None
+    principal: str | None = None  # set by the authentication hook (auth_hook.AuthenticatedApp)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -44,10 +48,6 @@ class Request:
     def header_dict(self) -> dict[str, str]:
         """Headers with lower-cased names (last instance wins)."""
         return {k.lower(): v for k, v in self.headers.items()}
-
-    def base_url(self, fallback: str) -> str:
-        host = self.headers.get("Host")
-        return f"http://{host}" if host else fallback
 
 
 @dataclass
@@ -79,9 +79,12 @@ class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
 
     def setup(self) -> None:
-        super().setup()
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.request, True)
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if isinstance(self.request, ssl.SSLSocket):  # handshake here, on the handler thread, bounded
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()
+        super().setup()
 
     def finish(self) -> None:
         try:
@@ -96,7 +99,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         parts = urlsplit(self.path)
-        req = Request(self.command, parts.path, parts.query, self.headers, body, self.server.name)
+        tls = isinstance(self.connection, ssl.SSLSocket)
+        req = Request(self.command, parts.path, parts.query, self.headers, body, self.server.name,
+                      "https" if tls else "http", (self.connection.getpeercert() or None) if tls else None)
         try:
             resp = self.server.app.handle(req)
         except Exception as exc:  # defensive: never leak a traceback to the socket
@@ -144,13 +149,19 @@ class _Server(ThreadingHTTPServer):
     block_on_close = True
     allow_reuse_address = True
 
-    def __init__(self, addr: tuple[str, int], app: App, name: str, stop_event: threading.Event):
+    def __init__(self, addr: tuple[str, int], app: App, name: str, stop_event: threading.Event,
+                 tls: ssl.SSLContext | None = None):
         self.app = app
         self.name = name
         self.stop_event = stop_event
         self._conns: set[socket.socket] = set()
         self._conns_lock = threading.Lock()
         super().__init__(addr, _Handler)
+        if tls is not None:  # accepted sockets handshake lazily in _Handler.setup (never on the accept loop)
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return  # a failed handshake or a vanished client ends that connection only, silently
 
     def track(self, sock: socket.socket, add: bool) -> None:
         with self._conns_lock:
@@ -166,13 +177,27 @@ class _Server(ThreadingHTTPServer):
                 pass
 
 
-class Listener:
-    """One HTTP listener with its serving thread. start() binds; close() stops and joins everything."""
+def tls_context(cert: str, key: str, client_ca: str | None = None) -> ssl.SSLContext:
+    """A server TLS context from PEM files; with *client_ca* a client certificate is requested and,
+    when sent, verified against it (CERT_OPTIONAL: the authentication hook decides about its absence)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key)
+    if client_ca:
+        ctx.load_verify_locations(client_ca)
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+    return ctx
 
-    def __init__(self, name: str, app: App, host: str = "127.0.0.1", port: int = 0):
+
+class Listener:
+    """One HTTP(S) listener with its serving thread. start() binds; close() stops and joins everything."""
+
+    def __init__(self, name: str, app: App, host: str = "127.0.0.1", port: int = 0,
+                 tls: ssl.SSLContext | None = None):
         self.name = name
         self._stop = threading.Event()
-        self._server = _Server((host, port), app, name, self._stop)
+        self._server = _Server((host, port), app, name, self._stop, tls)
+        self._scheme = "https" if tls is not None else "http"
         self._thread: threading.Thread | None = None
 
     @property
@@ -185,10 +210,11 @@ class Listener:
 
     @property
     def url(self) -> str:
-        host = self.host
+        """The advertised URL (never derived from a request's Host header; a wildcard bind advertises loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"{self._scheme}://{host}:{self.port}"
 
     def start(self) -> "Listener":
         self._thread = threading.Thread(
