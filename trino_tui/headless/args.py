@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import enum
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from trino_tui import __version__ as _version
 from trino_tui.client.config import NETWORK_LOGGING_LEVELS as NETWORK_LOGGING
-from trino_tui.config import ConnectionOptions
+from trino_tui.client.errors import ConfigError
+from trino_tui.config import ConnectionOptions, normalize_server, parse_duration
 from trino_tui.export import FORMATS as OUTPUT_FORMATS
 
 __all__ = ["Mode", "OUTPUT_FORMATS", "NETWORK_LOGGING", "build_parser", "parse_args", "connection_options", "run_mode"]
@@ -53,6 +55,52 @@ def _positive_int(value: str) -> int:
     return n
 
 
+MAX_DURATION = 7 * 86400.0  # seconds; longer waits overflow timers and mean "forever" anyway
+
+
+def _duration(value: str) -> str:
+    """A finite positive duration of at most 7 days (kept as text; config converts it)."""
+    try:
+        seconds = parse_duration(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not math.isfinite(seconds) or seconds > MAX_DURATION:
+        raise argparse.ArgumentTypeError(f"invalid duration {value!r}: must be finite and at most 7d")
+    return value
+
+
+def _server(value: str) -> str:
+    """A server URL config accepts (urllib's own ValueErrors, e.g. an unclosed '[', included)."""
+    try:
+        normalize_server(value)
+    except (ConfigError, ValueError) as exc:
+        text = str(exc) if isinstance(exc, ConfigError) else f"invalid server URL {value!r}: {exc}"
+        raise argparse.ArgumentTypeError(text) from None
+    return value
+
+
+def _header_safe(value: str, what: str) -> str:
+    if not value.isascii() or not value.isprintable():
+        bad = next(c for c in value if not (c.isascii() and c.isprintable()))
+        raise argparse.ArgumentTypeError(
+            f"invalid {what} {value!r}: {bad!r} cannot be sent in an HTTP header (printable ASCII only)")
+    return value
+
+
+def _header_text(what: str) -> Callable[[str], str]:
+    """Values sent verbatim in an X-Trino-* header: printable ASCII, no CR/LF."""
+    return lambda value: _header_safe(value, what)
+
+
+def _session_item(value: str) -> str:
+    _header_safe(value.partition("=")[0], "session property name")  # the value is URL-encoded
+    return value
+
+
+def _extra_header(value: str) -> str:
+    return _header_safe(value, "extra header")
+
+
 def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     p = _OneLineParser(
         prog=prog,
@@ -70,25 +118,25 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     c = p.add_argument_group("connection")
     c.add_argument("--profile", metavar="NAME", help="connection profile [profiles.NAME] from the config file (default: $TRINO_TUI_PROFILE); flags win")
     c.add_argument("--config", metavar="PATH", help="config file with profiles (default: $TRINO_TUI_CONFIG or ~/.config/trino-tui/config.toml)")
-    c.add_argument("--server", metavar="URL", help="coordinator URL (default: $TRINO_SERVER or http://localhost:8080)")
-    c.add_argument("--user", help="user name (default: $TRINO_USER or the OS user)")
+    c.add_argument("--server", metavar="URL", type=_server, help="coordinator URL (default: $TRINO_SERVER or http://localhost:8080)")
+    c.add_argument("--user", type=_header_text("user"), help="user name (default: $TRINO_USER or the OS user)")
     c.add_argument("--password", action="store_true", help="use HTTP basic auth; password from $TRINO_PASSWORD or a prompt (https only)")
-    c.add_argument("--access-token", metavar="TOKEN", help="JWT bearer token (default: $TRINO_ACCESS_TOKEN)")
+    c.add_argument("--access-token", metavar="TOKEN", type=_header_text("access token"), help="JWT bearer token (default: $TRINO_ACCESS_TOKEN)")
     c.add_argument("--insecure", action="store_true", help="skip TLS certificate verification")
     c.add_argument("--cafile", metavar="PATH", help="CA bundle to verify the server (and segment storage) with")
-    c.add_argument("--extra-header", action="append", default=[], metavar="'NAME: VALUE'", help="extra HTTP header for the coordinator (repeatable)")
-    c.add_argument("--request-timeout", metavar="DURATION", help="per HTTP request timeout, e.g. 30s, 2m (default 30s)")
-    c.add_argument("--client-request-timeout", metavar="DURATION",
+    c.add_argument("--extra-header", action="append", type=_extra_header, default=[], metavar="'NAME: VALUE'", help="extra HTTP header for the coordinator (repeatable)")
+    c.add_argument("--request-timeout", metavar="DURATION", type=_duration, help="per HTTP request timeout, e.g. 30s, 2m (default 30s)")
+    c.add_argument("--client-request-timeout", metavar="DURATION", type=_duration,
                    help="how long one request is retried (unreachable server, 502/503/504) before failing (default 2m)")
     c.add_argument("--sandbox", action="store_true", help="start the embedded sandbox on 127.0.0.1 and connect to it (catalog tpch, schema tiny)")
 
     s = p.add_argument_group("session")
-    s.add_argument("--catalog", help="default catalog")
-    s.add_argument("--schema", help="default schema (needs a catalog)")
-    s.add_argument("--session", action="append", default=[], metavar="NAME=VALUE", help="session property (repeatable)")
-    s.add_argument("--client-tags", metavar="A,B", help="comma-separated client tags")
-    s.add_argument("--source", help="source name sent to Trino (default trino-tui)")
-    s.add_argument("--timezone", metavar="ZONE", help="session time zone (default: the local zone)")
+    s.add_argument("--catalog", type=_header_text("catalog"), help="default catalog")
+    s.add_argument("--schema", type=_header_text("schema"), help="default schema (needs a catalog)")
+    s.add_argument("--session", action="append", type=_session_item, default=[], metavar="NAME=VALUE", help="session property (repeatable)")
+    s.add_argument("--client-tags", metavar="A,B", type=_header_text("client tags"), help="comma-separated client tags")
+    s.add_argument("--source", type=_header_text("source"), help="source name sent to Trino (default trino-tui)")
+    s.add_argument("--timezone", metavar="ZONE", type=_header_text("time zone"), help="session time zone (default: the local zone)")
 
     r = p.add_argument_group("protocol and pipeline")
     r.add_argument("--encoding", metavar="LIST", help="spooling encodings in preference order from json+zstd, json+lz4, json; 'none' = direct protocol (default json+zstd,json+lz4,json)")

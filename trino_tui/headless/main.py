@@ -32,20 +32,62 @@ class _InputError(Exception):
     """The statements could not be read (exit 2)."""
 
 
+MAX_SQL_BYTES = 16 * 1024 * 1024  # more SQL than this is a mistake (e.g. -f /dev/zero), not a script
+
+
+def _too_large(what: str) -> _InputError:
+    return _InputError(f"{what} is larger than {MAX_SQL_BYTES // (1024 * 1024)} MiB (the limit for one run)")
+
+
+def _decode_sql(data: bytes, what: str) -> str:
+    if len(data) > MAX_SQL_BYTES:
+        raise _too_large(what)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _InputError(f"{what} is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from None
+
+
+def _checked_text(text: str, what: str) -> str:
+    """*text* if it is valid Unicode; else the error naming the first undecodable byte."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:  # argv and locale-decoded streams carry undecodable bytes as surrogate escapes
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        raise _InputError(f"{what} is not valid UTF-8 (character {exc.start})") from None
+    return _decode_sql(data, what)
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    raw = getattr(stdin, "buffer", None)
+    if raw is not None:  # bytes: decoded strictly, whatever the locale's error handler
+        return _decode_sql(raw.read(MAX_SQL_BYTES + 1), "SQL on stdin")
+    text = stdin.read(MAX_SQL_BYTES + 1)
+    if len(text) > MAX_SQL_BYTES:
+        raise _too_large("SQL on stdin")
+    return _checked_text(text, "SQL on stdin")
+
+
 def read_statements(ns: argparse.Namespace, stdin: TextIO) -> list[Statement]:
-    """Statements from --execute, -f FILE or stdin (in that order of precedence)."""
+    """Statements from --execute, -f FILE or stdin (in that order of precedence); at most
+    MAX_SQL_BYTES of strict UTF-8, else _InputError (exit 2)."""
     if ns.execute is not None:
-        text = ns.execute
+        text = _checked_text(ns.execute, "SQL given to --execute")
     elif ns.file is not None:
         try:
-            with open(ns.file, encoding="utf-8") as fh:
-                text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _InputError(f"Cannot read {ns.file}: {getattr(exc, 'strerror', None) or exc}") from None
+            with open(ns.file, "rb") as fh:
+                data = fh.read(MAX_SQL_BYTES + 1)
+        except OSError as exc:
+            raise _InputError(f"Cannot read {ns.file}: {exc.strerror or exc}") from None
+        text = _decode_sql(data, f"SQL in {ns.file}")
     else:
         try:
-            text = stdin.read()
-        except (OSError, UnicodeDecodeError) as exc:
+            text = _read_stdin(stdin)
+        except OSError as exc:
             raise _InputError(f"Cannot read statements from stdin: {exc}") from None
     return split_statements(text)
 
