@@ -83,16 +83,36 @@ def test_worker_intervals_attribute_work_to_threads():
     intervals = worker_intervals(segs, since=0.0)
     assert [(i.worker, i.kind, i.segment, i.end is None) for i in intervals] == [
         ("download-0", "download", 0, True),
-        ("download-?", "download", 1, False),  # last thread was a decoder: downloader unknown
+        ("", "download", 1, False),  # last thread was a decoder: downloader not seen
         ("decode-1", "decode", 1, False),
     ]
     assert worker_intervals(segs, since=fs.START + 1000) == [intervals[0]]  # only running work
     failed = fs.make_segment(2, S.FAILED)
     [mark] = worker_intervals((failed,), since=0.0)
     assert mark.end == mark.start  # a failed download is not drawn as running forever
-    names = ["decode-10", "download-?", "decode-2", "download-1", "decode-?"]
-    assert sorted(names, key=worker_sort_key) == ["download-1", "download-?", "decode-2",
-                                                  "decode-10", "decode-?"]
+    names = ["decode-10", "downloads (unattributed)", "decode-2", "download-1"]
+    assert sorted(names, key=worker_sort_key) == ["download-1", "downloads (unattributed)",
+                                                  "decode-2", "decode-10"]
+
+
+def test_unseen_threads_are_placed_on_idle_threads_of_their_pool():
+    from trino_tui.tui.widgets.pipeline_facts import place_on_threads, pool_sizes, thread_names
+
+    known = [Interval("download-1", "download", 0, 0.0, 5.0),
+             Interval("download-2", "download", 1, 0.0, 2.0)]
+    unseen = [Interval("", "download", 2, 1.0, 3.0),   # download-1 and -2 busy: goes to -3
+              Interval("", "download", 3, 3.0, 4.0),   # download-2 idle again by then
+              Interval("", "decode", 2, 3.0, None),    # running: busy up to now
+              Interval("", "download", 4, 1.5, 2.5)]   # all three threads busy: unattributed
+    placed = place_on_threads(known + unseen, {"download": 3, "decode": 1}, now=10.0)
+    by_segment = {(i.kind, i.segment): i.worker for i in placed}
+    assert by_segment == {("download", 0): "download-1", ("download", 1): "download-2",
+                          ("download", 2): "download-3", ("download", 3): "download-2",
+                          ("decode", 2): "decode-1",
+                          ("download", 4): "downloads (unattributed)"}
+    assert thread_names("decode", 3, seen=["decode-0", "download-7"]) == \
+        ["decode-0", "decode-1", "decode-2"]  # numbering seen is kept, then filled up
+    assert pool_sizes(fs.mid_query_snapshot().stages) == {"download": 5, "decode": 3}
 
 
 def test_timeline_rows_map_intervals_to_columns():

@@ -9,12 +9,12 @@ client. Stateless and thread-safe.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot
+    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot, StageSnapshot
 
 SEGMENT_STATES: tuple[str, ...] = (
     "queued", "downloading", "downloaded", "decoding", "decoded",
@@ -180,11 +180,10 @@ class Interval:
     end: float | None
 
 
-UNKNOWN_DOWNLOADER = "download-?"
-UNKNOWN_DECODER = "decode-?"
-
-
 Attribution = Callable[[int, str], "str | None"]
+
+POOL_STAGES = {"download": "downloaders", "decode": "decoders"}
+"""Interval kind → the stage whose worker threads do that work (StageSnapshot.name)."""
 
 
 def segment_intervals(seg: "SegmentSnapshot",
@@ -192,16 +191,15 @@ def segment_intervals(seg: "SegmentSnapshot",
     """The download/decode intervals of one segment, attributed to worker threads.
 
     A segment names only the last thread that touched it (``worker``); *attribution(index, kind)*
-    may supply the thread seen earlier (the panel's ledger remembers it). Work whose thread is
-    unknown is attributed to ``download-?``/``decode-?``. A failed step has no end time: it
-    becomes a zero-length mark rather than a bar running forever.
+    may supply the thread seen earlier (the panel's ledger remembers it). Work whose thread was
+    never seen gets an empty worker name ("") for :func:`place_on_threads` to place. A failed
+    step has no end time: it becomes a zero-length mark rather than a bar running forever.
     """
     out: list[Interval] = []
     last = seg.worker or ""
     failed = state_name(seg.state) == "failed"
-    for kind, start, end, unknown in (
-            ("download", seg.download_start, seg.download_end, UNKNOWN_DOWNLOADER),
-            ("decode", seg.decode_start, seg.decode_end, UNKNOWN_DECODER)):
+    for kind, start, end in (("download", seg.download_start, seg.download_end),
+                             ("decode", seg.decode_start, seg.decode_end)):
         if start is None:
             continue
         if end is None and failed:
@@ -209,8 +207,55 @@ def segment_intervals(seg: "SegmentSnapshot",
         worker = last if last.startswith(kind) else None
         if worker is None and attribution is not None:
             worker = attribution(seg.index, kind)
-        out.append(Interval(worker or unknown, kind, seg.index, start, end))
+        out.append(Interval(worker or "", kind, seg.index, start, end))
     return out
+
+
+def thread_names(kind: str, count: int, seen: Iterable[str] = ()) -> list[str]:
+    """*count* thread names of a pool: the names already *seen* for *kind* first (in order),
+    then the client's convention ``download-1`` … filling up to *count*."""
+    names = sorted({n for n in seen if n.startswith(f"{kind}-")}, key=worker_sort_key)
+    i = 1
+    while len(names) < count:
+        if f"{kind}-{i}" not in names:
+            names.append(f"{kind}-{i}")
+        i += 1
+    return names
+
+
+def place_on_threads(intervals: Sequence[Interval], pools: Mapping[str, int], now: float,
+                     seen: Iterable[str] = ()) -> list[Interval]:
+    """Intervals whose thread was never seen (worker "") placed on a thread of their pool
+    that was idle during the whole interval (threads of a pool never overlap work).
+
+    The timeline then shows true pool occupancy under real thread names; only *which* idle
+    thread did such work is inferred. Work that fits on no thread of the pool (a pool size of
+    0, inconsistent clocks) goes to a ``downloads (unattributed)`` row instead of being lost.
+    *seen*: thread names seen earlier in the query (their numbering is reused).
+    """
+    seen = {i.worker for i in intervals if i.worker} | set(seen)
+    busy: dict[str, list[tuple[float, float]]] = {}
+    for i in intervals:
+        if i.worker:
+            busy.setdefault(i.worker, []).append((i.start, i.end if i.end is not None else now))
+    out = [i for i in intervals if i.worker]
+    for i in sorted((i for i in intervals if not i.worker), key=lambda i: (i.start, i.segment)):
+        end = i.end if i.end is not None else now
+        for name in thread_names(i.kind, pools.get(i.kind, 0), seen):
+            spans = busy.setdefault(name, [])
+            if all(e <= i.start or s >= end for s, e in spans):
+                spans.append((i.start, end))
+                out.append(replace(i, worker=name))
+                break
+        else:
+            out.append(replace(i, worker=f"{i.kind}s (unattributed)"))
+    return out
+
+
+def pool_sizes(stages: Iterable["StageSnapshot"]) -> dict[str, int]:
+    """Interval kind → thread count of its stage (see POOL_STAGES)."""
+    by_name = {s.name: s.workers for s in stages}
+    return {kind: by_name.get(stage, 0) for kind, stage in POOL_STAGES.items()}
 
 
 def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
@@ -221,8 +266,60 @@ def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
 
 
 def worker_sort_key(name: str) -> tuple[int, str, int]:
-    """Downloaders before decoders, numbered threads in numeric order, unknown rows last."""
+    """Downloaders before decoders, numbered threads in numeric order, unattributed rows last."""
     kind = 0 if name.startswith("download") else 1 if name.startswith("decode") else 2
     _, _, suffix = name.rpartition("-")
     number = int(suffix) if suffix.isdigit() else 1 << 30
     return (kind, name.rstrip("0123456789?"), number)
+
+
+def rows_text(n: int) -> str:
+    """``1 row`` / ``1,234 rows`` (never "1 rows")."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
+OUTCOMES = ("finished", "failed", "cancelled", "stopped")
+SETTLED_STAGE_STATES = frozenset({"done", "finished", "failed", "closed"})
+
+
+def query_outcome(snap: "PipelineSnapshot | None", outcome: str | None = None) -> str | None:
+    """The query's end as the user caused or saw it: *outcome* when the caller knows it (the
+    app tells stop from cancel), else the snapshot's own ``outcome`` field when the client has
+    one, else "failed"/"finished" from ``finished``/``error``; None while running."""
+    if outcome in OUTCOMES:
+        return outcome
+    own = getattr(snap, "outcome", None)
+    if own in OUTCOMES:
+        return own
+    if snap is None or not snap.finished:
+        return None
+    return "failed" if snap.error else "finished"
+
+
+def status_line(snap: "PipelineSnapshot", outcome: str | None) -> tuple[str, str]:
+    """(text, tone) of the panel's status: a stop and a cancel read differently and neither
+    says FAILED (the server reports a user's cancel as FAILED/USER_CANCELED; that is not a
+    failure to the user). tone is one of running/finished/stopped/cancelled/failed."""
+    rows = rows_text(snap.rows_delivered)
+    if outcome == "stopped":
+        return f"stopped by you · {rows} kept · server query cancelled", "stopped"
+    if outcome == "cancelled":
+        return f"cancelled by you after {rows} · server query cancelled", "cancelled"
+    if outcome == "failed":
+        return f"failed after {rows}", "failed"
+    if outcome == "finished":
+        return f"finished · {rows}", "finished"
+    state = (snap.server_state or "pending").lower()
+    return f"{state} · {rows} so far", "running"
+
+
+def settled_stages(stages: Sequence["StageSnapshot"], outcome: str | None
+                   ) -> tuple["StageSnapshot", ...]:
+    """*stages* as they should read once the query is over: a stage still "running"/"busy"
+    after a stop or cancel (e.g. the finalizer, which runs in the consumer's thread and is
+    simply no longer called) shows the outcome instead; after success, "done"."""
+    if outcome is None:
+        return tuple(stages)
+    final = "done" if outcome == "finished" else "stopped" if outcome == "failed" else outcome
+    return tuple(s if s.state in SETTLED_STAGE_STATES else replace(s, state=final, busy=0)
+                 for s in stages)

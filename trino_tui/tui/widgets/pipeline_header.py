@@ -1,7 +1,8 @@
 """Pipeline header facts: encoding, protocol, observed retrieval mode, bytes and ratio, acks, retries.
 
-Owns the two summary lines at the top of the pipeline panel (plus the error line when the
-pipeline failed). Derives everything from the snapshot via pipeline_facts; re-renders only when
+Owns the summary lines at the top of the pipeline panel: two lines of facts, a status line
+(running / finished / stopped / cancelled / failed, plus the bottleneck verdict while running)
+and the error line when the query failed. Derives everything from the snapshot via pipeline_facts; re-renders only when
 the derived text changes. UI-thread only.
 """
 
@@ -14,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from trino_tui.tui.formatting import human_bytes, human_count, human_ratio
-from trino_tui.tui.widgets.pipeline_facts import retrieval_mode, scrub_urls
+from trino_tui.tui.widgets.pipeline_facts import retrieval_mode, scrub_urls, status_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot
@@ -52,7 +53,9 @@ class PipelineHeader(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "pipeline-header--label", "pipeline-header--value", "pipeline-header--alert",
-        "pipeline-header--error",
+        "pipeline-header--error", "pipeline-header--running", "pipeline-header--finished",
+        "pipeline-header--stopped", "pipeline-header--cancelled", "pipeline-header--failed",
+        "pipeline-header--verdict",
     }
 
     DEFAULT_CSS = """
@@ -61,6 +64,12 @@ class PipelineHeader(Widget):
     PipelineHeader > .pipeline-header--value { color: $foreground; text-style: bold; }
     PipelineHeader > .pipeline-header--alert { color: $warning; text-style: bold; }
     PipelineHeader > .pipeline-header--error { color: $error; text-style: bold; }
+    PipelineHeader > .pipeline-header--running { color: $accent; text-style: bold; }
+    PipelineHeader > .pipeline-header--finished { color: $success; text-style: bold; }
+    PipelineHeader > .pipeline-header--stopped { color: $warning; text-style: bold; }
+    PipelineHeader > .pipeline-header--cancelled { color: $warning; text-style: bold; }
+    PipelineHeader > .pipeline-header--failed { color: $error; text-style: bold; }
+    PipelineHeader > .pipeline-header--verdict { color: $foreground; }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
@@ -68,20 +77,40 @@ class PipelineHeader(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._facts: list[tuple[str, str]] = []
         self._error: str | None = None
+        self._status: tuple[str, str] | None = None
+        self._verdict: str | None = None
 
     @property
     def facts(self) -> dict[str, str]:
         """The facts currently shown, by label."""
         return dict(self._facts)
 
+    @property
+    def status(self) -> str | None:
+        """The status line text shown (None without a query)."""
+        return self._status[0] if self._status else None
+
+    @property
+    def verdict(self) -> str | None:
+        """The bottleneck verdict shown on the status line, or None."""
+        return self._verdict
+
     def update_snapshot(self, snap: "PipelineSnapshot | None", coordinator_host: str | None = None,
-                        *, retrieval: str | None = None) -> None:
-        """Show facts of *snap* (None: "no query"); refresh only when the text changed."""
+                        *, retrieval: str | None = None, outcome: str | None = None,
+                        verdict: str | None = None) -> None:
+        """Show facts of *snap* (None: "no query") and its *outcome* (see
+        pipeline_facts.query_outcome); refresh only when the text changed. A stopped or
+        cancelled query shows no error line: the user ended it."""
         facts = (header_facts(snap, coordinator_host, retrieval=retrieval)
                  if snap is not None else [])
-        error = scrub_urls(snap.error) if snap is not None and snap.error else None
-        if facts != self._facts or error != self._error:
-            self._facts, self._error = facts, error
+        failed = outcome not in ("stopped", "cancelled")
+        error = scrub_urls(snap.error) if snap is not None and snap.error and failed else None
+        status = status_line(snap, outcome) if snap is not None else None
+        verdict = verdict if snap is not None and outcome is None else None
+        if (facts, error, status, verdict) != (self._facts, self._error, self._status,
+                                               self._verdict):
+            self._facts, self._error, self._status = facts, error, status
+            self._verdict = verdict
             self.refresh(layout=True)
 
     def _style(self, part: str) -> Style:
@@ -99,6 +128,13 @@ class PipelineHeader(Widget):
             line.append(f"{name} ", style=label)
             alert = name in ("ack failures", "retries") and fact != "0"
             line.append(fact, style=self._style("alert") if alert else value)
+        if self._status:
+            text, tone = self._status
+            status = Text(f"● {text}", style=self._style(tone))
+            if self._verdict:
+                status.append("  ·  ", style=label)
+                status.append(self._verdict, style=self._style("verdict"))
+            lines.append(status)
         if self._error:
             lines.append(Text(f"✗ {self._error}", style=self._style("error")))
         return Text("\n").join(lines)

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 
+from trino_tui.tui.widgets.pipeline_facts import pool_sizes, query_outcome, settled_stages
 from trino_tui.tui.widgets.pipeline_header import PipelineHeader
 from trino_tui.tui.widgets.pipeline_ledger import SegmentLedger
 from trino_tui.tui.widgets.pipeline_segment_detail import PipelineSegmentDetail
@@ -78,6 +79,8 @@ class PipelinePanel(Widget):
         self._snapshot: "PipelineSnapshot | None" = None
         self._query_key: tuple | None = None
         self._selected: int | None = None
+        self._outcome: str | None = None
+        self._told_outcome: str | None = None  # the caller's outcome, kept for this query
         self.ledger = SegmentLedger()
         """Every segment seen during the current query (the snapshot lists only recent ones)."""
 
@@ -119,16 +122,27 @@ class PipelinePanel(Widget):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.NARROW_WIDTH, "-narrow")
 
-    def update_snapshot(self, snap: "PipelineSnapshot | None") -> None:
-        """Show *snap* (None clears the panel). Cheap; call at up to 20 Hz."""
+    @property
+    def outcome(self) -> str | None:
+        """How the shown query ended (finished/failed/cancelled/stopped), None while running."""
+        return self._outcome
+
+    def update_snapshot(self, snap: "PipelineSnapshot | None", *, outcome: str | None = None) -> None:
+        """Show *snap* (None clears the panel). Cheap; call at up to 20 Hz.
+
+        *outcome* is how the query ended when the caller knows it ("stopped" vs "cancelled"
+        cannot be read from a snapshot alone); see pipeline_facts.query_outcome."""
         key = None if snap is None else (snap.started_at,)  # the id arrives after the first snapshot
         new_query = key != self._query_key
         if new_query:
             self._query_key = key
             self._selected = None
+            self._told_outcome = None
             self.ledger.reset()
         changes = self.ledger.update(snap, self.coordinator_host) if snap is not None else {}
         self._snapshot = snap
+        self._told_outcome = outcome or self._told_outcome
+        self._outcome = query_outcome(snap, self._told_outcome)
         if self.is_mounted:
             if new_query:
                 self.query_one(PipelineThroughput).clear()
@@ -137,11 +151,16 @@ class PipelinePanel(Widget):
             self.query_one(PipelineSegmentMap).update_cells(changes, self.ledger.total)
             self._apply(snap)
 
+    def set_outcome(self, outcome: str) -> None:
+        """Tell the panel how the current query ended ("stopped", "cancelled", ...)."""
+        self.update_snapshot(self._snapshot, outcome=outcome)
+
     def _apply(self, snap: "PipelineSnapshot | None") -> None:
         retrieval = self.ledger.retrieval_mode(snap, self.coordinator_host) if snap else None
         self.query_one(PipelineHeader).update_snapshot(snap, self.coordinator_host,
-                                                       retrieval=retrieval)
-        self.query_one(PipelineStages).update_stages(snap.stages if snap is not None else ())
+                                                       retrieval=retrieval, outcome=self._outcome)
+        self.query_one(PipelineStages).update_stages(
+            settled_stages(snap.stages, self._outcome) if snap is not None else ())
         segment_map = self.query_one(PipelineSegmentMap)
         segment_map.border_subtitle = (
             f"{snap.segments_acked}/{snap.segments_total} acked" if snap is not None else "")
@@ -152,7 +171,8 @@ class PipelinePanel(Widget):
         timeline = self.query_one(PipelineTimeline)
         now = snap.now if snap is not None else 0.0
         timeline.update_segments(self.ledger.timed_segments(now - timeline.window), now,
-                                 self.ledger.worker_for)
+                                 self.ledger.worker_for,
+                                 pool_sizes(snap.stages) if snap is not None else None)
         self._show_detail()
 
     def _show_detail(self) -> None:

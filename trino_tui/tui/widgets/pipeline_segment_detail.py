@@ -14,11 +14,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from trino_tui.tui.formatting import UNKNOWN, human_bytes, human_count, human_ms, human_ratio
+from trino_tui.tui.formatting import UNKNOWN, human_bytes, human_ms, human_ratio
 from trino_tui.tui.widgets.pipeline_facts import (
     distinct_hops,
     host_of,
     redacted_headers,
+    rows_text,
     scrub_urls,
     segment_route,
     segment_timings,
@@ -94,7 +95,7 @@ class PipelineSegmentDetail(Widget):
         table.title = f"segment {seg.index} · {seg.kind} · {state_name(seg.state)}{retry}"
         table.title_style = self._style("title")
         table.title_justify = "left"
-        table.add_row("rows", f"{human_count(seg.rows)} @ offset {seg.row_offset:,}")
+        table.add_row("rows", f"{rows_text(seg.rows)} from row {seg.row_offset:,}")
         compressed = seg.uncompressed_size is not None
         size = human_bytes(seg.segment_size)
         if compressed:

@@ -30,7 +30,7 @@ _STATE_CLASS = {
     "decoding": "running", "reordering": "running", "fetching": "running",
     "idle": "waiting", "waiting": "waiting", "blocked": "waiting", "pending": "waiting",
     "finished": "finished", "done": "finished", "closed": "finished", "stopped": "finished",
-    "failed": "failed", "error": "failed", "cancelled": "failed",
+    "cancelled": "finished", "failed": "failed", "error": "failed",
 }
 
 

@@ -1,4 +1,4 @@
-"""Throughput sparklines (rows/s and MB/s) over a bounded history of snapshot rates.
+"""Throughput sparklines (rows per second and bytes per second) over a bounded history of snapshot rates.
 
 Owns the history: at most ``history`` samples per series (a deque), one sample per distinct
 snapshot clock value (re-posting the same snapshot adds nothing). Uses Textual's Sparkline, whose
@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label, Sparkline
 
-from trino_tui.tui.formatting import human_bytes, human_count
+from trino_tui.tui.formatting import human_count, human_rate
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot
@@ -25,13 +25,13 @@ DEFAULT_HISTORY = 120
 
 
 class PipelineThroughput(Widget):
-    """Two labelled sparklines: rows/s and bytes/s (downloaded)."""
+    """Two labelled sparklines: rows/s delivered and bytes/s downloaded."""
 
     DEFAULT_CSS = """
     PipelineThroughput { height: 1fr; min-height: 2; layout: vertical; }
     PipelineThroughput Horizontal { height: 1fr; }
     PipelineThroughput .throughput-name { width: 8; color: $foreground-muted; }
-    PipelineThroughput .throughput-value { width: 9; text-align: right; color: $foreground;
+    PipelineThroughput .throughput-value { width: 10; text-align: right; color: $foreground;
                                            text-style: bold; }
     PipelineThroughput Sparkline { width: 1fr; height: 1fr; }
     PipelineThroughput #bytes-spark > .sparkline--max-color { color: $accent; }
@@ -48,11 +48,11 @@ class PipelineThroughput(Widget):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label("rows/s", classes="throughput-name")
+            yield Label("rows", classes="throughput-name")
             yield Sparkline([], id="rows-spark")
             yield Label("", id="rows-value", classes="throughput-value")
         with Horizontal():
-            yield Label("bytes/s", classes="throughput-name")
+            yield Label("bytes", classes="throughput-name")
             yield Sparkline([], id="bytes-spark")
             yield Label("", id="bytes-value", classes="throughput-value")
 
@@ -63,7 +63,7 @@ class PipelineThroughput(Widget):
         self._last_now = snap.now
         self.rows_history.append(max(0.0, snap.rows_per_s))
         self.bytes_history.append(max(0.0, snap.bytes_per_s))
-        self._show(human_count(snap.rows_per_s), human_bytes(snap.bytes_per_s))
+        self._show(f"{human_count(snap.rows_per_s)}/s", human_rate(snap.bytes_per_s, "bytes"))
 
     def clear(self) -> None:
         """Forget the history (a new query starts)."""
@@ -76,7 +76,7 @@ class PipelineThroughput(Widget):
         self._show(*self._labels)
 
     def _show(self, rows_label: str, bytes_label: str) -> None:
-        """Labels are the current per-second figures (the unit is in the row name)."""
+        """Labels are the current rates with their unit ("18.2K/s", "3.40 MB/s")."""
         self._labels = (rows_label, bytes_label)
         if not self.is_mounted:
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from itertools import groupby
-from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.widget import Widget
 from trino_tui.tui.widgets.pipeline_facts import (
     Attribution,
     Interval,
+    place_on_threads,
     segment_intervals,
     worker_sort_key,
 )
@@ -92,11 +93,14 @@ class PipelineTimeline(Widget):
         return list(timeline_rows(self._intervals, self._now, self.window, 1, self._known))
 
     def update_segments(self, segments: Sequence["SegmentSnapshot"], now: float,
-                        attribution: Attribution | None = None) -> None:
+                        attribution: Attribution | None = None,
+                        pools: Mapping[str, int] | None = None) -> None:
         """Recompute intervals from *segments* as of *now*; refresh only on change.
 
         *attribution(index, kind)* names the thread seen earlier doing that work (see
-        pipeline_facts.segment_intervals). Intervals are cached per segment snapshot object."""
+        pipeline_facts.segment_intervals); work by a thread never seen is placed on an idle
+        thread of its pool (*pools*: kind → thread count, see pipeline_facts.place_on_threads).
+        Intervals are cached per segment snapshot object."""
         since = now - self.window
         cache, fresh = self._by_segment, {}
         intervals: list[Interval] = []
@@ -107,6 +111,7 @@ class PipelineTimeline(Widget):
             fresh[seg.index] = entry
             intervals.extend(i for i in entry[1] if i.end is None or i.end >= since)
         self._by_segment = fresh
+        intervals = place_on_threads(intervals, pools or {}, now, self._known)
         if intervals == self._intervals and now == self._now:
             return
         self._intervals, self._now = intervals, now

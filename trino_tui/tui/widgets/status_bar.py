@@ -57,6 +57,8 @@ def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
         if snap.query_id:
             parts.append(StatusPart("query", snap.query_id, "label", 8))
         state = snap.server_state or "–"
+        if status in ("stopped", "cancelled") and state == "FAILED":
+            state = "cancelled on server"  # USER_CANCELED: the user ended it, not a failure
         progress = stats.get("progressPercentage")
         if isinstance(progress, (int, float)) and not snap.finished:
             state += f" {progress:.0f}%"
@@ -69,14 +71,16 @@ def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
                 "server", f"server {human_count(stats.get('processedRows'))} rows "
                           f"{human_bytes(stats.get('processedBytes'))}", "label", 7))
         parts.append(StatusPart(
-            "received", f"received {human_count(snap.rows_delivered)} rows "
+            "received", f"received {human_count(snap.rows_delivered)} "
+                        f"{'row' if snap.rows_delivered == 1 else 'rows'} "
                         f"{human_bytes(snap.bytes_downloaded)}", "value", 2))
         if not snap.finished:
             parts.append(StatusPart(
                 "rates", f"{human_rate(snap.rows_per_s)} {human_rate(snap.bytes_per_s, 'bytes')}",
                 "value", 4))
         parts.append(StatusPart("elapsed", human_duration(snap.elapsed), "value", 1))
-    parts.append(StatusPart("grid", f"{rows_in_grid:,} rows in grid", "value", 0))
+    rows_word = "row" if rows_in_grid == 1 else "rows"
+    parts.append(StatusPart("grid", f"{rows_in_grid:,} {rows_word} in grid", "value", 0))
     return parts
 
 
