@@ -76,15 +76,15 @@ class LineReader:
         return "".join(self.lines)
 
 
-def interrupt_after(args: Sequence[str], fragment: str) -> tuple[int, str, str]:
-    """Start the CLI, send SIGINT once *fragment* appears on stderr; (exit code, that line, stderr)."""
+def interrupt_after(args: Sequence[str], fragment: str, sig: int | None = None) -> tuple[int, str, str]:
+    """Start the CLI, send *sig* (SIGINT) once *fragment* appears on stderr; (exit code, that line, stderr)."""
     import signal
 
     proc = start_cli(args)
     reader = LineReader(proc.stderr)
     try:
         line = reader.wait_for(fragment)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGINT if sig is None else sig)
         code = proc.wait(timeout=60)
     finally:
         if proc.poll() is None:

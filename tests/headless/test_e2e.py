@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -205,15 +206,19 @@ def test_network_logging_covers_coordinator_and_segments(sandbox) -> None:
 
 # --- Ctrl-C ------------------------------------------------------------------------------------
 
-def test_sigint_cancels_the_query_on_the_server_then_exits_130(sandbox, knobs, tmp_path) -> None:
+@pytest.mark.parametrize("sig, code_expected, reason", [
+    (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated"), (signal.SIGHUP, 129, "hangup"),
+], ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_signal_mid_export_cancels_on_the_server_removes_the_temp_file(sandbox, knobs, tmp_path, sig,
+                                                                       code_expected, reason) -> None:
     knobs(worker_pace=2.0, storage_latency=0.2)
     target = tmp_path / "out.csv"
     code, line, err = interrupt_after(
         srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--output-file", str(target), "--progress"),
-        ", RUNNING,")
+        ", RUNNING,", sig)
     query_id = line.split()[1].rstrip(",")
-    assert code == 130
-    assert f"Query {query_id} cancelled (interrupted)" in err
+    assert code == code_expected
+    assert f"Query {query_id} cancelled ({reason})" in err
     assert "Traceback" not in err
     assert os.listdir(tmp_path) == []
     knobs(worker_pace=0.0, storage_latency=0.0)

@@ -147,6 +147,7 @@ def run_headless(
         return ExitCode.OK
     server = ""
     with ExitStack() as stack:
+        guard = stack.enter_context(InterruptGuard())  # from here on SIGINT/SIGTERM/SIGHUP end cleanly
         try:
             overrides: dict[str, object] = {}
             if ns.sandbox:
@@ -159,7 +160,6 @@ def run_headless(
             from trino_tui.client import TrinoClient
 
             client = stack.enter_context(TrinoClient(config))
-            guard = stack.enter_context(InterruptGuard())
             stack.callback(console.close)
             console.start()
             options = HeadlessOptions(
@@ -175,8 +175,8 @@ def run_headless(
                 _silence_stdout(stdout)
             return code
         except KeyboardInterrupt:
-            console.message("Interrupted")
-            return ExitCode.INTERRUPTED
+            console.message(guard.reason.capitalize())
+            return guard.exit_code
         except (TrinoTuiError, OSError) as exc:
             code, lines = describe_error(exc, server=server)
             if isinstance(exc, ConfigError):

@@ -188,11 +188,15 @@ class ProgressReporter:
             self._erase()
 
     def message(self, text: str) -> None:
-        """Write a line to the stream without breaking the status display."""
+        """Write a line to the stream without breaking the status display (a stream that went
+        away, e.g. a hung-up terminal, is ignored: there is nowhere left to report to)."""
         with self._lock:
-            self._erase()
-            self._stream.write(text + "\n")
-            self._stream.flush()
+            try:
+                self._erase()
+                self._stream.write(text + "\n")
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._drawn = 0
 
     def tick(self, *, force: bool = False) -> bool:
         """Redraw if at least *interval* passed since the last draw (or *force*); True when it drew."""

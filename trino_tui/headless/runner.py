@@ -38,8 +38,10 @@ class ExitCode(enum.IntEnum):
     FAILED = 1
     USAGE = 2
     CONNECTION = 3
+    HANGUP = 129
     INTERRUPTED = 130
     BROKEN_PIPE = 141
+    TERMINATED = 143
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ class HeadlessRunner:
         except _Discard as d:
             return d.code
         except KeyboardInterrupt:
-            return ExitCode.INTERRUPTED
+            return self._guard.exit_code
         except OSError as exc:  # creating/renaming the output file
             return self._fail(exc)
 
@@ -205,8 +207,9 @@ class HeadlessRunner:
         self._guard.close()  # the DELETE has been sent once the canceller is joined
         self._console.detach()
         qid = getattr(query, "query_id", None)
-        self._console.message(f"Query {qid} cancelled (interrupted)" if qid else "Interrupted")
-        return ExitCode.INTERRUPTED
+        reason = self._guard.reason
+        self._console.message(f"Query {qid} cancelled ({reason})" if qid else reason.capitalize())
+        return self._guard.exit_code
 
     def _cancel(self, query: Any) -> None:
         if query is None:
