@@ -1,7 +1,8 @@
 """The live spooling pipeline panel: header facts, stage boxes, segment map + detail, throughput, timeline.
 
 Owns the composition of the pipeline_* widgets and the fan-out of each PipelineSnapshot to them,
-the selected segment, and the ``SegmentSelected`` message. ``update_snapshot`` is cheap at 20 Hz
+the selected segment, the live bottleneck verdict (trino_tui.insight.verdict over recent
+snapshots), and the ``SegmentSelected`` message. ``update_snapshot`` is cheap at 20 Hz
 with thousands of segments: every child compares what it shows and refreshes only on change (the
 segment map only the rows that changed). A new query (a different ``started_at``) resets the
 segment ledger, the throughput history and the selection. UI-thread only: pipeline threads never call this; the
@@ -19,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 
+from trino_tui.insight.verdict import BALANCED, VerdictHistory
 from trino_tui.tui.widgets.pipeline_facts import pool_sizes, query_outcome, settled_stages
 from trino_tui.tui.widgets.pipeline_header import PipelineHeader
 from trino_tui.tui.widgets.pipeline_ledger import SegmentLedger
@@ -81,6 +83,8 @@ class PipelinePanel(Widget):
         self._selected: int | None = None
         self._outcome: str | None = None
         self._told_outcome: str | None = None  # the caller's outcome, kept for this query
+        self._verdicts = VerdictHistory()
+        self._verdict_text: str | None = None
         self.ledger = SegmentLedger()
         """Every segment seen during the current query (the snapshot lists only recent ones)."""
 
@@ -143,6 +147,8 @@ class PipelinePanel(Widget):
         self._snapshot = snap
         self._told_outcome = outcome or self._told_outcome
         self._outcome = query_outcome(snap, self._told_outcome)
+        found = self._verdicts.add(snap) if snap is not None and self._outcome is None else None
+        self._verdict_text = found.text if found is not None and found.kind != BALANCED else None
         if self.is_mounted:
             if new_query:
                 self.query_one(PipelineThroughput).clear()
@@ -151,6 +157,11 @@ class PipelinePanel(Widget):
             self.query_one(PipelineSegmentMap).update_cells(changes, self.ledger.total)
             self._apply(snap)
 
+    @property
+    def verdict(self) -> str | None:
+        """The live bottleneck verdict shown (trino_tui.insight.verdict), or None."""
+        return self._verdict_text
+
     def set_outcome(self, outcome: str) -> None:
         """Tell the panel how the current query ended ("stopped", "cancelled", ...)."""
         self.update_snapshot(self._snapshot, outcome=outcome)
@@ -158,7 +169,8 @@ class PipelinePanel(Widget):
     def _apply(self, snap: "PipelineSnapshot | None") -> None:
         retrieval = self.ledger.retrieval_mode(snap, self.coordinator_host) if snap else None
         self.query_one(PipelineHeader).update_snapshot(snap, self.coordinator_host,
-                                                       retrieval=retrieval, outcome=self._outcome)
+                                                       retrieval=retrieval, outcome=self._outcome,
+                                                       verdict=self._verdict_text)
         self.query_one(PipelineStages).update_stages(
             settled_stages(snap.stages, self._outcome) if snap is not None else ())
         segment_map = self.query_one(PipelineSegmentMap)
