@@ -33,7 +33,7 @@ from textual.geometry import Region  # noqa: E402
 
 from trino_tui.client import Batch  # noqa: E402
 from trino_tui.client.types import Column, parse_type_text  # noqa: E402
-from trino_tui.rowstore import RowStore  # noqa: E402
+from trino_tui.core.rowstore import RowStore  # noqa: E402
 from trino_tui.tui.widgets.grid import ResultGrid  # noqa: E402
 
 COLUMNS = [Column(n, parse_type_text(t)) for n, t in

@@ -91,7 +91,7 @@ def child(mode: str, path: Path, spill_budget: int, list_rows: int) -> None:
 
     from trino_tui.client import Batch
     from trino_tui.client.types import Column, parse_type_text
-    from trino_tui.rowstore import RowStore
+    from trino_tui.core.rowstore import RowStore
 
     columns = [Column(n, parse_type_text(t)) for n, t in COLUMNS]
     t0 = time.perf_counter()

@@ -33,7 +33,7 @@ def child(url: str, schema: str, sql: str, variant: str) -> None:
 
     import trino_tui.tui.app as appmod
     from trino_tui.client import ClientConfig
-    from trino_tui.rowstore import RowStore
+    from trino_tui.core.rowstore import RowStore
     from trino_tui.tui.app import TrinoTuiApp
     from trino_tui.tui.widgets.grid import ResultGrid
 

@@ -14,16 +14,36 @@ import orjson
 import pytest
 import zstandard
 
-from trino_tui.client.types import Column, parse_type_text
-from trino_tui.rowstore import BLOCK_ROWS, SEAL_ROWS, RowStore, RowStoreError
+from dataclasses import dataclass
 
-from trino_tui.client import Batch as _Batch
+from trino_tui.client import Column
+from trino_tui.client.types import parse_type_text
+from trino_tui.core.rowstore import BLOCK_ROWS, SEAL_ROWS, RowStore, RowStoreError
 
 
-def Batch(row_offset: int, rows: list, segment: int | None = None, payload: bytes | None = None,
-          encoding: str | None = None, uncompressed_size: int | None = None) -> _Batch:
-    """A client Batch with direct-protocol defaults."""
-    return _Batch(row_offset, rows, segment, payload, encoding, uncompressed_size)
+@dataclass
+class Batch:
+    """A batch as the client hands it over (CONTRACT.md): ``wire_rows()`` for the rows, the segment
+    bytes in ``payload``. ``rows`` None = the rows are only in the payload (deferred decoding)."""
+
+    row_offset: int
+    rows: list | None
+    segment: int | None = None
+    payload: bytes | None = None
+    encoding: str | None = None
+    uncompressed_size: int | None = None
+    count: int | None = None
+    wire_calls: int = 0
+
+    @property
+    def row_count(self) -> int:
+        return self.count if self.count is not None else len(self.rows or ())
+
+    def wire_rows(self) -> list:
+        self.wire_calls += 1
+        if self.rows is None:
+            raise ValueError("batch has neither rows nor a payload")
+        return self.rows
 
 
 COLUMN_SPEC = [("id", "bigint"), ("name", "varchar"), ("price", "double"),
@@ -208,11 +228,12 @@ def test_row_count_mismatch_is_detected() -> None:
             store.rows(0, 1)
 
 
-def test_unknown_encoding_is_refused() -> None:
+def test_unknown_encoding_fails_on_read_as_one_line() -> None:
     with RowStore(make_columns()) as store:
-        with pytest.raises(RowStoreError, match="json\\+brotli"):
-            store.append(Batch(0, make_rows(2), 0, b"[]", "json+brotli", None))
-        assert len(store) == 0
+        store.append(Batch(0, make_rows(2), 0, b"[]", "json+brotli", None))
+        with pytest.raises(RowStoreError, match="json\\+brotli") as err:
+            store.rows(0, 1)
+        assert "\n" not in str(err.value)
 
 
 def test_append_after_close_is_ignored() -> None:
@@ -272,16 +293,25 @@ def test_compact_bytes_live_in_mmap_slabs_of_any_size() -> None:
     assert all(m.closed for m in slabs)
 
 
-def test_lazy_batches_are_stored_by_row_count_and_checked_on_read() -> None:
+def test_segment_batches_keep_their_bytes_without_decoding() -> None:
+    rows = make_rows(10)
+    batch = payload_batch(rows, 0, "json+zstd")
+    with RowStore(make_columns()) as store:
+        store.append(batch)
+        assert batch.wire_calls == 0  # the store never asks the client to decode a segment
+        assert store.rows(0, 10) == rows
+
+
+def test_deferred_batches_are_stored_by_row_count_and_checked_on_read() -> None:
     rows = make_rows(10)
     payload, usize = encode(rows, "json+zstd")
     short, short_usize = encode(rows[:7], "json+zstd")
     with RowStore(make_columns()) as store:
-        store.append(_Batch(0, None, 0, payload, "json+zstd", usize, 10))  # ClientConfig.lazy_rows
-        store.append(_Batch(10, None, 1, short, "json+zstd", short_usize, 10))  # says 10, holds 7
+        store.append(Batch(0, None, 0, payload, "json+zstd", usize, 10))  # decode="deferred"
+        store.append(Batch(10, None, 1, short, "json+zstd", short_usize, 10))  # says 10, holds 7
         assert len(store) == 20
         assert store.rows(0, 10) == rows
         with pytest.raises(RowStoreError, match="7 rows.*10"):
             store.rows(10, 11)
-        with pytest.raises(RowStoreError, match="neither rows nor a segment payload"):
-            store.append(_Batch(20, None, None, None, None, None, 5))
+        with pytest.raises(RowStoreError, match="batch at row 20: .*neither rows nor a payload"):
+            store.append(Batch(20, None, None, None, None, None, 5))

@@ -1,9 +1,10 @@
 """`trino-tui` entry point: TUI (default), headless (--execute / -f / piped stdin), `sandbox` subcommand.
 
-Owns only dispatch: parsing lives in trino_tui.headless.args, headless wiring in
-trino_tui.headless.main, the server CLI in trino_tui.sandbox.cli, the TUI in trino_tui.tui.app
-(imported lazily so headless runs never import Textual). Unexpected exceptions become one line
-(traceback with --debug).
+Owns only dispatch: the command line is parsed by ``trino_tui.core.args``; settings are resolved by
+``trino_tui.core.settings``; headless mode (``trino_tui.headless.main``) and the TUI
+(``trino_tui.tui.app``) are imported only for their own mode, so a TUI start imports no headless
+code and a headless run imports no Textual. Unexpected exceptions become one line (traceback with
+--debug).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "sandbox":
         return _run_sandbox(args[1:])
-    from trino_tui.headless.args import Mode, parse_args, run_mode
+    from trino_tui.core.args import Mode, parse_args, run_mode
 
     try:
         ns = parse_args(args)
@@ -60,18 +61,20 @@ def _run_sandbox(args: list[str]) -> int:
 
 
 def _run_tui(ns: argparse.Namespace) -> int:
-    from trino_tui.client.errors import ConfigError
-    from trino_tui.config import resolve_client_config
-    from trino_tui.headless.args import connection_options
-    from trino_tui.headless.main import SANDBOX_SESSION
+    from trino_tui.client import ConfigError
+    from trino_tui.core.errors import describe
+    from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
 
+    # The TUI parses segments only for the rows it shows (the row store keeps segment bytes).
+    defaults: dict[str, object] = {"decode": "deferred"}
     overrides: dict[str, object] = {}
-    if ns.sandbox:  # run_tui starts the sandbox and points the config at it
-        overrides = dict(SANDBOX_SESSION, server="http://127.0.0.1")
+    if ns.sandbox:  # the app starts the sandbox and points the settings at its URL once it answers
+        defaults.update(SANDBOX_DEFAULTS)
+        overrides["server"] = "http://127.0.0.1"
     try:
-        config = resolve_client_config(connection_options(ns, **overrides))
+        settings = resolve(ns, defaults=defaults, overrides=overrides)
     except ConfigError as exc:
-        print(f"Invalid configuration: {exc}", file=sys.stderr)
+        print(describe(exc).message, file=sys.stderr)
         return 2
     from trino_tui.tui.app import run_tui
 
@@ -80,4 +83,4 @@ def _run_tui(ns: argparse.Namespace) -> int:
         from trino_tui.sandbox import SandboxConfig
 
         sandbox_config = SandboxConfig(host="127.0.0.1", port=0)
-    return run_tui(config, sandbox=ns.sandbox, sandbox_config=sandbox_config, theme=ns.theme, initial_sql=None)
+    return run_tui(settings, sandbox_config=sandbox_config, theme=ns.theme)

@@ -7,7 +7,7 @@ import queue
 
 from textual.widgets import Input, Select
 
-from trino_tui.rowstore import RowStore
+from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.export_job import ExportJob, QuerySource, StoreSource
 from trino_tui.tui.messages import ExportDone
 from trino_tui.tui.screens.export_dialog import ExportDialog, extension_for

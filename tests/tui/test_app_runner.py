@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 
-from trino_tui.rowstore import RowStore
+from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.bridge import CoalescingBridge
 from trino_tui.tui.messages import QueryDone, QueryProgress, ResultStarted
 from trino_tui.tui.runner import QueryRunner, one_line

@@ -1,6 +1,6 @@
 """Statement splitting and error-location mapping used by the editor."""
 
-from trino_tui.statements import (
+from trino_tui.core.statements import (
     error_location,
     location_to_offset,
     offset_to_location,

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from tests.test_rowstore import Batch, make_columns, make_rows, payload_batch
-from trino_tui.rowstore import RowStore
+from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.screens.cell_viewer import CellViewerScreen
 from trino_tui.tui.widgets.grid import HEADER_LINES, ResultGrid
 from trino_tui.tui.widgets.grid_model import title_for

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from tests.test_rowstore import Batch, make_columns
-from trino_tui.rowstore import RowStore
+from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.widgets.grid import ResultGrid
 
 SPEC = [("orderkey", "bigint"), ("status", "varchar(1)"), ("price", "double"),

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer
 
-from trino_tui.rowstore import RowStore
+from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.clipboard import Clipboard, ClipboardUnavailable, SystemClipboard, copy_text
 from trino_tui.tui.commands import TrinoCommands
 from trino_tui.tui.messages import (

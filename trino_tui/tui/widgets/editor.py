@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.widgets import TextArea
 
-from trino_tui.statements import (
+from trino_tui.core.statements import (
     Statement,
     error_location,
     location_to_offset,

@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from trino_tui.rowstore import RowStoreError
+from trino_tui.core.rowstore import RowStoreError
 from trino_tui.tui.widgets.grid_cells import (
     GridLayout, RowTexts, fit, header_layout, row_texts, widen,
 )
@@ -37,7 +37,7 @@ from trino_tui.tui.widgets.grid_model import (
 
 if TYPE_CHECKING:
     from trino_tui.client.types import Column
-    from trino_tui.rowstore import RowStore
+    from trino_tui.core.rowstore import RowStore
 
 HEADER_LINES = 2
 STATUSES = ("idle", "streaming", "finished", "stopped", "cancelled", "failed")

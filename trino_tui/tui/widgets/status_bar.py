@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from trino_tui.tui.formatting import human_bytes, human_count, human_duration, human_rate
+from trino_tui.core.formatting import human_bytes, human_count, human_duration, human_rate
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot

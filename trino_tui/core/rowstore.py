@@ -34,12 +34,10 @@ from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 import orjson
 import zstandard
 
-from trino_tui.client.codecs import decode_segment, get_codec
-from trino_tui.client.errors import TrinoTuiError
-from trino_tui.client.pipeline.decoder import gc_paused
+from trino_tui.client import TrinoTuiError, decode_payload, gc_paused
 
 if TYPE_CHECKING:
-    from trino_tui.client.types import Column
+    from trino_tui.client import Column
 
 __all__ = ["RowStore", "RowStoreError", "BLOCK_ROWS", "SEAL_ROWS"]
 
@@ -51,19 +49,21 @@ COMPRESS_PLAIN_BYTES = 64 << 10   # uncompressed JSON payloads at least this big
 _ZSTD_LEVEL = 3
 
 
-class RowStoreError(Exception):
+class RowStoreError(TrinoTuiError):
     """A one-line, user-presentable failure of the row store (bad offset, corrupt chunk, I/O)."""
 
 
 class BatchLike(Protocol):
-    """The fields of ``trino_tui.client.Batch`` the store reads."""
+    """The part of ``trino_tui.client.Batch`` the store reads (a segment's bytes are kept as they
+    came; only direct pages are read through ``wire_rows()``)."""
 
     row_offset: int
-    rows: list[list] | None
     row_count: int
     payload: bytes | None
     encoding: str | None
     uncompressed_size: int | None
+
+    def wire_rows(self) -> list[list]: ...
 
 
 @dataclass(frozen=True)
@@ -111,13 +111,12 @@ class _Arena:
         self._slabs = []
 
 
-def decode_payload(data: bytes, encoding: str, uncompressed_size: int | None,
-                   rows_count: int | None = None) -> list[list]:
-    """Segment bytes -> rows with the client's codecs (sizes and row count checked), GC paused.
+def _decode_bytes(data: bytes, encoding: str, uncompressed_size: int | None, rows_count: int) -> list[list]:
+    """Stored bytes -> rows with the client's one decoder (sizes and row count checked), GC paused.
     Absence of ``uncompressed_size`` means uncompressed JSON (protocol §5)."""
     try:
         with gc_paused():
-            return decode_segment(data, encoding, uncompressed_size, rows_count)
+            return decode_payload(data, encoding, uncompressed_size, rows_count)
     except TrinoTuiError as e:
         raise RowStoreError(str(e)) from None
 
@@ -170,8 +169,7 @@ class RowStore:
     def append(self, batch: BatchLike) -> None:
         """Add one ordered batch. Raises RowStoreError if it does not continue the store.
         Appends after ``close()`` are ignored (the result was discarded)."""
-        rows = batch.rows  # None for a lazily delivered segment (ClientConfig.lazy_rows): keep its bytes
-        count = len(rows) if rows is not None else batch.row_count
+        count = batch.row_count
         with self._append_lock:
             if self._closed:
                 return
@@ -182,7 +180,6 @@ class RowStore:
             if not count:
                 return
             if batch.payload is not None and batch.encoding is not None:
-                _check_encoding(batch.encoding)
                 self._seal_tail()
                 data, encoding, usize = bytes(batch.payload), batch.encoding, batch.uncompressed_size
                 if usize is None and len(data) >= COMPRESS_PLAIN_BYTES:
@@ -191,8 +188,10 @@ class RowStore:
                     data, encoding, usize = _zstd(data), "json+zstd", len(data)
                 self._publish(batch.row_offset, count, data, encoding, usize)
                 return
-            if rows is None:
-                raise RowStoreError(f"batch at row {batch.row_offset:,} has neither rows nor a segment payload")
+            try:
+                rows = batch.wire_rows()
+            except (TrinoTuiError, ValueError) as e:
+                raise RowStoreError(f"batch at row {batch.row_offset:,}: {e}") from None
             with self._lock:
                 self._tail.extend(rows)
             self._tail_bytes += _estimate_json_size(rows)
@@ -336,7 +335,7 @@ class RowStore:
     def _decode(self, chunk: _Chunk) -> list[list]:
         data = self._read(chunk)
         try:
-            return decode_payload(data, chunk.encoding, chunk.uncompressed_size, chunk.count)
+            return _decode_bytes(data, chunk.encoding, chunk.uncompressed_size, chunk.count)
         except RowStoreError as e:
             raise RowStoreError(
                 f"cannot decode rows {chunk.start:,}-{chunk.start + chunk.count - 1:,}: {e}") from None
@@ -377,13 +376,6 @@ class RowStore:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def _check_encoding(encoding: str) -> None:
-    try:
-        get_codec(encoding)
-    except TrinoTuiError as e:
-        raise RowStoreError(str(e)) from None
 
 
 def _zstd(raw: bytes) -> bytes:

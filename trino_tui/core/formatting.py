@@ -1,4 +1,4 @@
-"""Human-readable sizes, counts, rates and durations for the TUI.
+"""Human-readable sizes, counts, rates and durations: the one number formatter (TUI and headless).
 
 Pure functions, no Textual/Rich import, no state: safe from any thread. Every function accepts
 ``None`` (unknown) and returns a placeholder ("–") for it, so callers never special-case missing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trino_tui.statements import Statement, error_context_lines, split_statements
+from trino_tui.core.statements import Statement, error_context_lines, split_statements
 
 
 def texts(script: str) -> list[str]:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from trino_tui.tui.formatting import (
+from trino_tui.core.formatting import (
     UNKNOWN,
     human_bytes,
     human_count,
