@@ -14,7 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from trino_tui.tui.formatting import human_bytes, human_count, human_ratio
+from trino_tui.core.formatting import human_bytes, human_count, human_ratio
 from trino_tui.tui.widgets.pipeline_facts import retrieval_mode, scrub_urls, status_line
 
 if TYPE_CHECKING:  # pragma: no cover

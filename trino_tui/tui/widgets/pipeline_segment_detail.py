@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from trino_tui.tui.formatting import UNKNOWN, human_bytes, human_ms, human_ratio
+from trino_tui.core.formatting import UNKNOWN, human_bytes, human_ms, human_ratio
 from trino_tui.tui.widgets.pipeline_facts import (
     distinct_hops,
     host_of,

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from trino_tui.tui.formatting import human_count
+from trino_tui.core.formatting import human_count
 from trino_tui.tui.widgets.pipeline_facts import (
     DONE,
     SEGMENT_STATES,

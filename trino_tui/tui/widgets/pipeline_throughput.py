@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label, Sparkline
 
-from trino_tui.tui.formatting import human_count, human_rate
+from trino_tui.core.formatting import human_count, human_rate
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot
