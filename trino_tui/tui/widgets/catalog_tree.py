@@ -1,0 +1,307 @@
+"""``CatalogBrowser``: the catalog sidebar — a filter box over a lazy tree
+(catalog → schema → table/view → columns with types).
+
+Expanding a node asks the ``CatalogLoader``, which loads the level on its own threads; a level that
+is loading shows a spinner node, a failing one an error node (select it to retry), and neither
+blocks the UI or the other catalogs. Loader threads only ``post_message``; the tree is changed on
+the UI thread. The filter narrows loaded names at once and, after a short pause in typing, searches
+the not-yet-loaded levels on the server (per catalog). Node actions are posted as
+``CatalogBrowser.ActionRequested`` for the app to carry out (insert, preview, describe, show
+create, copy). UI thread only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
+
+from trino_tui.explore.catalog import CatalogLoader, Change
+from trino_tui.explore.metadata import Level, MetaNode, Path
+from trino_tui.explore.quoting import qualified
+
+__all__ = ["CatalogBrowser", "NodeData", "node_sql"]
+
+MAX_CHILDREN = 2000   # a level with more children shows the first ones and a hint to filter
+SPINNER = "⠿ loading…"
+_ICON = {"catalog": "▣", "schema": "▤", "table": "▦", "view": "▧", "column": "·"}
+
+
+@dataclass(frozen=True)
+class NodeData:
+    """What a tree node stands for: a catalog object, or a placeholder (loading/error/more/searching)."""
+
+    kind: str                   # meta | loading | error | more | status
+    meta: MetaNode | None = None
+    path: Path = ()
+
+
+def node_sql(action: str, node: MetaNode) -> str | None:
+    """The statement an action runs for ``node`` (None when the action does not apply)."""
+    if node.kind == "column":
+        table = qualified(*node.path[:-1])
+        return f"SELECT {node.qualified} FROM {table} LIMIT 100" if action == "preview" else None
+    name = node.qualified
+    if action == "preview" and node.kind in ("table", "view"):
+        return f"SELECT * FROM {name} LIMIT 100"
+    if action == "describe" and node.kind in ("table", "view"):
+        return f"DESCRIBE {name}"
+    if action == "show_create":
+        what = {"table": "TABLE", "view": "VIEW", "schema": "SCHEMA"}.get(node.kind)
+        return f"SHOW CREATE {what} {name}" if what else None
+    return None
+
+
+class LevelChanged(Message):
+    def __init__(self, change: Change) -> None:
+        super().__init__()
+        self.change = change
+
+
+class CatalogBrowser(Vertical):
+    """Filter box + tree over one connection's ``CatalogLoader`` (``set_loader`` switches it)."""
+
+    DEFAULT_CSS = """
+    CatalogBrowser { width: 40; border-right: solid $panel-lighten-2; }
+    CatalogBrowser > Input { height: 3; }
+    CatalogBrowser > Tree { height: 1fr; }
+    CatalogBrowser > #catalog-results { display: none; }
+    CatalogBrowser.-filtered > #catalog-results { display: block; }
+    CatalogBrowser.-filtered > #catalog-nodes { display: none; }
+    """
+    BINDINGS = [
+        Binding("i", "node('insert')", "Insert name", show=False),
+        Binding("p", "node('preview')", "Preview", show=False),
+        Binding("d", "node('describe')", "Describe", show=False),
+        Binding("s", "node('show_create')", "Show create", show=False),
+        Binding("c", "node('copy')", "Copy name", show=False),
+        Binding("r", "refresh_node", "Refresh", show=False),
+        Binding("slash", "focus_filter", "Filter", show=False),
+    ]
+
+    class ActionRequested(Message):
+        """``action``: insert | preview | describe | show_create | copy; ``text`` the quoted
+        qualified name; ``sql`` the statement to run (preview/describe/show_create)."""
+
+        def __init__(self, action: str, node: MetaNode, text: str, sql: str | None) -> None:
+            super().__init__()
+            self.action = action
+            self.node = node
+            self.text = text
+            self.sql = sql
+
+    def __init__(self, loader: CatalogLoader | None = None, *, search_delay: float = 0.3, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._loader: CatalogLoader | None = None
+        self._unlisten = None
+        self._pending_loader = loader
+        self.search_delay = search_delay
+        self._search_timer: Timer | None = None
+        self._filter = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter (/)", id="catalog-filter")
+        tree: Tree[NodeData] = Tree("catalogs", id="catalog-nodes")
+        tree.show_root = False
+        yield tree
+        results: Tree[NodeData] = Tree("matches", id="catalog-results")
+        results.show_root = False
+        yield results
+
+    def on_mount(self) -> None:
+        if self._pending_loader is not None:
+            self.set_loader(self._pending_loader)
+
+    @property
+    def tree(self) -> Tree[NodeData]:
+        return self.query_one("#catalog-nodes", Tree)
+
+    @property
+    def results(self) -> Tree[NodeData]:
+        return self.query_one("#catalog-results", Tree)
+
+    @property
+    def loader(self) -> CatalogLoader | None:
+        return self._loader
+
+    def set_loader(self, loader: CatalogLoader) -> None:
+        """Show ``loader``'s catalogs (the connection changed); the root loads in the background."""
+        if self._unlisten is not None:
+            self._unlisten()
+        self._loader = loader
+        self._unlisten = loader.add_listener(lambda change: self.post_message(LevelChanged(change)))
+        root = self.tree.root
+        root.data = NodeData("meta", None, ())
+        self._show_level(root, loader.request(()))
+        root.expand()
+
+    def on_unmount(self) -> None:
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+
+    # -- tree content -------------------------------------------------------------------------
+    def _show_level(self, node: TreeNode[NodeData], level: Level) -> None:
+        node.remove_children()
+        if level.state in ("loading", "unloaded"):
+            node.add_leaf(Text(SPINNER), NodeData("loading", path=level.path))
+            return
+        if level.state == "error":
+            node.add_leaf(Text(f"✗ {level.error} (enter: retry)"), NodeData("error", path=level.path))
+            return
+        if not level.children:
+            node.add_leaf(Text("(empty)"), NodeData("status", path=level.path))
+        for child in level.children[:MAX_CHILDREN]:
+            self._add_meta(node, child)
+        extra = len(level.children) - MAX_CHILDREN
+        if extra > 0:
+            node.add_leaf(Text(f"… {extra:,} more: type in the filter"), NodeData("more", path=level.path))
+
+    def _add_meta(self, parent: TreeNode[NodeData], meta: MetaNode, label: str | None = None) -> TreeNode[NodeData]:
+        text = label or meta.name
+        icon = _ICON.get(meta.kind, "")
+        data = NodeData("meta", meta, meta.path)
+        if meta.kind == "column":
+            return parent.add_leaf(Text.assemble(f"{icon} {text}  ", (meta.detail, "dim")), data)
+        return parent.add(Text(f"{icon} {text}"), data, allow_expand=True)
+
+    def _nodes_for(self, tree: Tree[NodeData], path: Path) -> list[TreeNode[NodeData]]:
+        """Expanded nodes of ``tree`` that show ``path``'s level."""
+        found = []
+        stack = [tree.root]
+        while stack:
+            n = stack.pop()
+            d = n.data
+            if d is not None and d.kind == "meta" and d.path == path and (n.is_expanded or n is tree.root):
+                found.append(n)
+            stack.extend(n.children)
+        return found
+
+    def on_level_changed(self, message: LevelChanged) -> None:
+        loader = self._loader
+        if loader is None:
+            return
+        change = message.change
+        if change.search:
+            if self._filter:
+                self._show_matches()
+            return
+        level = loader.level(change.path)
+        for tree in (self.tree, self.results):
+            for node in self._nodes_for(tree, change.path):
+                if tree is self.results and node is tree.root:
+                    continue
+                self._show_level(node, level)
+        if self._filter and len(change.path) < 3:
+            self._show_matches()
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        event.stop()
+        data = event.node.data
+        if self._loader is None or data is None or data.kind != "meta" or data.meta is None:
+            return
+        self._show_level(event.node, self._loader.request(data.path))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        data = event.node.data
+        if data is not None and data.kind == "error" and self._loader is not None:
+            parent = event.node.parent
+            if parent is not None:
+                self._show_level(parent, self._loader.refresh(data.path))
+
+    # -- filter -------------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter = event.value.strip()
+        self.set_class(bool(self._filter), "-filtered")
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if self._loader is None:
+            return
+        if not self._filter:
+            self._loader.search("")
+            return
+        self._show_matches()
+        if self.search_delay > 0:
+            self._search_timer = self.set_timer(self.search_delay, self._start_search)
+        else:
+            self.call_later(self._start_search)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.results.focus() if self._filter else self.tree.focus()
+
+    def _start_search(self) -> None:
+        self._search_timer = None
+        if self._loader is not None and self._filter:
+            self._loader.search(self._filter)
+            self._show_matches()
+
+    def _show_matches(self) -> None:
+        """Loaded names containing the filter, then server search hits and per-catalog status."""
+        loader = self._loader
+        if loader is None:
+            return
+        root = self.results.root
+        root.remove_children()
+        seen: set[Path] = set()
+        for meta in loader.loaded_matches(self._filter, MAX_CHILDREN):
+            seen.add(meta.path)
+            self._add_meta(root, meta, ".".join(meta.path))
+        text, results = loader.search_results()
+        if text == self._filter:
+            for res in results:
+                for hit in res.hits:
+                    if hit.path not in seen and len(seen) < MAX_CHILDREN:
+                        seen.add(hit.path)
+                        self._add_meta(root, hit, ".".join(hit.path))
+                if res.state == "loading":
+                    root.add_leaf(Text(f"{SPINNER} searching {res.catalog}"), NodeData("loading", path=(res.catalog,)))
+                elif res.state == "error":
+                    root.add_leaf(Text(f"✗ {res.catalog}: {res.error}"), NodeData("status", path=(res.catalog,)))
+        if not root.children:
+            root.add_leaf(Text("(no match)"), NodeData("status"))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#catalog-filter", Input).focus()
+
+    # -- actions ------------------------------------------------------------------------------
+    def current(self) -> MetaNode | None:
+        tree = self.results if self._filter else self.tree
+        node = tree.cursor_node
+        data = node.data if node is not None else None
+        return data.meta if data is not None and data.kind == "meta" else None
+
+    def action_node(self, action: str) -> None:
+        meta = self.current()
+        if meta is None:
+            self.notify("Select a catalog object first", severity="warning")
+            return
+        sql = node_sql(action, meta)
+        if action in ("preview", "describe", "show_create") and sql is None:
+            self.notify(f"{action.replace('_', ' ')} does not apply to a {meta.kind}", severity="warning")
+            return
+        self.post_message(self.ActionRequested(action, meta, meta.qualified, sql))
+
+    def action_refresh_node(self) -> None:
+        """Reload the level under the cursor (or the catalogs at the top)."""
+        if self._loader is None:
+            return
+        meta = self.current()
+        path = meta.path if meta is not None and meta.expandable else (meta.path[:-1] if meta else ())
+        node = self.tree.cursor_node
+        target = node if node is not None and node.data is not None and node.data.path == path else None
+        level = self._loader.refresh(path)
+        if not path:
+            self._show_level(self.tree.root, level)
+        elif target is not None:
+            self._show_level(target, level)
