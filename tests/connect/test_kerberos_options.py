@@ -67,6 +67,15 @@ def test_default_credentials_when_nothing_given() -> None:
     assert "creds" not in calls and calls["auth"]["creds"] is None
 
 
+def test_keytab_tickets_stay_in_memory(tmp_path) -> None:
+    keytab = tmp_path / "k"
+    keytab.write_text("x")
+    modules, calls = fakes()
+    kerberos_auth(KerberosOptions("HTTP", principal="a@B", keytab_path=str(keytab)), SERVER, modules=modules,
+                  resolve=lambda h: h)
+    assert calls["creds"]["store"] == {"client_keytab": str(keytab), "ccache": "MEMORY:trino-tui"}
+
+
 @pytest.mark.parametrize("opts, server, message", [
     (KerberosOptions("HTTP"), "http://h:8080", "requires https"),
     (KerberosOptions(""), SERVER, "remote-service-name"),

@@ -11,7 +11,9 @@ Options mirror the Trino CLI flags: ``--krb5-remote-service-name`` (required), `
 ``--krb5-service-principal-pattern`` (default ``${SERVICE}@${HOST}``),
 ``--krb5-disable-remote-service-hostname-canonicalization`` and ``--krb5-delegation``. https only,
 as in the CLI. ``--krb5-config-path`` sets ``KRB5_CONFIG`` for the whole process (the GSSAPI
-library reads it from the environment). The returned auth object is used from the query thread.
+library reads it from the environment). Tickets obtained from a keytab go to a process-memory
+credential cache unless ``--krb5-credential-cache-path`` names one. The returned auth object is
+used from the query thread.
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ def kerberos_auth(options: KerberosOptions, server: str, *, modules: tuple[Any, 
         store["client_keytab"] = options.keytab_path
     if options.credential_cache_path:
         store["ccache"] = options.credential_cache_path
+    elif options.keytab_path:
+        store["ccache"] = "MEMORY:trino-tui"  # tickets from a keytab never land in the user's cache
     if options.principal or store:
         name = gssapi.Name(options.principal, gssapi.NameType.kerberos_principal) if options.principal else None
         try:

@@ -1,5 +1,5 @@
 """The sandbox's authenticator: several methods tried in order, as Trino's
-``http-server.authentication.type=CERTIFICATE,PASSWORD,JWT,OAUTH2``; plus the CLI flags.
+``http-server.authentication.type=CERTIFICATE,KERBEROS,PASSWORD,JWT,OAUTH2``; plus the CLI flags.
 
 `ChainAuthenticator(methods)` implements `auth_hook.Authenticator`: public paths pass without a
 principal (``/v1/info``; the statement polling, cancel and segment URLs, which Trino marks public);
@@ -10,7 +10,7 @@ plain http). Thread-safe when its methods are.
 
 `add_auth_arguments` / `auth_from_args` give ``trino-tui sandbox`` the flags ``--tls`` (generate a
 CA, serve https), ``--mtls`` (also accept client certificates), ``--password-file``,
-``--jwt-secret-file`` and ``--oauth2``.
+``--jwt-secret-file``, ``--oauth2`` and ``--kerberos-keytab``.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ def add_auth_arguments(parser: argparse.ArgumentParser) -> None:
     a("--password-file", metavar="PATH", help="require passwords from PATH (user:iterations:salt:hash, PBKDF2)")
     a("--jwt-secret-file", metavar="PATH", help="accept HS256 bearer tokens signed with the secret in PATH")
     a("--oauth2", action="store_true", help="OAuth2 external authentication with a fake login page")
+    a("--kerberos-keytab", metavar="PATH", help="accept Kerberos/SPNEGO with the HTTP/host service key in PATH (needs gssapi)")
 
 
 def auth_from_args(args: argparse.Namespace, stack: contextlib.ExitStack) -> tuple[dict[str, Any], list[str]]:
@@ -87,7 +88,7 @@ def auth_from_args(args: argparse.Namespace, stack: contextlib.ExitStack) -> tup
     Generated TLS material is removed when *stack* closes."""
     knobs: dict[str, Any] = {}
     notes: list[str] = []
-    wants_auth = bool(args.password_file or args.jwt_secret_file or args.oauth2 or args.mtls)
+    wants_auth = bool(args.password_file or args.jwt_secret_file or args.oauth2 or args.mtls or args.kerberos_keytab)
     if args.mtls and not args.tls:
         raise ValueError("--mtls needs --tls")
     if args.tls:
@@ -105,7 +106,7 @@ def auth_from_args(args: argparse.Namespace, stack: contextlib.ExitStack) -> tup
             cert, key = pki.issue_client("sandbox-user")
             notes.append(f"Client certificate: --client-cert {cert} --client-key {key}")
     elif wants_auth and not getattr(args, "tls_cert", None):
-        raise ValueError("--password-file, --jwt-secret-file and --oauth2 need https: add --tls")
+        raise ValueError("--password-file, --jwt-secret-file, --oauth2 and --kerberos-keytab need https: add --tls")
     if wants_auth:
         knobs["auth"] = build_chain(args)
     return knobs, notes
@@ -117,6 +118,12 @@ def build_chain(args: argparse.Namespace) -> ChainAuthenticator:
     if args.mtls:
         from .auth_tls import CertificateAuth
         methods.append(CertificateAuth())
+    if args.kerberos_keytab:
+        from .auth_kerberos import KerberosAuth, KerberosUnavailable
+        try:
+            methods.append(KerberosAuth(args.kerberos_keytab))
+        except KerberosUnavailable as exc:
+            raise ValueError(str(exc)) from None
     if args.password_file:
         from .auth_password import PasswordAuth, PasswordFile
         methods.append(PasswordAuth(PasswordFile(args.password_file)))

@@ -1,0 +1,94 @@
+"""SPNEGO end to end against a real MIT KDC started by the test (skipped without krb5-kdc/gssapi).
+
+Client side: trino_tui.client.kerberos.kerberos_auth with a keytab; server side: the sandbox's
+KerberosAuth acceptor behind https."""
+
+from __future__ import annotations
+
+import ssl
+
+import httpx
+import pytest
+
+from tests.connect import minikdc
+from tests.sandbox.helpers_server import fake_sandbox
+
+gssapi = pytest.importorskip("gssapi")
+pytest.importorskip("httpx_gssapi")
+if not minikdc.available():
+    pytest.skip("MIT krb5-kdc is not installed", allow_module_level=True)
+
+from trino_tui.client.errors import ConfigError  # noqa: E402
+from trino_tui.client.kerberos import KerberosOptions, kerberos_auth  # noqa: E402
+from trino_tui.sandbox.auth_chain import ChainAuthenticator  # noqa: E402
+from trino_tui.sandbox.auth_kerberos import KerberosAuth  # noqa: E402
+from trino_tui.sandbox.auth_tls import SandboxPki  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def kdc(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("kdc")
+    mp = pytest.MonkeyPatch()
+    server = minikdc.MiniKdc(directory)
+    try:
+        mp.setenv("KRB5_CONFIG", str(server.krb5_conf))
+        mp.setenv("KRB5CCNAME", f"FILE:{directory}/ccache")  # never the user's own cache
+        server.alice = server.add_principal("alice", directory / "alice.keytab")
+        server.service = server.add_principal("HTTP/127.0.0.1", directory / "http.keytab")
+        server.stranger = directory / "stranger.keytab"
+        yield server
+    finally:
+        server.close()
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def kerberized(kdc):
+    with SandboxPki() as pki, fake_sandbox(**pki.config_kwargs(),
+                                           auth=ChainAuthenticator([KerberosAuth(str(kdc.service))])) as sb:
+        yield sb, pki
+
+
+def test_spnego_with_keytab_is_accepted(kdc, kerberized) -> None:
+    sb, pki = kerberized
+    opts = KerberosOptions("HTTP", principal=f"alice@{minikdc.REALM}", keytab_path=str(kdc.alice),
+                           config_path=str(kdc.krb5_conf), canonicalize_hostname=False)
+    auth = kerberos_auth(opts, sb.url)
+    with httpx.Client(verify=ssl.create_default_context(cafile=pki.ca_path), timeout=20) as http:
+        unauth = http.post(f"{sb.url}/v1/statement", content=b"SELECT * FROM numbers_3")
+        assert unauth.status_code == 401 and unauth.headers["WWW-Authenticate"] == "Negotiate"
+        r = http.post(f"{sb.url}/v1/statement", content=b"SELECT * FROM numbers_3", auth=auth)
+        assert r.status_code == 200, r.text
+        assert r.request.headers["Authorization"].startswith("Negotiate ")
+        http.get(r.json()["nextUri"]).raise_for_status()
+    assert "alice" in [ctx.user for _, ctx in sb.engine.executed]
+
+
+def test_wrong_service_name_is_rejected(kdc, kerberized) -> None:
+    sb, pki = kerberized
+    opts = KerberosOptions("trino", principal=f"alice@{minikdc.REALM}", keytab_path=str(kdc.alice),
+                           canonicalize_hostname=False)  # trino/127.0.0.1 is not in the KDC
+    with httpx.Client(verify=ssl.create_default_context(cafile=pki.ca_path), timeout=20) as http:
+        r = http.post(f"{sb.url}/v1/statement", content=b"SELECT 1", auth=kerberos_auth(opts, sb.url))
+    assert r.status_code == 401
+
+
+def test_unknown_principal_is_a_one_line_config_error(kdc, kerberized) -> None:
+    sb, _ = kerberized
+    opts = KerberosOptions("HTTP", principal=f"mallory@{minikdc.REALM}", keytab_path=str(kdc.alice),
+                           canonicalize_hostname=False)
+    with pytest.raises(ConfigError, match="Kerberos credentials unavailable") as info:
+        kerberos_auth(opts, sb.url)
+    assert "\n" not in str(info.value)
+
+
+def test_sandbox_flag_builds_the_acceptor(kdc) -> None:
+    import argparse
+    import contextlib
+
+    from trino_tui.sandbox.auth_chain import add_auth_arguments, auth_from_args
+    p = argparse.ArgumentParser()
+    add_auth_arguments(p)
+    with contextlib.ExitStack() as stack:
+        knobs, _ = auth_from_args(p.parse_args(["--tls", "--kerberos-keytab", str(kdc.service)]), stack)
+        assert [type(m).__name__ for m in knobs["auth"].methods] == ["KerberosAuth"]
