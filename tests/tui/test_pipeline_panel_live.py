@@ -41,7 +41,7 @@ def _stream(sandbox, sql: str = "select * from lineitem"):
     snapshots, rows = [], 0
     with TrinoClient(config) as client, client.execute(sql) as query:
         for batch in query.batches():
-            rows += len(batch.rows)
+            rows += batch.row_count
             snapshots.append(query.snapshot())
         snapshots.append(query.snapshot())
     return snapshots, rows
