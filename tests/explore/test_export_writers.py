@@ -140,21 +140,18 @@ def _deep_equal(a, b):
 
 
 @pytest.fixture(scope="module")
-def all_types():
-    sb_mod = pytest.importorskip("trino_tui.sandbox")
+def all_types(sandbox):
     from trino_tui.client import ClientConfig, TrinoClient
+    from trino_tui.explore.runner import ClientRunner
 
-    sb = sb_mod.Sandbox(sb_mod.SandboxConfig(port=0)).start()
+    config = ClientConfig(server=sandbox.url, user="parquet-test")
+    client = TrinoClient(config)
     try:
-        client = TrinoClient(ClientConfig(server=sb.url, user="parquet-test"))
-        q = client.execute("SELECT * FROM memory.default.all_types ORDER BY id")
-        columns = q.wait_columns()
-        rows = [r for b in q.batches() for r in b.wire_rows()]
-        q.close()
-        client.close()
-        yield columns, rows
+        columns = client.execute("SELECT * FROM memory.default.all_types LIMIT 0").wait_columns()
     finally:
-        sb.stop()
+        client.close()
+    rows = ClientRunner(lambda: TrinoClient(config))("SELECT * FROM memory.default.all_types ORDER BY id")
+    return columns, rows
 
 
 def test_parquet_round_trip_of_all_types_value_by_value(all_types):

@@ -9,16 +9,6 @@ from trino_tui.explore.catalog import CatalogLoader
 from trino_tui.explore.runner import ClientRunner
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    sb_mod = pytest.importorskip("trino_tui.sandbox")
-    sb = sb_mod.Sandbox(sb_mod.SandboxConfig(port=0)).start()
-    try:
-        yield sb
-    finally:
-        sb.stop()
-
-
 @pytest.fixture
 def loader(sandbox):
     from trino_tui.client import ClientConfig, TrinoClient
