@@ -63,3 +63,24 @@ def test_state_dir_follows_xdg():
     assert str(state_dir({"XDG_STATE_HOME": "/x/state"})) == "/x/state/trino-tui"
     assert str(state_dir({"HOME": "/home/u"})) == "/home/u/.local/state/trino-tui"
     assert safe_server("http://h:8080") == "http://h:8080"
+
+
+def test_recorder_builds_entries_from_an_outcome_and_reports_a_write_error_once(tmp_path):
+    from types import SimpleNamespace
+
+    from trino_tui.explore.recorder import HistoryRecorder
+
+    store = HistoryStore(tmp_path / "history.jsonl")
+    rec = HistoryRecorder(store)
+    config = SimpleNamespace(server="http://u:pw@h:8080", user="u", catalog="tpch", schema="tiny", password="pw")
+    session = SimpleNamespace(catalog="tpch", schema="sf1")
+    failed = SimpleNamespace(status="failed", rows=0, query_id="q9", error=SimpleNamespace(message="boom"))
+    assert rec.record("SELECT x", config=config, session=session, started=5.0, duration=0.5, outcome=failed) is None
+    e = store.entries()[0]
+    assert (e.schema, e.state, e.query_id, e.error, e.server) == ("sf1", "failed", "q9", "boom", "http://h:8080")
+    assert "pw" not in store.path.read_text()
+    blocked = HistoryRecorder(HistoryStore(tmp_path / "history.jsonl" / "x"))  # a file where a dir must be
+    ok = SimpleNamespace(status="finished", rows=3, query_id="q1")
+    msg = blocked.record("SELECT 1", config=config, started=1.0, duration=0.1, outcome=ok)
+    assert msg is not None and msg.startswith("History not saved: ")
+    assert blocked.record("SELECT 1", config=config, started=1.0, duration=0.1, outcome=ok) is None  # once
