@@ -22,6 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "sandbox":
         return _run_sandbox(args[1:])
+    if args and args[0] in ("doctor", "bench", "replay"):  # spooling insight (trino_tui.insight.cli)
+        from trino_tui.insight.cli import main as insight_main
+
+        return insight_main(args[0], args[1:])
     from trino_tui.core.args import Mode, parse_args, run_mode
 
     try:

@@ -1,0 +1,85 @@
+"""Command lines of `trino-tui doctor`, `trino-tui bench` and `trino-tui replay`.
+
+Owns argument parsing for the three subcommands (the connection and pipeline flags come from
+``trino_tui.core.args``/``core.settings``, so they match the TUI and headless mode), the
+optional embedded sandbox (``--sandbox``) and the exit codes: 0 all good, 1 a check failed /
+the bench or replay could not run, 2 bad flags, 3 the coordinator could not be reached.
+Every error is one line on stderr. Imports Textual only for ``replay``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from typing import Callable, Sequence, TextIO
+
+from trino_tui.client import ConfigError, TrinoTuiError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONNECTION = 0, 1, 2, 3
+
+
+def _parser(prog: str, description: str) -> argparse.ArgumentParser:
+    from trino_tui.core.args import build_parser
+
+    p = build_parser(prog=f"trino-tui {prog}")
+    p.description = description
+    p.epilog = ("Exit status: 0 all good, 1 a check failed or the run could not complete, "
+                "2 bad arguments, 3 the coordinator could not be reached.")
+    return p
+
+
+def _settings(ns: argparse.Namespace, stack: ExitStack, err: TextIO):
+    """Resolved settings; with --sandbox an embedded sandbox is started (stopped by *stack*)."""
+    from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
+
+    if ns.sandbox:
+        from trino_tui.sandbox import Sandbox, SandboxConfig
+
+        sandbox = Sandbox(SandboxConfig(host="127.0.0.1", port=0))
+        stack.callback(sandbox.stop)
+        sandbox.start()
+        return resolve(ns, overrides={"server": sandbox.url}, defaults=SANDBOX_DEFAULTS)
+    return resolve(ns)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:
+    try:
+        return parser.parse_args(list(argv))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+
+
+def doctor_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from trino_tui.insight.doctor import DEFAULT_SQL, diagnose, render_json, render_text
+
+    parser = _parser("doctor", "Run a canary query that forces spooled segments and check "
+                     "spooling end to end: fallback to direct, retrieval mode, storage reach "
+                     "and TLS, headers, gateway forwarding of /v1/spooled/*, acks, HEAD "
+                     "heartbeats, URL expiry, encodings.")
+    g = parser.add_argument_group("doctor")
+    g.add_argument("--sql", default=DEFAULT_SQL, help=f"canary statement (default: {DEFAULT_SQL})")
+    g.add_argument("--json", action="store_true", help="print the report as JSON")
+    g.add_argument("--quiet", action="store_true", help="evidence only for failed checks")
+    ns = _parse(parser, argv)
+    if isinstance(ns, int):
+        return ns
+    with ExitStack() as stack:
+        try:
+            settings = _settings(ns, stack, err)
+            report = diagnose(settings.client, ns.sql)
+        except TrinoTuiError as exc:
+            print(f"trino-tui doctor: {exc}", file=err)
+            return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED
+    print(render_json(report) if ns.json else render_text(report, verbose=not ns.quiet), file=out)
+    if report.ok:
+        return EXIT_OK
+    return EXIT_CONNECTION if report.checks[0].status == "fail" else EXIT_FAILED
+
+
+COMMANDS: dict[str, Callable[..., int]] = {"doctor": doctor_main}
+
+
+def main(command: str, argv: Sequence[str]) -> int:
+    """Entry from trino_tui.cli: run *command* with its arguments."""
+    return COMMANDS[command](argv)
