@@ -158,7 +158,11 @@ class Cluster:
         return status == 200 and json.loads(body).get("starting") is False
 
     def _nodes_active(self) -> bool:
-        return len(self.active_nodes()) >= 1 + self.spec.workers
+        """Every node active and a tpch split schedulable (the node manager refreshes every few
+        seconds, so a fresh coordinator can list itself and still answer "nodes is empty")."""
+        if len(self.active_nodes()) < 1 + self.spec.workers:
+            return False
+        return wire.scalar(self.url, "SELECT count(*) FROM tpch.tiny.region") == 5
 
     def active_nodes(self) -> list[str]:
         sql = "SELECT array_join(array_agg(node_id), ',') FROM system.runtime.nodes WHERE state = 'active'"
