@@ -64,6 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--cache-results", action="store_true", help="reuse encoded payloads for repeated identical queries")
     a("--data-dir", default=None, help="TPC-H data directory (default: user cache dir)")
     a("--schemas", default=",".join(d.schemas), help="tpch schemas to generate, e.g. tiny,sf1")
+    a("--query-memory-limit", type=_size, default=d.query_memory_limit,
+      help="memory one query may use (DuckDB memory_limit), e.g. 2GB")
     a("--tls-cert", default=None, help="PEM certificate: serve the coordinator and workers over https")
     a("--tls-key", default=None, help="PEM private key for --tls-cert")
     a("--tls-client-ca", default=None, help="PEM CA: request and verify client certificates (mutual TLS)")
@@ -85,7 +87,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault_truncate=args.fault_truncate, fault_corrupt=args.fault_corrupt, seed=args.seed,
         cache_results=args.cache_results, data_dir=args.data_dir,
         schemas=tuple(s.strip() for s in args.schemas.split(",") if s.strip()),
-        tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
+        query_memory_limit=args.query_memory_limit, tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
     )
     return SandboxConfig(**knobs).validate()
 

@@ -95,6 +95,7 @@ class SandboxConfig:
     client_timeout: float = 300.0
     data_dir: str | None = None
     schemas: tuple[str, ...] = ("tiny",)
+    query_memory_limit: int = 2 * 1024**3  # DuckDB memory_limit; a query over it fails EXCEEDED_LOCAL_MEMORY_LIMIT
     tls_cert: str | None = None  # PEM certificate (chain): coordinator and workers serve https
     tls_key: str | None = None  # PEM private key for tls_cert
     tls_client_ca: str | None = None  # PEM CA: request client certificates (mutual TLS), verify them
@@ -109,6 +110,8 @@ class SandboxConfig:
         bad = [e for e in self.encodings if e not in KNOWN_ENCODINGS]
         if bad:
             raise ValueError(f"unknown encoding(s): {', '.join(bad)}")
+        if self.query_memory_limit < 16 * 1024**2:
+            raise ValueError("query_memory_limit must be at least 16MB")
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
         if not 0 < self.initial_segment_size <= self.max_segment_size:

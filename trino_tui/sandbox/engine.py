@@ -21,8 +21,9 @@ from .catalog import TpchCatalog, default_data_dir
 from .colnames import trino_column_names
 from .metadata import MetadataStatements
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
+from .nestedjson import is_nested, row_query as nested_row_query
 from .rowjson import MACROS, ZoneSpec, row_json_sql
-from .sql_errors import TrinoError, at, from_duckdb, relocate
+from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
 from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
 from .statements import check_property, parse_statement
 from .system_tables import SystemInfo
@@ -35,6 +36,7 @@ CATALOGS = ("memory", "system", "tpch")
 _DML_TYPES = {"insert": "INSERT", "delete": "DELETE", "update": "UPDATE"}
 _PARSING = "io.trino.sql.parser.ParsingException"
 _FIRST_BATCH = 256
+DEFAULT_MEMORY_LIMIT = 2 * 1024**3  # DuckDB memory_limit: over it a query fails EXCEEDED_LOCAL_MEMORY_LIMIT
 _COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
 
 
@@ -71,7 +73,9 @@ class Engine:
     """Executes Trino-style SQL. Thread-safe; `close` waits for nothing (results own cursors)."""
 
     def __init__(self, data_dir: Path | None = None, schemas: Sequence[str] = ("tiny",),
-                 system: SystemInfo | None = None, progress: Callable[[str], None] | None = None) -> None:
+                 system: SystemInfo | None = None, progress: Callable[[str], None] | None = None,
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT) -> None:
+        self._memory_limit = memory_limit
         self._data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self._data_dir.mkdir(parents=True, exist_ok=True)
         self._data_dir = self._data_dir.resolve()   # DuckDB's allowed_directories compares real paths
@@ -103,6 +107,8 @@ class Engine:
         info_schema.create_tables(con, CATALOGS)
         alltypes.create(con)
         con.execute("SET GLOBAL integer_division = true")
+        if self._memory_limit:
+            con.execute(f"SET GLOBAL memory_limit = '{max(1, self._memory_limit // 1024**2)}MiB'")
         allowed = str(self._data_dir).replace("'", "''")
         con.execute(f"SET GLOBAL allowed_directories = ['{allowed}']")
         con.execute("SET GLOBAL enable_external_access = false")
@@ -273,12 +279,21 @@ class Engine:
             raise TrinoError("GENERIC_INTERNAL_ERROR", "The sandbox engine is shut down")
         try:
             return self._execute(sql, session)
-        except TrinoError:
-            raise
+        except TrinoError as exc:
+            raise self.limits(exc) from None
         except duckdb.Error as exc:
-            raise relocate(from_duckdb(exc, sql), sql) from None
+            raise self.limits(relocate(from_duckdb(exc, sql), sql)) from None
+        except MemoryError:
+            raise self.limits(memory_exceeded("")) from None
         except Exception as exc:  # never let an unexpected failure escape untranslated
             raise TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}") from None
+
+    def limits(self, err: TrinoError) -> TrinoError:
+        """*err* with the configured memory limit named in EXCEEDED_LOCAL_MEMORY_LIMIT messages."""
+        if err.error_name != "EXCEEDED_LOCAL_MEMORY_LIMIT" or not self._memory_limit:
+            return err
+        return memory_exceeded(f"{self._memory_limit / 1024**3:g}GB" if self._memory_limit >= 1024**3
+                               else f"{self._memory_limit // 1024**2}MB")
 
     def _execute(self, sql: str, session: SessionContext) -> StatementResult:
         for name, value in session.properties.items():
@@ -398,9 +413,14 @@ class Engine:
                 names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
                 types = self._declared_types(out.sources, list(rel.types), refs)
                 types = [_with_precision(t, p) for t, p in zip(types, out.precisions)]
+                assemble = None
+                if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
+                    row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)
+                else:
+                    row_sql = row_json_sql(duck_sql, types, zone)
                 del rel
                 self._check_cancelled(session)
-                cur.execute(row_json_sql(duck_sql, types, zone))   # streams: fetchmany pulls chunks
+                cur.execute(row_sql)   # streams: fetchmany pulls chunks
                 first = cur.fetchmany(_FIRST_BATCH)
                 self._check_cancelled(session)
                 total = len(first) if len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
@@ -413,11 +433,14 @@ class Engine:
 
         def translate(exc: BaseException) -> Exception:
             if isinstance(exc, duckdb.Error):
-                return relocate(from_duckdb(exc, duck_sql, omap), sql)
+                return self.limits(relocate(from_duckdb(exc, duck_sql, omap), sql))
+            if isinstance(exc, MemoryError):
+                return self.limits(memory_exceeded(""))
             return TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
 
         columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
-        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate), total_rows=total)
+        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate, assemble),
+                               total_rows=total)
 
     def _cheap_count(self, duck_sql: str, sig: list[Token], refs: list[Resolved]) -> int | None:
         """Row count up front for single-table scans (cheap in DuckDB); None otherwise."""

@@ -55,9 +55,12 @@ class ListSource:
 class DuckSource:
     """Streams JSON row texts from a DuckDB cursor whose pending (streaming) result has one
     VARCHAR column. Owns the cursor.
-    `first` is a batch fetched eagerly (so early execution errors surface in Engine.execute)."""
+    `first` is a batch fetched eagerly (so early execution errors surface in Engine.execute).
+    `assemble` turns a fetched row tuple into its JSON text (default: the tuple's one text column)."""
 
-    def __init__(self, cursor: Any, first: list[tuple], translate: Callable[[BaseException], Exception]) -> None:
+    def __init__(self, cursor: Any, first: list[tuple], translate: Callable[[BaseException], Exception],
+                 assemble: Callable[[tuple], str] | None = None) -> None:
+        self._assemble = assemble or _first_column
         self._cursor = cursor
         self._first: list[tuple] | None = first
         self._translate = translate
@@ -67,7 +70,7 @@ class DuckSource:
     def fetch(self, n: int) -> list[str]:
         if self._first:
             first, self._first = self._first, None
-            return [r[0] for r in first]
+            return [self._assemble(r) for r in first]
         with self._lock:
             if self._closed.is_set():
                 return []
@@ -77,7 +80,7 @@ class DuckSource:
                 if self._closed.is_set():
                     return []
                 raise self._translate(exc) from None
-        return [r[0] for r in batch]
+        return [self._assemble(r) for r in batch]
 
     def close(self) -> None:
         self._closed.set()
@@ -90,6 +93,10 @@ class DuckSource:
                 self._cursor.close()
             except Exception:
                 pass
+
+
+def _first_column(row: tuple) -> str:
+    return row[0]
 
 
 @dataclass

@@ -8,7 +8,8 @@ macros) and `ZoneSpec`. Producing JSON inside DuckDB beats fetching Python value
 serialising them (benchmarks/sandbox_engine_rows.py). Pure; thread-safe.
 
 `value_sql` builders return a SQL expression that is NULL when the input is NULL; callers wrap
-them in ``coalesce(..., 'null')``.
+them in ``coalesce(..., 'null')``. Nested values (array/map/row) are not rendered here: see
+nestedjson (per-level SQL lambdas cost DuckDB exponential memory in the nesting depth).
 """
 
 from __future__ import annotations
@@ -138,8 +139,8 @@ def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec) -> str:
     return _quoted(f"{text} || {_lit(' ' + zone.label)}")
 
 
-def value_sql(x: str, t: TrinoType, zone: ZoneSpec, depth: int = 0) -> str:
-    """SQL expression: JSON text of value `x` (a column or lambda variable) of Trino type `t`."""
+def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
+    """SQL expression: JSON text of scalar value `x` (a column) of Trino type `t` (not nested)."""
     r = t.raw
     if r in ("boolean", "tinyint", "smallint", "integer", "bigint"):
         return f"CAST({x} AS VARCHAR)"
@@ -169,25 +170,8 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec, depth: int = 0) -> str:
         return _interval_ym_sql(x)
     if r == "unknown":
         return "CAST(NULL AS VARCHAR)"
-    if r == "array":
-        v = f"e{depth}"
-        inner = value_sql(v, t.params[0], zone, depth + 1)
-        return (f"('[' || array_to_string(list_transform({x}, lambda {v}: coalesce({inner}, 'null')), ',') "
-                f"|| ']')")
-    if r == "map":
-        v = f"e{depth}"
-        key_t, val_t = t.params
-        key = value_sql(f"{v}['key']", key_t, zone, depth + 1)
-        if not key_t.is_string_valued:
-            key = _quoted(key)
-        val = value_sql(f"{v}['value']", val_t, zone, depth + 1)
-        return (f"('{{' || array_to_string(list_transform(map_entries({x}), "
-                f"lambda {v}: {key} || ':' || coalesce({val}, 'null')), ',') || '}}')")
-    if r == "row":
-        fields = " || ',' || ".join(
-            f"coalesce({value_sql(f'struct_extract_at({x}, {i + 1})', ft, zone, depth + 1)}, 'null')"
-            for i, (_, ft) in enumerate(t.params))
-        return f"(CASE WHEN {x} IS NULL THEN NULL ELSE '[' || {fields} || ']' END)"
+    if r in ("array", "map", "row"):
+        raise ValueError("nested values are encoded by nestedjson (never with per-level SQL lambdas)")
     # time with time zone and anything exotic: DuckDB's text
     return f"CAST(to_json(CAST({x} AS VARCHAR)) AS VARCHAR)"
 
@@ -218,8 +202,13 @@ def _text_piece(x: str, t: TrinoType, zone: ZoneSpec) -> str:
 
 
 def _pieces_sql(names: list[str], types: list[TrinoType], zone: ZoneSpec) -> str:
-    """Row text from pieces: runs of scalar columns become one json_array (brackets trimmed: its
-    values never start with '[' or end with ']'); doubles and nested values are text pieces."""
+    """Row text from pieces (see scalar_run_sql)."""
+    return "'[' || " + scalar_run_sql(names, types, zone) + " || ']'"
+
+
+def scalar_run_sql(names: list[str], types: list[TrinoType], zone: ZoneSpec) -> str:
+    """Comma-joined JSON texts of scalar columns: runs of JSON-native columns become one json_array
+    (brackets trimmed: its values never start with '[' or end with ']'); doubles etc. are text pieces."""
     pieces: list[str] = []
     run: list[str] = []
 
@@ -235,7 +224,7 @@ def _pieces_sql(names: list[str], types: list[TrinoType], zone: ZoneSpec) -> str
             flush()
             pieces.append(_text_piece(x, t, zone))
     flush()
-    return "'[' || " + " || ',' || ".join(pieces) + " || ']'"
+    return " || ',' || ".join(pieces)
 
 
 def row_json_sql(inner_sql: str, types: list[TrinoType], zone: ZoneSpec) -> str:

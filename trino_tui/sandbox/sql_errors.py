@@ -41,7 +41,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "AMBIGUOUS_NAME": (62, "USER_ERROR"),
     "GENERIC_INTERNAL_ERROR": (65536, "INTERNAL_ERROR"),
     "EXCEEDED_TIME_LIMIT": (131075, "INSUFFICIENT_RESOURCES"),
+    "EXCEEDED_LOCAL_MEMORY_LIMIT": (131079, "INSUFFICIENT_RESOURCES"),
 }
+
+
+
+def memory_exceeded(limit: str) -> TrinoError:
+    """Trino's error for a query over its memory budget (the server itself keeps running)."""
+    return TrinoError("EXCEEDED_LOCAL_MEMORY_LIMIT", f"Query exceeded per-node memory limit of {limit}")
 
 PARSING_EXCEPTION = "io.trino.sql.parser.ParsingException"
 SEMANTIC_EXCEPTION = "io.trino.spi.TrinoException"
@@ -158,6 +165,8 @@ def from_duckdb(exc: BaseException, sql: str, to_user_offset: Callable[[int], in
     against `user_sql` lines by the caller via `relocate`."""
     text = str(exc)
     cls = type(exc).__name__
+    if cls in ("OutOfMemoryException", "MemoryError"):
+        return memory_exceeded("the sandbox's query memory limit")
     offset = duckdb_offset(text, sql)
     if cls == "ParserException":
         m = re.search(r'syntax error at or near "([^"]*)"', text)
