@@ -18,7 +18,7 @@ import zstandard
 from trino_tui.client import ClientConfig, TrinoClient
 from trino_tui.client.transport import Transport
 
-COORD = "http://coord.test"
+COORD = "https://coord.test"
 STORAGE = "http://storage.test"
 COLUMNS = [
     {"name": "k", "type": "bigint", "typeSignature": {"rawType": "bigint", "arguments": []}},
@@ -51,6 +51,7 @@ class FakeTrino:
     poll_503: int = 0
     corrupt: set[int] = field(default_factory=set)
     truncate: set[int] = field(default_factory=set)
+    fault_downloads: int = 10**9  # corrupt/truncate faults apply to the first N downloads of a segment
     expired: set[int] = field(default_factory=set)
     hold: dict[int, threading.Event] = field(default_factory=dict)
     hold_pages: dict[int, threading.Event] = field(default_factory=dict)
@@ -166,9 +167,10 @@ class FakeTrino:
         if i in self.expired:
             return httpx.Response(410, text="gone")
         payload = self.payloads[i][0]
-        if i in self.corrupt:
+        faulty = self.downloaded.count(i) <= self.fault_downloads
+        if i in self.corrupt and faulty:
             payload = bytes(len(payload))
-        if i in self.truncate:
+        if i in self.truncate and faulty:
             payload = payload[: len(payload) // 2]
         return httpx.Response(200, content=payload)
 

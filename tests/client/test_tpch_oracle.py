@@ -32,7 +32,7 @@ def test_lineitem_matches_the_official_client(tpch_sandbox, encoding):
     expected = official_rows(tpch_sandbox)
     config = ClientConfig(server=tpch_sandbox.url, user="tester", encoding=(encoding,))
     with TrinoClient(config) as client, client.execute(SQL) as query:
-        got = [row for batch in query.batches() for row in batch.rows]
+        got = [row for batch in query.batches() for row in batch.wire_rows()]
         snap = query.snapshot()
     assert len(got) == 60_175 == len(expected)
     assert got == expected

@@ -8,7 +8,7 @@ import pytest
 import zstandard
 
 from trino_tui.client import ClientConfig, ConfigError, ProtocolError, QueryFailed, SegmentCorrupt
-from trino_tui.client.codecs import get_codec, parse_rows
+from trino_tui.client.codecs import check_declared, decode_payload, decompress, parse_rows
 from trino_tui.client.protocol import from_json, parse_query_results, query_failed
 from trino_tui.client.redact import redact_headers, redact_text, redact_url
 from trino_tui.client.session import ClientSession
@@ -79,27 +79,25 @@ RAW = orjson.dumps(ROWS)
     ("json+lz4", lz4.block.compress(RAW, store_size=False)),
 ])
 def test_compressed_codecs_roundtrip_and_size_checks(encoding, payload):
-    codec = get_codec(encoding)
-    assert parse_rows(codec.decompress(payload, len(payload), len(RAW)), len(ROWS)) == ROWS
+    assert decode_payload(payload, encoding, len(RAW), len(ROWS)) == ROWS
     with pytest.raises(SegmentCorrupt, match="segmentSize"):
-        codec.decompress(payload[:-3], len(payload), len(RAW))
+        check_declared(payload[:-3], encoding, len(payload), len(RAW))
     with pytest.raises(SegmentCorrupt):
-        codec.decompress(payload, len(payload), len(RAW) + 10)
+        decode_payload(payload, encoding, len(RAW) + 10, None)
     with pytest.raises(SegmentCorrupt):
-        codec.decompress(b"\x00" * len(payload), len(payload), len(RAW))
+        decode_payload(b"\x00" * len(payload), encoding, len(RAW), None)
 
 
 def test_uncompressed_when_size_absent_and_row_count_checked():
-    codec = get_codec("json+zstd")
-    assert codec.decompress(RAW, len(RAW), None) == RAW
+    assert decompress(RAW, "json+zstd", None) == RAW
     with pytest.raises(SegmentCorrupt, match="rowsCount"):
         parse_rows(RAW, len(ROWS) + 1)
     with pytest.raises(SegmentCorrupt, match="invalid JSON"):
         parse_rows(RAW[:-1], None)
     with pytest.raises(SegmentCorrupt):
-        get_codec("json").decompress(RAW, len(RAW), len(RAW))
+        decompress(RAW, "json", len(RAW))
     with pytest.raises(ProtocolError):
-        get_codec("json+brotli")
+        decompress(RAW, "json+brotli", None)
 
 
 # --- protocol ------------------------------------------------------------------------------
@@ -185,7 +183,7 @@ def test_ca_bundle_settings():
 
     import certifi
 
-    from trino_tui.client.transport import TlsContext
+    from trino_tui.client.httpclients import TlsContext
 
     with pytest.raises(ConfigError, match="CA bundle"):
         ClientConfig(server="https://h", user="u", verify="/no/such/ca.pem")

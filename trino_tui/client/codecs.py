@@ -1,9 +1,13 @@
-"""Segment codecs: json, json+zstd, json+lz4 (one small object per encoding).
+"""Segment codecs and THE decoding implementation: ``decode_payload``.
 
-``codec.decompress(payload, segment_size, uncompressed_size)`` returns the JSON bytes after
-checking every size; ``parse_rows(json_bytes, rows_count)`` parses them with orjson and checks
-the row count. Failures raise ``SegmentCorrupt``. Codecs are stateless and thread-safe
-(zstd decompressors are per thread).
+``check_declared`` is the cheap, allocation-free validation of a segment (body length vs
+``segmentSize``, declared ``uncompressedSize`` vs the cap, zstd frame header vs the declared
+size). ``decompress`` turns a payload into JSON bytes with a bounded output (never more than the
+declared size, which is capped before anything is allocated). ``parse_rows`` parses with orjson
+(GC paused, see gcpolicy) and checks row count and width. ``decode_payload`` = decompress +
+parse; the pipeline decoders and ``Batch.wire_rows`` (and the row store) all use it, so a
+payload is decompressed exactly once per decode. Failures raise ``SegmentCorrupt`` /
+``SegmentTooLarge`` / ``RowWidthMismatch``. Stateless and thread-safe (zstd contexts per thread).
 """
 
 from __future__ import annotations
@@ -14,86 +18,108 @@ import lz4.block
 import orjson
 import zstandard
 
-from .errors import ProtocolError, SegmentCorrupt
+from .config import KNOWN_ENCODINGS
+from .errors import ProtocolError, RowWidthMismatch, SegmentCorrupt, SegmentTooLarge
+from .gcpolicy import gc_paused
+
+DEFAULT_MAX_UNCOMPRESSED = 512 << 20  # well above Trino's 128 MB maximum segment
+_local = threading.local()
 
 
-class Codec:
-    """Identity codec for plain ``json`` and the base of the compressed ones."""
-
-    name = "json"
-
-    def decompress(self, payload: bytes, segment_size: int | None, uncompressed_size: int | None) -> bytes:
-        if segment_size is not None and len(payload) != segment_size:
-            raise SegmentCorrupt(f"segment has {len(payload)} bytes, segmentSize says {segment_size}")
-        if uncompressed_size is None:
-            return payload
-        data = self._decompress(payload, uncompressed_size)
-        if len(data) != uncompressed_size:
-            raise SegmentCorrupt(f"decompressed to {len(data)} bytes, uncompressedSize says {uncompressed_size}")
-        return data
-
-    def _decompress(self, payload: bytes, uncompressed_size: int) -> bytes:
-        raise SegmentCorrupt(f"{self.name} segment must not carry uncompressedSize")
+def _zstd() -> zstandard.ZstdDecompressor:
+    d = getattr(_local, "zstd", None)
+    if d is None:
+        d = _local.zstd = zstandard.ZstdDecompressor()
+    return d
 
 
-class ZstdCodec(Codec):
-    """One zstd frame; content size checked against uncompressedSize."""
+def _where(index: int | None) -> str:
+    return f"segment {index}: " if index is not None else ""
 
-    name = "json+zstd"
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _decompressor(self) -> zstandard.ZstdDecompressor:
-        d = getattr(self._local, "d", None)
-        if d is None:
-            d = self._local.d = zstandard.ZstdDecompressor()
-        return d
-
-    def _decompress(self, payload: bytes, uncompressed_size: int) -> bytes:
+def check_declared(payload: bytes, encoding: str, segment_size: int | None, uncompressed_size: int | None,
+                   max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED, index: int | None = None) -> None:
+    """Cheap checks before any allocation; raises SegmentCorrupt/SegmentTooLarge/ProtocolError."""
+    if encoding not in KNOWN_ENCODINGS:
+        raise ProtocolError(f"{_where(index)}unsupported spooling encoding {encoding!r}")
+    if segment_size is not None and len(payload) != segment_size:
+        cls = SegmentTooLarge if len(payload) > segment_size else SegmentCorrupt
+        raise cls(f"segment has {len(payload)} bytes, segmentSize says {segment_size}", index=index)
+    if uncompressed_size is None:
+        return
+    if encoding == "json":
+        raise SegmentCorrupt("json segment must not carry uncompressedSize", index=index)
+    if uncompressed_size < 0:
+        raise SegmentCorrupt(f"uncompressedSize {uncompressed_size} is negative", index=index)
+    if uncompressed_size > max_uncompressed:
+        raise SegmentTooLarge(
+            f"declared uncompressedSize {uncompressed_size} bytes exceeds the limit of {max_uncompressed} bytes",
+            index=index)
+    if encoding == "json+zstd":
         try:
-            return self._decompressor().decompress(payload, max_output_size=uncompressed_size)
+            declared = zstandard.frame_content_size(payload)
         except zstandard.ZstdError as exc:
-            raise SegmentCorrupt(f"zstd decompression failed: {exc}") from None
+            raise SegmentCorrupt(f"zstd frame header is invalid: {exc}", index=index) from None
+        if declared >= 0 and declared != uncompressed_size:
+            raise SegmentCorrupt(
+                f"zstd frame says {declared} bytes, uncompressedSize says {uncompressed_size}", index=index)
 
 
-class Lz4Codec(Codec):
-    """Raw LZ4 block whose size is known only from uncompressedSize."""
-
-    name = "json+lz4"
-
-    def _decompress(self, payload: bytes, uncompressed_size: int) -> bytes:
-        try:
-            return lz4.block.decompress(payload, uncompressed_size=uncompressed_size)
-        except (lz4.block.LZ4BlockError, ValueError) as exc:
-            raise SegmentCorrupt(f"lz4 decompression failed: {exc}") from None
-
-
-_CODECS: dict[str, Codec] = {c.name: c for c in (Codec(), ZstdCodec(), Lz4Codec())}
-
-
-def get_codec(encoding: str) -> Codec:
-    """Codec for a negotiated encoding; ProtocolError if unknown."""
+def decompress(payload: bytes, encoding: str, uncompressed_size: int | None,
+               max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED, index: int | None = None) -> bytes:
+    """JSON bytes of a payload (checked; output bounded by the declared, capped size)."""
+    check_declared(payload, encoding, None, uncompressed_size, max_uncompressed, index)
+    if uncompressed_size is None:
+        return payload
     try:
-        return _CODECS[encoding]
-    except KeyError:
-        raise ProtocolError(f"unsupported spooling encoding {encoding!r}") from None
+        if encoding == "json+zstd":
+            if zstandard.frame_content_size(payload) >= 0:
+                data = _zstd().decompress(payload)
+            else:  # no content size in the frame: read at most one byte more than declared
+                with _zstd().stream_reader(payload) as reader:
+                    data = reader.read(uncompressed_size + 1)
+        else:
+            data = lz4.block.decompress(payload, uncompressed_size=uncompressed_size)
+    except (zstandard.ZstdError, lz4.block.LZ4BlockError, ValueError, MemoryError, OverflowError) as exc:
+        name = "zstd" if encoding == "json+zstd" else "lz4"
+        raise SegmentCorrupt(f"{name} decompression failed: {exc}", index=index) from None
+    if len(data) != uncompressed_size:
+        raise SegmentCorrupt(f"decompressed to {len(data)} bytes, uncompressedSize says {uncompressed_size}",
+                             index=index)
+    return data
 
 
-def parse_rows(data: bytes, rows_count: int | None) -> list[list]:
-    """Parse a segment's JSON array of rows and check its length."""
+def check_width(rows: list, width: int, first_row: int = 0, index: int | None = None) -> None:
+    """RowWidthMismatch naming the first row whose length differs from *width*."""
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != width:
+            n = len(row) if isinstance(row, list) else "no"
+            raise RowWidthMismatch(
+                f"{_where(index)}row {first_row + i} has {n} values but the result has {width} columns")
+
+
+def parse_rows(data: bytes, rows_count: int | None, width: int | None = None, first_row: int = 0,
+               index: int | None = None) -> list[list]:
+    """Parse a segment's JSON array of rows (GC paused); check row count and width."""
     try:
-        rows = orjson.loads(data)
+        with gc_paused():
+            rows = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise SegmentCorrupt(f"invalid JSON in segment: {exc}") from None
+        raise SegmentCorrupt(f"invalid JSON in segment: {exc}", index=index) from None
     if not isinstance(rows, list):
-        raise SegmentCorrupt("segment JSON is not an array of rows")
+        raise SegmentCorrupt("segment JSON is not an array of rows", index=index)
     if rows_count is not None and len(rows) != rows_count:
-        raise SegmentCorrupt(f"segment has {len(rows)} rows, rowsCount says {rows_count}")
+        raise SegmentCorrupt(f"segment has {len(rows)} rows, rowsCount says {rows_count}", index=index)
+    if width is not None:
+        check_width(rows, width, first_row, index)
     return rows
 
 
-def decode_segment(payload: bytes, encoding: str, uncompressed_size: int | None,
-                   rows_count: int | None) -> list[list]:
-    """Segment bytes as downloaded -> rows (size and row count checked)."""
-    return parse_rows(get_codec(encoding).decompress(payload, None, uncompressed_size), rows_count)
+def decode_payload(payload: bytes, encoding: str, uncompressed_size: int | None, row_count: int | None,
+                   *, width: int | None = None, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+                   first_row: int = 0, index: int | None = None) -> list[list]:
+    """Segment bytes as received -> wire rows (one decompression; sizes, count and width checked).
+
+    Absence of *uncompressed_size* means the bytes are plain JSON (protocol §5)."""
+    data = decompress(payload, encoding, uncompressed_size, max_uncompressed, index)
+    return parse_rows(data, row_count, width, first_row, index)

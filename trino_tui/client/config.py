@@ -1,20 +1,43 @@
 """ClientConfig: the immutable settings of one TrinoClient.
 
 Validated on construction (``ConfigError`` with a one-line message); never mutated afterwards,
-so it is safe to share between threads.
+so it is safe to share between threads. Credentials in the server URL (``https://bob:pw@host``)
+are moved into ``user``/``password`` and stripped from ``server`` (so no message prints them);
+a password or access token over plain http is refused.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Callable, Mapping
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .errors import ConfigError
 
+if TYPE_CHECKING:
+    import httpx
+
 KNOWN_ENCODINGS = ("json+zstd", "json+lz4", "json")
 NETWORK_LOGGING_LEVELS = ("NONE", "BASIC", "HEADERS", "BODY")
+DECODE_MODES = ("eager", "deferred")
+MiB = 1 << 20
+
+
+def _strip_userinfo(server: str) -> tuple[str, str | None, str | None]:
+    """(server without userinfo, user, password) -- user/password None when absent."""
+    try:
+        parts = urlsplit(server)
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise ConfigError(f"Invalid server URL: {exc}") from None
+    if "@" not in parts.netloc:
+        return server, None, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, sep, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return clean, unquote(user) or None, unquote(password) if sep else None
 
 
 @dataclass(frozen=True)
@@ -22,7 +45,7 @@ class ClientConfig:
     """Connection, protocol and pipeline settings (see docs/architecture.md)."""
 
     server: str
-    user: str
+    user: str = ""
     password: str | None = None
     access_token: str | None = None
     verify: bool | str = True
@@ -33,8 +56,9 @@ class ClientConfig:
     source: str = "trino-tui"
     timezone: str | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
-    request_timeout: float = 30.0
-    retry_budget: float = 120.0
+    request_timeout: float = 30.0  # whole-request deadline of one HTTP request (all its reads)
+    retry_budget: float = 120.0  # total time one request may spend retrying
+    connect_timeout: float = 5.0  # failing fast on an unreachable server
     heartbeat_interval: float = 30.0
     encoding: tuple[str, ...] = ("json+zstd", "json+lz4", "json")
     downloaders: int = 5
@@ -45,12 +69,33 @@ class ClientConfig:
     descriptor_queue: int = 1000  # units queued between fetcher and dispatcher
     decode_window: int = 2  # segments decoded ahead of the consumer (bounds decoded rows in memory)
     parallel_parses: int = 1  # JSON parses at once (each needs ~3x the segment JSON size transiently)
-    # lazy_rows: segments are verified (downloaded, decompressed, sizes checked) but not parsed;
-    # Batch.rows is None and Batch.row_count comes from rowsCount. For consumers that keep segment
-    # bytes and parse only what they show (the TUI's row store); direct-protocol pages keep rows.
-    lazy_rows: bool = False
+    # decode: "eager" -- decoder threads parse rows; "deferred" -- the pipeline only checks sizes
+    # (no decompression) and Batch.wire_rows() decodes on demand (consumers that keep segment bytes).
+    decode: str = "eager"
+    max_response_bytes: int = 64 * MiB  # cap on one coordinator response body
+    max_uncompressed_bytes: int = 512 * MiB  # cap on a segment's declared uncompressedSize
+    # transport hooks (coordinator only unless named storage_*)
+    auth: "httpx.Auth | None" = None  # custom auth flow (OAuth2, Kerberos, ...)
+    client_cert: str | None = None  # mTLS certificate (PEM path)
+    client_key: str | None = None
+    client_key_password: str | None = None
+    storage_verify: bool | str | None = None  # None = same as verify
+    http_proxy: str | None = None  # coordinator proxy (explicit; environment proxies are ignored)
+    storage_proxy: str | None = None  # segment storage proxy (explicit)
+    client_info: str | None = None
+    trace_token: str | None = None
+    roles: Mapping[str, str] = field(default_factory=dict)  # catalog -> role (X-Trino-Role)
+    trace: Callable[[dict], None] | None = None  # called with a redacted record per HTTP exchange
 
     def __post_init__(self) -> None:
+        server, url_user, url_password = _strip_userinfo(str(self.server))
+        object.__setattr__(self, "server", server)
+        if url_user is not None and not self.user:
+            object.__setattr__(self, "user", url_user)
+        if url_password is not None:
+            if self.password is not None and self.password != url_password:
+                raise ConfigError("The server URL carries a password and a different password was given")
+            object.__setattr__(self, "password", url_password)
         parts = urlsplit(self.server)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(f"Invalid server URL {self.server!r}: expected http://host:port or https://host:port")
@@ -58,37 +103,65 @@ class ClientConfig:
             raise ConfigError("A user name is required")
         if self.password is not None and parts.scheme != "https":
             raise ConfigError("TLS/SSL is required for authentication with username and password")
+        if self.access_token is not None and parts.scheme != "https":
+            raise ConfigError("TLS/SSL is required for authentication with an access token")
         if self.password is not None and self.access_token is not None:
             raise ConfigError("Use either a password or an access token, not both")
+        if self.auth is not None and (self.password is not None or self.access_token is not None):
+            raise ConfigError("Use either a custom auth flow or a password/access token, not both")
         if self.schema and not self.catalog:
             raise ConfigError("Schema is set but catalog is not")
-        if isinstance(self.verify, str) and not os.path.exists(self.verify):
-            raise ConfigError(f"CA bundle {self.verify!r} does not exist")
+        for name in ("verify", "storage_verify"):
+            value = getattr(self, name)
+            if isinstance(value, str) and not os.path.exists(value):
+                raise ConfigError(f"CA bundle {value!r} does not exist")
+        for name in ("client_cert", "client_key"):
+            value = getattr(self, name)
+            if value is not None and not os.path.exists(value):
+                raise ConfigError(f"{name.replace('_', ' ')} file {value!r} does not exist")
+        if self.client_key is not None and self.client_cert is None:
+            raise ConfigError("client_key requires client_cert")
         unknown = [e for e in self.encoding if e not in KNOWN_ENCODINGS]
         if unknown:
             raise ConfigError(f"Unknown encoding {unknown[0]!r} (available: {', '.join(KNOWN_ENCODINGS)})")
         level = str(self.network_logging).upper()
         if level not in NETWORK_LOGGING_LEVELS:
             raise ConfigError(f"Invalid network logging level {self.network_logging!r} (NONE, BASIC, HEADERS, BODY)")
+        if self.decode not in DECODE_MODES:
+            raise ConfigError(f"Invalid decode mode {self.decode!r} (eager, deferred)")
+        for name in ("http_proxy", "storage_proxy"):
+            value = getattr(self, name)
+            if value is not None and urlsplit(value).scheme not in ("http", "https", "socks5", "socks5h"):
+                raise ConfigError(f"Invalid {name} {value!r}: expected http://host:port")
         object.__setattr__(self, "network_logging", level)
         object.__setattr__(self, "encoding", tuple(self.encoding))
         object.__setattr__(self, "client_tags", tuple(self.client_tags))
-        for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue", "parallel_parses", "decode_window"):
+        for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue", "parallel_parses",
+                     "decode_window", "max_response_bytes", "max_uncompressed_bytes"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be at least 1")
-        for name in ("request_timeout", "retry_budget", "heartbeat_interval"):
-            if float(getattr(self, name)) < 0:
-                raise ConfigError(f"{name} must not be negative")
+        for name in ("request_timeout", "retry_budget", "heartbeat_interval", "connect_timeout"):
+            value = float(getattr(self, name))
+            if value < 0 or not math.isfinite(value):
+                raise ConfigError(f"{name} must be a finite number of seconds, not {getattr(self, name)!r}")
         for key in self.extra_headers:
-            if key.lower() == "authorization" and (self.password or self.access_token):
-                raise ConfigError("extra_headers must not set Authorization together with password/access_token")
+            if key.lower() == "authorization" and (self.password or self.access_token or self.auth):
+                raise ConfigError("extra_headers must not set Authorization together with password/access_token/auth")
+        for key, value in (*self.extra_headers.items(), ("user", self.user), ("source", self.source)):
+            if any(c in str(value) for c in "\r\n"):
+                raise ConfigError(f"{key} must not contain line breaks")
 
     @property
     def base_url(self) -> str:
-        """Server URL without a trailing slash."""
+        """Server URL without a trailing slash (never carries credentials)."""
         return self.server.rstrip("/")
 
     @property
     def spooling(self) -> bool:
         """True when a spooling encoding is requested (empty tuple = direct protocol)."""
         return bool(self.encoding)
+
+    @property
+    def storage_tls_verify(self) -> bool | str:
+        """TLS verification for segment storage (defaults to ``verify``)."""
+        return self.verify if self.storage_verify is None else self.storage_verify

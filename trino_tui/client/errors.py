@@ -4,15 +4,21 @@ Every error has a one-line ``str()`` suitable for showing to a user as is::
 
     TrinoTuiError
     ├── ConfigError              invalid ClientConfig (e.g. password over plain http)
-    ├── TrinoConnectionError     network failure after the retry budget was spent
+    ├── TrinoConnectionError     network failure (refused, unknown host, TLS, retries spent)
+    │   └── DeadlineExceeded     one request outlived its whole-request deadline
     ├── AuthenticationError      HTTP 401 from the coordinator
     ├── HttpError(status)        any other unexpected HTTP status
     ├── ProtocolError            the server sent something the protocol does not allow
+    │   ├── ResponseTooLarge     a coordinator response over ClientConfig.max_response_bytes
+    │   ├── RedirectLoop         too many redirects (names the URI)
+    │   ├── RowWidthMismatch     a row with more/fewer values than columns (segment, row)
+    │   └── RowRangeError        overlapping or missing row ranges (segment, rows a..b)
     ├── QueryFailed(...)         the query failed on the server (``error`` object)
     ├── QueryCancelled           the query was cancelled by this client
     └── SegmentError             a spooled segment could not be turned into rows
         ├── SegmentExpired(expires_at)
         ├── SegmentCorrupt
+        │   └── SegmentTooLarge  body over segmentSize / declared size over the cap (also a ProtocolError)
         └── SegmentDownloadFailed
 """
 
@@ -41,6 +47,10 @@ class TrinoConnectionError(TrinoTuiError):
     """The server could not be reached (connection refused, timeout, reset ...)."""
 
 
+class DeadlineExceeded(TrinoConnectionError):
+    """A request (all its reads, plus retries) did not complete within its deadline."""
+
+
 class AuthenticationError(TrinoTuiError):
     """The coordinator rejected the credentials (HTTP 401)."""
 
@@ -55,6 +65,22 @@ class HttpError(TrinoTuiError):
 
 class ProtocolError(TrinoTuiError):
     """A response violated the Trino client protocol."""
+
+
+class ResponseTooLarge(ProtocolError):
+    """A coordinator response exceeded ``ClientConfig.max_response_bytes``."""
+
+
+class RedirectLoop(ProtocolError):
+    """A request was redirected too many times."""
+
+
+class RowWidthMismatch(ProtocolError):
+    """A row does not have one value per column."""
+
+
+class RowRangeError(ProtocolError):
+    """Row ranges of the result overlap or leave a gap."""
 
 
 class QueryFailed(TrinoTuiError):
@@ -108,6 +134,10 @@ class SegmentCorrupt(SegmentError):
     """Decompression, JSON parsing, size or row-count checks failed."""
 
 
+class SegmentTooLarge(SegmentCorrupt, ProtocolError):
+    """A segment body is larger than its segmentSize, or declares an uncompressedSize over the cap."""
+
+
 class SegmentDownloadFailed(SegmentError):
     """The download failed permanently (non-retryable status or retries exhausted)."""
 
@@ -116,13 +146,19 @@ __all__ = [
     "TrinoTuiError",
     "ConfigError",
     "TrinoConnectionError",
+    "DeadlineExceeded",
     "AuthenticationError",
     "HttpError",
     "ProtocolError",
+    "ResponseTooLarge",
+    "RedirectLoop",
+    "RowWidthMismatch",
+    "RowRangeError",
     "QueryFailed",
     "QueryCancelled",
     "SegmentError",
     "SegmentExpired",
     "SegmentCorrupt",
+    "SegmentTooLarge",
     "SegmentDownloadFailed",
 ]

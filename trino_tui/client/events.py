@@ -1,6 +1,6 @@
 """Events published by the pipeline and the immutable PipelineSnapshot.
 
-Listeners receive frozen ``QueryEvent``/``SegmentEvent``/``AckEvent`` objects from pipeline
+Listeners receive frozen ``QueryEvent``/``SegmentEvent``/``AckEvent``/``RetryEvent`` objects from pipeline
 threads (a listener must be cheap, non-blocking and thread-safe). ``PipelineSnapshot`` and
 its parts are frozen; ``Query.snapshot()`` builds one on demand.
 """
@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Mapping, Union
+
+
+STAGE_NAMES = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
+"""The one tuple of pipeline stage names (``StageSnapshot.name``), in stream order."""
 
 
 class SegmentState(str, Enum):
@@ -60,7 +64,20 @@ class AckEvent:
     downloaded: bool = True
 
 
-Event = Union[QueryEvent, SegmentEvent, AckEvent]
+@dataclass(frozen=True)
+class RetryEvent:
+    """A retry is pending: *delay* seconds from *at* (clock time), *budget_left* seconds of the
+    retry budget remain. phase: "submit" (the POST) | "poll" (nextUri) | "segment" (download)."""
+
+    phase: str
+    attempt: int
+    delay: float
+    budget_left: float
+    reason: str
+    at: float
+
+
+Event = Union[QueryEvent, SegmentEvent, AckEvent, RetryEvent]
 Listener = Callable[[Event], None]
 
 
@@ -127,3 +144,4 @@ class PipelineSnapshot:
     bytes_per_s: float
     finished: bool
     error: str | None
+    retry: RetryEvent | None = None  # the pending coordinator retry (None when none is pending)

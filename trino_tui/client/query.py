@@ -1,10 +1,12 @@
 """Public API: ``TrinoClient`` (connection + session) and ``Query`` (one running statement).
 
-``TrinoClient.execute`` POSTs the statement synchronously (so connection/auth errors raise
-there), then starts a ``Pipeline`` and returns a ``Query`` at once. ``Query.batches()`` yields
+``TrinoClient.execute`` returns a ``Query`` at once, without network I/O: the POST runs on the
+query's fetcher thread under the query's one CancelToken, so ``cancel()``/``stop()`` work in
+every phase (while the POST is sent or retried, too). Submit failures (connection, auth, HTTP)
+surface from ``wait_columns()``/``batches()`` as typed errors. ``Query.batches()`` yields
 ordered ``Batch``es (every row exactly once) and raises a typed error at the failure point.
-A TrinoClient runs one query at a time; Query methods other than batches()/rows() may be
-called from any thread.
+A TrinoClient runs one query at a time; Query methods other than batches()/rows() may be called
+from any thread and never block on the network.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import threading
 import time
 from typing import Callable, Iterator
 
+from .batch import Batch
 from .config import ClientConfig
 from .errors import QueryCancelled, TrinoTuiError
 from .events import Listener, PipelineSnapshot
-from .pipeline.finalizer import Batch
 from .pipeline.pipeline import Pipeline, decoder_threads
 from .pipeline.stats import PipelineStats
 from .session import ClientSession
@@ -25,13 +27,12 @@ from .types import Column, RowConverter, parse_columns
 
 
 class Query:
-    """One running statement; a context manager (``close`` on exit)."""
+    """One running statement; a context manager (``close`` on exit). Satisfies QueryHandle."""
 
     def __init__(self, pipeline: Pipeline, stats: PipelineStats) -> None:
         self._pipeline = pipeline
         self._stats = stats
         self._server = pipeline.server
-        self.stopped = False
         self._iterating = threading.Lock()
 
     # --- server facts ------------------------------------------------------------------
@@ -73,25 +74,36 @@ class Query:
         return self._server.encoding
 
     @property
-    def finished(self) -> bool:
-        return self._pipeline.outcome == "finished"
+    def outcome(self) -> str | None:
+        """"finished" | "failed" | "cancelled" | "stopped"; None while running."""
+        return self._pipeline.outcome
+
+    @property
+    def error(self) -> TrinoTuiError | None:
+        """The failure when ``outcome == "failed"``."""
+        return self._pipeline.error
 
     # --- consuming ---------------------------------------------------------------------
 
     def wait_columns(self, timeout: float | None = None) -> list[Column]:
         """Columns once known ([] for statements without output); raises the query's failure."""
         if not self._server.columns_ready.wait(timeout):
+            if self._pipeline.outcome in ("cancelled", "stopped"):
+                raise QueryCancelled("Query was cancelled")
             raise TimeoutError("columns not known yet")
         if self._server.columns is None:
-            if self._server.error is not None:
-                raise self._server.error
+            error = self._server.error
+            if error is not None:
+                if isinstance(error, TrinoTuiError):
+                    self._pipeline.cancel("failed", error)
+                raise error
             if self._pipeline.outcome in ("cancelled", "stopped"):
                 raise QueryCancelled("Query was cancelled")
             return []
         return self._server.columns
 
     def batches(self) -> Iterator[Batch]:
-        """Ordered batches of wire rows; ends after the last row or after ``stop()``."""
+        """Ordered batches; ends after the last row or after ``stop()``."""
         if not self._iterating.acquire(blocking=False):
             raise RuntimeError("batches() is already being iterated")
         try:
@@ -101,7 +113,7 @@ class Query:
                     batch = self._pipeline.next_batch()
                 except TrinoTuiError as exc:
                     if not isinstance(exc, QueryCancelled):
-                        self._pipeline.cancel("failed", detail=str(exc))
+                        self._pipeline.cancel("failed", exc)
                     self._pipeline.close()
                     raise
                 if batch is None:
@@ -122,17 +134,16 @@ class Query:
     # --- control -----------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Cancel server-side and locally; batches() then raises QueryCancelled."""
+        """Cancel server-side and locally (any phase, non-blocking); batches() then raises QueryCancelled."""
         self._pipeline.cancel("cancelled")
 
     def stop(self) -> None:
-        """Stop reading but keep the rows so far; batches() ends cleanly."""
-        self.stopped = self._pipeline.outcome in (None, "stopped")
+        """Stop reading but keep the rows so far (non-blocking); batches() ends cleanly."""
         self._pipeline.cancel("stopped")
 
-    def close(self) -> None:
-        """Cancel if still running, join all threads, ack unread segments."""
-        self._pipeline.close()
+    def close(self, timeout: float = 2.0) -> None:
+        """Cancel if still running, join all threads within ~*timeout*, ack unread segments."""
+        self._pipeline.close(timeout)
 
     def snapshot(self) -> PipelineSnapshot:
         return self._stats.snapshot()
@@ -158,19 +169,16 @@ class TrinoClient:
         self._current: Query | None = None
 
     def execute(self, sql: str, *, listener: Listener | None = None) -> Query:
-        """Submit *sql* and return the running Query (raises on connection/auth errors)."""
+        """Start *sql* and return its Query at once (no network I/O on the caller's thread)."""
         if self._current is not None:
             self._current.close()
         stats = PipelineStats(
             self.clock, listener,
             {"downloaders": self.config.downloaders, "decoders": decoder_threads(self.config.decoders)},
         )
-        first, headers = self.transport.post_statement(sql, self.session.statement_headers())
         pipeline = Pipeline(self.transport, self.session, self.config, stats, parse_columns)
-        stats.query_id = first.id
-        stats.query_event("started")
-        pipeline.start(first, headers)
         self._current = Query(pipeline, stats)
+        pipeline.start(sql, self.session.statement_headers())
         return self._current
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """Redaction of secrets in network log lines.
 
-Pure functions, thread-safe. Redacted: Authorization/Proxy-Authorization/Cookie headers,
+Pure functions, thread-safe. ``redact`` is the catch-all for free text. Redacted: Authorization/Proxy-Authorization/Cookie headers,
 X-Trino-Extra-Credential, SSE-C keys (S3/GCS/Azure), anything whose name mentions a
 password, token, secret or credential; the same names inside JSON bodies; URL userinfo
 passwords and pre-signed URL signatures/credentials.
@@ -37,9 +37,23 @@ def is_sensitive(name: str) -> bool:
     return any(part in lowered for part in _SENSITIVE_PARTS)
 
 
+_NAME_VALUE_HEADERS = frozenset({"x-trino-session", "x-trino-set-session", "x-trino-client-info"})
+
+
+def _redact_header(name: str, value: str) -> str:
+    if is_sensitive(name):
+        return MASK
+    if name.lower() in _NAME_VALUE_HEADERS and "=" in value:
+        key, _, _ = value.partition("=")
+        if is_sensitive(key):
+            return f"{key}={MASK}"
+    return value
+
+
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Copy of *headers* with sensitive values replaced by ``***``."""
-    return [(k, MASK if is_sensitive(k) else v) for k, v in headers]
+    """Copy of *headers* with sensitive values replaced by ``***`` (also ``name=value`` session
+    properties whose name mentions a password, token or secret)."""
+    return [(k, _redact_header(k, v)) for k, v in headers]
 
 
 def redact_url(url: str) -> str:
@@ -64,6 +78,21 @@ def redact_url(url: str) -> str:
 # "key": "value"  or  "key": ["value", ...]  where key is sensitive
 _JSON_PAIR = re.compile(r'"([^"\\]{1,200})"(\s*:\s*)(\[\s*"(?:[^"\\]|\\.)*"(?:\s*,\s*"(?:[^"\\]|\\.)*")*\s*\]|"(?:[^"\\]|\\.)*")')
 _URL_PARAM = re.compile(r"([?&])([A-Za-z0-9_.\-]+)=([^&\"'\s]*)")
+
+
+_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/@\s:]*):([^/@\s]*)@")
+_AUTH_SCHEME = re.compile(r"(?i)\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=\-]{4,}")
+_SESSION_PAIR = re.compile(r"(?i)\b([A-Za-z0-9_.$\-]*(?:password|passwd|token|secret|credential)[A-Za-z0-9_.$\-]*)=([^\s,;&\"']+)")
+
+
+def redact(text: str) -> str:
+    """Mask every secret this module knows inside free text (error messages, log lines):
+    URL passwords, Basic/Bearer credentials, ``name=value`` pairs with secret names, sensitive
+    JSON values and URL query parameters."""
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
+    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = redact_text(text)
+    return _SESSION_PAIR.sub(lambda m: f"{m.group(1)}={MASK}", text)
 
 
 def redact_text(text: str) -> str:

@@ -1,22 +1,19 @@
-"""HTTP transport: the authenticated coordinator client and the unauthenticated storage client.
+"""HTTP transport of one TrinoClient: coordinator requests and segment storage requests.
 
-* Coordinator client: basic auth / bearer token / extra headers, TLS settings; statement POST,
-  nextUri GET (safe to re-GET), DELETE (cancel), HEAD (heartbeat).
-* Storage client: ONE pooled client shared by all downloaders; no auth, no X-Trino-* or extra
-  headers; sends exactly the segment headers plus ``Accept-Encoding: identity``; follows
-  redirects itself (re-sending the segment headers, recording hops).
-* Retries: 429 (Retry-After), 502/503/504 and connection errors with exponential back-off,
-  bounded by ``retry_budget`` seconds per request; waits are cancellable (threading.Event).
-* Network logging through httpx event hooks, redacted (see redact.py).
-
-Thread-safety: httpx.Client is thread-safe; Transport holds no per-request state.
+Every exchange runs under a ``RequestGuard`` (whole-request deadline = ``request_timeout``,
+aborted at once when the query's CancelToken fires), reads its body with a cap (coordinator:
+``max_response_bytes``; segments: ``segmentSize`` -- reading stops one byte past it) and is
+recorded (trace + network log, redacted). Retries follow ``retry.py``: the submit (POST) is
+retried only on 429/502/503/504; polls and downloads also on resets and timeouts; all within
+``retry_budget``. A first-request failure to connect raises ``TrinoConnectionError`` naming the
+server. Storage requests carry only the segment headers (+ ``Accept-Encoding: identity``);
+redirects are followed here, re-sending those headers and recording hops.
+Thread-safe: httpx.Client is thread-safe; Transport holds no per-request state.
 """
 
 from __future__ import annotations
 
-import os
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -24,17 +21,22 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .cancel import CancelToken
 from .config import ClientConfig
-from .errors import AuthenticationError, ConfigError, HttpError, QueryCancelled, TrinoConnectionError
+from .errors import (
+    AuthenticationError, DeadlineExceeded, HttpError, QueryCancelled, RedirectLoop, ResponseTooLarge,
+    SegmentTooLarge, TrinoConnectionError, TrinoTuiError,
+)
+from .httpclients import build_coordinator_client, build_storage_client
+from .netguard import RequestGuard
+from .netlog import ExchangeRecorder, trace_url
 from .protocol import QueryResults, parse_query_results
-from .redact import redact_headers, redact_text, redact_url
+from .retry import RETRYABLE_STATUS, Publish, Retrier, RetryPolicy, Wait, default_wait
 
-RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
-MAX_BODY_LOG = 4000
-
-RetryCallback = Callable[[str], None]
+DELETE_LIMIT = 1.0  # a cancel's DELETE must not hold up close()
+CANCEL_GRACE = 0.3  # a coordinator answer under way when cancelled may finish (it names segments to ack)
 
 
 def host_of(url: str) -> str:
@@ -45,291 +47,216 @@ def host_of(url: str) -> str:
         return ""
 
 
-def _detached_content(resp: httpx.Response) -> bytes:
-    """The body, with the Response <-> stream reference cycle broken.
-
-    httpx's BoundSyncStream points back at its Response; left alone, every response (and its
-    body, up to a whole segment) is freed only by the cyclic GC, which the decoders keep frozen
-    during bulk parsing."""
-    content = resp.content
-    resp.close()
-    resp.stream = httpx.ByteStream(b"")
-    return content
-
-
-def _body_line(resp: httpx.Response) -> str:
-    try:
-        text = resp.text
-    except Exception:  # noqa: BLE001 - decoding a diagnostic only
-        text = ""
-    line = " ".join(text.split())[:200]
-    return line or (resp.reason_phrase or "")
-
-
 @dataclass
-class RetryPolicy:
-    """Back-off schedule bounded by a time budget (real monotonic time)."""
+class Reply:
+    """A completed exchange: status, response headers, body (capped), final URL."""
 
-    budget: float
-    base_delay: float = 0.05
-    max_delay: float = 2.0
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    url: str
+    reason: str = ""
 
-    def delay(self, attempt: int, retry_after: str | None = None) -> float:
-        if retry_after:
-            try:
-                return max(0.0, min(float(retry_after), 30.0))
-            except ValueError:
-                pass
-        return min(self.max_delay, self.base_delay * (2 ** attempt))
+    def body_line(self) -> str:
+        line = " ".join(self.body[:400].decode("utf-8", "replace").split())[:200]
+        return line or self.reason
 
-
-class _Retrier:
-    """State of one retried request: attempts, deadline, cancellable waits."""
-
-    def __init__(self, policy: RetryPolicy, cancel: threading.Event | None, on_retry: RetryCallback | None):
-        self.policy = policy
-        self.deadline = time.monotonic() + policy.budget
-        self.attempt = 0
-        self.cancel = cancel or threading.Event()
-        self.on_retry = on_retry
-
-    def wait(self, reason: str, retry_after: str | None = None) -> bool:
-        """Sleep before the next attempt; False when the budget is spent."""
-        delay = self.policy.delay(self.attempt, retry_after)
-        if time.monotonic() + delay > self.deadline:
-            return False
-        self.attempt += 1
-        if self.on_retry:
-            self.on_retry(reason)
-        if self.cancel.wait(delay):
-            raise QueryCancelled("Query was cancelled")
-        return True
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
 
 
-class NetworkLogger:
-    """httpx event hooks writing redacted lines to ``config.network_log``."""
-
-    def __init__(self, level: str, sink: Callable[[str], None], label: str) -> None:
-        self.level = level
-        self.sink = sink
-        self.label = label
-
-    def _emit(self, line: str) -> None:
-        try:
-            self.sink(line)
-        except Exception:  # noqa: BLE001 - a broken log sink must not break queries
-            pass
-
-    def on_request(self, request: httpx.Request) -> None:
-        request.extensions["trino_tui_t0"] = time.monotonic()
-        self._emit(f"[{self.label}] --> {request.method} {redact_url(str(request.url))}")
-        if self.level in ("HEADERS", "BODY"):
-            for k, v in redact_headers(request.headers.multi_items()):
-                self._emit(f"[{self.label}]     {k}: {v}")
-        if self.level == "BODY" and request.content:
-            self._emit(f"[{self.label}]     body: {redact_text(request.content[:MAX_BODY_LOG].decode('utf-8', 'replace'))}")
-
-    def on_response(self, response: httpx.Response) -> None:
-        req = response.request
-        t0 = req.extensions.get("trino_tui_t0")
-        ms = f" ({(time.monotonic() - t0) * 1000:.0f} ms)" if t0 else ""
-        self._emit(f"[{self.label}] <-- {response.status_code} {req.method} {redact_url(str(req.url))}{ms}")
-        if self.level in ("HEADERS", "BODY"):
-            for k, v in redact_headers(response.headers.multi_items()):
-                self._emit(f"[{self.label}]     {k}: {v}")
-        if self.level == "BODY":
-            response.read()
-            ctype = response.headers.get("content-type", "")
-            if "json" in ctype or ctype.startswith("text"):
-                text = response.content[:MAX_BODY_LOG].decode("utf-8", "replace")
-                self._emit(f"[{self.label}]     body: {redact_text(text)}")
-            else:
-                self._emit(f"[{self.label}]     body: <{len(response.content)} bytes>")
+class _TooLarge(Exception):
+    def __init__(self, read: int) -> None:
+        self.read = read
 
 
-def _hooks(config: ClientConfig, label: str) -> dict[str, list]:
-    if config.network_logging == "NONE" or config.network_log is None:
-        return {}
-    log = NetworkLogger(config.network_logging, config.network_log, label)
-    return {"request": [log.on_request], "response": [log.on_response]}
+def _read_capped(resp: httpx.Response, cap: int) -> bytes:
+    """The body, stopping as soon as more than *cap* bytes arrived (_TooLarge)."""
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise _TooLarge(int(declared))
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in resp.iter_bytes():
+        total += len(chunk)
+        if total > cap:
+            raise _TooLarge(total)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
-class TlsContext:
-    """One SSL context per TrinoClient, built on first https use (loading CA bundles is slow)."""
-
-    def __init__(self, verify: bool | str) -> None:
-        self.verify = verify
-        self._ctx: ssl.SSLContext | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> ssl.SSLContext:
-        with self._lock:
-            if self._ctx is None:
-                if isinstance(self.verify, str):  # a CA bundle file or directory
-                    where = {"capath": self.verify} if os.path.isdir(self.verify) else {"cafile": self.verify}
-                    try:
-                        self._ctx = ssl.create_default_context(**where)
-                    except (OSError, ssl.SSLError) as exc:
-                        raise ConfigError(f"Cannot load CA bundle {self.verify!r}: {exc}") from None
-                else:
-                    self._ctx = httpx.create_ssl_context(verify=self.verify, trust_env=False)
-            return self._ctx
-
-
-class _LazyTransport(httpx.BaseTransport):
-    """Creates the wrapped transport on the first request (thread-safe)."""
-
-    def __init__(self, factory: Callable[[], httpx.BaseTransport]) -> None:
-        self._factory = factory
-        self._inner: httpx.BaseTransport | None = None
-        self._lock = threading.Lock()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        inner = self._inner
-        if inner is None:
-            with self._lock:
-                if self._inner is None:
-                    self._inner = self._factory()
-                inner = self._inner
-        return inner.handle_request(request)
-
-    def close(self) -> None:
-        if self._inner is not None:
-            self._inner.close()
-
-
-def _transports(tls: TlsContext, limits: httpx.Limits) -> tuple[httpx.BaseTransport, dict[str, httpx.BaseTransport]]:
-    """Default transport (https, TLS built lazily) and a mount for plain http (no TLS context)."""
-    https = _LazyTransport(lambda: httpx.HTTPTransport(verify=tls.get(), limits=limits))
-    return https, {"http://": httpx.HTTPTransport(verify=False, limits=limits)}
-
-
-def build_coordinator_client(
-    config: ClientConfig, transport: httpx.BaseTransport | None = None, tls: TlsContext | None = None,
-) -> httpx.Client:
-    """Authenticated client for the coordinator."""
-    headers = dict(config.extra_headers)
-    if config.access_token:
-        headers["Authorization"] = f"Bearer {config.access_token}"
-    auth = httpx.BasicAuth(config.user, config.password) if config.password is not None else None
-    mounts = None
-    if transport is None:
-        transport, mounts = _transports(tls or TlsContext(config.verify), httpx.Limits())
-    return httpx.Client(
-        headers=headers, auth=auth, timeout=config.request_timeout, follow_redirects=True,
-        event_hooks=_hooks(config, "coordinator"), transport=transport, mounts=mounts,
-    )
-
-
-def build_storage_client(
-    config: ClientConfig, transport: httpx.BaseTransport | None = None, tls: TlsContext | None = None,
-) -> httpx.Client:
-    """Unauthenticated pooled client for segment downloads and acks."""
-    pool = max(10, config.downloaders + 2)
-    limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-    mounts = None
-    if transport is None:
-        transport, mounts = _transports(tls or TlsContext(config.verify), limits)
-    client = httpx.Client(
-        timeout=config.request_timeout, follow_redirects=False, transport=transport, mounts=mounts,
-        event_hooks=_hooks(config, "storage"), trust_env=False,
-    )
-    for name in ("User-Agent", "Accept"):
-        del client.headers[name]
-    client.headers["Accept-Encoding"] = "identity"
-    return client
+def _reason(exc: BaseException) -> str:
+    """Short words for a transport failure ("connection refused", "unknown host", ...)."""
+    text = str(exc)
+    low = text.lower()
+    if "refused" in low:
+        return "connection refused"
+    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low \
+            or "name resolution" in low or "no address" in low:
+        return "unknown host"
+    if "certificate" in low or "ssl" in low or "tls" in low or isinstance(exc.__context__, ssl.SSLError):
+        return f"TLS handshake failed ({' '.join(text.split())[:160]})"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class Transport:
     """All HTTP traffic of one TrinoClient (thread-safe)."""
 
     def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        coordinator_transport: httpx.BaseTransport | None = None,
-        storage_transport: httpx.BaseTransport | None = None,
+        self, config: ClientConfig, *, coordinator_transport: httpx.BaseTransport | None = None,
+        storage_transport: httpx.BaseTransport | None = None, wait: Wait = default_wait,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self.policy = RetryPolicy(budget=config.retry_budget)
-        tls = TlsContext(config.verify)
-        self.coordinator = build_coordinator_client(config, coordinator_transport, tls)
-        self.storage = build_storage_client(config, storage_transport, tls)
+        self.clock = clock
+        self._wait = wait
+        self.recorder = ExchangeRecorder(config.network_logging, config.network_log, config.trace)
+        self.coordinator = build_coordinator_client(config, coordinator_transport)
+        self.storage = build_storage_client(config, storage_transport)
+
+    # --- one exchange --------------------------------------------------------------------
+
+    def _exchange(self, client: httpx.Client, kind: str, method: str, url: str, *, cap: int,
+                  headers: Iterable[tuple[str, str]] = (), content: bytes | None = None,
+                  token: CancelToken | None = None, timeout: float | None = None, attempt: int = 1,
+                  grace: float = 0.0) -> Reply:
+        """One guarded, capped, recorded exchange. Raises QueryCancelled, DeadlineExceeded,
+        httpx.TransportError, _TooLarge or RedirectLoop."""
+        limit = self.config.request_timeout if timeout is None else timeout
+        guard = RequestGuard(self.clock() + limit if limit else None, self.clock, grace)
+        cb = token.add_callback(guard.cancel) if token is not None else 0
+        hdrs = list(headers)
+        ex = self.recorder.begin(kind, method, url, hdrs, attempt, content)
+        status: int | None = None
+        resp_headers: list[tuple[str, str]] = []
+        req_headers = None
+        body = b""
+        error: str | None = None
+        try:
+            with guard.active():
+                resp = client.send(client.build_request(method, url, headers=hdrs, content=content), stream=True)
+                try:
+                    status, resp_headers = resp.status_code, resp.headers.multi_items()
+                    req_headers = resp.request.headers.multi_items()
+                    body = _read_capped(resp, cap)
+                    return Reply(status, resp_headers, body, str(resp.url), resp.reason_phrase)
+                finally:
+                    resp.close()
+        except httpx.TooManyRedirects:
+            error = "too many redirects"
+            raise RedirectLoop(f"{method} {trace_url(url)}: more than {MAX_REDIRECTS} redirects") from None
+        except _TooLarge as exc:
+            error = f"body over {cap} bytes"
+            raise exc
+        except httpx.TransportError as exc:
+            error = _reason(exc)
+            if guard.reason == "cancelled" or (token is not None and token.cancelled):
+                raise QueryCancelled("Query was cancelled") from None
+            if guard.reason == "deadline" or guard.expired():
+                raise DeadlineExceeded(f"{method} {trace_url(url)} did not complete within {limit:g} s") from None
+            raise
+        finally:
+            if token is not None:
+                token.remove_callback(cb)
+            self.recorder.end(ex, status=status, request_headers=req_headers, response_headers=resp_headers,
+                              nbytes=len(body), error=error, response_body=body,
+                              content_type=dict((k.lower(), v) for k, v in resp_headers).get("content-type", ""))
 
     # --- coordinator -------------------------------------------------------------------
 
-    def _coordinator_send(
-        self, method: str, url: str, *, content: bytes | None = None, headers: Iterable[tuple[str, str]] = (),
-        cancel: threading.Event | None = None, on_retry: RetryCallback | None = None, idempotent: bool = True,
-    ) -> httpx.Response:
-        retrier = _Retrier(self.policy, cancel, on_retry)
+    def _coordinator(self, method: str, url: str, phase: str, *, content: bytes | None = None,
+                     headers: Iterable[tuple[str, str]] = (), token: CancelToken | None = None,
+                     publish: Publish | None = None) -> Reply:
+        retrier = Retrier(self.policy, phase, token, publish=publish, wait=self._wait, clock=self.clock)
+        submit = phase == "submit"
         headers = list(headers)
+        end = retrier.started + max(self.config.retry_budget, self.config.request_timeout)
         while True:
+            timeout = self.config.request_timeout
+            if timeout:
+                timeout = max(0.001, min(timeout, end - self.clock()))
             try:
-                resp = self.coordinator.request(method, url, content=content, headers=headers)
+                reply = self._exchange(self.coordinator, "coordinator", method, url, cap=self.config.max_response_bytes,
+                                       headers=headers, content=content, token=token, timeout=timeout,
+                                       attempt=retrier.attempt + 1, grace=CANCEL_GRACE)
+            except _TooLarge as exc:
+                raise ResponseTooLarge(f"response to {method} {trace_url(url)} exceeds "
+                                       f"{self.config.max_response_bytes} bytes (read {exc.read})") from None
+            except DeadlineExceeded:
+                if not submit and retrier.wait("request deadline passed"):
+                    continue
+                raise
             except httpx.TransportError as exc:
-                retryable = idempotent or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                if retryable and retrier.wait(reason):
+                reason = _reason(exc)
+                if not submit and retrier.wait(reason):
                     continue
-                raise TrinoConnectionError(f"Cannot reach {host_of(url)}: {reason}") from None
-            status = resp.status_code
-            if status in RETRYABLE_STATUS:
-                if retrier.wait(f"HTTP {status}", resp.headers.get("Retry-After")):
+                where = self.config.base_url if submit else host_of(url)
+                raise TrinoConnectionError(f"Cannot connect to {where}: {reason}") from None
+            if reply.status in RETRYABLE_STATUS:
+                if retrier.wait(f"HTTP {reply.status}", reply.header("retry-after")):
                     continue
-                raise HttpError(status, f"HTTP {status} from {host_of(url)} ({_body_line(resp)}); retries exhausted")
-            if status == 401:
+                raise HttpError(reply.status, f"HTTP {reply.status} from {host_of(url)} ({reply.body_line()}); "
+                                              f"retries exhausted")
+            if reply.status == 401:
                 raise AuthenticationError(
                     f"Authentication failed: the server at {host_of(url)} answered 401 Unauthorized for user "
                     f"{self.config.user!r}; check the password or access token"
                 )
-            return resp
+            return reply
 
-    def _results(self, resp: httpx.Response, what: str) -> tuple[QueryResults, list[tuple[str, str]]]:
-        if resp.status_code != 200:
-            raise HttpError(resp.status_code, f"{what} failed: HTTP {resp.status_code} {_body_line(resp)}")
-        return parse_query_results(_detached_content(resp)), resp.headers.multi_items()
+    def _results(self, reply: Reply, what: str) -> tuple[QueryResults, list[tuple[str, str]]]:
+        if reply.status != 200:
+            raise HttpError(reply.status, f"{what} failed: HTTP {reply.status} {reply.body_line()}")
+        return parse_query_results(reply.body), reply.headers
 
-    def post_statement(
-        self, sql: str, headers: Iterable[tuple[str, str]], cancel: threading.Event | None = None,
-    ) -> tuple[QueryResults, list[tuple[str, str]]]:
-        """POST /v1/statement; retried only when the request was surely not sent."""
+    def post_statement(self, sql: str, headers: Iterable[tuple[str, str]], token: CancelToken | None = None,
+                       publish: Publish | None = None) -> tuple[QueryResults, list[tuple[str, str]]]:
+        """POST /v1/statement (retried only on 429/502/503/504)."""
         hdrs = list(headers) + [("Content-Type", "text/plain; charset=utf-8")]
-        resp = self._coordinator_send(
-            "POST", f"{self.config.base_url}/v1/statement", content=sql.encode("utf-8"), headers=hdrs,
-            cancel=cancel, idempotent=False,
-        )
-        return self._results(resp, "Submitting the statement")
+        reply = self._coordinator("POST", f"{self.config.base_url}/v1/statement", "submit",
+                                  content=sql.encode("utf-8"), headers=hdrs, token=token, publish=publish)
+        return self._results(reply, "Submitting the statement")
 
-    def fetch(
-        self, uri: str, cancel: threading.Event | None = None, on_retry: RetryCallback | None = None,
-    ) -> tuple[QueryResults, list[tuple[str, str]]]:
+    def fetch(self, uri: str, token: CancelToken | None = None,
+              publish: Publish | None = None) -> tuple[QueryResults, list[tuple[str, str]]]:
         """GET a nextUri (safe to repeat)."""
-        resp = self._coordinator_send("GET", uri, cancel=cancel, on_retry=on_retry)
-        return self._results(resp, "Fetching results")
+        return self._results(self._coordinator("GET", uri, "poll", token=token, publish=publish), "Fetching results")
+
+    def _best_effort(self, client: httpx.Client, kind: str, method: str, uri: str,
+                     headers: Iterable[tuple[str, str]] = (), limit: float = 5.0,
+                     token: CancelToken | None = None) -> Reply:
+        timeout = min(limit, self.config.request_timeout or limit)
+        return self._exchange(client, kind, method, uri, cap=64 << 10, headers=headers, timeout=timeout, token=token)
 
     def delete(self, uri: str) -> int | None:
-        """Best-effort DELETE (cancel); returns the status or None on network error."""
+        """Best-effort DELETE (cancel, at most DELETE_LIMIT s); the status or None on failure."""
         try:
-            return self.coordinator.delete(uri, timeout=min(5.0, self.config.request_timeout or 5.0)).status_code
-        except httpx.HTTPError:
+            return self._best_effort(self.coordinator, "coordinator", "DELETE", uri, limit=DELETE_LIMIT).status
+        except (httpx.HTTPError, TrinoTuiError, _TooLarge):
             return None
 
-    def heartbeat(self, uri: str) -> int | None:
-        """HEAD a nextUri; returns the status or None on network error."""
+    def heartbeat(self, uri: str, token: CancelToken | None = None) -> int | None:
+        """HEAD a nextUri; returns the status or None on network error (aborted by *token*)."""
         try:
-            return self.coordinator.head(uri, timeout=min(5.0, self.config.request_timeout or 5.0)).status_code
-        except httpx.HTTPError:
+            return self._best_effort(self.coordinator, "coordinator", "HEAD", uri, token=token).status
+        except (httpx.HTTPError, TrinoTuiError, _TooLarge):
             return None
 
     # --- storage -----------------------------------------------------------------------
 
     def download(
-        self, uri: str, headers: Iterable[tuple[str, str]], *, cancel: threading.Event | None = None,
-        on_retry: RetryCallback | None = None, on_hop: Callable[[str], None] | None = None,
+        self, uri: str, headers: Iterable[tuple[str, str]], *, segment_size: int, token: CancelToken | None = None,
+        publish: Publish | None = None, on_hop: Callable[[str], None] | None = None, index: int | None = None,
     ) -> bytes:
-        """GET a segment following redirects; HttpError for a non-retryable status."""
-        retrier = _Retrier(self.policy, cancel, on_retry)
+        """GET a segment following redirects; the body must not exceed *segment_size* bytes.
+        HttpError for a non-retryable status; SegmentTooLarge for an oversized body."""
+        retrier = Retrier(self.policy, "segment", token, publish=publish, wait=self._wait, clock=self.clock)
         seg_headers = list(headers)
         while True:
             url = uri
@@ -337,34 +264,37 @@ class Transport:
                 for _ in range(MAX_REDIRECTS + 1):
                     if on_hop:
                         on_hop(host_of(url))
-                    resp = self.storage.get(url, headers=seg_headers)
-                    if resp.status_code in REDIRECT_STATUS and "location" in resp.headers:
-                        url = urljoin(url, resp.headers["location"])
+                    reply = self._exchange(self.storage, "storage", "GET", url, cap=segment_size, headers=seg_headers,
+                                           token=token, attempt=retrier.attempt + 1)
+                    location = reply.header("location")
+                    if reply.status in REDIRECT_STATUS and location:
+                        url = urljoin(url, location)
                         continue
                     break
                 else:
-                    raise HttpError(resp.status_code, f"too many redirects downloading from {host_of(uri)}")
-            except httpx.TransportError as exc:
-                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                    raise RedirectLoop(f"segment {index}: more than {MAX_REDIRECTS} redirects from {trace_url(uri)}")
+            except _TooLarge as exc:
+                raise SegmentTooLarge(f"body from {host_of(url)} exceeds segmentSize {segment_size} "
+                                      f"(read {exc.read} bytes, stopped)", index=index) from None
+            except (httpx.TransportError, DeadlineExceeded) as exc:
+                reason = _reason(exc) if isinstance(exc, httpx.TransportError) else str(exc)
                 if retrier.wait(reason):
                     continue
                 raise TrinoConnectionError(f"Cannot download from {host_of(url)}: {reason}") from None
-            status = resp.status_code
-            if status == 200:
-                return _detached_content(resp)
-            if status in RETRYABLE_STATUS:
-                if retrier.wait(f"HTTP {status}", resp.headers.get("Retry-After")):
-                    continue
-            raise HttpError(status, f"HTTP {status} from {host_of(url)}: {_body_line(resp)}")
+            if reply.status == 200:
+                return reply.body
+            if reply.status in RETRYABLE_STATUS and retrier.wait(f"HTTP {reply.status}", reply.header("retry-after")):
+                continue
+            raise HttpError(reply.status, f"HTTP {reply.status} from {host_of(url)}: {reply.body_line()}")
 
-    def ack(self, uri: str, headers: Iterable[tuple[str, str]]) -> None:
+    def ack(self, uri: str, headers: Iterable[tuple[str, str]], token: CancelToken | None = None) -> None:
         """GET an ackUri with the segment headers; raises on failure (caller reports it)."""
         try:
-            resp = self.storage.get(uri, headers=list(headers), timeout=min(10.0, self.config.request_timeout or 10.0))
-        except httpx.HTTPError as exc:
+            reply = self._best_effort(self.storage, "storage", "GET", uri, headers, limit=10.0, token=token)
+        except (httpx.HTTPError, DeadlineExceeded, _TooLarge, QueryCancelled) as exc:
             raise TrinoConnectionError(f"ack to {host_of(uri)} failed: {type(exc).__name__}: {exc}") from None
-        if resp.status_code >= 300:
-            raise HttpError(resp.status_code, f"ack failed: HTTP {resp.status_code} {_body_line(resp)}")
+        if reply.status >= 300:
+            raise HttpError(reply.status, f"ack failed: HTTP {reply.status} {reply.body_line()}")
 
     def close(self) -> None:
         self.coordinator.close()

@@ -10,11 +10,13 @@ pipeline's cancel token fired; ``close`` drains the queue (bounded wait) and joi
 from __future__ import annotations
 
 import threading
+import time
 
 from ..errors import TrinoTuiError
 from ..protocol import SegmentDescriptor
 from ..transport import Transport
-from .channels import CancelToken, Cancelled, Channel, Closed
+from ..cancel import CancelToken
+from .channels import Cancelled, Channel, Closed
 from .stats import PipelineStats
 
 
@@ -26,12 +28,12 @@ class Acker:
         self._queue: Channel[tuple[int, SegmentDescriptor, bool]] = Channel("acks", self._cancel)
         self._seen: set[int] = set()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="trino-ack", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="trino-ack", daemon=True)
         self._idle = threading.Condition(self._lock)
         self._outstanding = 0
 
     def start(self) -> None:
-        self._thread.start()
+        self.thread.start()
 
     def submit(self, index: int, seg: SegmentDescriptor, downloaded: bool = True) -> None:
         with self._lock:
@@ -56,7 +58,7 @@ class Acker:
                 index, seg, downloaded = self._queue.get()
                 error = None
                 try:
-                    self.transport.ack(seg.ack_uri or "", seg.headers)
+                    self.transport.ack(seg.ack_uri or "", seg.headers, self._cancel)
                 except TrinoTuiError as exc:
                     error = str(exc)
                 except Exception as exc:  # noqa: BLE001 - report, never kill the ack worker
@@ -74,10 +76,11 @@ class Acker:
             return self._idle.wait_for(lambda: self._outstanding <= 0, timeout)
 
     def close(self, timeout: float = 5.0) -> None:
-        """Finish queued acks (up to *timeout*), then stop and join the thread."""
-        if self._thread.is_alive():
+        """Finish queued acks (up to *timeout*), then abort what is left and join the thread."""
+        deadline = time.monotonic() + timeout
+        if self.thread.is_alive():
             self.wait_idle(timeout)
         self._queue.producer_done()
         self._cancel.cancel()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        if self.thread.is_alive():
+            self.thread.join(max(0.05, deadline - time.monotonic()))

@@ -4,7 +4,7 @@
 producer finishes) and a shared ``CancelToken``; every blocking call is woken by close/cancel.
 ``Slots``: counting semaphore bounding the segments in flight (cancel-aware).
 ``WindowedQueue``: hands decoders only the units close enough to the consumer.
-All classes are thread-safe.
+All classes are thread-safe. (``CancelToken`` lives in ``client.cancel``: it exists before the POST.)
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import heapq
 import threading
 from collections import deque
 from typing import Generic, TypeVar
+
+from ..cancel import CancelToken
 
 T = TypeVar("T")
 
@@ -23,35 +25,6 @@ class Cancelled(Exception):
 
 class Closed(Exception):
     """Raised by ``Channel.get`` once the channel is closed and drained."""
-
-
-class CancelToken:
-    """One shared cancellation flag; callbacks wake blocked waiters."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self._lock = threading.Lock()
-        self._waiters: list[threading.Condition] = []
-
-    @property
-    def cancelled(self) -> bool:
-        return self.event.is_set()
-
-    def register(self, cond: threading.Condition) -> None:
-        with self._lock:
-            self._waiters.append(cond)
-
-    def cancel(self) -> None:
-        self.event.set()
-        with self._lock:
-            waiters = list(self._waiters)
-        for cond in waiters:
-            with cond:
-                cond.notify_all()
-
-    def wait(self, timeout: float) -> bool:
-        """Sleep up to *timeout*; True if cancelled."""
-        return self.event.wait(timeout)
 
 
 class Channel(Generic[T]):
@@ -145,8 +118,6 @@ class Slots:
     @property
     def in_use(self) -> int:
         return self.capacity - self._free
-
-
 
 
 class WindowedQueue(Generic[T]):

@@ -1,75 +1,27 @@
-"""Decoder stage: M threads decompressing and parsing segments, then queueing the ack.
+"""Decoder stage: M threads turning segment payloads into rows, then queueing the ack.
 
 Decoders take units from the ``WindowedQueue`` (only the next ``decode_window`` positions, so
-decoded rows waiting for the consumer stay bounded). Decompression (zstd/lz4) releases the GIL;
-orjson releases it while building its document tree (~3x the JSON size, transient), so at most
-``parallel_parses`` parses run at once (the parse gate). Parsing runs with the cyclic GC
-paused, and the freshly parsed rows are moved out of the collector's young generations
-(``gc.freeze``) so that later collections do not traverse millions of short-lived row lists;
-``gc_hold``/``gc_release`` bracket a pipeline's life and unfreeze when the last one ends.
-Row counts are checked against ``rowsCount``; failures travel to the finalizer as the unit's
-error. With ``parse=False`` (``ClientConfig.lazy_rows``) a segment is only decompressed and
-size-checked; ``unit.rows`` stays None and the consumer parses the payload when it needs rows.
+decoded rows waiting for the consumer stay bounded). ``decode="eager"``: decompress + parse
+(``codecs.decompress`` then ``parse_rows``, the two halves of ``decode_payload``: one decompression; orjson parses under the parse gate, at most
+``parallel_parses`` at once, GC paused -- see gcpolicy). ``decode="deferred"``: only the cheap
+``check_declared`` checks run here (no decompression); the consumer's ``Batch.wire_rows()``
+decodes. A corrupt spooled segment is downloaded once more (``redownload``) before it fails.
+Failures travel to the finalizer as the unit's error. Thread body in ``run``.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
-from ..codecs import get_codec, parse_rows
-from ..errors import SegmentCorrupt, TrinoTuiError
+from ..codecs import check_declared, decompress, parse_rows
+from ..errors import SegmentCorrupt, SegmentTooLarge, TrinoTuiError
 from ..events import SegmentState
 from .channels import CancelToken, Cancelled, Channel, Closed, WindowedQueue
 from .stats import PipelineStats
 from .units import Unit
 
-_gc_lock = threading.Lock()
-_gc_depth = 0  # threads currently parsing
-_gc_was_enabled = False
-_gc_pipelines = 0  # live pipelines (gc_hold/gc_release)
-_gc_froze = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Disable the cyclic GC while any thread parses; freeze the new objects afterwards."""
-    global _gc_depth, _gc_was_enabled, _gc_froze
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0:
-                if _gc_pipelines > 0:
-                    gc.freeze()
-                    _gc_froze = True
-                if _gc_was_enabled:
-                    gc.enable()
-
-
-def gc_hold() -> None:
-    """A pipeline starts: parsed rows may be frozen until ``gc_release``."""
-    global _gc_pipelines
-    with _gc_lock:
-        _gc_pipelines += 1
-
-
-def gc_release() -> None:
-    """A pipeline ended; the last one unfreezes, so frozen objects become collectable again."""
-    global _gc_pipelines, _gc_froze
-    with _gc_lock:
-        _gc_pipelines -= 1
-        if _gc_pipelines == 0 and _gc_froze:
-            gc.unfreeze()
-            _gc_froze = False
+Redownload = Callable[[Unit, str], bool]  # fetch the unit's payload again; False if that failed
 
 
 class Decoder:
@@ -77,8 +29,8 @@ class Decoder:
 
     def __init__(
         self, name: str, inbox: WindowedQueue[Unit], results: Channel[Unit], stats: PipelineStats,
-        cancel: CancelToken, ack: Callable[[Unit], None], parse_gate: threading.BoundedSemaphore,
-        parse: bool = True,
+        cancel: CancelToken, ack: Callable[[Unit], None], parse_gate: threading.BoundedSemaphore, *,
+        eager: bool, max_uncompressed: int, width: Callable[[], int | None], redownload: Redownload,
     ) -> None:
         self.name = name
         self.inbox = inbox
@@ -87,7 +39,10 @@ class Decoder:
         self.cancel = cancel
         self.ack = ack
         self.parse_gate = parse_gate
-        self.parse = parse
+        self.eager = eager
+        self.max_uncompressed = max_uncompressed
+        self.width = width
+        self.redownload = redownload
 
     def run(self) -> None:
         try:
@@ -96,7 +51,7 @@ class Decoder:
                 self.stats.stage("decoders", busy=1)
                 ok = False
                 try:
-                    ok = decode_unit(unit, self.stats, self.name, self.parse_gate, self.parse)
+                    ok = self.decode(unit)
                 finally:
                     self.stats.stage("decoders", busy=-1, processed=1, errors=0 if ok else 1)
                 if ok and unit.spooled:
@@ -108,31 +63,40 @@ class Decoder:
             self.results.producer_done()
             self.stats.worker_exit("decoders")
 
+    def decode(self, unit: Unit) -> bool:
+        """Check (and in eager mode decode) ``unit.payload``; on failure set ``unit.error``."""
+        index = unit.segment_index if unit.segment_index is not None else -1
+        self.stats.segment(index, SegmentState.DECODING, worker=self.name)
+        try:
+            self._decode_once(unit, index)
+        except SegmentCorrupt as exc:
+            if isinstance(exc, SegmentTooLarge) or not unit.spooled or unit.redownloaded:
+                return self._failed(unit, index, exc)
+            unit.redownloaded = True
+            if not self.redownload(unit, str(exc)):
+                return self._failed(unit, index, unit.error or exc)
+            try:
+                self._decode_once(unit, index)
+            except TrinoTuiError as again:
+                return self._failed(unit, index, again)
+        except TrinoTuiError as exc:
+            return self._failed(unit, index, exc)
+        nbytes = unit.segment.uncompressed_size or len(unit.payload or b"") if unit.segment else 0
+        self.stats.segment(index, SegmentState.DECODED, worker=self.name, nbytes=nbytes if self.eager else 0)
+        return True
 
-def decode_unit(
-    unit: Unit, stats: PipelineStats, worker: str, parse_gate: threading.BoundedSemaphore, parse: bool = True,
-) -> bool:
-    """Decompress + parse ``unit.payload`` into ``unit.rows`` (or set ``unit.error``).
+    def _decode_once(self, unit: Unit, index: int) -> None:
+        seg = unit.segment
+        assert seg is not None and unit.payload is not None
+        check_declared(unit.payload, seg.encoding, seg.segment_size, seg.uncompressed_size, self.max_uncompressed,
+                       index)
+        if not self.eager:
+            return
+        data = decompress(unit.payload, seg.encoding, seg.uncompressed_size, self.max_uncompressed, index)
+        with self.parse_gate:  # decompression above runs in parallel (it releases the GIL)
+            unit.rows = parse_rows(data, seg.rows_count, self.width(), seg.row_offset, index)
 
-    With ``parse=False`` the payload is only decompressed and size-checked (``unit.verified``)."""
-    seg = unit.segment
-    assert seg is not None and unit.payload is not None
-    index = unit.segment_index if unit.segment_index is not None else -1
-    stats.segment(index, SegmentState.DECODING, worker=worker)
-    data = b""
-    try:
-        data = get_codec(seg.encoding).decompress(unit.payload, seg.segment_size, seg.uncompressed_size)
-        if parse:
-            with parse_gate, gc_paused():
-                unit.rows = parse_rows(data, seg.rows_count)
-        else:
-            unit.verified = True
-    except SegmentCorrupt as exc:
-        unit.error = SegmentCorrupt(str(exc), index=index)
-    except TrinoTuiError as exc:
+    def _failed(self, unit: Unit, index: int, exc: BaseException) -> bool:
         unit.error = exc
-    if unit.error is not None:
-        stats.segment(index, SegmentState.FAILED, worker=worker, detail=str(unit.error))
+        self.stats.segment(index, SegmentState.FAILED, worker=self.name, detail=str(exc))
         return False
-    stats.segment(index, SegmentState.DECODED, worker=worker, nbytes=len(data))
-    return True

@@ -2,23 +2,26 @@
 
 Each download sends exactly the segment headers (the transport adds nothing but
 ``Accept-Encoding: identity``), follows redirects, retries transient failures within the retry
-budget and validates ``segmentSize`` (a short/long body is retried a few times, then
-``SegmentCorrupt``). 403/404/410, or any 4xx once ``expiresAt`` has passed, mean the segment
-expired or was removed (``SegmentExpired``).
-A failed unit goes straight to the finalizer carrying its error.
+budget and stops reading one byte past ``segmentSize`` (``SegmentTooLarge``). A short body is
+downloaded once more, then ``SegmentCorrupt`` (the decoders give a corrupt payload the same one
+re-download via ``redownload``). 403/404/410, or any 4xx once ``expiresAt`` has passed, mean
+the segment expired or was removed (``SegmentExpired``). A failed unit goes straight to the
+finalizer carrying its error. Thread body in ``run``; ``redownload`` may run on any thread.
 """
 
 from __future__ import annotations
 
-from ..errors import HttpError, QueryCancelled, SegmentCorrupt, SegmentDownloadFailed, SegmentExpired, TrinoTuiError
-from ..events import SegmentState
+from ..errors import (
+    HttpError, QueryCancelled, SegmentCorrupt, SegmentDownloadFailed, SegmentExpired, TrinoTuiError,
+)
+from ..events import RetryEvent, SegmentState
 from ..protocol import expiry_passed
 from ..transport import Transport
 from .channels import CancelToken, Cancelled, Channel, Closed, WindowedQueue
 from .stats import PipelineStats
 from .units import Unit
 
-SIZE_MISMATCH_ATTEMPTS = 5
+DOWNLOAD_ATTEMPTS = 2  # a truncated body is fetched once more
 EXPIRED_STATUS = (403, 404, 410)
 
 
@@ -58,45 +61,58 @@ class Downloader:
             self.stats.worker_exit("downloaders")
 
     def _download(self, unit: Unit) -> None:
+        index = unit.segment_index if unit.segment_index is not None else -1
+        self.stats.segment(index, SegmentState.DOWNLOADING, worker=self.name)
+        self.fetch(unit, attempts=DOWNLOAD_ATTEMPTS)
+
+    def redownload(self, unit: Unit, reason: str) -> bool:
+        """Fetch a (corrupt) payload once more; False (and ``unit.error``) if that failed."""
+        index = unit.segment_index if unit.segment_index is not None else -1
+        self.stats.segment(index, SegmentState.RETRIED, worker=self.name, detail=f"downloading again: {reason}")
+        unit.payload = None
+        return self.fetch(unit, attempts=1)
+
+    def fetch(self, unit: Unit, attempts: int) -> bool:
         seg = unit.segment
         assert seg is not None and seg.uri is not None
         index = unit.segment_index if unit.segment_index is not None else -1
-        self.stats.segment(index, SegmentState.DOWNLOADING, worker=self.name)
 
-        def on_retry(reason: str) -> None:
-            self.stats.segment(index, SegmentState.RETRIED, worker=self.name, detail=reason)
+        def publish(event: RetryEvent | None) -> None:
+            if event is not None:
+                self.stats.segment(index, SegmentState.RETRIED, worker=self.name, detail=event.reason)
+            self.stats.retry_pending(event)
 
         try:
-            for attempt in range(SIZE_MISMATCH_ATTEMPTS):
+            for attempt in range(attempts):
                 payload = self.transport.download(
-                    seg.uri, seg.headers, cancel=self.cancel.event, on_retry=on_retry,
-                    on_hop=lambda host: self.stats.hop(index, host),
+                    seg.uri, seg.headers, segment_size=seg.segment_size, token=self.cancel, publish=publish,
+                    on_hop=lambda host: self.stats.hop(index, host), index=index,
                 )
                 if len(payload) == seg.segment_size:
                     break
                 reason = f"got {len(payload)} bytes, segmentSize says {seg.segment_size}"
-                if attempt + 1 == SIZE_MISMATCH_ATTEMPTS or self.cancel.cancelled:
+                if attempt + 1 == attempts or self.cancel.cancelled:
                     raise SegmentCorrupt(reason, index=index)
-                on_retry(reason)
+                self.stats.segment(index, SegmentState.RETRIED, worker=self.name, detail=f"downloading again: {reason}")
         except QueryCancelled:
             raise Cancelled() from None
         except SegmentCorrupt as exc:
-            self._fail(unit, exc)
-            return
+            return self._fail(unit, exc)
         except HttpError as exc:
             if exc.status in EXPIRED_STATUS or (400 <= exc.status < 500 and expiry_passed(seg.expires_at, self.timezone)):
                 err: TrinoTuiError = SegmentExpired(f"expired or removed ({exc})", index=index, expires_at=seg.expires_at)
             else:
                 err = SegmentDownloadFailed(str(exc), index=index)
-            self._fail(unit, err)
-            return
+            return self._fail(unit, err)
         except TrinoTuiError as exc:
-            self._fail(unit, SegmentDownloadFailed(str(exc), index=index))
-            return
+            return self._fail(unit, SegmentDownloadFailed(str(exc), index=index))
         unit.payload = payload
         self.stats.segment(index, SegmentState.DOWNLOADED, worker=self.name, nbytes=len(payload))
+        return True
 
-    def _fail(self, unit: Unit, exc: TrinoTuiError) -> None:
+    def _fail(self, unit: Unit, exc: TrinoTuiError) -> bool:
         unit.error = exc
         self.stats.stage("downloaders", errors=1)
-        self.stats.segment(unit.segment_index if unit.segment_index is not None else -1, SegmentState.FAILED, worker=self.name, detail=str(exc))
+        self.stats.segment(unit.segment_index if unit.segment_index is not None else -1, SegmentState.FAILED,
+                           worker=self.name, detail=str(exc))
+        return False

@@ -3,7 +3,9 @@
 Owns ``ServerState`` (query id, columns, server stats, update info, the current nextUri) and
 turns every response into ``Unit``s on the descriptor channel: one per segment (inline or
 spooled) or direct page, then a terminal unit (end, or the failure at that position). Applies
-session response headers. Never waits for the consumer beyond the (large) descriptor queue.
+session response headers. The POST itself runs here (so the query's one CancelToken covers it),
+and so does the DELETE after a cancel (never on the caller's thread). Never waits for the
+consumer beyond the (large) descriptor queue. Direct-protocol rows are checked for width.
 Runs in one thread; ``ServerState`` is read by other threads under its lock.
 """
 
@@ -14,6 +16,7 @@ import time
 from typing import Any, Callable
 
 from ..errors import ProtocolError, QueryCancelled, TrinoTuiError
+from ..codecs import check_width
 from ..protocol import QueryResults, query_failed
 from ..session import ClientSession
 from ..transport import Transport
@@ -73,12 +76,16 @@ class Fetcher:
         self.spooled: dict[int, Any] = {}  # segment index -> SegmentDescriptor (for acks on close)
         self.spooled_lock = threading.Lock()
 
-    def run(self, first: QueryResults, first_headers: list[tuple[str, str]]) -> None:
-        self.stats.stage("fetcher", state="running")
-        results, headers = first, first_headers
+    def run(self, sql: str, headers: list[tuple[str, str]]) -> None:
+        """POST *sql*, then follow nextUri to the end; on cancel, DELETE the query (this thread)."""
+        self.stats.stage("fetcher", state="submitting")
         try:
+            results, resp_headers = self.transport.post_statement(sql, headers, self.cancel, self.stats.retry_pending)
+            self.stats.query_id = results.id
+            self.stats.query_event("started")
+            self.stats.stage("fetcher", state="running")
             while True:
-                self._handle(results, headers)
+                self._handle(results, resp_headers)
                 if results.error is not None:
                     exc = query_failed(results.error, results.id)
                     self.server.fail(exc)
@@ -95,7 +102,7 @@ class Fetcher:
                 if self.cancel.cancelled:
                     return
                 self.server.last_request = time.monotonic()
-                results, headers = self.transport.fetch(results.next_uri, self.cancel.event, self._on_retry)
+                results, resp_headers = self.transport.fetch(results.next_uri, self.cancel, self.stats.retry_pending)
                 self.server.last_request = time.monotonic()
         except (Cancelled, QueryCancelled):
             pass
@@ -110,13 +117,19 @@ class Fetcher:
                 self.server.fail(err)
                 self._emit_terminal(error=err)
         finally:
+            self.stats.retry_pending(None)
+            if self.cancel.cancelled:
+                self._delete()
             self.stats.stage("fetcher", state="done")
             self.out.producer_done()
 
-    def _on_retry(self, reason: str) -> None:
-        with self.stats.lock:
-            self.stats.retries += 1
-        self.stats.query_event("stats", detail=f"retrying coordinator request: {reason}")
+    def _delete(self) -> None:
+        """Cancel server-side (DELETE the current nextUri) unless the server is done."""
+        with self.server.lock:
+            uri = None if self.server.server_done else self.server.next_uri
+            self.server.server_done = True
+        if uri:
+            self.transport.delete(uri)
 
     def _set_columns(self, raw: list[dict]) -> None:
         columns = self.parse_columns(raw)
@@ -149,6 +162,8 @@ class Fetcher:
         if r.columns is not None and not self.server.columns_ready.is_set():
             self._set_columns(r.columns)
         if r.rows:
+            if self.server.raw_columns is not None:
+                check_width(r.rows, len(self.server.raw_columns), self._next_offset)
             unit = Unit(seq=self._seq, row_offset=self._next_offset, rows_count=len(r.rows), rows=r.rows)
             self._seq += 1
             self._next_offset += len(r.rows)

@@ -1,60 +1,38 @@
 """Finalizer stage: restores stream order and hands ``Batch``es to the consumer.
 
 Runs in the consumer's thread (inside ``Query.batches()``): pulls finished units, keeps at most
-K out of order (bounded by the slots), checks row offsets are contiguous, releases the unit's
-slot on delivery, advances the decode window and raises a unit's error exactly at its
-position in the stream.
+K out of order (bounded by the slots), checks that row ranges are contiguous (a gap or an
+overlap is a ``RowRangeError`` naming the rows and the segment), releases the unit's slot on
+delivery, advances the decode window and raises a unit's error exactly at its position in the
+stream. It never decodes: a unit arrives decoded (eager) or checked (deferred), and the Batch
+decodes on demand. Keeps no reference to a delivered batch. Not thread-safe (one consumer).
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from typing import Callable
 
-from ..codecs import decode_segment
-from ..errors import ProtocolError
+from ..batch import Batch
+from ..errors import RowRangeError
 from ..events import SegmentState
 from .channels import Channel, Slots, WindowedQueue
-from .decoder import decode_unit
 from .stats import PipelineStats
 from .units import Unit
-
-
-@dataclass
-class Batch:
-    """An ordered run of rows (wire values) as delivered to the consumer."""
-
-    row_offset: int
-    rows: list[list] | None  # None only with ClientConfig.lazy_rows (parse ``payload`` when needed)
-    segment: int | None
-    payload: bytes | None
-    encoding: str | None
-    uncompressed_size: int | None
-    row_count: int = 0
-
-    def wire_rows(self) -> list[list]:
-        """The rows; a lazily delivered batch (``rows is None``) is parsed from its payload first."""
-        if self.rows is None:
-            assert self.payload is not None and self.encoding is not None
-            self.rows = decode_segment(self.payload, self.encoding, self.uncompressed_size, self.row_count)
-        return self.rows
 
 
 class Finalizer:
     """Reorders units by ``seq``; not thread-safe (one consumer thread)."""
 
     def __init__(
-        self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats, window: WindowedQueue[Unit],
-        parse_gate: threading.BoundedSemaphore, ack: Callable[[Unit], None], parse: bool = True,
+        self, inbox: Channel[Unit], slots: Slots, stats: PipelineStats, window: WindowedQueue[Unit], *,
+        width: Callable[[], int | None], max_uncompressed: int,
     ) -> None:
         self.inbox = inbox
         self.slots = slots
         self.stats = stats
         self.window = window
-        self.parse_gate = parse_gate
-        self.ack = ack
-        self.parse = parse
+        self.width = width
+        self.max_uncompressed = max_uncompressed
         self._pending: dict[int, Unit] = {}
         self._next_seq = 0
         self._next_offset = 0
@@ -72,9 +50,6 @@ class Finalizer:
         unit = self._pending.pop(self._next_seq)
         self._next_seq += 1
         self.window.advance(self._next_seq)
-        if unit.segment is not None and unit.rows is None and not unit.verified and unit.error is None:
-            if decode_unit(unit, self.stats, "finalizer", self.parse_gate, self.parse) and unit.spooled:  # safety net
-                self.ack(unit)
         if unit.end:
             self.done = True
             self.stats.stage("finalizer", state="done")
@@ -83,26 +58,30 @@ class Finalizer:
             self.done = True
             self.stats.stage("finalizer", state="failed", errors=1)
             raise unit.error
-        if unit.row_offset != self._next_offset:
-            self.done = True
-            raise ProtocolError(
-                f"rows {self._next_offset}..{unit.row_offset - 1} are missing from the result "
-                f"(next segment starts at rowOffset {unit.row_offset})"
-            )
-        if unit.verified:  # lazy_rows: the consumer parses the payload when it needs rows
-            rows, count = None, unit.rows_count
-        else:
-            rows = unit.rows or []
-            count = len(rows)
-        self._next_offset += count
+        self._check_range(unit)
+        self._next_offset += unit.rows_count
         self.slots.release()
         seg = unit.segment
         if unit.segment_index is not None:
             self.stats.segment(unit.segment_index, SegmentState.DELIVERED, worker="finalizer")
-        self.stats.delivered_rows(count)
+        self.stats.delivered_rows(unit.rows_count)
         self.stats.stage("finalizer", processed=1)
         return Batch(
-            row_offset=unit.row_offset, rows=rows, row_count=count, segment=unit.segment_index,
+            row_offset=unit.row_offset, row_count=unit.rows_count, segment=unit.segment_index,
             payload=unit.payload if seg is not None else None, encoding=seg.encoding if seg is not None else None,
             uncompressed_size=seg.uncompressed_size if seg is not None else None,
+            _rows=unit.rows, _width=self.width(), _max_uncompressed=self.max_uncompressed,
         )
+
+    def _check_range(self, unit: Unit) -> None:
+        if unit.row_offset == self._next_offset:
+            return
+        self.done = True
+        where = f"segment {unit.segment_index}" if unit.segment_index is not None else "a result page"
+        if unit.row_offset < self._next_offset:
+            raise RowRangeError(
+                f"{where} starts at rowOffset {unit.row_offset}, overlapping rows {unit.row_offset}.."
+                f"{self._next_offset - 1} already delivered")
+        raise RowRangeError(
+            f"rows {self._next_offset}..{unit.row_offset - 1} are missing from the result "
+            f"({where} starts at rowOffset {unit.row_offset})")

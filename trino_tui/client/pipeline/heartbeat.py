@@ -3,7 +3,7 @@
 Trino >= 475 records client activity on HEAD; a client silent for 5 minutes gets its query
 abandoned. Sends at most one HEAD per ``interval`` and only when the fetcher made no request
 for ``interval`` seconds; stops after 404/405 (older servers) or 3 consecutive failures.
-One thread; ``stop`` wakes and joins it.
+One thread; ``stop`` wakes and joins it; the query's CancelToken aborts an in-flight HEAD.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
+from ..cancel import CancelToken
 from ..transport import Transport
 from .fetcher import ServerState
 
@@ -18,17 +19,18 @@ MAX_FAILURES = 3
 
 
 class Heartbeat:
-    def __init__(self, transport: Transport, server: ServerState, interval: float) -> None:
+    def __init__(self, transport: Transport, server: ServerState, interval: float, token: CancelToken) -> None:
         self.transport = transport
+        self.token = token
         self.server = server
         self.interval = interval
         self.sent = 0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="trino-heartbeat", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="trino-heartbeat", daemon=True)
 
     def start(self) -> None:
         if self.interval > 0:
-            self._thread.start()
+            self.thread.start()
 
     def _run(self) -> None:
         failures = 0
@@ -39,7 +41,7 @@ class Heartbeat:
                 return
             if not uri or "/executing/" not in uri or time.monotonic() - self.server.last_request < self.interval:
                 continue
-            status = self.transport.heartbeat(uri)
+            status = self.transport.heartbeat(uri, self.token)
             self.sent += 1
             if status in (404, 405):
                 return
@@ -49,5 +51,5 @@ class Heartbeat:
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        if self.thread.is_alive():
+            self.thread.join(timeout)

@@ -1,14 +1,16 @@
 """Pipeline: owns the threads of one query and wires the stages together.
 
     fetcher ──units──▶ dispatcher ──spooled──▶ downloaders ×N ──▶ decoders ×M ──▶ finalizer ──▶ consumer
-                          │  (slots)  └─inline──────────────────────▲                ▲
-                          └──────────── direct pages / terminal units ───────────────┘
+    (POST, polls,         │  (slots)  └─inline──────────────────────▲                ▲
+     DELETE on cancel)    └──────────── direct pages / terminal units ───────────────┘
     decoders ──▶ acker (GET ackUri)        heartbeat (HEAD nextUri while the fetcher idles)
 
-Lifecycle: ``start`` → consumer calls ``next_batch`` until None → ``close``. ``cancel`` (also
-used for stop/failure) sends DELETE nextUri, fires the shared cancel token (every blocking
-wait wakes) and ``close`` joins all threads, then acks every unread spooled segment.
-Thread-safe: cancel/close may be called from any thread; next_batch from one consumer thread.
+Lifecycle: ``__init__`` creates the query's one CancelToken; ``start(sql, headers)`` starts
+every thread at once -- the fetcher POSTs -- so cancel works from the first byte sent. The
+consumer calls ``next_batch`` until None; ``cancel`` (also used for stop/failure) only records
+the outcome and fires the token (every wait and in-flight request wakes; the fetcher thread
+sends the DELETE); ``close(timeout)`` joins all threads within ~timeout and acks unread
+segments. Thread-safe: cancel/close may be called from any thread; next_batch from one thread.
 """
 
 from __future__ import annotations
@@ -18,18 +20,20 @@ import threading
 import time
 from typing import Callable
 
+from ..cancel import CancelToken
+from ..batch import Batch
 from ..config import ClientConfig
 from ..errors import ProtocolError, QueryCancelled, TrinoTuiError
-from ..protocol import QueryResults
+from ..gcpolicy import gc_hold, gc_release
 from ..session import ClientSession
 from ..transport import Transport
 from .acker import Acker
-from .channels import CancelToken, Cancelled, Channel, Closed, Slots, WindowedQueue
-from .decoder import Decoder, gc_hold, gc_release
+from .channels import Cancelled, Channel, Closed, Slots, WindowedQueue
+from .decoder import Decoder
 from .dispatcher import Dispatcher
 from .downloader import Downloader
 from .fetcher import Fetcher, ServerState
-from .finalizer import Batch, Finalizer
+from .finalizer import Finalizer
 from .heartbeat import Heartbeat
 from .stats import PipelineStats
 from .units import Unit
@@ -57,31 +61,34 @@ class Pipeline:
         self.cancel_token = CancelToken()
         self.fatal: TrinoTuiError | None = None
         self.outcome: str | None = None  # None | "finished" | "cancelled" | "stopped" | "failed"
+        self.error: TrinoTuiError | None = None  # the failure when outcome == "failed"
         self._lock = threading.Lock()
         self._closed = False
         self._gc_held = False
         ct = self.cancel_token
         n, m = config.downloaders, decoder_threads(config.decoders)
+        eager = config.decode == "eager"
+        cap = config.max_uncompressed_bytes
         self.units: Channel[Unit] = Channel("dispatcher", ct, capacity=config.descriptor_queue)
         self.downloads: Channel[Unit] = Channel("downloaders", ct, producers=1)
         self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
         self.slots = Slots(config.max_out_of_order, ct)
-        self.parse_gate = threading.BoundedSemaphore(config.parallel_parses)
+        parse_gate = threading.BoundedSemaphore(config.parallel_parses)
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
         self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct)
-        self.finalizer = Finalizer(self.results, self.slots, stats, self.decodes, self.parse_gate, self._ack_decoded,
-                                   parse=not config.lazy_rows)
-        self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval)
+        self.finalizer = Finalizer(self.results, self.slots, stats, self.decodes, width=self._width,
+                                   max_uncompressed=cap)
+        self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval, ct)
         self.downloaders = [
             Downloader(f"download-{i + 1}", transport, self.downloads, self.decodes, self.results, stats, ct,
                        session.timezone)
             for i in range(n)
         ]
         self.decoders = [
-            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, self.parse_gate,
-                    parse=not config.lazy_rows)
+            Decoder(f"decode-{i + 1}", self.decodes, self.results, stats, ct, self._ack_decoded, parse_gate,
+                    eager=eager, max_uncompressed=cap, width=self._width, redownload=self.downloaders[0].redownload)
             for i in range(m)
         ]
         self.threads: list[threading.Thread] = []
@@ -90,11 +97,16 @@ class Pipeline:
             "finalizer": len(self.results),
         }
 
+    def _width(self) -> int | None:
+        cols = self.server.raw_columns
+        return len(cols) if cols else None
+
     # --- lifecycle ---------------------------------------------------------------------
 
-    def start(self, first: QueryResults, first_headers: list[tuple[str, str]]) -> None:
+    def start(self, sql: str, headers: list[tuple[str, str]]) -> None:
+        """Start every thread; the fetcher submits *sql*. Returns at once (no network I/O here)."""
         specs: list[tuple[str, Callable[[], None]]] = [
-            ("trino-fetcher", lambda: self.fetcher.run(first, first_headers)),
+            ("trino-fetcher", lambda: self.fetcher.run(sql, headers)),
             ("trino-dispatcher", self.dispatcher.run),
         ]
         specs += [(d.name, d.run) for d in self.downloaders]
@@ -113,6 +125,7 @@ class Pipeline:
                 fn()
             except Exception as exc:  # noqa: BLE001 - a bug must end the query visibly, not hang it
                 self.fatal = ProtocolError(f"internal pipeline error: {type(exc).__name__}: {exc}")
+                self.server.fail(self.fatal)
                 self.cancel_token.cancel()
         return run
 
@@ -131,6 +144,8 @@ class Pipeline:
                 raise self.fatal from None
             if self.outcome == "stopped":
                 return None
+            if self.outcome == "failed" and self.error is not None:
+                raise self.error from None
             if self.outcome in (None, "finished") and not self.cancel_token.cancelled:
                 raise ProtocolError("result stream ended before the query finished") from None
             raise QueryCancelled("Query was cancelled") from None
@@ -140,27 +155,26 @@ class Pipeline:
 
     # --- control -----------------------------------------------------------------------
 
-    def _set_outcome(self, outcome: str) -> bool:
+    def _set_outcome(self, outcome: str, error: TrinoTuiError | None = None) -> bool:
         with self._lock:
             if self.outcome is not None:
                 return False
             self.outcome = outcome
+            self.error = error
             return True
 
-    def cancel(self, outcome: str = "cancelled", detail: str | None = None) -> None:
-        """Stop the query server-side (DELETE nextUri) and wake every thread."""
-        if not self._set_outcome(outcome):
+    def cancel(self, outcome: str = "cancelled", error: TrinoTuiError | None = None) -> None:
+        """Record the outcome and wake every thread; non-blocking (the fetcher sends the DELETE)."""
+        if not self._set_outcome(outcome, error):
             return
-        with self.server.lock:
-            uri = None if self.server.server_done else self.server.next_uri
         self.cancel_token.cancel()
-        if uri:
-            self.transport.delete(uri)
+        self.server.columns_ready.set()  # wake wait_columns(): it raises QueryCancelled/the error
+        detail = str(error) if error is not None else None
         self.stats.set_finished(detail if outcome == "failed" else None)
         self.stats.query_event(outcome, detail=detail)
 
     def close(self, timeout: float = JOIN_TIMEOUT) -> None:
-        """Cancel if still running, join all threads, ack unread segments, stop helpers."""
+        """Cancel if still running, join all threads (bounded), ack unread segments, stop helpers."""
         with self._lock:
             if self._closed:
                 return
@@ -168,19 +182,22 @@ class Pipeline:
         if self.outcome is None:
             self.cancel("cancelled")
         deadline = time.monotonic() + timeout
+        self.heartbeat.stop(0)
         for t in self.threads:
             t.join(max(0.0, deadline - time.monotonic()))
-        self.heartbeat.stop(timeout)
+        self.heartbeat.stop(max(0.0, deadline - time.monotonic()))
         if self._gc_held:
             self._gc_held = False
             gc_release()
         with self.fetcher.spooled_lock:
             unread = dict(self.fetcher.spooled)
         self.acker.submit_unread(unread)
-        self.acker.close(max(1.0, deadline - time.monotonic()))
+        self.acker.close(max(0.5, deadline - time.monotonic()))
         if self.outcome == "finished":
             self.stats.set_finished()
             self.stats.query_event("finished")
 
     def alive_threads(self) -> list[threading.Thread]:
-        return [t for t in self.threads if t.is_alive()]
+        threads = [t for t in self.threads if t.is_alive()]
+        threads += [t for t in (self.heartbeat.thread, self.acker.thread) if t.is_alive()]
+        return threads

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 from ..events import (
-    AckEvent, Event, Listener, PipelineSnapshot, QueryEvent, SegmentEvent, SegmentSnapshot, SegmentState,
-    StageSnapshot,
+    STAGE_NAMES, AckEvent, Event, Listener, PipelineSnapshot, QueryEvent, RetryEvent, SegmentEvent,
+    SegmentSnapshot, SegmentState, StageSnapshot,
 )
 from ..protocol import SegmentDescriptor
 from ..redact import redact_headers
@@ -80,9 +80,6 @@ class StageCounters:
     exited: int = 0
 
 
-STAGES = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
-
-
 def _stage_state(s: StageCounters) -> str:
     """Worker pools report busy/idle from their busy count; single threads their own state."""
     if s.workers == 1 or s.state == "done":
@@ -115,9 +112,10 @@ class PipelineStats:
         self.ack_failures = 0
         self.retries = 0
         self.listener_errors = 0
+        self.retry: RetryEvent | None = None
         self.segments: dict[int, SegmentRecord] = {}
         self._finished_order: deque[int] = deque(maxlen=2 * KEEP_FINISHED)
-        self.stages = {name: StageCounters(name, workers.get(name, 1)) for name in STAGES}
+        self.stages = {name: StageCounters(name, workers.get(name, 1)) for name in STAGE_NAMES}
         self.queue_depths: Callable[[], Mapping[str, int]] = lambda: {}
         self._samples: deque[tuple[float, int, int]] = deque()
 
@@ -149,6 +147,19 @@ class PipelineStats:
             elif direct and self.protocol == "pending":
                 self.protocol = "direct"
         self.query_event("stats")
+
+    def retry_pending(self, event: RetryEvent | None) -> None:
+        """A retry is pending (published, stamped with this clock) or over (None)."""
+        if event is None:
+            with self.lock:
+                self.retry = None
+            return
+        event = replace(event, at=self.clock())
+        with self.lock:
+            self.retry = event
+            if event.phase != "segment":
+                self.retries += 1
+        self.emit(event)
 
     def set_finished(self, error: str | None = None) -> None:
         with self.lock:
@@ -306,5 +317,5 @@ class PipelineStats:
                 segments_inline=self.segments_inline, segments_spooled=self.segments_spooled,
                 segments_acked=self.segments_acked, ack_failures=self.ack_failures, retries=self.retries,
                 stages=stages, segments=segs, rows_per_s=rows_per_s, bytes_per_s=bytes_per_s,
-                finished=self.finished, error=self.error,
+                finished=self.finished, error=self.error, retry=self.retry,
             )

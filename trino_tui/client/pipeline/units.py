@@ -21,7 +21,7 @@ class Unit:
     segment: SegmentDescriptor | None = None
     payload: bytes | None = None
     rows: list | None = None
-    verified: bool = False  # decompressed and size-checked without parsing (lazy_rows)
+    redownloaded: bool = False  # a corrupt/truncated payload was fetched a second time
     error: BaseException | None = None
     end: bool = False
 
