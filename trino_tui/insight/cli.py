@@ -77,7 +77,75 @@ def doctor_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys
     return EXIT_CONNECTION if report.checks[0].status == "fail" else EXIT_FAILED
 
 
-COMMANDS: dict[str, Callable[..., int]] = {"doctor": doctor_main}
+def _int_list(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid count list {value!r} (e.g. 1,5,10)") from None
+    if not counts or any(n < 1 for n in counts):
+        raise argparse.ArgumentTypeError(f"invalid count list {value!r} (positive integers)")
+    return counts
+
+
+def _modes(value: str) -> tuple[str, ...]:
+    from trino_tui.insight.bench import MODES
+
+    modes = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [m for m in modes if m not in MODES]
+    if bad or not modes:
+        raise argparse.ArgumentTypeError(f"invalid mode(s) {', '.join(bad) or value!r} "
+                                         f"(choose from {', '.join(MODES)})")
+    return modes
+
+
+def _time_box(value: str) -> float:
+    from trino_tui.core.settings import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except (ValueError, TrinoTuiError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("the time box must be positive")
+    return seconds
+
+
+def bench_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from trino_tui.insight import bench
+
+    parser = _parser("bench", "Run one statement under the direct protocol and each spooling "
+                     "encoding × downloader count; print rows/s, bytes on the wire, peak memory "
+                     "and first-row time as a table and a chart.")
+    g = parser.add_argument_group("bench")
+    g.add_argument("--sql", required=True, help="the statement to measure")
+    g.add_argument("--time-box", type=_time_box, default=60.0, metavar="DURATION",
+                   help="stop each run after this long, e.g. 30s (default 60s)")
+    g.add_argument("--modes", type=_modes, default=bench.MODES, metavar="LIST",
+                   help=f"runs to make, from {','.join(bench.MODES)} (default all)")
+    g.add_argument("--downloader-counts", type=_int_list, default=bench.DEFAULT_DOWNLOADERS,
+                   metavar="N,N", help="downloader counts for the spooled runs (default 1,5,10)")
+    g.add_argument("--json", action="store_true", help="print the results as JSON")
+    ns = _parse(parser, argv)
+    if isinstance(ns, int):
+        return ns
+    with ExitStack() as stack:
+        try:
+            settings = _settings(ns, stack, err)
+        except TrinoTuiError as exc:
+            print(f"trino-tui bench: {exc}", file=err)
+            return EXIT_USAGE
+        progress = None if ns.json else (lambda line: print(line, file=err, flush=True))
+        results = bench.run_bench(settings.client, ns.sql, modes=ns.modes,
+                                  downloaders=ns.downloader_counts, time_box=ns.time_box,
+                                  progress=progress)
+    print(bench.render_json(results, ns.sql) if ns.json else bench.render_text(results, ns.sql),
+          file=out)
+    if all(r.error for r in results):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[..., int]] = {"doctor": doctor_main, "bench": bench_main}
 
 
 def main(command: str, argv: Sequence[str]) -> int:
