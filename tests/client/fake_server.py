@@ -49,6 +49,9 @@ class FakeTrino:
     fail_at_page: int | None = None  # query error on that page
     seg_503: dict[int, int] = field(default_factory=dict)
     poll_503: int = 0
+    # scripted faults for the first POSTs / polls: an int status, (status, headers) or an exception to raise
+    post_faults: list = field(default_factory=list)
+    poll_faults: list = field(default_factory=list)
     corrupt: set[int] = field(default_factory=set)
     truncate: set[int] = field(default_factory=set)
     fault_downloads: int = 10**9  # corrupt/truncate faults apply to the first N downloads of a segment
@@ -134,6 +137,13 @@ class FakeTrino:
             with self.lock:
                 self.acked.add(int(path.rsplit("/", 1)[1]))
             return httpx.Response(200)
+        scripted = self.post_faults if request.method == "POST" else self.poll_faults if request.method == "GET" else []
+        if scripted:
+            fault = scripted.pop(0)
+            if isinstance(fault, BaseException):
+                raise fault
+            status, headers = fault if isinstance(fault, tuple) else (fault, {})
+            return httpx.Response(status, headers=headers, text=f"fault {status}")
         if request.method == "POST":
             if self.status_post != 200:
                 return httpx.Response(self.status_post, text="Unauthorized")
@@ -175,13 +185,13 @@ class FakeTrino:
         return httpx.Response(200, content=payload)
 
 
-def fake_client(server: FakeTrino, **overrides) -> TrinoClient:
-    """A TrinoClient wired to *server* through MockTransport."""
+def fake_client(server: FakeTrino, transport_kw: dict | None = None, **overrides) -> TrinoClient:
+    """A TrinoClient wired to *server* through MockTransport (*transport_kw*: wait=, clock=)."""
     kw = dict(server=COORD, user="alice", encoding=("json+zstd", "json+lz4", "json"), retry_budget=5.0)
     if server.encoding is None:
         kw["encoding"] = ()
     kw.update(overrides)
     config = ClientConfig(**kw)
     mock = httpx.MockTransport(server.handler)
-    transport = Transport(config, coordinator_transport=mock, storage_transport=mock)
+    transport = Transport(config, coordinator_transport=mock, storage_transport=mock, **(transport_kw or {}))
     return TrinoClient(config, transport=transport)
