@@ -62,6 +62,8 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {_version}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    p.add_argument("url", nargs="?", metavar="URL",
+                   help="server as the Trino CLI takes it: https://host:443/catalog/schema (instead of --server)")
     groups: dict[str, argparse._ArgumentGroup] = {}
     conn = groups["connection"] = p.add_argument_group("connection")
     conn.add_argument("--profile", metavar="NAME",
@@ -88,6 +90,8 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
     h.add_argument("--output-format", type=_upper_choice(formats, "output format"), default="CSV", metavar="FORMAT",
                    help=f"{', '.join(formats)} (case-insensitive; default CSV)")
     h.add_argument("--output-file", metavar="PATH", help="write results to PATH atomically (no file is left after a failure); default stdout")
+    h.add_argument("--ignore-errors", action="store_true",
+                   help="with -e/-f: go on after a failed statement (exit status 1 at the end if any failed)")
     h.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show query progress on stderr (default: on when stderr is a terminal)")
 
@@ -104,8 +108,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         parser.error("--direct and --encoding are mutually exclusive")
     if ns.insecure and ns.cafile:
         parser.error("--insecure and --cafile are mutually exclusive")
-    if ns.sandbox and ns.server:
-        parser.error("--sandbox and --server are mutually exclusive")
+    if ns.sandbox and (ns.server or ns.url):
+        parser.error("--sandbox and --server (or a URL) are mutually exclusive")
     return ns
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from trino_tui.client.errors import ConfigError
+from trino_tui.client import ConfigError
 
 
 @dataclass(frozen=True)

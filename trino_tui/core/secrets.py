@@ -21,7 +21,7 @@ import subprocess
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from trino_tui.client.errors import ConfigError
+from trino_tui.client import ConfigError
 
 COMMAND_TIMEOUT = 30.0
 PLAIN_SECRET_KEYS = ("password", "access_token")

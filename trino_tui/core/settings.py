@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from trino_tui.client import ClientConfig, ConfigError
+from trino_tui.core.connect import client_kwargs as _connect_kwargs, merge_url, resolve_secrets
 
 __all__ = [
     "DEFAULT_SERVER", "SANDBOX_DEFAULTS", "Knob", "KNOBS", "Settings", "resolve", "default_config_path", "load_profile",
@@ -142,8 +143,8 @@ class Knob:
             if self.kind == "list":
                 return parse_list(raw)
             if self.kind == "pairs":
-                return parse_pairs(raw, "=" if self.name == "session" else ":",
-                                   "session property" if self.name == "session" else "extra header")
+                sep, what = {"session": ("=", "session property"), "role": ("=", "role")}.get(self.name, (":", "extra header"))
+                return parse_pairs(raw, sep, what)
             if not isinstance(raw, str):
                 raise ConfigError(f"{self.name} must be a string")
             value = self.parse(raw) if self.parse else raw
@@ -155,7 +156,7 @@ class Knob:
             raise ConfigError(text if text.startswith(self.flag) else f"{self.flag}: {text}") from None
 
 
-_C, _S, _P = "connection", "session", "protocol and pipeline"
+_C, _S, _P, _K = "connection", "session", "protocol and pipeline", "kerberos"
 KNOBS: tuple[Knob, ...] = (
     Knob("server", "--server", _C, "coordinator URL (default: $TRINO_SERVER or http://localhost:8080)",
          env="TRINO_SERVER", target="server", metavar="URL", parse=normalize_server),
@@ -173,6 +174,43 @@ KNOBS: tuple[Knob, ...] = (
     Knob("client_request_timeout", "--client-request-timeout", _C,
          "how long one request is retried (429, 502/503/504, a reset while polling) before failing (default 2m)",
          kind="duration", target="retry_budget", metavar="DURATION"),
+    Knob("password_cmd", "--password-cmd", _C, "command printing the password (run without a shell; for profiles)",
+         metavar="CMD"),
+    Knob("password_keyring", "--password-keyring", _C,
+         "read the password from the OS keyring entry SERVICE / --user (needs trino-tui[keyring])", metavar="SERVICE"),
+    Knob("access_token_cmd", "--access-token-cmd", _C, "command printing a JWT access token", metavar="CMD"),
+    Knob("external_authentication", "--external-authentication", _C,
+         "OAuth2 login in a browser (the URL is always printed too); tokens cached per server; https only", kind="flag"),
+    Knob("client_cert", "--client-cert", _C, "PEM client certificate for mutual TLS (coordinator only)",
+         target="client_cert", metavar="PATH"),
+    Knob("client_key", "--client-key", _C, "PEM private key of --client-cert (default: inside the certificate file)",
+         target="client_key", metavar="PATH"),
+    Knob("client_key_password", "--client-key-password", _C,
+         "prompt for the client key's password (or $TRINO_CLIENT_KEY_PASSWORD)", kind="flag", profile=False),
+    Knob("storage_cafile", "--storage-cafile", _C, "CA bundle for segment storage (default: the coordinator's)",
+         metavar="PATH"),
+    Knob("http_proxy", "--http-proxy", _C, "HTTP proxy for the coordinator (host:port or URL)", metavar="HOST:PORT"),
+    Knob("socks_proxy", "--socks-proxy", _C, "SOCKS5 proxy for the coordinator, host:port (needs socksio)",
+         metavar="HOST:PORT"),
+    Knob("storage_proxy", "--storage-proxy", _C,
+         "proxy for segment storage (host:port or URL; default none, never the coordinator's)", metavar="HOST:PORT"),
+    Knob("krb5_remote_service_name", "--krb5-remote-service-name", _K,
+         "Kerberos/SPNEGO: the coordinator's service name, e.g. HTTP (needs trino-tui[kerberos]; https only)",
+         metavar="NAME"),
+    Knob("krb5_principal", "--krb5-principal", _K, "client principal (default: from the credential cache)",
+         metavar="PRINCIPAL"),
+    Knob("krb5_keytab_path", "--krb5-keytab-path", _K, "keytab holding the principal's key", metavar="PATH"),
+    Knob("krb5_credential_cache_path", "--krb5-credential-cache-path", _K, "credential cache (default: $KRB5CCNAME)",
+         metavar="PATH"),
+    Knob("krb5_config_path", "--krb5-config-path", _K, "krb5.conf (default: $KRB5_CONFIG or /etc/krb5.conf)",
+         metavar="PATH"),
+    Knob("krb5_service_principal_pattern", "--krb5-service-principal-pattern", _K,
+         "service principal pattern (default ${SERVICE}@${HOST})", metavar="PATTERN"),
+    Knob("krb5_disable_remote_service_hostname_canonicalization",
+         "--krb5-disable-remote-service-hostname-canonicalization", _K, "use the server host name as given",
+         kind="flag"),
+    Knob("krb5_delegation", "--krb5-delegation", _K, "delegate the Kerberos credentials to the coordinator",
+         kind="flag"),
     Knob("catalog", "--catalog", _S, "default catalog", target="catalog"),
     Knob("schema", "--schema", _S, "default schema (needs a catalog)", target="schema"),
     Knob("session", "--session", _S, "session property (repeatable)", kind="pairs", target="session_properties",
@@ -182,6 +220,11 @@ KNOBS: tuple[Knob, ...] = (
     Knob("source", "--source", _S, "source name sent to Trino (default trino-tui)", target="source"),
     Knob("timezone", "--timezone", _S, "session time zone (default: the local zone)", target="timezone",
          metavar="ZONE"),
+    Knob("client_info", "--client-info", _S, "free-form client information sent to Trino", target="client_info",
+         metavar="TEXT"),
+    Knob("trace_token", "--trace-token", _S, "trace token sent to Trino", target="trace_token", metavar="TOKEN"),
+    Knob("role", "--role", _S, "role for a catalog (ALL, NONE or a role name; repeatable)", kind="pairs",
+         metavar="CATALOG=ROLE"),
     Knob("encoding", "--encoding", _P, "spooling encodings in preference order from json+zstd, json+lz4, json; "
          "'none' = direct protocol (default json+zstd,json+lz4,json)", target="encoding", metavar="LIST",
          parse=parse_encoding),
@@ -295,7 +338,7 @@ def resolve(
 ) -> Settings:
     """Resolve *flags* (an argparse Namespace from ``core.args`` or a mapping of knob name → raw
     value) into Settings; raises ConfigError for any invalid value."""
-    flags = dict(vars(flags) if hasattr(flags, "__dict__") else flags)
+    flags = merge_url(dict(vars(flags) if hasattr(flags, "__dict__") else flags))
     env = os.environ if env is None else env
     profile_name = flags.get("profile") or env.get("TRINO_TUI_PROFILE") or None
     profile = load_profile(profile_name, flags.get("config") or default_config_path(env)) if profile_name else {}
@@ -334,6 +377,7 @@ def resolve(
                 password = prompt_password(f"Password for {values['user']}: ")
             except (EOFError, OSError):
                 raise ConfigError("--password needs a terminal to prompt, or TRINO_PASSWORD") from None
+    password = resolve_secrets(values, password, env, prompt_password)
     client = ClientConfig(**_client_kwargs(values, password, network_log))
     return Settings(client, values, sources, profile_name, password, network_log)
 
@@ -353,4 +397,5 @@ def _client_kwargs(values: Mapping[str, Any], password: str | None,
         kwargs["password"] = password
     if network_log is not None:
         kwargs["network_log"] = network_log
+    kwargs.update(_connect_kwargs(values, kwargs["server"]))
     return kwargs
