@@ -23,6 +23,9 @@ _EXPORTS: dict[str, str] = {
     "Event": "events", "QueryEvent": "events", "SegmentEvent": "events", "AckEvent": "events",
     "RetryEvent": "events", "SegmentState": "events", "SegmentSnapshot": "events", "StageSnapshot": "events",
     "PipelineSnapshot": "events",
+    # connection methods: OAuth2 external authentication, its token cache, Kerberos/SPNEGO
+    "ExternalAuthentication": "oauth2", "default_token_store": "token_cache", "FileTokenStore": "token_cache",
+    "MemoryTokenStore": "token_cache", "KerberosOptions": "kerberos", "kerberos_auth": "kerberos",
     # errors
     "TrinoTuiError": "errors", "ConfigError": "errors", "TrinoConnectionError": "errors",
     "DeadlineExceeded": "errors", "AuthenticationError": "errors", "HttpError": "errors",
@@ -52,6 +55,9 @@ if TYPE_CHECKING:  # static analysers see the real names
     from .batch import Batch
     from .codecs import decode_payload
     from .config import ClientConfig
+    from .kerberos import KerberosOptions, kerberos_auth
+    from .oauth2 import ExternalAuthentication
+    from .token_cache import FileTokenStore, MemoryTokenStore, default_token_store
     from .errors import (
         AuthenticationError, ConfigError, DeadlineExceeded, HttpError, ProtocolError, QueryCancelled, QueryFailed,
         RedirectLoop, ResponseTooLarge, RowRangeError, RowWidthMismatch, SegmentCorrupt, SegmentDownloadFailed,

@@ -75,13 +75,13 @@ def _proxy_url(value: str, scheme: str) -> str:
 
 
 def _kerberos(values: Mapping[str, Any], server: str) -> Any:
-    from trino_tui.client.kerberos import DEFAULT_PATTERN, KerberosOptions, kerberos_auth
+    from trino_tui.client import KerberosOptions, kerberos_auth
 
+    pattern = values.get("krb5_service_principal_pattern")
     options = KerberosOptions(
         remote_service_name=values["krb5_remote_service_name"], principal=values.get("krb5_principal"),
         keytab_path=values.get("krb5_keytab_path"), credential_cache_path=values.get("krb5_credential_cache_path"),
-        config_path=values.get("krb5_config_path"),
-        service_principal_pattern=values.get("krb5_service_principal_pattern") or DEFAULT_PATTERN,
+        config_path=values.get("krb5_config_path"), **({"service_principal_pattern": pattern} if pattern else {}),
         canonicalize_hostname=not values.get("krb5_disable_remote_service_hostname_canonicalization"),
         delegation=bool(values.get("krb5_delegation")))
     return kerberos_auth(options, server)
@@ -93,8 +93,7 @@ def client_kwargs(values: Mapping[str, Any], server: str) -> dict[str, Any]:
     if values.get("external_authentication") and values.get("krb5_remote_service_name"):
         raise ConfigError("Use either --external-authentication or Kerberos (--krb5-*), not both")
     if values.get("external_authentication"):
-        from trino_tui.client.oauth2 import ExternalAuthentication
-        from trino_tui.client.token_cache import default_token_store
+        from trino_tui.client import ExternalAuthentication, default_token_store
 
         out["auth"] = ExternalAuthentication(server, store=default_token_store())
     elif values.get("krb5_remote_service_name"):
