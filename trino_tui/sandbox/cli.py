@@ -8,11 +8,13 @@ cleanly and returns 0 (1 with a one-line message on a start-up error).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
 from typing import Any
 
+from .auth_chain import add_auth_arguments, auth_from_args
 from .config import KNOWN_ENCODINGS, RETRIEVAL_MODES, SandboxConfig, parse_data_size
 
 
@@ -69,10 +71,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--tls-cert", default=None, help="PEM certificate: serve the coordinator and workers over https")
     a("--tls-key", default=None, help="PEM private key for --tls-cert")
     a("--tls-client-ca", default=None, help="PEM CA: request and verify client certificates (mutual TLS)")
+    add_auth_arguments(parser)
 
 
-def config_from_args(args: argparse.Namespace) -> SandboxConfig:
-    """Build a validated SandboxConfig from parsed flags (ValueError on bad values)."""
+def config_from_args(args: argparse.Namespace, extra: dict[str, Any] | None = None) -> SandboxConfig:
+    """Build a validated SandboxConfig from parsed flags (+ *extra* knobs; ValueError on bad values)."""
     knobs: dict[str, Any] = dict(
         host=args.host, port=args.port, workers=args.workers, retrieval_mode=args.retrieval_mode,
         encodings=tuple(e.strip() for e in args.encodings.split(",") if e.strip()),
@@ -89,16 +92,19 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         schemas=tuple(s.strip() for s in args.schemas.split(",") if s.strip()),
         query_memory_limit=args.query_memory_limit, tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
     )
-    return SandboxConfig(**knobs).validate()
+    return SandboxConfig(**{**knobs, **(extra or {})}).validate()
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; print the URL and knobs; 0 on a clean stop."""
     from .runtime import Sandbox
 
+    auth_material = contextlib.ExitStack()  # generated TLS files live until the sandbox stops
     try:
-        config = config_from_args(args)
+        auth_knobs, auth_notes = auth_from_args(args, auth_material)
+        config = config_from_args(args, auth_knobs)
     except ValueError as exc:
+        auth_material.close()
         print(f"trino-tui sandbox: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
@@ -115,12 +121,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"Storage: {sandbox.storage_url}  Workers: {', '.join(sandbox.worker_urls)}", flush=True)
         knobs = ", ".join(f"{k}={v}" for k, v in config.describe().items() if k not in ("host", "port"))
         print(f"Knobs: {knobs}", flush=True)
+        for note in auth_notes:
+            print(note, flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         stop.wait()
         print("Stopping sandbox...", file=sys.stderr, flush=True)
         sandbox.stop()
         return 0
     finally:
+        auth_material.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
