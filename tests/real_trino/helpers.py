@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -189,7 +190,9 @@ def trino_cli(install: Install, cluster: Cluster, *args: str, timeout: float = 3
 def tui_cli(cluster: Cluster, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     argv = [sys.executable, "-m", "trino_tui", "--server", cluster.url, "--user", "tester", "--timezone", "UTC", *args]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p))
-    return subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, env=env)
+    # cwd outside the checkout: `-m` puts the cwd first on sys.path, PYTHONPATH decides instead
+    return subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, env=env,
+                          cwd=tempfile.gettempdir())
 
 
 def cli_stderr_error(stderr: bytes) -> list[str]:

@@ -96,10 +96,18 @@ def test_errors_match_the_cli(trino, install, name):
         expected["errorName"], expected["errorCode"], expected["errorType"])
     assert QUERY_ID.sub("<id>", str(err)) == cli_message
     assert ((err.line, err.column) if err.line else None) == _cli_location(cli_lines)
-    tui = tui_cli(trino, "--execute", sql)
-    assert tui.returncode == 1
+    _assert_headless_error(trino, cli_lines, expected["errorName"], "--execute", sql)
+
+
+def _assert_headless_error(trino, cli_lines: list[str], error_name: str, *args: str) -> None:
+    """trino-tui --execute prints the CLI's error text, with the error name after "failed:", and
+    the CLI's LINE/caret lines when Trino gave a location."""
+    tui = tui_cli(trino, *args)
+    assert tui.returncode == 1, tui.stderr
     tui_lines = [ln for ln in tui.stderr.decode().splitlines() if ln.strip()]
-    assert len(tui_lines) == 1 and QUERY_ID.sub("<id>", tui_lines[0]) == cli_message, tui.stderr
+    head = QUERY_ID.sub("<id>", tui_lines[0])
+    assert head == QUERY_ID.sub("<id>", cli_lines[0]).replace(" failed: ", f" failed: {error_name}: ", 1), tui.stderr
+    assert tui_lines[1:] == cli_lines[1:], tui.stderr
 
 
 def test_query_max_run_time_matches_the_cli(trino, install):
@@ -117,8 +125,8 @@ def test_query_max_run_time_matches_the_cli(trino, install):
         client.close()
     assert info.value.error_name == "EXCEEDED_TIME_LIMIT"
     assert QUERY_ID.sub("<id>", str(info.value)) == cli_line
-    tui = tui_cli(trino, "--session", "query_max_run_time=1s", "--execute", sql)
-    assert tui.returncode == 1 and QUERY_ID.sub("<id>", tui.stderr.decode().strip()) == cli_line
+    _assert_headless_error(trino, cli_stderr_error(cli.stderr), "EXCEEDED_TIME_LIMIT",
+                           "--session", "query_max_run_time=1s", "--execute", sql)
 
 
 def _run(client: TrinoClient, sql: str) -> list[tuple]:
