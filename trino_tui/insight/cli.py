@@ -145,7 +145,61 @@ def bench_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[..., int]] = {"doctor": doctor_main, "bench": bench_main}
+def _speed(value: str) -> float:
+    try:
+        speed = float(value.rstrip("x×"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid speed {value!r} (e.g. 1, 4, 0.5)") from None
+    if not 0 < speed <= 1000:
+        raise argparse.ArgumentTypeError(f"invalid speed {value!r} (0 < speed <= 1000)")
+    return speed
+
+
+def load_trace(path: str):
+    """The trace at *path*; raises TraceFormatError / OSError with one-line messages."""
+    from trino_tui.insight.trace import read_trace
+
+    with open(path, encoding="utf-8") as f:
+        return read_trace(f)
+
+
+def replay_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from trino_tui.insight.trace import TraceFormatError
+
+    parser = argparse.ArgumentParser(
+        prog="trino-tui replay", description="Play a trace recorded with --trace in the pipeline "
+        "panel, offline. Keys: space pause/play, . and , step, +/- speed, r restart, e end, q quit.")
+    parser.add_argument("file", help="trace file (JSON lines from --trace)")
+    parser.add_argument("--speed", type=_speed, default=1.0, help="playback speed (default 1 = real time)")
+    parser.add_argument("--paused", action="store_true", help="start paused (step with .)")
+    ns = _parse(parser, argv)
+    if isinstance(ns, int):
+        return ns
+    try:
+        trace = load_trace(ns.file)
+    except OSError as exc:
+        print(f"trino-tui replay: cannot read {ns.file}: {exc.strerror or exc}", file=err)
+        return EXIT_FAILED
+    except TraceFormatError as exc:
+        print(f"trino-tui replay: {ns.file}: {exc}", file=err)
+        return EXIT_FAILED
+    if not trace.snapshots:
+        print(f"trino-tui replay: {ns.file} holds no pipeline snapshots", file=err)
+        return EXIT_FAILED
+    from trino_tui.tui.screens.replay import ReplayApp
+
+    from trino_tui.insight.routes import host_of
+
+    server = str(trace.meta.get("server") or "")
+    app = ReplayApp(trace.snapshots, source=ns.file, speed=ns.speed, paused=ns.paused,
+                    outcome=(trace.end or {}).get("outcome"),
+                    coordinator_host=host_of(server) if server else None)
+    app.run()
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[..., int]] = {"doctor": doctor_main, "bench": bench_main,
+                                           "replay": replay_main}
 
 
 def main(command: str, argv: Sequence[str]) -> int:
