@@ -147,3 +147,13 @@ def test_writer_keeps_going_after_a_write_error_and_unwritable_paths_are_one_lin
     assert writer.close() == "cannot write the trace: disk full"
     with pytest.raises(TraceFileError, match="cannot write the trace file"):
         TracedClient(ClientConfig(server="http://127.0.0.1:9", user="u"), str(tmp_path / "no" / "f"))
+
+
+def test_trace_flag_is_a_setting_of_the_tui_and_headless_parser():
+    from trino_tui.core.args import parse_args
+    from trino_tui.core.settings import resolve
+
+    ns = parse_args(["--trace", "run.trace", "-e", "select 1"])
+    assert ns.trace == "run.trace"
+    assert resolve(ns, env={}).values["trace"] == "run.trace"
+    assert parse_args(["-e", "select 1"]).trace is None

@@ -241,6 +241,8 @@ KNOBS: tuple[Knob, ...] = (
     Knob("network_logging", "--network-logging", _P,
          "log coordinator and segment HTTP traffic to stderr, secrets redacted: NONE, BASIC, HEADERS, BODY",
          target="network_logging", metavar="LEVEL", parse=str.upper),
+    Knob("trace", "--trace", _P, "record the protocol as JSON lines to FILE, secrets removed; play it back "
+         "with 'trino-tui replay FILE'", metavar="FILE", profile=False),
 )
 _BY_NAME = {k.name: k for k in KNOBS}
 

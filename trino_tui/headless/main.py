@@ -159,7 +159,12 @@ def run_headless(
             server = config.server
             from trino_tui.client import TrinoClient
 
-            client = stack.enter_context(TrinoClient(config))
+            if getattr(ns, "trace", None):  # --trace FILE: record every statement (trino_tui.insight)
+                from trino_tui.insight.tracing import TracedClient
+
+                client = stack.enter_context(TracedClient(config, ns.trace))
+            else:
+                client = stack.enter_context(TrinoClient(config))
             stack.callback(console.close)
             console.start()
             options = HeadlessOptions(

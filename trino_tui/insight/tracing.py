@@ -13,13 +13,13 @@ import dataclasses
 import time
 from typing import IO, Any
 
-from trino_tui.client import ClientConfig, TrinoClient
+from trino_tui.client import ClientConfig, ConfigError, TrinoClient
 from trino_tui.insight.recorder import TraceRecorder
 from trino_tui.insight.trace import TraceWriter
 
 
-class TraceFileError(OSError):
-    """The trace file cannot be opened (one line)."""
+class TraceFileError(ConfigError):
+    """The trace file cannot be opened (one line; a bad --trace value, exit status 2)."""
 
 
 def open_writer(path: str, server: str = "") -> tuple[TraceWriter, IO[str]]:
