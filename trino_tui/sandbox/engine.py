@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import duckdb
 
 from . import alltypes, info_schema, system_tables
 from .catalog import TpchCatalog, default_data_dir
 from .colnames import trino_column_names
+from .engine_api import CATALOGS, SessionContext
 from .metadata import MetadataStatements
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .nestedjson import is_nested, row_query as nested_row_query
 from .rowjson import MACROS, ZoneSpec, row_json_sql
+from .session_sql import session_value_edits
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
 from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
 from .statements import check_property, parse_statement
@@ -30,24 +32,13 @@ from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
 from .trino_types import TrinoType, duckdb_storage, from_duckdb as type_from_duckdb, parse_type
 
-__all__ = ["Engine", "SessionContext", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
+__all__ = ["Engine", "SessionContext", "CATALOGS", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
 
-CATALOGS = ("memory", "system", "tpch")
 _DML_TYPES = {"insert": "INSERT", "delete": "DELETE", "update": "UPDATE"}
 _PARSING = "io.trino.sql.parser.ParsingException"
 _FIRST_BATCH = 256
 DEFAULT_MEMORY_LIMIT = 2 * 1024**3  # DuckDB memory_limit: over it a query fails EXCEEDED_LOCAL_MEMORY_LIMIT
 _COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
-
-
-@dataclass(frozen=True)
-class SessionContext:
-    user: str
-    catalog: str | None = None
-    schema: str | None = None
-    time_zone: str = "UTC"
-    properties: Mapping[str, str] = field(default_factory=dict)   # X-Trino-Session values
-    query_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -349,7 +340,7 @@ class Engine:
                     system_tables.refresh(self._con, self._system, r.table)
             rw.replace(ref.start - base, ref.end - base, r.duck)
             resolved.append(r)
-        for start, end, text in type_syntax_edits(sig):
+        for start, end, text in [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone)]:
             rw.replace(start - base, end - base, text)
         duck_sql, omap = rw.result()
         return duck_sql, (lambda off: omap(off) + base), resolved

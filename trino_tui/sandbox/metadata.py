@@ -8,16 +8,12 @@ engine reference; thread-safe.
 from __future__ import annotations
 
 import fnmatch
-from typing import TYPE_CHECKING
-
+from .engine_api import CATALOGS, EngineOps, SessionContext
 from .resultset import StatementResult
+from .rowjson import ZoneSpec
 from .sql_errors import TrinoError, at
 from .sqltext import significant, tokenize
 from .statements import SESSION_PROPERTIES, Parsed, check_property
-
-if TYPE_CHECKING:
-    from .engine import Engine, SessionContext
-    from .rowjson import ZoneSpec
 
 
 def _like(names: list[str], pattern: str | None) -> list[str]:
@@ -28,16 +24,16 @@ def _like(names: list[str], pattern: str | None) -> list[str]:
 
 
 class MetadataStatements:
-    def __init__(self, engine: "Engine") -> None:
+    def __init__(self, engine: EngineOps) -> None:
         self.engine = engine
 
-    def run(self, p: Parsed, sql: str, session: "SessionContext", zone: "ZoneSpec") -> StatementResult:
+    def run(self, p: Parsed, sql: str, session: SessionContext, zone: ZoneSpec) -> StatementResult:
         handler = getattr(self, f"_{p.kind}")
         return handler(p, sql, session, zone)
 
     # ------------------------------------------------------------------ session
 
-    def _use(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
+    def _use(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         if len(p.names) == 1:
             if session.catalog is None:
                 raise at("MISSING_CATALOG_NAME", "Catalog must be specified when session catalog is not set",
@@ -68,7 +64,7 @@ class MetadataStatements:
         return StatementResult([], is_query=False, update_type="RESET SESSION", clear_session=[name],
                                total_rows=0)
 
-    def _show_session(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
+    def _show_session(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         rows = []
         for name in _like(sorted(SESSION_PROPERTIES), p.like):
             prop = SESSION_PROPERTIES[name]
@@ -81,10 +77,9 @@ class MetadataStatements:
     # ------------------------------------------------------------------ metadata
 
     def _show_catalogs(self, p: Parsed, sql: str, session, zone) -> StatementResult:
-        from .engine import CATALOGS
         return self.engine.list_result([("Catalog", "varchar")], [[c] for c in _like(list(CATALOGS), p.like)])
 
-    def _show_schemas(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
+    def _show_schemas(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         if p.names:
             if len(p.names) != 1:
                 raise at("SYNTAX_ERROR", "mismatched input '.'", sql, p.offset,
@@ -99,7 +94,7 @@ class MetadataStatements:
         schemas = self.engine.schemas(catalog)
         return self.engine.list_result([("Schema", "varchar")], [[s] for s in _like(schemas, p.like)])
 
-    def _show_tables(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
+    def _show_tables(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         if len(p.names) == 2:
             catalog, schema = p.names
         elif len(p.names) == 1:
@@ -121,14 +116,14 @@ class MetadataStatements:
             tables = self.engine.tables(catalog, schema)
         return self.engine.list_result([("Table", "varchar")], [[t] for t in _like(tables, p.like)])
 
-    def _show_columns(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
+    def _show_columns(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         r = self.engine.resolve(p.names, session, sql, p.offset, "read")
         declared = self.engine.column_types(r)
         rows = [[name, t.text, "", ""] for name, t in declared if p.like is None or _like([name], p.like)]
         cols = [("Column", "varchar"), ("Type", "varchar"), ("Extra", "varchar"), ("Comment", "varchar")]
         return self.engine.list_result(cols, rows)
 
-    def _explain(self, p: Parsed, sql: str, session: "SessionContext", zone) -> StatementResult:
+    def _explain(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         sig = [t for t in significant(tokenize(sql)) if t.start >= p.text_offset]
         duck_sql, to_user, _ = self.engine.rewrite(sql, sig, session, base=p.text_offset)
         rows = self.engine.explain(duck_sql, to_user, sql)

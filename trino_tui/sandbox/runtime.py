@@ -222,7 +222,7 @@ class Sandbox:
 
     def _session_context_factory(self) -> Callable[..., Any]:
         try:
-            from .engine import SessionContext
+            from .engine_api import SessionContext
             return SessionContext
         except ImportError:
             return dict  # fake engines in tests accept a dict

@@ -22,6 +22,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 _WRITE_BLOCK = 4 * 1024 * 1024
+MAX_REQUEST_BODY = 16 * 1024 * 1024  # larger declared bodies are refused with 413 before any read
 _THROTTLE_BLOCK = 64 * 1024
 
 
@@ -96,8 +97,20 @@ class _Handler(BaseHTTPRequestHandler):
         return  # quiet: never print requests (they can carry secrets)
 
     def _dispatch(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit():  # "abc", "-1", "1e3": never int() a header into a traceback
+            self.close_connection = True
+            self._send(text_error(400, f"Invalid Content-Length: {declared[:40]!r}"))
+            return
+        length = int(declared)
+        if length > MAX_REQUEST_BODY:  # refuse before reading or allocating anything
+            self.close_connection = True
+            self._send(text_error(413, f"Request body of {length} bytes exceeds the limit of {MAX_REQUEST_BODY} bytes"))
+            return
         body = self.rfile.read(length) if length > 0 else b""
+        if len(body) < length:  # the client went away mid-body
+            self.close_connection = True
+            return
         parts = urlsplit(self.path)
         tls = isinstance(self.connection, ssl.SSLSocket)
         req = Request(self.command, parts.path, parts.query, self.headers, body, self.server.name,

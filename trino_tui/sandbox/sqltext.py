@@ -214,10 +214,17 @@ def type_syntax_edits(sig: list[Token]) -> list[tuple[int, int, str]]:
     TIMESTAMP literal carrying a zone (TIMESTAMP '... America/New_York') -> TIMESTAMPTZ."""
     edits: list[tuple[int, int, str]] = []
     n = len(sig)
+    skip_to = -1
     for i, tok in enumerate(sig):
-        if tok.kind != "word":
+        if tok.kind != "word" or i < skip_to:
             continue
         low = tok.lower
+        if low == "as" and i + 2 < n and sig[i + 1].lower in ("array", "map", "row") and sig[i + 2].text == "(":
+            nested = _nested_type_edit(sig, i + 1)
+            if nested is not None:
+                edits.append(nested[:3])
+                skip_to = nested[3]
+            continue
         precision = (i + 3 < n and sig[i + 1].text == "(" and sig[i + 2].kind == "number" and sig[i + 3].text == ")")
         if low == "varbinary":
             edits.append((tok.start, tok.end, "BLOB"))
@@ -230,3 +237,25 @@ def type_syntax_edits(sig: list[Token]) -> list[tuple[int, int, str]]:
                 _ZONED_LITERAL.search(string_value(sig[i + 1])):
             edits.append((tok.start, tok.end, "TIMESTAMPTZ"))
     return edits
+
+
+def _nested_type_edit(sig: list[Token], i: int) -> tuple[int, int, str, int] | None:
+    """A Trino ARRAY(...) / MAP(...) / ROW(...) type starting at sig[i] (after AS) as DuckDB's type:
+    (start, end, replacement, index after the type), or None when it does not parse as a type."""
+    from .trino_types import duckdb_storage, parse_type
+
+    depth = 0
+    for j in range(i + 1, len(sig)):
+        if sig[j].text == "(":
+            depth += 1
+        elif sig[j].text == ")":
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        return None
+    try:
+        duck = duckdb_storage(parse_type(" ".join(t.text for t in sig[i:j + 1])))
+    except (ValueError, KeyError, IndexError):
+        return None
+    return sig[i].start, sig[j].end, duck, j + 1
