@@ -30,6 +30,7 @@ from trino_tui.explore.quoting import qualified
 __all__ = ["CatalogBrowser", "NodeData", "node_sql"]
 
 MAX_CHILDREN = 2000   # a level with more children shows the first ones and a hint to filter
+MAX_MATCHES = 500     # filter results shown at once (type more to narrow)
 SPINNER = "⠿ loading…"
 _ICON = {"catalog": "▣", "schema": "▤", "table": "▦", "view": "▧", "column": "·"}
 
@@ -254,14 +255,14 @@ class CatalogBrowser(Vertical):
         root = self.results.root
         root.remove_children()
         seen: set[Path] = set()
-        for meta in loader.loaded_matches(self._filter, MAX_CHILDREN):
+        for meta in loader.loaded_matches(self._filter, MAX_MATCHES):
             seen.add(meta.path)
             self._add_meta(root, meta, ".".join(meta.path))
         text, results = loader.search_results()
         if text == self._filter:
             for res in results:
                 for hit in res.hits:
-                    if hit.path not in seen and len(seen) < MAX_CHILDREN:
+                    if hit.path not in seen and len(seen) < MAX_MATCHES:
                         seen.add(hit.path)
                         self._add_meta(root, hit, ".".join(hit.path))
                 if res.state == "loading":

@@ -34,7 +34,10 @@ class MetadataChanged(Message):
 
 
 class CompletionPopup(OptionList):
-    """The suggestion list, drawn over the screen at the cursor; never takes focus."""
+    """The suggestion list, drawn over the screen at the cursor; never takes focus. Shows at most
+    ``MAX_ITEMS`` (the best ranked): typing narrows the rest."""
+
+    MAX_ITEMS = 50
 
     can_focus = False
     DEFAULT_CSS = """
@@ -50,6 +53,7 @@ class CompletionPopup(OptionList):
         self.items: tuple[Completion, ...] = ()
 
     def show_items(self, items: tuple[Completion, ...], at: tuple[int, int]) -> None:
+        items = items[: self.MAX_ITEMS]
         self.items = items
         width = max((len(c.label) for c in items), default=0)
         self.clear_options()
