@@ -208,3 +208,41 @@ def test_storage_ca_is_checked_separately(sandbox, pki, storage_pki) -> None:
         run(config(sandbox, pki, storage_pki, user="frank", client_cert=cert, client_key=key,
                    storage_verify=pki.ca_path, retry_budget=1.0))
     assert "\n" not in str(info.value) and "certificate verify failed" in str(info.value)
+
+
+def test_oauth2_login_may_take_longer_than_the_request_deadline(sandbox, pki, storage_pki, tmp_path) -> None:
+    import time
+    offset = [0.0]
+    browser = Browser(pki.ca_path, "gina")
+
+    def slow_user(url: str) -> None:
+        offset[0] += 120.0  # the user needs two minutes (client clock), request_timeout is 5 s
+        browser(url)
+
+    auth = ExternalAuthentication(sandbox.url, store=FileTokenStore(tmp_path / "t.json"), on_redirect=slow_user,
+                                  poll_interval=0)
+    cfg = config(sandbox, pki, storage_pki, user="gina", auth=auth, request_timeout=5.0)
+    from trino_tui.client.transport import Transport  # internal: the request deadlines run on its clock
+    clock = lambda: time.monotonic() + offset[0]  # noqa: E731
+    with TrinoClient(cfg, clock=clock, transport=Transport(cfg, clock=clock)) as client, client.execute(SQL) as q:
+        assert sum(b.row_count for b in q.batches()) == 3000
+    assert executed_users(sandbox)[-1] == "gina"
+
+
+def test_cancelling_the_query_ends_a_waiting_login(sandbox, pki, storage_pki, tmp_path) -> None:
+    import threading
+    import time
+
+    from trino_tui.client import QueryCancelled
+    waiting = threading.Event()
+    auth = ExternalAuthentication(sandbox.url, store=FileTokenStore(tmp_path / "t.json"),
+                                  on_redirect=lambda url: waiting.set(), poll_interval=0.2)
+    with TrinoClient(config(sandbox, pki, storage_pki, auth=auth)) as client:
+        q = client.execute(SQL)
+        assert waiting.wait(20)  # the user has been sent to the login page; nobody logs in
+        q.cancel()
+        t0 = time.monotonic()
+        with pytest.raises(QueryCancelled):
+            q.wait_columns(timeout=20)
+        q.close(timeout=5)
+        assert time.monotonic() - t0 < 5

@@ -11,7 +11,10 @@ TLS, client certificate, proxy and redacted network logging).
 
 Invariants: https only (server and token server); one login at a time per object (a lock), other
 threads wait for it and reuse its token; a request is re-authenticated at most once. Waits are on
-a ``threading.Event`` so ``cancel()`` ends them at once (then ``QueryCancelled``).
+a ``threading.Event`` so ``cancel()`` ends them at once (then ``QueryCancelled``). Inside the
+client the flow runs under the exchange's ``RequestGuard`` (``netguard``): a cancelled query ends
+the login too, and the whole-request deadline is lifted while the user logs in (each poll gets
+the exchange's original allowance; the retried request too).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .errors import AuthenticationError, ConfigError, QueryCancelled
+from .netguard import RequestGuard, current_guard
 from .token_cache import MemoryTokenStore, TokenStore
 
 DEFAULT_TIMEOUT = 600.0  # seconds a user has to finish the browser login
@@ -152,6 +156,17 @@ class ExternalAuthentication(httpx.Auth):
 
     def _login(self, challenge: BearerChallenge) -> Generator[httpx.Request, httpx.Response, str]:
         self._cancel.clear()
+        guard = current_guard()
+        allowance = guard.remaining() if guard is not None else None
+        try:
+            token = yield from self._poll_for_token(challenge, guard, allowance)
+        finally:
+            if guard is not None and guard.deadline is not None and allowance is not None:
+                guard.deadline = guard.clock() + max(allowance, 0.0)  # the retried request's own allowance
+        return token
+
+    def _poll_for_token(self, challenge: BearerChallenge, guard: RequestGuard | None,
+                        allowance: float | None) -> Generator[httpx.Request, httpx.Response, str]:
         if challenge.redirect_server:
             self._check_https(challenge.redirect_server, "redirect")
             self.on_redirect(challenge.redirect_server)
@@ -159,14 +174,15 @@ class ExternalAuthentication(httpx.Auth):
         uri = challenge.token_server
         while True:
             self._check_https(uri, "token")
-            if self._cancel.is_set():
-                raise QueryCancelled("External authentication was cancelled")
+            self._check_cancelled(guard)
             if self._clock() > deadline:
                 raise AuthenticationError(f"External authentication timed out after {self.timeout:.0f} s")
+            if guard is not None and guard.deadline is not None and allowance is not None:
+                guard.deadline = guard.clock() + max(allowance, 0.0)  # the user's login time does not count
             response = yield httpx.Request("GET", uri)
             response.read()
             if response.status_code == 503:
-                self._pause()
+                self._pause(guard)
                 continue
             if response.status_code != 200:
                 raise AuthenticationError(f"External authentication failed: token server answered HTTP {response.status_code}")
@@ -183,11 +199,21 @@ class ExternalAuthentication(httpx.Auth):
             if not body.get("nextUri"):
                 raise AuthenticationError("External authentication failed: token server sent neither token nor nextUri")
             uri = urljoin(uri, str(body["nextUri"]))
-            self._pause()
+            self._pause(guard)
 
-    def _pause(self) -> None:
-        if self.poll_interval > 0 and self._cancel.wait(self.poll_interval):
+    def _check_cancelled(self, guard: RequestGuard | None) -> None:
+        if self._cancel.is_set() or (guard is not None and (guard.reason == "cancelled" or guard.cancel_at is not None)):
             raise QueryCancelled("External authentication was cancelled")
+
+    def _pause(self, guard: RequestGuard | None) -> None:
+        """Wait poll_interval, in short slices so a cancelled query is seen promptly."""
+        end = time.monotonic() + self.poll_interval
+        while True:
+            self._check_cancelled(guard)
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            self._cancel.wait(min(left, 0.1))
 
     @staticmethod
     def _check_https(url: str, what: str) -> None:
