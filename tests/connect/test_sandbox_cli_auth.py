@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ def test_sandbox_serves_tls_with_password_and_oauth2(tmp_path) -> None:
         url = lines[0].split(": ", 1)[1].strip()
         assert url.startswith("https://127.0.0.1:")
         ca = lines[-1].split()[2]
-        with httpx.Client(verify=ca, timeout=10) as http:
+        with httpx.Client(verify=ssl.create_default_context(cafile=ca), timeout=10) as http:
             challenge = http.post(f"{url}/v1/statement", content=b"SELECT 1")
             assert challenge.status_code == 401
             schemes = [v.split()[0] for v in challenge.headers.get_list("www-authenticate")]
