@@ -86,6 +86,17 @@ def test_login_polls_until_token_then_retries_statement() -> None:
     assert store.get(SERVER) == "good-1" and auth.logins == 1
 
 
+def test_on_finished_reports_success_and_failure() -> None:
+    results: list[bool] = []
+    auth, _ = make_auth(on_finished=results.append)
+    with client_for(FakeCluster(pending=1), auth) as client:
+        client.post(f"{SERVER}/v1/statement", content=b"SELECT 1")
+    bad, _ = make_auth(on_finished=results.append)
+    with client_for(FakeCluster(answers=[(200, {"error": "no"})]), bad) as client, pytest.raises(AuthenticationError):
+        client.post(f"{SERVER}/v1/statement", content=b"SELECT 1")
+    assert results == [True, False]
+
+
 def test_cached_token_reused_without_login() -> None:
     cluster = FakeCluster()
     store = MemoryTokenStore()
@@ -239,7 +250,7 @@ def test_browser_only_with_a_display(monkeypatch) -> None:
 def test_default_handler_prints_url_and_skips_browser_without_display(monkeypatch, capsys) -> None:
     from trino_tui.client import oauth2
     opened: list[str] = []
-    monkeypatch.setattr(oauth2.webbrowser, "open", lambda url, new=0: opened.append(url))
+    monkeypatch.setattr(oauth2.webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     monkeypatch.setattr(oauth2, "can_open_browser", lambda: False)
     oauth2.print_and_open("https://x/login")
     assert "https://x/login" in capsys.readouterr().err and opened == []

@@ -90,20 +90,27 @@ def can_open_browser() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def try_open_browser(url: str) -> bool:
+    """Open *url* in a graphical browser when there is one; True if a browser took it."""
+    if not can_open_browser():
+        return False
+    try:
+        return bool(webbrowser.open(url, new=2))
+    except Exception:  # noqa: BLE001 - showing the URL is the fallback
+        return False
+
+
 def print_and_open(url: str) -> None:
     """Default redirect handler: always print the URL (stderr), open a browser when possible."""
     print(f"External authentication: open this URL in a browser to log in:\n  {url}", file=sys.stderr, flush=True)
-    if can_open_browser():
-        try:
-            webbrowser.open(url, new=2)
-        except Exception:  # noqa: BLE001 - printing the URL is the fallback
-            pass
+    try_open_browser(url)
 
 
 class ExternalAuthentication(httpx.Auth):
     """httpx auth flow for Trino OAuth2 external authentication (see the module docstring)."""
 
     requires_request_body = True
+    open_browser = staticmethod(try_open_browser)  # for front ends with their own redirect handler
 
     def __init__(
         self,
@@ -111,6 +118,7 @@ class ExternalAuthentication(httpx.Auth):
         *,
         store: TokenStore | None = None,
         on_redirect: Callable[[str], None] = print_and_open,
+        on_finished: Callable[[bool], None] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
@@ -120,6 +128,7 @@ class ExternalAuthentication(httpx.Auth):
         self.server = server
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         self.on_redirect = on_redirect
+        self.on_finished = on_finished  # called with True/False when a login ends (e.g. to close a dialog)
         self.timeout = timeout
         self.poll_interval = poll_interval
         self._clock = clock
@@ -148,7 +157,13 @@ class ExternalAuthentication(httpx.Auth):
             else:
                 if sent_token:
                     self.store.delete(self.server)  # the server says it expired
-                token = yield from self._login(challenge)
+                ok = False
+                try:
+                    token = yield from self._login(challenge)
+                    ok = True
+                finally:
+                    if self.on_finished is not None:
+                        self.on_finished(ok)
                 self.store.put(self.server, token)
                 self.logins += 1
         request.headers["Authorization"] = f"Bearer {token}"

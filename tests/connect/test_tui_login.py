@@ -1,0 +1,95 @@
+"""The TUI's OAuth2 login dialog: shown from the query thread, copies the URL, closes when the
+login ends, Cancel ends the waiting login. Pilot, animation_level none."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from textual.app import App
+from textual.widgets import TextArea
+
+from trino_tui.client import ClientConfig, ExternalAuthentication
+from trino_tui.tui.screens.external_login import ExternalLoginScreen, LoginDialogHandler, install_login_dialog
+
+URL = "https://trino.example:8443/oauth2/token/initiate/abc123"
+
+
+class FakeClipboard:
+    def __init__(self) -> None:
+        self.copied: list[str] = []
+
+    def copy(self, text: str) -> str:
+        self.copied.append(text)
+        return "copied to the clipboard"
+
+
+class Host(App):
+    def __init__(self) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        self.clipboard_backend = FakeClipboard()
+
+
+class FakeAuth:
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+
+async def _wait_for(pilot, predicate, steps: int = 200) -> None:
+    for _ in range(steps):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+def test_dialog_from_the_query_thread_copies_and_closes_when_done() -> None:
+    async def scenario() -> None:
+        app = Host()
+        auth = FakeAuth()
+        handler = LoginDialogHandler(app, auth, open_browser=lambda url: False)
+        async with app.run_test() as pilot:
+            t = threading.Thread(target=handler.redirect, args=(URL,))
+            t.start()
+            await _wait_for(pilot, lambda: isinstance(app.screen, ExternalLoginScreen))
+            t.join(5)
+            screen = app.screen
+            assert screen.query_one("#login-url", TextArea).text == URL
+            await pilot.press("c")
+            assert app.clipboard_backend.copied == [URL]
+            handler.done(True)  # the token arrived
+            await _wait_for(pilot, lambda: not isinstance(app.screen, ExternalLoginScreen))
+            assert not auth.cancelled.is_set()
+
+    asyncio.run(scenario())
+
+
+def test_escape_cancels_the_login() -> None:
+    async def scenario() -> None:
+        app = Host()
+        auth = FakeAuth()
+        async with app.run_test() as pilot:
+            await app.push_screen(ExternalLoginScreen(URL, finished=threading.Event(), on_cancel=auth.cancel,
+                                                      browser_opened=True))
+            await pilot.press("escape")
+            await _wait_for(pilot, lambda: not isinstance(app.screen, ExternalLoginScreen))
+            assert auth.cancelled.is_set()
+
+    asyncio.run(scenario())
+
+
+def test_install_hooks_only_external_authentication() -> None:
+    app = Host()
+    auth = ExternalAuthentication("https://h:8443")
+    cfg = ClientConfig(server="https://h:8443", user="u", auth=auth)
+    install_login_dialog(app, cfg)
+    first = auth.on_redirect
+    assert isinstance(first.__self__, LoginDialogHandler) and auth.on_finished == first.__self__.done
+    install_login_dialog(app, cfg)  # idempotent
+    assert auth.on_redirect == first
+    plain = ClientConfig(server="https://h:8443", user="u")
+    install_login_dialog(app, plain)  # nothing to hook, no error
