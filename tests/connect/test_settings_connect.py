@@ -124,3 +124,13 @@ def test_kerberos_flags_build_a_spnego_auth() -> None:
 def test_ignore_errors_flag_parses() -> None:
     assert parse_args(["--ignore-errors", "-e", "SELECT 1"]).ignore_errors is True
     assert parse_args(["-e", "SELECT 1"]).ignore_errors is False
+
+
+def test_profile_names(tmp_path) -> None:
+    from trino_tui.core.connect import profile_names
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.prod]\nserver = "https://p"\n[profiles.dev]\nserver = "https://d"\n[other]\nx = 1\n')
+    assert profile_names(str(path)) == ("dev", "prod")
+    assert profile_names(str(tmp_path / "missing.toml")) == ()
+    path.write_text("not = [toml")
+    assert profile_names(str(path)) == ()

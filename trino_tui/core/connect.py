@@ -12,6 +12,8 @@ secrets step), so ``resolve`` stays one table plus three calls:
   authentication flow (token cache per server: keyring or 0600 file), Kerberos/SPNEGO, the SOCKS
   proxy, the storage CA, ``--role catalog=role`` as Trino selected roles.
 
+`profile_names(path)` lists the profiles of a config file (for choosing one in the TUI).
+
 Thread-safety: no shared state; the auth objects it creates are owned by the ClientConfig.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import tomllib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -119,3 +122,13 @@ def client_kwargs(values: Mapping[str, Any], server: str) -> dict[str, Any]:
     if values.get("role"):
         out["roles"] = {catalog: selected_role(role) for catalog, role in values["role"].items()}
     return out
+
+
+def profile_names(path: str) -> tuple[str, ...]:
+    """Names of the ``[profiles.*]`` tables in the TOML file at *path* (() if missing or unreadable)."""
+    try:
+        with open(path, "rb") as fh:
+            profiles = tomllib.load(fh).get("profiles")
+    except (OSError, tomllib.TOMLDecodeError):
+        return ()
+    return tuple(sorted(k for k, v in profiles.items() if isinstance(v, dict))) if isinstance(profiles, dict) else ()
