@@ -27,8 +27,15 @@ def anyio_backend():
 
 
 def _series():
-    """A query from mid-flight to its end: rate samples, then the finished snapshot."""
-    done = replace(fs.finished_snapshot(segments=60), now=fs.START + 16.0, elapsed=16.0)
+    """A query from mid-flight to its end: rate samples, then every segment delivered and acked
+    (same row offsets), stages finished."""
+    mid = fs.mid_query_snapshot()
+    now = fs.START + 16.0
+    segs = tuple(fs.make_segment(s.index, fs.SegmentState.ACKED, kind=s.kind, rows=s.rows,
+                                 row_offset=s.row_offset, now=now) for s in mid.segments)
+    done = replace(fs.finished_snapshot(segments=60), now=now, elapsed=16.0, segments=segs,
+                   rows_delivered=sum(s.rows for s in segs), segments_total=60,
+                   segments_inline=2, segments_spooled=58, segments_acked=60)
     return fs.rate_series(40) + [done]
 
 

@@ -97,7 +97,7 @@ class PipelineHeader(Widget):
 
     def update_snapshot(self, snap: "PipelineSnapshot | None", coordinator_host: str | None = None,
                         *, retrieval: str | None = None, outcome: str | None = None,
-                        verdict: str | None = None) -> None:
+                        verdict: str | None = None, provenance: str | None = None) -> None:
         """Show facts of *snap* (None: "no query") and its *outcome* (see
         pipeline_facts.query_outcome); refresh only when the text changed. A stopped or
         cancelled query shows no error line: the user ended it."""
@@ -106,6 +106,8 @@ class PipelineHeader(Widget):
         failed = outcome not in ("stopped", "cancelled")
         error = scrub_urls(snap.error) if snap is not None and snap.error and failed else None
         status = status_line(snap, outcome) if snap is not None else None
+        if status is not None and provenance:
+            status = (f"{status[0]} · {provenance}", status[1])
         verdict = verdict if snap is not None and outcome is None else None
         if (facts, error, status, verdict) != (self._facts, self._error, self._status,
                                                self._verdict):

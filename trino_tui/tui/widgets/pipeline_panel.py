@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 
+from trino_tui.insight.provenance import Provenance, RowOrigin
 from trino_tui.insight.verdict import BALANCED, VerdictHistory
 from trino_tui.tui.widgets.pipeline_facts import pool_sizes, query_outcome, settled_stages
 from trino_tui.tui.widgets.pipeline_header import PipelineHeader
@@ -69,6 +70,14 @@ class PipelinePanel(Widget):
             super().__init__()
             self.index = index
 
+    class JumpToRow(Message):
+        """Enter on segment *segment* in the map: show result row *row* (its first row)."""
+
+        def __init__(self, row: int, segment: int) -> None:
+            super().__init__()
+            self.row = row
+            self.segment = segment
+
     def __init__(self, *, coordinator_host: str | None = None, history: int = DEFAULT_HISTORY,
                  timeline_window: float = DEFAULT_WINDOW, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
@@ -84,6 +93,9 @@ class PipelinePanel(Widget):
         self._outcome: str | None = None
         self._told_outcome: str | None = None  # the caller's outcome, kept for this query
         self._verdicts = VerdictHistory()
+        self.provenance = Provenance()
+        """Row ⇄ segment provenance of the current query: fed from the snapshots' delivered
+        segments; a consumer may also feed delivered batches (``add_batch``, any thread)."""
         self._verdict_text: str | None = None
         self.ledger = SegmentLedger()
         """Every segment seen during the current query (the snapshot lists only recent ones)."""
@@ -143,7 +155,10 @@ class PipelinePanel(Widget):
             self._selected = None
             self._told_outcome = None
             self.ledger.reset()
+            self.provenance.reset()
         changes = self.ledger.update(snap, self.coordinator_host) if snap is not None else {}
+        if snap is not None:
+            self.provenance.update_segments(snap.segments, delivered_ranges=True)
         self._snapshot = snap
         self._told_outcome = outcome or self._told_outcome
         self._outcome = query_outcome(snap, self._told_outcome)
@@ -162,6 +177,33 @@ class PipelinePanel(Widget):
         """The live bottleneck verdict shown (trino_tui.insight.verdict), or None."""
         return self._verdict_text
 
+    def _provenance_text(self, snap: "PipelineSnapshot | None") -> str | None:
+        """"rows 0–N from segments 0–k; M never fetched" once a spooled query stopped early."""
+        if snap is None or snap.protocol != "spooled" or self._outcome in (None, "finished"):
+            return None
+        return self.provenance.summary(snap.segments_total)
+
+    def row_origin(self, row: int) -> RowOrigin | None:
+        """Which segment (or direct page) delivered result row *row*."""
+        return self.provenance.lookup(row)
+
+    def show_row(self, row: int) -> RowOrigin | None:
+        """Select the segment that delivered *row* in the map (its detail shows); returns it."""
+        origin = self.provenance.lookup(row)
+        if origin is not None and origin.segment is not None and self.is_mounted:
+            self.select_segment(origin.segment)
+        return origin
+
+    def first_row_of(self, index: int) -> int | None:
+        """The first result row of segment *index*, when known."""
+        return self.provenance.first_row(index)
+
+    def on_pipeline_segment_map_chosen(self, message: PipelineSegmentMap.Chosen) -> None:
+        message.stop()
+        row = self.first_row_of(message.index)
+        if row is not None:
+            self.post_message(self.JumpToRow(row, message.index))
+
     def set_outcome(self, outcome: str) -> None:
         """Tell the panel how the current query ended ("stopped", "cancelled", ...)."""
         self.update_snapshot(self._snapshot, outcome=outcome)
@@ -170,7 +212,8 @@ class PipelinePanel(Widget):
         retrieval = self.ledger.retrieval_mode(snap, self.coordinator_host) if snap else None
         self.query_one(PipelineHeader).update_snapshot(snap, self.coordinator_host,
                                                        retrieval=retrieval, outcome=self._outcome,
-                                                       verdict=self._verdict_text)
+                                                       verdict=self._verdict_text,
+                                                       provenance=self._provenance_text(snap))
         self.query_one(PipelineStages).update_stages(
             settled_stages(snap.stages, self._outcome) if snap is not None else ())
         segment_map = self.query_one(PipelineSegmentMap)

@@ -3,7 +3,7 @@
 Owns the grid layout (cells wrap to the widget width; two columns per cell while everything fits,
 one column when dense), the window of rows shown when segments outnumber the space (with a
 "+N more" summary line; without a cursor the window follows the first segment in flight), the
-segment cursor and the ``Selected`` message. Inline segments draw as
+segment cursor and the ``Selected`` / ``Chosen`` (Enter) messages. Inline segments draw as
 ``◆``, spooled as ``■``. Rendering uses the Line API: only visible rows are built, and an update
 refreshes only the rows whose cells changed. UI-thread only.
 """
@@ -86,6 +86,7 @@ class PipelineSegmentMap(Widget, can_focus=True):
         Binding("pagedown", "move_rows(8)", "Page down", show=False),
         Binding("home", "jump(0)", "First segment", show=False),
         Binding("end", "jump(-1)", "Last segment", show=False),
+        Binding("enter", "choose", "Jump to its first row", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -113,6 +114,13 @@ class PipelineSegmentMap(Widget, can_focus=True):
 
     class Selected(Message):
         """The segment cursor moved to (or a click selected) segment *index* (SegmentSnapshot.index)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    class Chosen(Message):
+        """Enter on segment *index*: the user wants to see its rows."""
 
         def __init__(self, index: int) -> None:
             super().__init__()
@@ -351,6 +359,10 @@ class PipelineSegmentMap(Widget, can_focus=True):
     def action_move_rows(self, rows: int) -> None:
         per_row = self._layout(len(self._cells)).per_row
         self._set_cursor(0 if self._cursor is None else self._cursor + rows * per_row)
+
+    def action_choose(self) -> None:
+        if self._cursor is not None:
+            self.post_message(self.Chosen(self._cursor))
 
     def action_jump(self, position: int) -> None:
         self._set_cursor(position if position >= 0 else len(self._cells) - 1)
