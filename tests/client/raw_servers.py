@@ -79,6 +79,18 @@ def read_request(conn: socket.socket, stop: threading.Event) -> bytes:
         if not chunk:
             break
         data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length and not stop.is_set():  # read the body too: closing on unread data resets
+        try:
+            chunk = conn.recv(65536)
+        except (TimeoutError, socket.timeout):
+            continue
+        if not chunk:
+            break
+        body += chunk
+        data += chunk
     return data
 
 
@@ -108,3 +120,33 @@ def closed_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def answer(status: int, body: bytes, headers: dict[str, str] | None = None, record: list | None = None,
+           tls=None) -> Callable[[socket.socket, threading.Event], None]:
+    """Read one request per connection (recorded as raw bytes in *record*), answer it, close.
+    With *tls* (a server-side ssl.SSLContext) the connection is TLS; handshake failures are recorded too."""
+
+    def handler(conn: socket.socket, stop: threading.Event) -> None:
+        if tls is not None:
+            conn.settimeout(5)
+            try:
+                conn = tls.wrap_socket(conn, server_side=True)
+            except OSError as exc:
+                if record is not None:
+                    record.append(exc)
+                return
+        request = read_request(conn, stop)
+        if record is not None:
+            record.append((request, conn.getpeercert() if tls is not None else None))
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        conn.settimeout(5)
+        conn.sendall(f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\nConnection: close\r\n{extra}\r\n"
+                     .encode() + body)
+        conn.close()
+    return handler
+
+
+FINISHED_DOC = (b'{"id":"q1","infoUri":"http://x/ui","stats":{"state":"FINISHED"},'
+                b'"columns":[{"name":"a","type":"bigint","typeSignature":{"rawType":"bigint","arguments":[]}}],'
+                b'"data":[[1]]}')

@@ -147,8 +147,11 @@ class ClientConfig:
         for key in self.extra_headers:
             if key.lower() == "authorization" and (self.password or self.access_token or self.auth):
                 raise ConfigError("extra_headers must not set Authorization together with password/access_token/auth")
-        for key, value in (*self.extra_headers.items(), ("user", self.user), ("source", self.source)):
-            if any(c in str(value) for c in "\r\n"):
+        header_values = [("user", self.user), ("source", self.source), ("catalog", self.catalog),
+                         ("schema", self.schema), ("timezone", self.timezone), ("client_info", self.client_info),
+                         ("trace_token", self.trace_token), *self.extra_headers.items()]
+        for key, value in header_values:
+            if value is not None and any(c in str(value) for c in "\r\n"):
                 raise ConfigError(f"{key} must not contain line breaks")
 
     @property

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 import orjson
 
+from .config import KNOWN_ENCODINGS
 from .errors import ProtocolError, QueryFailed
 
 # Request headers
@@ -31,6 +32,8 @@ ROLE = "X-Trino-Role"
 PREPARED_STATEMENT = "X-Trino-Prepared-Statement"
 TRANSACTION_ID = "X-Trino-Transaction-Id"
 CLIENT_TAGS = "X-Trino-Client-Tags"
+CLIENT_INFO = "X-Trino-Client-Info"
+TRACE_TOKEN = "X-Trino-Trace-Token"
 CLIENT_CAPABILITIES = "X-Trino-Client-Capabilities"
 QUERY_DATA_ENCODING = "X-Trino-Query-Data-Encoding"
 CAPABILITIES = "PATH,PARAMETRIC_DATETIME,SESSION_AUTHORIZATION"
@@ -49,7 +52,6 @@ CLEAR_TRANSACTION_ID = "X-Trino-Clear-Transaction-Id"
 SET_AUTHORIZATION_USER = "X-Trino-Set-Authorization-User"
 RESET_AUTHORIZATION_USER = "X-Trino-Reset-Authorization-User"
 
-_KNOWN_ENCODINGS = ("json", "json+zstd", "json+lz4")
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def from_json(doc: Any) -> QueryResults:
         rows = data
     elif isinstance(data, dict):
         encoding = data.get("encoding")
-        if encoding not in _KNOWN_ENCODINGS:
+        if encoding not in KNOWN_ENCODINGS:
             raise ProtocolError(f"unsupported spooling encoding {encoding!r}")
         segments = tuple(parse_segment(s, encoding) for s in data.get("segments") or ())
     elif data is not None:

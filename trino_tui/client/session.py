@@ -33,6 +33,13 @@ def _local_zone() -> str:
     return "UTC"
 
 
+def role_value(role: str) -> str:
+    """X-Trino-Role value for a role name: ALL / NONE as they are, anything else ROLE{name}."""
+    if role.upper() in ("ALL", "NONE"):
+        return role.upper()
+    return role if role.startswith("ROLE{") and role.endswith("}") else f"ROLE{{{role}}}"
+
+
 @dataclass
 class ClientSession:
     """Session state sent with every statement (guarded by ``_lock``)."""
@@ -50,6 +57,8 @@ class ClientSession:
     transaction_id: str | None = None
     authorization_user: str | None = None
     encoding: tuple[str, ...] = ()
+    client_info: str | None = None
+    trace_token: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
@@ -62,7 +71,10 @@ class ClientSession:
             timezone=config.timezone or _local_zone(),
             client_tags=tuple(config.client_tags),
             properties=dict(config.session_properties),
+            roles={catalog: role_value(role) for catalog, role in config.roles.items()},
             encoding=tuple(config.encoding),
+            client_info=config.client_info,
+            trace_token=config.trace_token,
         )
 
     def statement_headers(self) -> list[tuple[str, str]]:
@@ -84,6 +96,10 @@ class ClientSession:
             h.append((P.TIME_ZONE, self.timezone))
             if self.client_tags:
                 h.append((P.CLIENT_TAGS, ",".join(self.client_tags)))
+            if self.client_info:
+                h.append((P.CLIENT_INFO, self.client_info))
+            if self.trace_token:
+                h.append((P.TRACE_TOKEN, self.trace_token))
             h.append((P.CLIENT_CAPABILITIES, P.CAPABILITIES))
             h.append((P.TRANSACTION_ID, self.transaction_id or "NONE"))
             for k, v in self.properties.items():

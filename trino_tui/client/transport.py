@@ -104,6 +104,11 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _retryable(exc: BaseException) -> bool:
+    """A transport failure worth retrying (not a TLS/certificate failure: it cannot succeed)."""
+    return not _reason(exc).startswith("TLS handshake failed")
+
+
 class Transport:
     """All HTTP traffic of one TrinoClient (thread-safe)."""
 
@@ -194,7 +199,7 @@ class Transport:
                 raise
             except httpx.TransportError as exc:
                 reason = _reason(exc)
-                if not submit and retrier.wait(reason):
+                if not submit and _retryable(exc) and retrier.wait(reason):
                     continue
                 where = self.config.base_url if submit else host_of(url)
                 raise TrinoConnectionError(f"Cannot connect to {where}: {reason}") from None
@@ -278,7 +283,7 @@ class Transport:
                                       f"(read {exc.read} bytes, stopped)", index=index) from None
             except (httpx.TransportError, DeadlineExceeded) as exc:
                 reason = _reason(exc) if isinstance(exc, httpx.TransportError) else str(exc)
-                if retrier.wait(reason):
+                if (not isinstance(exc, httpx.TransportError) or _retryable(exc)) and retrier.wait(reason):
                     continue
                 raise TrinoConnectionError(f"Cannot download from {host_of(url)}: {reason}") from None
             if reply.status == 200:
