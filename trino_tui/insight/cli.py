@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
-from typing import Callable, Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
 from trino_tui.client import ConfigError, TrinoTuiError
 
@@ -29,7 +29,7 @@ def _parser(prog: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
-def _settings(ns: argparse.Namespace, stack: ExitStack, err: TextIO):
+def _settings(ns: argparse.Namespace, stack: ExitStack):
     """Resolved settings; with --sandbox an embedded sandbox is started (stopped by *stack*)."""
     from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
 
@@ -50,6 +50,22 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Nam
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
+def _connected(parser: argparse.ArgumentParser, argv: Sequence[str], err: TextIO,
+               body: Callable[[argparse.Namespace, Any], int]) -> int:
+    """Parse *argv*, resolve the settings (starting the sandbox for --sandbox) and run
+    ``body(ns, settings)``; a bad flag or setting is one line on *err* and exit status 2."""
+    ns = _parse(parser, argv)
+    if isinstance(ns, int):
+        return ns
+    with ExitStack() as stack:
+        try:
+            settings = _settings(ns, stack)
+        except TrinoTuiError as exc:
+            print(f"{parser.prog}: {exc}", file=err)
+            return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED
+        return body(ns, settings)
+
+
 def doctor_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     from trino_tui.insight.doctor import DEFAULT_SQL, diagnose, render_json, render_text
 
@@ -61,20 +77,16 @@ def doctor_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys
     g.add_argument("--sql", default=DEFAULT_SQL, help=f"canary statement (default: {DEFAULT_SQL})")
     g.add_argument("--json", action="store_true", help="print the report as JSON")
     g.add_argument("--quiet", action="store_true", help="evidence only for failed checks")
-    ns = _parse(parser, argv)
-    if isinstance(ns, int):
-        return ns
-    with ExitStack() as stack:
-        try:
-            settings = _settings(ns, stack, err)
-            report = diagnose(settings.client, ns.sql)
-        except TrinoTuiError as exc:
-            print(f"trino-tui doctor: {exc}", file=err)
-            return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED
-    print(render_json(report) if ns.json else render_text(report, verbose=not ns.quiet), file=out)
-    if report.ok:
-        return EXIT_OK
-    return EXIT_CONNECTION if report.checks[0].status == "fail" else EXIT_FAILED
+
+    def body(ns: argparse.Namespace, settings: Any) -> int:
+        report = diagnose(settings.client, ns.sql)
+        print(render_json(report) if ns.json else render_text(report, verbose=not ns.quiet),
+              file=out)
+        if report.ok:
+            return EXIT_OK
+        return EXIT_CONNECTION if report.checks[0].status == "fail" else EXIT_FAILED
+
+    return _connected(parser, argv, err, body)
 
 
 def _int_list(value: str) -> tuple[int, ...]:
@@ -125,24 +137,17 @@ def bench_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.
     g.add_argument("--downloader-counts", type=_int_list, default=bench.DEFAULT_DOWNLOADERS,
                    metavar="N,N", help="downloader counts for the spooled runs (default 1,5,10)")
     g.add_argument("--json", action="store_true", help="print the results as JSON")
-    ns = _parse(parser, argv)
-    if isinstance(ns, int):
-        return ns
-    with ExitStack() as stack:
-        try:
-            settings = _settings(ns, stack, err)
-        except TrinoTuiError as exc:
-            print(f"trino-tui bench: {exc}", file=err)
-            return EXIT_USAGE
+
+    def body(ns: argparse.Namespace, settings: Any) -> int:
         progress = None if ns.json else (lambda line: print(line, file=err, flush=True))
         results = bench.run_bench(settings.client, ns.sql, modes=ns.modes,
                                   downloaders=ns.downloader_counts, time_box=ns.time_box,
                                   progress=progress)
-    print(bench.render_json(results, ns.sql) if ns.json else bench.render_text(results, ns.sql),
-          file=out)
-    if all(r.error for r in results):
-        return EXIT_FAILED
-    return EXIT_OK
+        print(bench.render_json(results, ns.sql) if ns.json else
+              bench.render_text(results, ns.sql), file=out)
+        return EXIT_FAILED if all(r.error for r in results) else EXIT_OK
+
+    return _connected(parser, argv, err, body)
 
 
 def _speed(value: str) -> float:
