@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The real-Trino harness as a command (see docs/real-trino.md).
 
+  real_trino.py check       fetch + prune if needed; exit 0 when Trino can be run here
   real_trino.py fetch       fetch trino-server/trino-cli 476 into ~/.m2 (mvn; cached)
   real_trino.py prune       unpack the server with plugin/ pruned to tpch, memory, spooling-filesystem
   real_trino.py configure   write etc/ for --mode/--workers into --workdir and print its path
@@ -31,6 +32,11 @@ DEFAULT_WORKDIR = Path("/tmp/trino-tui-real-trino")
 def _spec(args: argparse.Namespace) -> ClusterSpec:
     workers = args.workers if args.workers is not None else (1 if args.mode == "worker_proxy" else 0)
     return ClusterSpec(retrieval_mode=args.mode, workers=workers, heap=args.heap)
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    inst = prepare()
+    print(f"Trino {install.TRINO_VERSION} at {inst.server_dir}, CLI {inst.cli_jar.name}, JDK {inst.java_version}")
 
 
 def cmd_fetch(args: argparse.Namespace) -> None:
@@ -86,7 +92,7 @@ def cmd_stop(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("fetch", "prune", "configure", "start", "status", "stop"))
+    ap.add_argument("command", choices=("check", "fetch", "prune", "configure", "start", "status", "stop"))
     ap.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     ap.add_argument("--mode", choices=RETRIEVAL_MODES, default="storage")
     ap.add_argument("--workers", type=int, default=None)

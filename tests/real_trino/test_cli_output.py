@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.real_trino.helpers import ALL_TYPES_SQL, trino_cli, tui_cli
+from tests.real_trino.helpers import ALL_TYPES, ALL_TYPES_SQL, trino_cli, tui_cli
 
 pytestmark = [pytest.mark.real_trino, pytest.mark.cluster("storage")]
 
@@ -14,6 +14,8 @@ FORMATS = ["CSV", "CSV_HEADER", "CSV_UNQUOTED", "CSV_HEADER_UNQUOTED", "TSV", "T
 QUERIES = {
     "nation": "SELECT * FROM tpch.tiny.nation ORDER BY nationkey",
     "all_types": ALL_TYPES_SQL,
+    "scalar_types": "SELECT " + ", ".join(f"CAST({e} AS {t}) AS c{i}" for i, (e, t) in enumerate(ALL_TYPES)
+                                          if not t.startswith(("array", "map", "row"))),
     "orders": "SELECT * FROM tpch.tiny.orders ORDER BY orderkey LIMIT 3000",
     "empty": "SELECT * FROM tpch.tiny.region WHERE regionkey < 0",
 }
@@ -25,6 +27,12 @@ def test_execute_output_is_the_clis(trino, install, fmt, query):
     sql = QUERIES[query]
     cli = trino_cli(install, trino, "--output-format", fmt, "--execute", sql)
     tui = tui_cli(trino, "--output-format", fmt, "--execute", sql)
+    if fmt == "JSON" and query == "all_types":
+        # Trino CLI 476 cannot write array/map/row columns as JSON ("can only serialize simple
+        # wrapper types"); trino-tui writes them. scalar_types covers JSON byte-for-byte.
+        assert cli.returncode == 1 and b"can only serialize simple wrapper types" in cli.stderr
+        assert tui.returncode == 0 and tui.stdout.count(b"\n") == 2, tui.stderr
+        return
     assert cli.returncode == 0, cli.stderr
     assert tui.returncode == 0, tui.stderr
     if tui.stdout != cli.stdout:

@@ -50,15 +50,20 @@ def _java_version(java: Path) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group(1) + m.group(2)) if m else None
 
 
-def find_java() -> tuple[Path, str]:
-    """The first JDK >= 24: $TRINO_JAVA_HOME, $JAVA_HOME, /usr/lib/jvm/*, then `java` on PATH."""
+def java_candidates() -> list[Path]:
+    """$TRINO_JAVA_HOME, $JAVA_HOME, /usr/lib/jvm/* (newest name first), then `java` on PATH."""
     homes = [os.environ.get("TRINO_JAVA_HOME"), os.environ.get("JAVA_HOME")]
-    homes += sorted((str(p) for p in Path("/usr/lib/jvm").glob("*")), reverse=True) if Path("/usr/lib/jvm").is_dir() else []
-    candidates = [Path(h) / "bin" / "java" for h in homes if h]
-    if shutil.which("java"):
-        candidates.append(Path(shutil.which("java")))
+    jvm = Path("/usr/lib/jvm")
+    homes += sorted((str(p) for p in jvm.glob("*")), reverse=True) if jvm.is_dir() else []
+    found = [Path(h) / "bin" / "java" for h in homes if h]
+    on_path = shutil.which("java")
+    return found + ([Path(on_path)] if on_path else [])
+
+
+def find_java(candidates: list[Path] | None = None) -> tuple[Path, str]:
+    """The first JDK >= MIN_JAVA among *candidates* (default ``java_candidates()``)."""
     seen: list[str] = []
-    for java in candidates:
+    for java in java_candidates() if candidates is None else candidates:
         if not java.exists():
             continue
         found = _java_version(java)
@@ -70,15 +75,17 @@ def find_java() -> tuple[Path, str]:
     raise Missing(f"no JDK >= {MIN_JAVA} found (Trino {TRINO_VERSION} needs one); saw: {', '.join(seen) or 'none'}")
 
 
-def _artifact(relpath: str, coords: str) -> Path:
-    path = M2 / relpath
+def _artifact(relpath: str, coords: str, m2: Path | None = None, mvn: str | None = "") -> Path:
+    """The cached artifact, fetched with mvn from Maven Central when absent (mvn="" = look it up)."""
+    m2 = M2 if m2 is None else m2
+    path = m2 / relpath
     if path.exists():
         return path
-    mvn = shutil.which("mvn")
+    mvn = shutil.which("mvn") if mvn == "" else mvn
     if mvn is None:
-        raise Missing(f"{path.name} is not in {M2} and mvn is not installed (apt-get install maven)")
-    proc = subprocess.run([mvn, "-B", "-q", DEP_PLUGIN, f"-Dartifact={coords}", "-Dtransitive=false"],
-                          capture_output=True, text=True, timeout=1800)
+        raise Missing(f"{path.name} is not in {m2} and mvn is not installed (apt-get install maven)")
+    proc = subprocess.run([mvn, "-B", "-q", f"-Dmaven.repo.local={m2}", DEP_PLUGIN, f"-Dartifact={coords}",
+                           "-Dtransitive=false"], capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0 or not path.exists():
         tail = (proc.stdout + proc.stderr).strip().splitlines()
         why = next((ln for ln in tail if "ERROR" in ln), tail[-1] if tail else "no output")

@@ -82,6 +82,7 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(args.upstream, args.log, args.delay_ms / 1000))
     server.daemon_threads = True
     args.port_file.write_text(str(server.server_address[1]))
+    print(server.server_address[1], flush=True)
     server.serve_forever()
 
 
