@@ -46,16 +46,16 @@ class ClientConfig:
 
     server: str
     user: str = ""
-    password: str | None = None
-    access_token: str | None = None
+    password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
     verify: bool | str = True
     catalog: str | None = None
     schema: str | None = None
-    session_properties: Mapping[str, str] = field(default_factory=dict)
+    session_properties: Mapping[str, str] = field(default_factory=dict, repr=False)  # may hold secrets
     client_tags: tuple[str, ...] = ()
     source: str = "trino-tui"
     timezone: str | None = None
-    extra_headers: Mapping[str, str] = field(default_factory=dict)
+    extra_headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # may hold credentials
     request_timeout: float = 30.0  # whole-request deadline of one HTTP request (all its reads)
     retry_budget: float = 120.0  # total time one request may spend retrying
     connect_timeout: float = 5.0  # failing fast on an unreachable server
@@ -78,7 +78,7 @@ class ClientConfig:
     auth: "httpx.Auth | None" = None  # custom auth flow (OAuth2, Kerberos, ...)
     client_cert: str | None = None  # mTLS certificate (PEM path)
     client_key: str | None = None
-    client_key_password: str | None = None
+    client_key_password: str | None = field(default=None, repr=False)
     storage_verify: bool | str | None = None  # None = same as verify
     http_proxy: str | None = None  # coordinator proxy (explicit; environment proxies are ignored)
     storage_proxy: str | None = None  # segment storage proxy (explicit)
@@ -153,6 +153,11 @@ class ClientConfig:
         for key, value in header_values:
             if value is not None and any(c in str(value) for c in "\r\n"):
                 raise ConfigError(f"{key} must not contain line breaks")
+        header_values += [("client_tags", ",".join(self.client_tags)),
+                          *(("session property name", name) for name in self.session_properties)]
+        for key, value in header_values:  # httpx sends header values as ASCII; controls would corrupt them
+            if value is not None and not all(" " <= c <= "~" or c == "\t" for c in str(value)):
+                raise ConfigError(f"{key} must be printable ASCII (it is sent in an HTTP header)")
 
     @property
     def base_url(self) -> str:

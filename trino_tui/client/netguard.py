@@ -83,14 +83,19 @@ class RequestGuard:
         if sock is not None:
             _shutdown(sock)
 
-    def check(self) -> None:
-        """Raise the httpcore error a tripped, cancelled or expired guard means."""
+    def poll(self) -> str | None:
+        """The reason this exchange must end ("cancelled" | "deadline"), or None."""
         if self.reason is None:
             now = self.clock()
             if self.cancel_at is not None and now >= self.cancel_at:
                 self.reason = "cancelled"
             elif self.deadline is not None and now >= self.deadline:
                 self.reason = "deadline"
+        return self.reason
+
+    def check(self) -> None:
+        """Raise the httpcore error a tripped, cancelled or expired guard means."""
+        self.poll()
         if self.reason == "deadline":
             raise httpcore.ReadTimeout("request deadline passed")
         if self.reason is not None:

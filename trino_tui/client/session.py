@@ -51,7 +51,7 @@ class ClientSession:
     path: str | None = None
     timezone: str = "UTC"
     client_tags: tuple[str, ...] = ()
-    properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict, repr=False)  # may hold secrets
     roles: dict[str, str] = field(default_factory=dict)
     prepared: dict[str, str] = field(default_factory=dict)
     transaction_id: str | None = None

@@ -71,8 +71,9 @@ class _TooLarge(Exception):
         self.read = read
 
 
-def _read_capped(resp: httpx.Response, cap: int) -> bytes:
-    """The body, stopping as soon as more than *cap* bytes arrived (_TooLarge)."""
+def _read_capped(resp: httpx.Response, cap: int, guard: RequestGuard) -> bytes:
+    """The body, stopping as soon as more than *cap* bytes arrived (_TooLarge) or the guard trips
+    (checked per chunk too, so the deadline holds whatever the underlying transport)."""
     declared = resp.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:
         raise _TooLarge(int(declared))
@@ -83,6 +84,11 @@ def _read_capped(resp: httpx.Response, cap: int) -> bytes:
         if total > cap:
             raise _TooLarge(total)
         chunks.append(chunk)
+        reason = guard.poll()
+        if reason == "deadline":
+            raise httpx.ReadTimeout("request deadline passed")
+        if reason is not None:
+            raise httpx.ReadError(f"request {reason}")
     return b"".join(chunks)
 
 
@@ -149,7 +155,7 @@ class Transport:
                 try:
                     status, resp_headers = resp.status_code, resp.headers.multi_items()
                     req_headers = resp.request.headers.multi_items()
-                    body = _read_capped(resp, cap)
+                    body = _read_capped(resp, cap, guard)
                     return Reply(status, resp_headers, body, str(resp.url), resp.reason_phrase)
                 finally:
                     resp.close()
