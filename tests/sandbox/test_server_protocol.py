@@ -80,7 +80,7 @@ def read_spooled(http, docs: list[dict]) -> tuple[list, list[dict]]:
 
 def test_info(http, sb):
     info = http.get(f"{sb.url}/v1/info").json()
-    assert info["nodeVersion"] == {"version": "466-sandbox"}
+    assert info["nodeVersion"] == {"version": "476"}
     assert info["coordinator"] is True and info["starting"] is False and info["environment"] == "sandbox"
 
 

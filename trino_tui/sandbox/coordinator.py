@@ -30,7 +30,7 @@ from .server import Request, Response, text_error
 from .spooling import negotiate
 from .storage import SegmentStore, check_sse_headers, serve_segment
 
-VERSION = "466-sandbox"
+VERSION = "476"  # the Trino version the sandbox emulates (clients compare it)
 JSON = "application/json"
 _STATEMENT_RE = re.compile(r"^/v1/statement/(queued|executing)/([^/]+)/([^/]+)/(\d+)$")
 
@@ -111,10 +111,40 @@ def parse_session_headers(req: Request) -> ClientSession | Response:
             if len(parts) != 2 or not parts[0].strip():
                 return text_error(400, "Invalid X-Trino-Session header")
             props[parts[0].strip()] = unquote_plus(parts[1].strip())
+    prepared: dict[str, str] = {}
+    for value in req.header_all("X-Trino-Prepared-Statement"):
+        for item in value.split(","):
+            if not item.strip():
+                continue
+            name, sep, text = item.partition("=")
+            if not sep or not name.strip():
+                return text_error(400, "Invalid X-Trino-Prepared-Statement header")
+            prepared[unquote_plus(name.strip()).lower()] = unquote_plus(text.strip())
+    transaction = (req.header("X-Trino-Transaction-Id") or "").strip()
     tags = tuple(t.strip() for t in (req.header("X-Trino-Client-Tags") or "").split(",") if t.strip())
     return ClientSession(user=user, source=req.header("X-Trino-Source"), catalog=catalog, schema=schema,
                          time_zone=(req.header("X-Trino-Time-Zone") or "UTC").strip() or "UTC",
-                         properties=props, client_tags=tags, principal=req.principal)
+                         properties=props, client_tags=tags, principal=req.principal, prepared=prepared,
+                         transaction_id=None if transaction.upper() in ("", "NONE") else transaction)
+
+
+def change_headers(changes: object) -> list[tuple[str, str]]:
+    """X-Trino-* answer headers for a statement's resultset.SessionChanges (None: no changes)."""
+    if changes is None:
+        return []
+    c = changes
+    out = [("X-Trino-Added-Prepare", f"{quote_plus(n)}={quote_plus(sql)}") for n, sql in c.added_prepare.items()]
+    out += [("X-Trino-Deallocated-Prepare", quote_plus(n)) for n in c.deallocated_prepare]
+    if c.started_transaction_id:
+        out.append(("X-Trino-Started-Transaction-Id", c.started_transaction_id))
+    if c.clear_transaction_id:
+        out.append(("X-Trino-Clear-Transaction-Id", "true"))
+    out += [("X-Trino-Set-Role", f"{quote_plus(cat)}={quote_plus(role)}") for cat, role in c.set_role.items()]
+    if c.set_authorization_user:
+        out.append(("X-Trino-Set-Authorization-User", c.set_authorization_user))
+    if c.reset_authorization_user:
+        out.append(("X-Trino-Reset-Authorization-User", "true"))
+    return out
 
 
 class CoordinatorApp:
@@ -270,6 +300,7 @@ class CoordinatorApp:
                 headers.append(("X-Trino-Set-Session", f"{name}={quote_plus(str(value))}"))
             for name in meta.clear_session:
                 headers.append(("X-Trino-Clear-Session", name))
+            headers += change_headers(meta.changes)
         if query.spooled_encoding:
             headers.append(("X-Trino-Query-Data-Encoding", query.spooled_encoding))
         return headers

@@ -23,14 +23,16 @@ from .engine_api import CATALOGS, SessionContext
 from .metadata import MetadataStatements
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .nestedjson import is_nested, row_query as nested_row_query
+from .result_types import declared_result_types, with_precision
 from .rowjson import MACROS, ZoneSpec, row_json_sql
 from .session_sql import session_value_edits
+from .session_statements import SessionStatements
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
 from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
 from .statements import check_property, parse_statement
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
-from .trino_types import TrinoType, duckdb_storage, from_duckdb as type_from_duckdb, parse_type
+from .trino_types import TrinoType, from_duckdb as type_from_duckdb, parse_type
 
 __all__ = ["Engine", "SessionContext", "CATALOGS", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
 
@@ -83,6 +85,7 @@ class Engine:
         self._cancelled: set[str] = set()      # cancel() arrived while execute() ran
         self._running_lock = threading.Lock()
         self.metadata = MetadataStatements(self)
+        self.sessions = SessionStatements(self)
         for schema in self._configured:
             self._tpch.ensure(self._con, schema)
 
@@ -300,10 +303,14 @@ class Engine:
         if semi is not None:
             raise at("SYNTAX_ERROR", "mismatched input ';'. Expecting: <EOF>", sql, semi.start, failure_type=_PARSING)
         body = sql[: sig[-1].end]
+        first = sig[0].lower
+        self.sessions.check_transaction(session, writes=first in ("insert", "delete", "update", "create", "drop"))
+        handled = self.sessions.run(sig, body, session)
+        if handled is not None:
+            return handled
         parsed = parse_statement(sig, body)
         if parsed is not None:
             return self.metadata.run(parsed, body, session, zone)
-        first = sig[0].lower
         if first in ("select", "with", "values", "table", "(", "from"):
             return self.query(body, sig, session, zone)
         if first in ("insert", "delete", "update", "create", "drop"):
@@ -358,34 +365,15 @@ class Engine:
         return [str(r[-1]) for r in rows]
 
     def _declared_types(self, sources: list[str | None], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
-        """Trino types for result columns; a column whose source column is a declared column of a
-        referenced table (k-th occurrence -> k-th table declaring it) takes the declared type
-        when DuckDB holds it the same way."""
+        """Trino types for result columns (see result_types.declared_result_types)."""
         declared: dict[str, list[TrinoType]] = {}
         seen: set[str] = set()
         for r in refs:
-            if r.trino in seen:
-                continue
-            seen.add(r.trino)
-            for name, t in self.declared_columns(r) or []:
-                declared.setdefault(name, []).append(t)
-        used: dict[str, int] = {}
-        out: list[TrinoType] = []
-        for name, dt in zip(sources, duck_types):
-            reported = type_from_duckdb(dt)
-            if name is None:
-                out.append(reported)
-                continue
-            name = name.lower()   # DuckDB, like Trino, matches column names case-insensitively
-            candidates = declared.get(name, [])
-            k = used.get(name, 0)
-            used[name] = k + 1
-            choice = candidates[min(k, len(candidates) - 1)] if candidates else None
-            if choice is not None and _same_storage(choice, reported):
-                out.append(choice)
-            else:
-                out.append(reported)
-        return out
+            if r.trino not in seen:
+                seen.add(r.trino)
+                for name, t in self.declared_columns(r) or []:
+                    declared.setdefault(name, []).append(t)
+        return declared_result_types(sources, duck_types, declared)
 
     # ------------------------------------------------------------------ queries
 
@@ -403,7 +391,7 @@ class Engine:
                 quoted = {t.ident for t in sig if t.kind == "qident"}
                 names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
                 types = self._declared_types(out.sources, list(rel.types), refs)
-                types = [_with_precision(t, p) for t, p in zip(types, out.precisions)]
+                types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
                 assemble = None
                 if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
                     row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)
@@ -479,16 +467,3 @@ def _count_result(update_type: str, count: int) -> StatementResult:
     cols = [ResultColumn.of("rows", TrinoType("bigint"))]
     return StatementResult(cols, is_query=False, source=ListSource([[count]]), update_type=update_type,
                            update_count=count, total_rows=1)
-
-
-def _with_precision(t: TrinoType, precision: int | None) -> TrinoType:
-    if precision is None or t.raw not in ("timestamp", "timestamp with time zone", "time"):
-        return t
-    return TrinoType(t.raw, (precision,))
-
-
-def _same_storage(declared: TrinoType, reported: TrinoType) -> bool:
-    try:
-        return duckdb_storage(declared) == duckdb_storage(reported)
-    except KeyError:
-        return False

@@ -54,6 +54,8 @@ class ClientSession:
     properties: dict[str, str] = field(default_factory=dict)
     client_tags: tuple[str, ...] = ()
     principal: str | None = None  # the authenticated user (auth hook), None without authentication
+    prepared: dict[str, str] = field(default_factory=dict)  # X-Trino-Prepared-Statement: name -> SQL
+    transaction_id: str | None = None  # X-Trino-Transaction-Id (None: autocommit)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class StatementMeta:
     set_schema: str | None = None
     set_session: dict[str, str] = field(default_factory=dict)
     clear_session: tuple[str, ...] = ()
+    changes: Any = None  # resultset.SessionChanges of the statement (None: a fake engine's result)
 
 
 @dataclass
@@ -277,16 +280,20 @@ class Query:
         except ValueError as exc:
             self._fail(QueryFailure(str(exc), 14, "INVALID_SESSION_PROPERTY", "USER_ERROR"))
             return
-        key: Hashable = (self.sql, self.session.catalog, self.session.schema, self.session.time_zone,
-                         opts, cfg.direct_page_size)
+        key: Hashable = (self.sql, self.session.user, self.session.catalog, self.session.schema,
+                         self.session.time_zone, tuple(sorted(props.items())),
+                         tuple(sorted(self.session.prepared.items())), opts, cfg.direct_page_size)
         use_cache = cfg.cache_results and self._deps.cache is not None
         cached = self._deps.cache.get(key) if use_cache else None  # type: ignore[union-attr]
         if cached is not None:
             self._replay(cached, opts)
             return
+        extra = {"prepared": dict(self.session.prepared), "transaction_id": self.session.transaction_id} \
+            if self.session.prepared or self.session.transaction_id else {}  # fake engines take plain dicts
         ctx = self._deps.session_context(
             user=self.session.user, catalog=self.session.catalog, schema=self.session.schema,
-            time_zone=self.session.time_zone, properties=dict(props), query_id=self.query_id)
+            time_zone=props.get("time_zone_id") or self.session.time_zone, properties=dict(props),
+            query_id=self.query_id, **extra)
         res = self._deps.engine.execute(self.sql, ctx)
         try:
             self._run_result(res, cfg, opts, key if use_cache else None)
@@ -323,7 +330,7 @@ class Query:
             columns=columns, update_type=getattr(res, "update_type", None),
             update_count=getattr(res, "update_count", None), set_catalog=getattr(res, "set_catalog", None),
             set_schema=getattr(res, "set_schema", None), set_session=dict(getattr(res, "set_session", None) or {}),
-            clear_session=tuple(getattr(res, "clear_session", None) or ()))
+            clear_session=tuple(getattr(res, "clear_session", None) or ()), changes=getattr(res, "changes", None))
 
     def _set_running(self, opts: SpoolingOptions | None) -> None:
         with self._cond:

@@ -95,6 +95,19 @@ class DuckSource:
                 pass
 
 
+@dataclass(frozen=True)
+class SessionChanges:
+    """Client-session changes a statement asks for (they become X-Trino-* response headers)."""
+
+    added_prepare: dict[str, str] = field(default_factory=dict)      # X-Trino-Added-Prepare
+    deallocated_prepare: tuple[str, ...] = ()                        # X-Trino-Deallocated-Prepare
+    started_transaction_id: str | None = None                        # X-Trino-Started-Transaction-Id
+    clear_transaction_id: bool = False                               # X-Trino-Clear-Transaction-Id
+    set_role: dict[str, str] = field(default_factory=dict)           # X-Trino-Set-Role (catalog -> role)
+    set_authorization_user: str | None = None                        # X-Trino-Set-Authorization-User
+    reset_authorization_user: bool = False                           # X-Trino-Reset-Authorization-User
+
+
 def _first_column(row: tuple) -> str:
     return row[0]
 
@@ -114,6 +127,7 @@ class StatementResult:
     set_session: dict[str, str] = field(default_factory=dict)
     clear_session: list[str] = field(default_factory=list)
     total_rows: int | None = None
+    changes: SessionChanges = field(default_factory=SessionChanges)
 
     def iter_chunks(self, target_bytes: int = 256 * 1024) -> Iterator[tuple[int, bytes]]:
         """Chunks of ~target_bytes (a single row larger than that is its own chunk). The batch

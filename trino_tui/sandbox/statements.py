@@ -34,8 +34,14 @@ SESSION_PROPERTIES: dict[str, SessionProperty] = {p.name: p for p in (
 )}
 
 
+# hidden properties (not listed by SHOW SESSION): SET TIME ZONE stores the zone as time_zone_id
+HIDDEN_PROPERTIES = frozenset({"time_zone_id"})
+
+
 def check_property(name: str, value: str) -> str:
     """Validate a session property assignment; returns the normalised value or raises."""
+    if name in HIDDEN_PROPERTIES:
+        return value
     prop = SESSION_PROPERTIES.get(name)
     if prop is None:
         raise TrinoError("INVALID_SESSION_PROPERTY", f"Session property '{name}' does not exist")
