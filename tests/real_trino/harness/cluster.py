@@ -73,6 +73,14 @@ class Cluster:
     def storage_log(self) -> Path:
         return self.workdir / "storage-requests.jsonl"
 
+    @property
+    def delay_file(self) -> Path:
+        """Write milliseconds here to change the storage latency while the cluster runs."""
+        return self.workdir / "storage-delay-ms"
+
+    def set_storage_delay(self, ms: float) -> None:
+        self.delay_file.write_text(str(ms))
+
     def _spawn(self, name: str, argv: list[str], cwd: Path, env: dict | None = None) -> Proc:
         log = self.workdir / f"{name}.log"
         fh = log.open("wb")
@@ -116,9 +124,11 @@ class Cluster:
         port_file = self.workdir / "proxy.port"
         port_file.unlink(missing_ok=True)
         self.storage_log.unlink(missing_ok=True)
+        self.delay_file.write_text(str(self.storage_delay_ms))
         proxy = self._spawn("proxy", [sys.executable, "-m", "tests.real_trino.harness.proxy", "--upstream",
                                       str(self.s3_port), "--log", str(self.storage_log), "--port-file",
-                                      str(port_file), "--delay-ms", str(self.storage_delay_ms)], ROOT)
+                                      str(port_file), "--delay-ms", str(self.storage_delay_ms),
+                                      "--delay-file", str(self.delay_file)], ROOT)
         self._wait("storage proxy", lambda: port_file.exists() and port_file.read_text().strip() != "", 30, proxy)
         self.proxy_port = int(port_file.read_text())
 

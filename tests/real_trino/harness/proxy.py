@@ -1,5 +1,6 @@
 """A tiny HTTP proxy in front of the moto S3 server: logs every request (method, path, query,
-header names, status) as JSON lines and optionally delays each request (storage latency).
+header names, status) as JSON lines and optionally delays each request (storage latency; --delay-file lets a benchmark change it
+while the proxy runs).
 
 Run as a process: ``python -m tests.real_trino.harness.proxy --upstream PORT --log FILE
 --port-file FILE [--delay-ms N]``; it binds 127.0.0.1 on an ephemeral port and writes it to
@@ -19,9 +20,19 @@ from pathlib import Path
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
-def make_handler(upstream: int, log_path: Path, delay: float) -> type[BaseHTTPRequestHandler]:
+def make_handler(upstream: int, log_path: Path, delay: float,
+                 delay_file: Path | None = None) -> type[BaseHTTPRequestHandler]:
     lock = threading.Lock()
     local = threading.local()
+
+    def current_delay() -> float:
+        """--delay-ms, or the milliseconds written in --delay-file (re-read per request)."""
+        if delay_file is None:
+            return delay
+        try:
+            return float(delay_file.read_text() or 0) / 1000
+        except (OSError, ValueError):
+            return delay
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -35,8 +46,9 @@ def make_handler(upstream: int, log_path: Path, delay: float) -> type[BaseHTTPRe
             return local.conn
 
         def _forward(self) -> None:
-            if delay:
-                time.sleep(delay)
+            wait = current_delay()
+            if wait:
+                time.sleep(wait)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
@@ -78,8 +90,10 @@ def main() -> None:
     ap.add_argument("--log", type=Path, required=True)
     ap.add_argument("--port-file", type=Path, required=True)
     ap.add_argument("--delay-ms", type=float, default=0.0)
+    ap.add_argument("--delay-file", type=Path, default=None)
     args = ap.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(args.upstream, args.log, args.delay_ms / 1000))
+    handler = make_handler(args.upstream, args.log, args.delay_ms / 1000, args.delay_file)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     args.port_file.write_text(str(server.server_address[1]))
     print(server.server_address[1], flush=True)
