@@ -115,3 +115,13 @@ def test_client_certificate(sandbox, pki, capsys) -> None:
                              "--cafile", pki.ca_path, "-e", SQL)
     assert code == 0, err
     assert len(out.splitlines()) == 2000 and sandbox.engine.executed[-1][1].user == "pat"
+
+
+def test_ignore_errors_goes_on_and_exits_1(sandbox, pki, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("TRINO_PASSWORD", PASSWORD)
+    sql = "SELECT * FROM numbers_3; SELEKT nonsense; SELECT * FROM numbers_2"
+    base = (sandbox.url, "--user", "alice", "--password", "--cafile", pki.ca_path, "-e", sql)
+    code, out, err = run_cli(capsys, *base)
+    assert code == 1 and len(out.splitlines()) == 3  # stops at the failure
+    code, out, err = run_cli(capsys, *base, "--ignore-errors")
+    assert code == 1 and len(out.splitlines()) == 5, err  # both good statements ran
