@@ -43,7 +43,10 @@ def normalize_server(value: str) -> str:
     text = str(value).strip()
     if "://" not in text:
         text = "http://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for an unclosed '['
+        raise ConfigError(f"invalid server URL {value!r}: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"invalid server URL {value!r}: expected http(s)://host[:port]")
     try:
@@ -68,6 +71,9 @@ def parse_list(value: str | list) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in items if str(v).strip())
 
 
+MAX_DURATION = 7 * 86400.0  # seconds; longer waits overflow timers (1e300 s) and mean "forever" anyway
+
+
 def parse_duration(value: str | int | float) -> float:
     """Seconds from `30`, `30s`, `2m`, `500ms`, `1h` (must be > 0)."""
     text = str(value).strip().lower()
@@ -82,6 +88,8 @@ def parse_duration(value: str | int | float) -> float:
         raise ConfigError(f"invalid duration {value!r}: expected e.g. 30s, 2m, 500ms") from None
     if not seconds > 0:
         raise ConfigError(f"invalid duration {value!r}: must be positive")
+    if not seconds <= MAX_DURATION:  # inf, nan and values that overflow timers
+        raise ConfigError(f"invalid duration {value!r}: at most 7 days")
     return seconds
 
 
