@@ -1,4 +1,8 @@
-"""In-memory stand-ins for TrinoClient/Query used by the headless runner tests (no server)."""
+"""In-memory stand-ins for TrinoClient/Query (CONTRACT.md shape) used by the headless runner tests.
+
+`execute()` returns at once and never raises: a `FakeClient` item that is an exception becomes a
+query whose `wait_columns()` raises it (as connection errors surface in the real client).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,24 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from trino_tui.client.errors import QueryCancelled
+from trino_tui.client import QueryCancelled
+
+
+@dataclass
+class FakeBatch:
+    row_offset: int
+    rows: list[list]
+    segment: int | None = None
+    payload: bytes | None = None
+    encoding: str | None = None
+    uncompressed_size: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def wire_rows(self) -> list[list]:
+        return self.rows
 
 
 @dataclass
@@ -15,52 +36,59 @@ class FakeQuery:
     sql: str
     columns: list = field(default_factory=list)
     pages: list[list[list]] = field(default_factory=list)
-    fail_at: int | None = None                 # raise `error` before this page
+    fail_at: int | None = None                 # raise `error` before this page (-1: from wait_columns)
     error: BaseException | None = None
     on_page: Callable[[int], None] | None = None  # called before each page (e.g. to interrupt)
     update_type: str | None = None
     update_count: int | None = None
     warnings: list = field(default_factory=list)
     query_id: str = "20261121_000000_00001_fake0"
+    retry: Any = None                          # what snapshot().retry reports
     cancelled: bool = False
     closed: bool = False
+    outcome: str | None = None
 
     def __post_init__(self) -> None:
         self.total_rows = sum(len(p) for p in self.pages)
 
-    def __enter__(self) -> "FakeQuery":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def wait_columns(self, timeout: float | None = None) -> list:
+        if self.cancelled:
+            raise QueryCancelled("Query was cancelled")
         if self.fail_at == -1 and self.error is not None:
+            self.outcome = "failed"
             raise self.error
         return self.columns
 
-    def batches(self) -> Iterator[SimpleNamespace]:
+    def batches(self) -> Iterator[FakeBatch]:
+        offset = 0
         for i, rows in enumerate(self.pages):
             if self.on_page is not None:
                 self.on_page(i)
             if self.cancelled:
                 raise QueryCancelled("Query was cancelled")
             if self.fail_at == i and self.error is not None:
+                self.outcome = "failed"
                 raise self.error
-            yield SimpleNamespace(row_offset=0, rows=rows)
+            yield FakeBatch(offset, rows)
+            offset += len(rows)
+        self.outcome = self.outcome or "finished"
 
     def cancel(self) -> None:
         self.cancelled = True
+        self.outcome = self.outcome or "cancelled"
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        self.outcome = self.outcome or "stopped"
+
+    def close(self, timeout: float = 2.0) -> None:
         self.closed = True
 
     def snapshot(self) -> Any:
         return SimpleNamespace(
             query_id=self.query_id, server_state="FINISHED", server_stats={}, encoding=None, protocol="direct",
-            elapsed=1.0, rows_delivered=self.total_rows, bytes_downloaded=0, segments_total=0,
+            elapsed=1.0, now=1.0, rows_delivered=self.total_rows, bytes_downloaded=0, segments_total=0,
             segments_inline=0, segments_spooled=0, segments_acked=0, pages_fetched=len(self.pages), retries=0,
-            segments=(), rows_per_s=0.0, bytes_per_s=0.0,
+            segments=(), rows_per_s=0.0, bytes_per_s=0.0, retry=self.retry,
         )
 
 
@@ -75,7 +103,7 @@ class FakeClient:
         self.executed.append(sql)
         item = self.queue.pop(0)
         if isinstance(item, BaseException):
-            raise item
+            item = FakeQuery(sql, fail_at=-1, error=item, query_id="")
         item.sql = sql
         return item
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from trino_tui.headless.args import parse_args
+from trino_tui.core.args import parse_args
 from trino_tui.headless.main import run_headless
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,19 +6,20 @@ import pytest
 
 from trino_tui import __version__
 from trino_tui.cli import main
-from trino_tui.headless.args import Mode, connection_options, parse_args, run_mode
+from trino_tui.core.args import Mode, parse_args, run_mode
+from trino_tui.core.settings import resolve
 
 
 def test_defaults() -> None:
     ns = parse_args([])
-    assert (ns.output_format, ns.progress, ns.network_logging, ns.execute, ns.file) == ("CSV", None, "NONE", None, None)
+    assert (ns.output_format, ns.progress, ns.execute, ns.file) == ("CSV", None, None, None)
     assert run_mode(ns, stdin_is_tty=True) is Mode.TUI
     assert run_mode(ns, stdin_is_tty=False) is Mode.HEADLESS  # SQL piped on stdin
 
 
-def test_trino_cli_flags_map_to_connection_options() -> None:
+def test_trino_cli_flags_reach_the_client_config() -> None:
     ns = parse_args([
-        "--server", "https://c:8443", "--user", "u", "--password", "--catalog", "tpch", "--schema", "tiny",
+        "--server", "https://c:8443", "--user", "u", "--catalog", "tpch", "--schema", "tiny",
         "--session", "a=1", "--session", "b=2", "--client-tags", "x,y", "--source", "s", "--timezone", "UTC",
         "--extra-header", "X-A: 1", "--extra-header", "X-B: 2", "--insecure", "--encoding", "json+lz4,json",
         "--downloaders", "7", "--decoders", "2", "--max-out-of-order", "3", "--request-timeout", "1m", "--client-request-timeout", "5s",
@@ -27,13 +28,12 @@ def test_trino_cli_flags_map_to_connection_options() -> None:
     ])
     assert run_mode(ns, stdin_is_tty=True) is Mode.HEADLESS
     assert (ns.output_format, ns.output_file, ns.progress, ns.theme) == ("CSV_HEADER", "o.csv", False, "trino-dark")
-    opts = connection_options(ns, server="ignored-by-nothing")
-    assert (opts.server, opts.user, opts.password, opts.catalog, opts.schema) == ("https://c:8443", "u", True, "tpch", "tiny")
-    assert opts.session == ("a=1", "b=2") and opts.extra_headers == ("X-A: 1", "X-B: 2")
-    assert (opts.client_tags, opts.source, opts.timezone, opts.insecure) == ("x,y", "s", "UTC", True)
-    assert (opts.encoding, opts.downloaders, opts.decoders, opts.max_out_of_order) == ("json+lz4,json", 7, 2, 3)
-    assert (opts.request_timeout, opts.client_request_timeout, opts.network_logging) == ("1m", "5s", "HEADERS")
-    assert opts.overrides == {"server": "ignored-by-nothing"}
+    c = resolve(ns, env={}).client
+    assert (c.server, c.user, c.catalog, c.schema, c.verify) == ("https://c:8443", "u", "tpch", "tiny", False)
+    assert dict(c.session_properties) == {"a": "1", "b": "2"} and dict(c.extra_headers) == {"X-A": "1", "X-B": "2"}
+    assert (c.client_tags, c.source, c.timezone) == (("x", "y"), "s", "UTC")
+    assert (c.encoding, c.downloaders, c.decoders, c.max_out_of_order) == (("json+lz4", "json"), 7, 2, 3)
+    assert (c.request_timeout, c.retry_budget, c.network_logging) == (60.0, 5.0, "HEADERS")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "CSV_UNQUOTED", "tsv_header", "Json", "markdown", "ALIGNED", "vertical", "null"])
@@ -43,27 +43,29 @@ def test_output_formats_are_case_insensitive(fmt: str) -> None:
 
 @pytest.mark.parametrize("argv, fragment", [
     (["--output-format", "XML"], "invalid output format 'XML'"),
-    (["--network-logging", "LOUD"], "invalid level 'LOUD'"),
-    (["--downloaders", "0"], "must be at least 1"),
-    (["--decoders", "two"], "invalid integer 'two'"),
     (["--execute", "x", "-f", "y"], "not allowed with argument"),
     (["--direct", "--encoding", "json"], "--direct and --encoding are mutually exclusive"),
     (["--insecure", "--cafile", "x"], "--insecure and --cafile are mutually exclusive"),
-    (["--sandbox", "--server", "http://x"], "--sandbox and --server are mutually exclusive"),
+    (["--sandbox", "--server", "http://x"], "--sandbox and --server (or a URL) are mutually exclusive"),
     (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
 ])
 def test_bad_flags_exit_2_with_one_line(capsys, argv, fragment) -> None:
-    assert main(argv) == 2
+    assert main([*argv, "-e", "SELECT 1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("trino-tui: error: ") and fragment in err
 
 
-def test_invalid_values_found_after_parsing_exit_2(capsys) -> None:
-    assert main(["--encoding", "gzip", "-e", "SELECT 1"]) == 2
-    assert main(["--session", "novalue", "-e", "SELECT 1"]) == 2
-    lines = capsys.readouterr().err.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["Invalid configuration"] * 2
-    assert "unknown encoding 'gzip'" in lines[0]
+@pytest.mark.parametrize("argv, fragment", [
+    (["--network-logging", "LOUD"], "Invalid network logging level 'LOUD'"),
+    (["--downloaders", "0"], "must be at least 1"),
+    (["--decoders", "two"], "invalid integer 'two'"),
+    (["--encoding", "gzip"], "Unknown encoding 'gzip'"),
+    (["--session", "novalue"], "novalue"),
+])
+def test_invalid_values_found_after_parsing_exit_2(capsys, argv, fragment) -> None:
+    assert main([*argv, "--server", "http://127.0.0.1:9", "-e", "SELECT 1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("Invalid configuration: ") and fragment in err, err
 
 
 def test_help_is_grouped_and_version_prints(capsys) -> None:

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.headless.helpers import (
     REPO, LineReader, UnauthorizedServer, clean_env, closed_port, interrupt_after, run_cli, run_inprocess,
     start_cli,
 )
-from trino_tui.headless.args import parse_args
+from trino_tui.core.args import parse_args
 from trino_tui.headless.main import run_headless
 
 sandbox_mod = pytest.importorskip("trino_tui.sandbox")
@@ -167,7 +168,16 @@ def test_unreachable_server_exit_3() -> None:
     proc = run_cli(["--server", url, "--client-request-timeout", "1s", "-e", "SELECT 1"])
     assert proc.returncode == 3
     err = proc.stderr.decode()
-    assert err.count("\n") == 1 and err.startswith(f"Error connecting to {url}")
+    assert err == f"Cannot connect to {url}: connection refused\n"
+
+
+def test_refused_server_fails_fast_with_the_default_retry_budget() -> None:
+    """Issue 8: nothing listening fails within ~5 s (not after the 2-minute retry budget), one line, exit 3."""
+    started = time.monotonic()
+    proc = run_cli(["--server", "http://127.0.0.1:9", "-e", "SELECT 1"], timeout=60)
+    elapsed = time.monotonic() - started
+    assert (proc.returncode, proc.stderr.decode()) == (3, "Cannot connect to http://127.0.0.1:9: connection refused\n")
+    assert elapsed < 10, f"took {elapsed:.1f}s"  # a bound (process start included), not a benchmark
 
 
 def test_expired_segment_mid_export_leaves_no_file(sandbox, knobs, tmp_path) -> None:
@@ -309,10 +319,30 @@ def test_progress_redraws_in_place_on_a_real_terminal(sandbox, knobs, tmp_path) 
     assert (tmp_path / "o.csv").read_bytes().count(b"\n") == 60175
 
 
-def test_access_token_is_redacted_in_logs_and_never_sent_to_storage(sandbox) -> None:
+@pytest.fixture(scope="module")
+def tls_sandbox(tmp_path_factory):
+    """A sandbox whose coordinator serves https with a test CA (storage stays plain http)."""
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    d = tmp_path_factory.mktemp("tls")
+    ca.cert_pem.write_to_path(str(d / "ca.pem"))
+    cert.private_key_and_cert_chain_pem.write_to_path(str(d / "server.pem"))
+    sb = sandbox_mod.Sandbox(sandbox_mod.SandboxConfig(poll_wait=0.05, tls_cert=str(d / "server.pem"),
+                                                       tls_key=str(d / "server.pem")))
+    sb.start()
+    try:
+        yield sb, str(d / "ca.pem")
+    finally:
+        sb.stop()
+
+
+def test_access_token_is_redacted_in_logs_and_never_sent_to_storage(tls_sandbox) -> None:
+    sandbox, cafile = tls_sandbox
     before = len(sandbox.storage_log)
-    code, _, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.lineitem", "--access-token", "tok-s3cret",
-                                     "--encoding", "json", "--output-format", "NULL", "--network-logging", "HEADERS"))
+    code, _, err = run_inprocess(srv(sandbox, "--cafile", cafile, "-e", "SELECT * FROM tpch.tiny.lineitem",
+                                     "--access-token", "tok-s3cret", "--encoding", "json", "--output-format", "NULL",
+                                     "--network-logging", "HEADERS"))
     assert code == 0, err
     assert "tok-s3cret" not in err
     assert any(line.lower().strip().endswith("authorization: ***") or "authorization: bearer ***" in line.lower()
@@ -320,6 +350,11 @@ def test_access_token_is_redacted_in_logs_and_never_sent_to_storage(sandbox) -> 
     storage = [r for r in sandbox.storage_log[before:] if r.listener == "storage"]
     assert storage, "expected spooled segment downloads"
     assert all("authorization" not in r.headers and not any(k.startswith("x-trino-") for k in r.headers) for r in storage)
+
+
+def test_access_token_over_plain_http_is_refused(sandbox) -> None:
+    code, _, err = run_inprocess(srv(sandbox, "-e", "SELECT 1", "--access-token", "tok-s3cret"))
+    assert code == 2 and err.count("\n") == 1 and err.startswith("Invalid configuration: ") and "tok-s3cret" not in err
 
 
 def test_sigint_while_still_connecting_exits_130() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 
 import pytest
 
+from tests.export.fifo import FifoReader
 from tests.headless.helpers import run_inprocess
 
 sandbox_mod = pytest.importorskip("trino_tui.sandbox")
@@ -34,23 +34,13 @@ def _args(sandbox, target) -> list[str]:
 def test_output_file_fifo_feeds_its_reader(sandbox, tmp_path) -> None:
     fifo = tmp_path / "rows.tsv"
     os.mkfifo(fifo)
-    got: list[bytes] = []
-
-    def read() -> None:
-        with open(fifo, "rb") as f:  # blocks until the CLI opens the FIFO for writing
-            got.append(f.read())
-
-    reader = threading.Thread(target=read, name="test-fifo-reader")
-    reader.start()
+    reader = FifoReader(fifo)
     try:
         code, out, err = run_inprocess(_args(sandbox, fifo))
     finally:
-        if reader.is_alive() and not got:
-            with open(fifo, "wb"):  # nothing wrote to the FIFO: release the reader
-                pass
-        reader.join(timeout=30)
+        got = reader.join()
     assert (code, out, err) == (0, b"", "")
-    lines = got[0].decode().splitlines()
+    lines = got.decode().splitlines()
     assert len(lines) == 25 and lines[0] == "0\tALGERIA"
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and os.listdir(tmp_path) == ["rows.tsv"]
 

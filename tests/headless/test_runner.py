@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 
 import pytest
 
-from trino_tui.client.errors import (
+from trino_tui.client import (
     AuthenticationError,
     QueryFailed,
+    RetryEvent,
     SegmentExpired,
     TrinoConnectionError,
 )
+from trino_tui.core.errors import ExitCode
+from trino_tui.core.statements import split_statements
 from trino_tui.headless.interrupt import InterruptGuard
-from trino_tui.headless.progress import ProgressReporter
-from trino_tui.headless.runner import ExitCode, HeadlessOptions, HeadlessRunner
-from trino_tui.statements import split_statements
+from trino_tui.headless.progress import ProgressReporter, render_progress
+from trino_tui.headless.runner import HeadlessOptions, HeadlessRunner
 from tests.headless.fakes import FakeClient, FakeQuery, LineWriter
 
 
@@ -64,9 +67,9 @@ def test_query_failure_stops_the_loop_with_message_and_caret() -> None:
 
 
 @pytest.mark.parametrize("exc, code, first_line", [
-    (TrinoConnectionError("connection refused"), 3, "Error connecting to http://coord:8080: connection refused"),
-    (TrinoConnectionError("Cannot reach coord:8080: ConnectError: refused"), 3,
-     "Error connecting to http://coord:8080: ConnectError: refused"),
+    (TrinoConnectionError("connection refused"), 3, "Cannot connect to http://coord:8080: connection refused"),
+    (TrinoConnectionError("Cannot connect to http://coord:8080: connection refused"), 3,
+     "Cannot connect to http://coord:8080: connection refused"),
     (AuthenticationError("401 Unauthorized"), 3, "Authentication failed: 401 Unauthorized"),
     (AuthenticationError("Authentication failed: bad password"), 3, "Authentication failed: bad password"),
 ])
@@ -114,15 +117,48 @@ def test_interrupt_cancels_the_query_first_and_exits_130(tmp_path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_interrupt_without_a_running_query_exits_130() -> None:
+def test_second_signal_while_submitting_exits_with_the_signal_code() -> None:
     guard = InterruptGuard(install=False)
 
     class Interrupting(FakeClient):
         def execute(self, sql, **kw):
-            guard.interrupt()
+            guard.interrupt(signal.SIGTERM)  # the run is watched: this one cancels it ...
+            guard.interrupt(signal.SIGTERM)  # ... a second one raises KeyboardInterrupt
 
     code, _, err = run(Interrupting(), "SELECT 1", guard=guard)
-    assert code == 130 and err == "Interrupted\n"
+    assert code == 143 and err == "Terminated\n"
+
+
+@pytest.mark.parametrize("sig, code, reason", [(signal.SIGTERM, 143, "terminated"), (signal.SIGHUP, 129, "hangup")])
+def test_sigterm_and_sighup_cancel_like_ctrl_c(tmp_path, sig, code, reason) -> None:
+    guard = InterruptGuard(install=False)
+    q = FakeQuery("", columns=["a"], pages=[[[1]], [[2]], [[3]]], on_page=lambda i: i == 1 and guard.interrupt(sig))
+    target = tmp_path / "x.csv"
+    rc, _, err = run(FakeClient(q), "SELECT a", guard=guard, output_file=str(target))
+    assert (rc, err) == (code, f"Query {q.query_id} cancelled ({reason})\n")
+    assert q.cancelled and q.closed and os.listdir(tmp_path) == []
+
+
+def test_cancelled_on_the_server_is_a_failure_not_an_interrupt() -> None:
+    q = FakeQuery("", columns=["a"], pages=[[[1]], [[2]]])
+    q.on_page = lambda i: i == 1 and q.cancel()
+    code, _, err = run(FakeClient(q), "SELECT a")
+    assert (code, err) == (1, f"Query {q.query_id} was cancelled\n")
+
+
+def test_ignore_errors_runs_every_statement_and_exits_1(tmp_path) -> None:
+    failed = QueryFailed("TABLE_NOT_FOUND", "USER_ERROR", 46, "Table 'x' does not exist", None, None, "q2")
+    client = FakeClient(FakeQuery("", fail_at=-1, error=failed), FakeQuery("", columns=["a"], pages=[[[1]]]))
+    target = tmp_path / "out.csv"
+    code, _, err = run(client, "SELECT * FROM x; SELECT 1", ignore_errors=True, output_file=str(target))
+    assert code == 1 and len(client.executed) == 2 and "TABLE_NOT_FOUND" in err
+    assert target.read_text() == "# CSV a\n[1]\n# end\n"  # what succeeded is kept
+
+
+def test_connection_failure_is_not_ignored_by_ignore_errors() -> None:
+    client = FakeClient(TrinoConnectionError("connection refused"), FakeQuery("", columns=["a"], pages=[[[1]]]))
+    code, _, _ = run(client, "SELECT 1; SELECT 2", ignore_errors=True)
+    assert code == 3 and len(client.executed) == 1
 
 
 def test_broken_pipe_cancels_quietly() -> None:
@@ -143,9 +179,21 @@ def test_unexpected_error_is_one_line_unless_debug() -> None:
     q = FakeQuery("", columns=["a"], pages=[[[1]]], fail_at=0, error=ValueError("boom"))
     code, _, err = run(FakeClient(q), "SELECT 1")
     assert code == 1 and err == "Unexpected error: ValueError: boom (run with --debug for the traceback)\n"
-    q = FakeQuery("", columns=["a"], pages=[[[1]]], fail_at=0, error=ValueError("boom"))
-    code, _, err = run(FakeClient(q), "SELECT 1", debug=True)
-    assert code == 1 and "Traceback (most recent call last)" in err and q.cancelled
+    assert q.cancelled
+
+    class Buggy(LineWriter):
+        def write_rows(self, rows):
+            raise ValueError("writer bug")
+
+    stdout, stderr = io.BytesIO(), io.StringIO()
+    with InterruptGuard(install=False) as g:
+        runner = HeadlessRunner(FakeClient(FakeQuery("", columns=["a"], pages=[[[1]]])), HeadlessOptions(debug=True),
+                                stdout=stdout, console=ProgressReporter(stderr, tty=False, enabled=False), guard=g,
+                                writer_factory=Buggy)
+        code = runner.run(split_statements("SELECT 1"))
+    err = stderr.getvalue()
+    assert code == 1 and "Traceback (most recent call last)" in err and "ValueError: writer bug" in err
+    assert err.splitlines()[-1] == "Unexpected error: ValueError: writer bug"
 
 
 def test_progress_mode_prints_a_summary_line() -> None:

@@ -1,7 +1,8 @@
 """Headless mode (`trino-tui --execute` / `-f` / piped stdin); never imports Textual or Rich.
 
-Modules: args (the argparse parser and mode selection), statements (split SQL on `;`),
-runner (statement loop, streaming to export writers, exit codes), progress (Trino-CLI style
-status on stderr), interrupt (Ctrl-C cancels the query first), main (wiring of one run).
+Modules: main (wiring of one run: statements, optional sandbox, settings, client), runner (each
+statement through `core.run.StatementRun`, rows streamed to an export writer, exit codes from
+`core.errors`), progress (Trino-CLI style status on stderr, retries included), interrupt
+(SIGINT/SIGTERM/SIGHUP cancel the query first). The command line is `trino_tui.core.args`.
 Entry point: `trino_tui.headless.main.run_headless(namespace) -> exit status`.
 """

@@ -11,21 +11,19 @@ import argparse
 import os
 import shutil
 import sys
+import traceback
 from collections.abc import Mapping
 from contextlib import ExitStack
 from typing import Any, BinaryIO, TextIO
 
-from trino_tui.client.errors import ConfigError, TrinoTuiError
-from trino_tui.config import resolve_client_config
-from trino_tui.headless.args import connection_options
+from trino_tui.core.errors import ExitCode, describe
+from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
+from trino_tui.core.statements import Statement, split_statements
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter
-from trino_tui.headless.runner import ExitCode, HeadlessOptions, HeadlessRunner, describe_error
-from trino_tui.statements import Statement, split_statements
+from trino_tui.headless.runner import HeadlessOptions, HeadlessRunner
 
-__all__ = ["SANDBOX_SESSION", "read_statements", "run_headless", "start_sandbox"]
-
-SANDBOX_SESSION = {"user": "trino-tui", "catalog": "tpch", "schema": "tiny"}
+__all__ = ["MAX_SQL_BYTES", "read_statements", "run_headless", "start_sandbox"]
 
 
 class _InputError(Exception):
@@ -149,13 +147,14 @@ def run_headless(
     with ExitStack() as stack:
         guard = stack.enter_context(InterruptGuard())  # from here on SIGINT/SIGTERM/SIGHUP end cleanly
         try:
-            overrides: dict[str, object] = {}
+            overrides: dict[str, object] | None = None
+            defaults: dict[str, object] | None = None
             if ns.sandbox:
                 sandbox = start_sandbox(stack, console.message if (progress or stderr_tty) else None)
-                overrides = dict(SANDBOX_SESSION, server=sandbox.url)
-            network_log = console.message if ns.network_logging != "NONE" else None
-            opts = connection_options(ns, **overrides)
-            config = resolve_client_config(opts, env=env, network_log=network_log)
+                overrides, defaults = {"server": sandbox.url}, dict(SANDBOX_DEFAULTS)
+            network_log = console.message if (ns.network_logging or "NONE").upper() != "NONE" else None
+            settings = resolve(ns, env=env, overrides=overrides, defaults=defaults, network_log=network_log)
+            config = settings.client
             server = config.server
             from trino_tui.client import TrinoClient
 
@@ -174,6 +173,7 @@ def run_headless(
                 debug=ns.debug,
                 server=server,
                 stdout_is_tty=stdout_tty,
+                ignore_errors=bool(getattr(ns, "ignore_errors", False)),
             )
             code = HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard).run(statements)
             if code == ExitCode.BROKEN_PIPE:
@@ -182,10 +182,14 @@ def run_headless(
         except KeyboardInterrupt:
             console.message(guard.reason.capitalize())
             return guard.exit_code
-        except (TrinoTuiError, OSError) as exc:
-            code, lines = describe_error(exc, server=server)
-            if isinstance(exc, ConfigError):
-                code = ExitCode.USAGE
+        except Exception as exc:  # settings, sandbox start, client construction: one line, described
+            report = describe(exc, server=server)
+            lines = report.lines()
+            if report.kind == "internal":
+                if ns.debug:
+                    console.message(traceback.format_exc().rstrip("\n"))
+                else:
+                    lines[0] += " (run with --debug for the traceback)"
             for line in lines:
                 console.message(line)
-            return code
+            return report.exit_code

@@ -5,7 +5,8 @@ final summary (`render_summary`), and `ProgressReporter`, which owns one daemon-
 (start/close, joined) redrawing at most every `interval` seconds. On a terminal it redraws in place
 (cursor-up + clear); otherwise it appends one compact line per redraw. All writes to the stream go
 through one lock so status lines never interleave with messages written via `message()`.
-Snapshots are read duck-typed (only fields of trino_tui.client.events.PipelineSnapshot are used).
+Snapshots are read duck-typed (only fields of the client's PipelineSnapshot are used). Numbers use the
+one formatter, trino_tui.core.formatting.
 """
 
 from __future__ import annotations
@@ -15,51 +16,15 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TextIO
 
-__all__ = [
-    "ProgressReporter",
-    "format_count",
-    "format_bytes",
-    "format_elapsed",
-    "progress_bar",
-    "render_progress",
-    "render_summary",
-]
+from trino_tui.core.formatting import human_bytes, human_count, human_duration, human_rate
+
+__all__ = ["ProgressReporter", "progress_bar", "render_progress", "render_summary"]
 
 _DONE_STATES = frozenset({"delivered", "acked"})
 
 
 class _Snapshotting(Protocol):
     def snapshot(self) -> Any: ...
-
-
-def format_count(n: float) -> str:
-    """Trino-CLI count: 999, 1.23K, 45.6M (three significant digits)."""
-    return _scaled(n, 1000.0, ("", "K", "M", "B", "T"))
-
-
-def format_bytes(n: float) -> str:
-    """Trino-CLI data size: 512B, 1.54kB, 150MB (base 1024, three significant digits)."""
-    return _scaled(n, 1024.0, ("B", "kB", "MB", "GB", "TB", "PB"), unit_after_small=True)
-
-
-def _scaled(n: float, base: float, units: tuple[str, ...], unit_after_small: bool = False) -> str:
-    n = float(n or 0)
-    i = 0
-    while abs(n) >= base and i < len(units) - 1:
-        n /= base
-        i += 1
-    if i == 0:
-        return f"{int(round(n))}{units[0] if unit_after_small else ''}"
-    digits = 2 if abs(n) < 10 else 1 if abs(n) < 100 else 0
-    return f"{n:.{digits}f}{units[i]}"
-
-
-def format_elapsed(seconds: float) -> str:
-    """m:ss, or h:mm:ss from one hour on."""
-    s = max(0, int(seconds))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def progress_bar(width: int, done_pct: float, running_pct: float = 0.0) -> str:
@@ -91,8 +56,8 @@ def render_progress(snap: Any, *, width: int = 100) -> list[str]:
     rows, nbytes = _num(stats, "processedRows"), _num(stats, "processedBytes")
     rps, bps = (rows / elapsed, nbytes / elapsed) if elapsed > 0 else (0.0, 0.0)
     head = (
-        f"{format_elapsed(elapsed)} [{format_count(rows)} rows, {format_bytes(nbytes)}] "
-        f"[{format_count(rps)} rows/s, {format_bytes(bps)}/s]"
+        f"{human_duration(elapsed)} [{human_count(rows)} rows, {human_bytes(nbytes)}] "
+        f"[{human_rate(rps)}, {human_rate(bps, 'bytes')}]"
     )
     if stats.get("scheduled") or "progressPercentage" in stats:
         pct = 100.0 if state == "FINISHED" else min(99.0, _num(stats, "progressPercentage"))
@@ -110,8 +75,8 @@ def render_progress(snap: Any, *, width: int = 100) -> list[str]:
     elif snap.protocol == "direct":
         lines.append(f"direct protocol, {snap.pages_fetched:,} pages")
     lines.append(
-        f"client {format_count(snap.rows_delivered)} rows, {format_count(snap.rows_per_s)} rows/s, "
-        f"{format_bytes(snap.bytes_downloaded)} downloaded, {format_bytes(snap.bytes_per_s)}/s"
+        f"client {human_count(snap.rows_delivered)} rows, {human_rate(snap.rows_per_s)}, "
+        f"{human_bytes(snap.bytes_downloaded)} downloaded, {human_rate(snap.bytes_per_s, 'bytes')}"
     )
     return [line[:width] for line in lines]
 
@@ -122,7 +87,7 @@ def render_summary(snap: Any, *, state: str | None = None) -> str:
     rate = snap.rows_delivered / elapsed if elapsed > 0 else 0.0
     text = (
         f"Query {snap.query_id or '?'} {state or snap.server_state}: {snap.rows_delivered:,} rows "
-        f"in {elapsed:.2f}s ({format_count(rate)} rows/s), {format_bytes(snap.bytes_downloaded)} downloaded"
+        f"in {elapsed:.2f}s ({human_rate(rate)}), {human_bytes(snap.bytes_downloaded)} downloaded"
     )
     if snap.protocol == "spooled":
         text += (

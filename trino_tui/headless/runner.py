@@ -1,47 +1,35 @@
-"""Headless statement loop: run statements in order, stream rows to a writer, map errors to exit codes.
+"""Headless statement loop: each statement through the core run loop, rows streamed to an export writer.
 
-Owns: `HeadlessOptions`, `ExitCode`, `HeadlessRunner.run(statements) -> int` and
-`describe_error(exc) -> (code, lines)`. Rows are streamed batch by batch
-(`writer.write_rows(batch.rows)`), so memory stays bounded whatever the result size. With
-`output_file` everything goes through `export.atomic_output`: after any failure or interrupt no
-file is left at the target and no temp file beside it. Stops at the first failing statement.
-Used from the main thread only (SIGINT handling needs it); the client's threads are its own.
+Owns `HeadlessOptions` and `HeadlessRunner.run(statements) -> exit status`. Every statement is one
+`core.run.StatementRun` whose sink (`WriterSink`) creates the writer for the statement's columns
+and writes each ordered batch's `wire_rows()` as it arrives (memory stays bounded whatever the
+result size). Failures are worded by `core.errors.describe` (the one wording) and map to its exit
+codes; a run interrupted by SIGINT/SIGTERM/SIGHUP exits 128 + the signal. With `output_file`
+everything goes through `export.atomic_output`: after any failure or interrupt no file is left at
+the target and no temp file beside it (with --ignore-errors the file keeps what succeeded). Stops
+at the first failing statement unless `ignore_errors`. Used from the main thread only (signal
+handling needs it); the client's threads are its own.
 """
 
 from __future__ import annotations
 
-import enum
-import re
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from trino_tui.client.errors import (
-    AuthenticationError,
-    ConfigError,
-    QueryCancelled,
-    QueryFailed,
-    TrinoConnectionError,
-    TrinoTuiError,
-)
+from trino_tui.client import QueryCancelled
+from trino_tui.core.errors import ExitCode, describe
+from trino_tui.core.run import Cancelled, Failed, Finished, Outcome, StatementRun
+from trino_tui.core.statements import Statement
 from trino_tui.export import atomic_output, create_writer
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter, render_summary
-from trino_tui.statements import Statement, error_context_lines
 
-__all__ = ["ExitCode", "HeadlessOptions", "HeadlessRunner", "describe_error"]
+if TYPE_CHECKING:
+    from trino_tui.client import Batch, Column, QueryHandle, TrinoClient
 
-
-class ExitCode(enum.IntEnum):
-    OK = 0
-    FAILED = 1
-    USAGE = 2
-    CONNECTION = 3
-    HANGUP = 129
-    INTERRUPTED = 130
-    BROKEN_PIPE = 141
-    TERMINATED = 143
+__all__ = ["HeadlessOptions", "HeadlessRunner", "WriterSink"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +38,9 @@ class HeadlessOptions:
     output_file: str | None = None
     progress: bool = False
     debug: bool = False
-    server: str = ""                 # for "Error connecting to <server>"
+    server: str = ""                 # for "Cannot connect to <server>"
     stdout_is_tty: bool = False      # status lines stop once rows go to the same terminal
+    ignore_errors: bool = False      # go on after a failed statement (exit 1 at the end)
 
 
 class _Discard(Exception):
@@ -61,27 +50,50 @@ class _Discard(Exception):
         self.code = code
 
 
-def describe_error(exc: BaseException, *, sql: str = "", server: str = "", query_id: str | None = None) -> tuple[int, list[str]]:
-    """Exit code and the stderr lines (first line one-line message) for an expected failure."""
-    if isinstance(exc, QueryFailed):
-        qid = exc.query_id or query_id or "?"
-        name = f"{exc.error_name}: " if exc.error_name else ""
-        return ExitCode.FAILED, [f"Query {qid} failed: {name}{exc.message}", *error_context_lines(sql, exc.line, exc.column)]
-    if isinstance(exc, AuthenticationError):
-        text = str(exc)
-        return ExitCode.CONNECTION, [text if text.lower().startswith("authentication failed") else f"Authentication failed: {text}"]
-    if isinstance(exc, TrinoConnectionError):
-        detail = re.sub(r"^Cannot reach [^ ]+: ", "", str(exc))  # the server is named already
-        return ExitCode.CONNECTION, [f"Error connecting to {server}: {detail}" if server else f"Error connecting: {exc}"]
-    if isinstance(exc, ConfigError):
-        return ExitCode.USAGE, [f"Invalid configuration: {exc}"]
-    if isinstance(exc, QueryCancelled):
-        return ExitCode.FAILED, [f"Query {query_id or '?'} was cancelled: {exc}"]
-    if isinstance(exc, TrinoTuiError):
-        return ExitCode.FAILED, [f"Query {query_id} failed: {exc}" if query_id else f"Error: {exc}"]
-    if isinstance(exc, OSError):
-        return ExitCode.FAILED, [f"Error writing output: {exc}"]
-    return ExitCode.FAILED, [f"Unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"]
+class WriterSink:
+    """core.run Sink: the export writer of one statement (created in `begin` from its columns).
+
+    `write` hands each batch's wire rows to the writer and then empties that list (the rows are
+    ours once delivered; the pipeline keeps no reference). `on_rows` runs once, before the first
+    rows are written. An exception raised here keeps its traceback in `error_trace` (--debug).
+    """
+
+    def __init__(self, fmt: str, out: BinaryIO, *, flush: bool, writer_factory: Callable[..., Any] = create_writer,
+                 on_rows: Callable[[], None] | None = None) -> None:
+        self._fmt, self._out, self._flush = fmt, out, flush
+        self._create = writer_factory
+        self._on_rows = on_rows
+        self._writer: Any = None
+        self.error_trace: str | None = None
+
+    def begin(self, columns: "list[Column]") -> None:
+        if columns:
+            self._guarded(lambda: setattr(self, "_writer", self._create(self._fmt, self._out, columns)))
+
+    def write(self, batch: "Batch") -> None:
+        if self._writer is None:
+            return
+        if self._on_rows is not None:
+            self._on_rows()
+            self._on_rows = None
+        rows = batch.wire_rows()
+        self._guarded(lambda: self._writer.write_rows(rows))
+        rows.clear()
+        if self._flush:
+            self._out.flush()
+
+    def end(self) -> None:
+        if self._writer is not None:
+            self._guarded(self._writer.close)
+        if self._flush:
+            self._out.flush()
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except BaseException:
+            self.error_trace = traceback.format_exc().rstrip("\n")
+            raise
 
 
 class HeadlessRunner:
@@ -89,7 +101,7 @@ class HeadlessRunner:
 
     def __init__(
         self,
-        client: Any,
+        client: "TrinoClient",
         options: HeadlessOptions,
         *,
         stdout: BinaryIO,
@@ -109,123 +121,88 @@ class HeadlessRunner:
             if self._opts.output_file:
                 with atomic_output(self._opts.output_file) as out:
                     code = self._run_all(statements, out, flush=False)
-                    if code != ExitCode.OK:
+                    if code != ExitCode.OK and not (self._opts.ignore_errors and code == ExitCode.FAILED):
                         raise _Discard(code)
-                return ExitCode.OK
+                return code
             return self._run_all(statements, self._stdout, flush=True)
         except _Discard as d:
             return d.code
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a signal while no statement was running (e.g. opening a FIFO)
+            self._console.message(self._guard.reason.capitalize())
             return self._guard.exit_code
         except OSError as exc:  # creating/renaming the output file
-            return self._fail(exc)
+            report = describe(exc, server=self._opts.server)
+            return self._report(report.lines(), report.exit_code)
 
     def _run_all(self, statements: Sequence[Statement], out: BinaryIO, *, flush: bool) -> int:
+        failed = False
         for stmt in statements:
             code = self._run_one(stmt, out, flush=flush)
+            if code == ExitCode.FAILED and self._opts.ignore_errors:
+                failed = True
+                continue
             if code != ExitCode.OK:
                 return code
-        return ExitCode.OK
+        return ExitCode.FAILED if failed else ExitCode.OK
 
     def _run_one(self, stmt: Statement, out: BinaryIO, *, flush: bool) -> int:
-        query = None
+        on_rows = self._console.detach if flush and self._opts.stdout_is_tty else None  # rows share the terminal
+        sink = WriterSink(self._opts.output_format, out, flush=flush, writer_factory=self._create_writer,
+                          on_rows=on_rows)
+        run = StatementRun(self._client, stmt.text, sink, server=self._opts.server, on_query=self._console.attach)
+        self._guard.watch(run)
         try:
-            query = self._client.execute(stmt.text)
-            self._guard.watch(query)
-            self._console.attach(query)
-            with query:
-                self._consume(query, out, flush=flush)
-                self._finish(query, "FINISHED")
-            return ExitCode.OK
-        except KeyboardInterrupt:
-            self._cancel(query)
-            return self._interrupted(query)
-        except BrokenPipeError:
-            self._cancel(query)
-            self._console.detach()
-            return ExitCode.BROKEN_PIPE
-        except QueryCancelled as exc:
-            if self._guard.interrupted:
-                return self._interrupted(query)
-            return self._fail(exc, stmt, query)
-        except (TrinoTuiError, OSError) as exc:
-            return self._fail(exc, stmt, query)
-        except Exception as exc:  # unexpected: one line unless --debug
-            self._cancel(query)
-            return self._fail(exc, stmt, query)
+            outcome = run.run()
+        except KeyboardInterrupt:  # a second signal: the query was cancelled and closed by the run
+            return self._interrupted(run.query)
         finally:
             self._guard.watch(None)
+        return self._conclude(run, outcome, sink)
 
-    def _wait_columns(self, query: Any) -> list:
-        """query.wait_columns(), but give up promptly once Ctrl-C cancelled the query."""
-        while True:
-            try:
-                return query.wait_columns(timeout=0.25)
-            except TimeoutError:
-                if self._guard.interrupted:
-                    raise QueryCancelled("Query was cancelled") from None
+    def _conclude(self, run: StatementRun, outcome: Outcome, sink: WriterSink) -> int:
+        query = run.query
+        if self._guard.interrupted and not isinstance(outcome, Finished):
+            return self._interrupted(query)
+        if isinstance(outcome, Failed):
+            report = outcome.error
+            self._console.detach()
+            if report.kind == "broken_pipe":
+                return ExitCode.BROKEN_PIPE
+            lines = report.lines()
+            if report.kind == "internal":
+                if self._opts.debug and sink.error_trace:
+                    self._console.message(sink.error_trace)
+                lines[0] += " (run with --debug for the traceback)" if not self._opts.debug else ""
+            return self._report(lines, report.exit_code)
+        if isinstance(outcome, Cancelled):  # cancelled, but not by a signal here
+            report = describe(QueryCancelled("Query was cancelled"), query_id=outcome.query_id or None)
+            return self._report(report.lines(), report.exit_code)
+        if isinstance(outcome, Finished):
+            self._finish(query, outcome)
+        return ExitCode.OK
 
-    def _consume(self, query: Any, out: BinaryIO, *, flush: bool) -> None:
-        columns = self._wait_columns(query)
-        if not columns:
-            for _ in query.batches():
-                pass
-            self._report_update(query)
-            return
-        writer = self._create_writer(self._opts.output_format, out, columns)
-        first = True
-        for batch in query.batches():
-            if first and flush and self._opts.stdout_is_tty:
-                self._console.detach()  # rows now share the terminal with the status lines
-            first = False
-            writer.write_rows(batch.rows)
-            # The rows are ours once delivered; emptying the list frees them now even while
-            # pipeline threads still hold a stale reference to the unit that carried them.
-            batch.rows.clear()
-            if flush:
-                out.flush()
-        writer.close()
-        if flush:
-            out.flush()
-
-    def _report_update(self, query: Any) -> None:
-        update = getattr(query, "update_type", None)
-        if not update:
-            return
-        count = getattr(query, "update_count", None)
-        self._console.message(f"{update}: {count} row{'s' if count != 1 else ''}" if count is not None else update)
-
-    def _finish(self, query: Any, state: str) -> None:
+    def _finish(self, query: "QueryHandle | None", outcome: Finished) -> None:
         self._console.detach()
-        for warning in getattr(query, "warnings", None) or ():
-            message = warning.get("message") if isinstance(warning, dict) else str(warning)
-            self._console.message(f"WARNING: {' '.join(str(message).split())}")
-        if self._opts.progress:
-            self._console.message(render_summary(query.snapshot(), state=state))
+        if outcome.update_type:
+            count = outcome.update_count
+            self._console.message(
+                f"{outcome.update_type}: {count} row{'s' if count != 1 else ''}" if count is not None else outcome.update_type)
+        for warning in outcome.warnings:
+            self._console.message(f"WARNING: {warning}")
+        if self._opts.progress and query is not None:
+            self._console.message(render_summary(query.snapshot(), state="FINISHED"))
 
-    def _interrupted(self, query: Any) -> int:
-        self._guard.close()  # the DELETE has been sent once the canceller is joined
+    def _interrupted(self, query: "QueryHandle | None") -> int:
+        self._guard.close()  # the cancel has been handed to the client once the canceller is joined
         self._console.detach()
-        qid = getattr(query, "query_id", None)
+        qid = query.query_id if query is not None else ""
         reason = self._guard.reason
         self._console.message(f"Query {qid} cancelled ({reason})" if qid else reason.capitalize())
         return self._guard.exit_code
 
-    def _cancel(self, query: Any) -> None:
-        if query is None:
-            return
-        try:
-            query.cancel()
-        except Exception:
-            pass
-
-    def _fail(self, exc: BaseException, stmt: Statement | None = None, query: Any = None) -> int:
+    def _report(self, lines: list[str], code: int) -> int:
         self._console.detach()
-        code, lines = describe_error(
-            exc, sql=stmt.text if stmt else "", server=self._opts.server, query_id=getattr(query, "query_id", None)
-        )
-        if self._opts.debug:
-            self._console.message("".join(traceback.format_exception(exc)).rstrip("\n"))
         for line in lines:
             self._console.message(line)
         return code
+
