@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from tests.export.fifo import FifoReader
 from trino_tui.export import atomic_output
 
 
@@ -63,27 +64,16 @@ def test_missing_directory_fails_cleanly(tmp_path) -> None:
 PAYLOAD = b"0123456789abcdef" * 65536  # 1 MiB: more than a pipe buffer, so it needs a live reader
 
 
-def _drain(fd: int, into: list[bytes]) -> None:
-    with os.fdopen(fd, "rb") as f:
-        into.append(f.read())
-
-
 def test_fifo_is_written_through_to_its_reader(tmp_path) -> None:
-    import threading
-
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
-    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is present before the writer opens
-    os.set_blocking(rfd, True)
-    got: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(rfd, got), name="test-fifo-reader")
-    reader.start()
+    reader = FifoReader(fifo)
     try:
         with atomic_output(fifo) as f:
             f.write(PAYLOAD)
     finally:
-        reader.join(timeout=30)  # EOF once the writer closes (or at once if nothing opened it)
-    assert got == [PAYLOAD]
+        got = reader.join()
+    assert got == PAYLOAD
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert os.listdir(tmp_path) == ["pipe.csv"]
 

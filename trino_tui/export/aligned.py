@@ -3,8 +3,9 @@
 ALIGNED: header names centred, ``-``/``+`` separator line, cells padded by one space, numeric
 columns right-aligned, NULL shown as ``NULL``, varbinary as hex (16 bytes per line), multi-line
 values continue on extra lines whose unfinished cells end in ``+``, footer ``(N rows)``. Widths
-are computed per buffer of up to 10,000 rows and the header is printed once, with the first
-buffer's widths, as the CLI does — memory stays bounded for any result size.
+are computed per buffer of up to 10,000 rows (as the CLI) or ``base.BUFFER_BYTES`` estimated bytes
+(wide rows), and the header is printed once, with the first buffer's widths — memory stays bounded
+for any result size and width.
 VERTICAL: ``-[ RECORD n ]-...`` blocks of ``name | value`` lines, ``(no rows)`` for an empty result.
 """
 

@@ -11,11 +11,30 @@ from typing import BinaryIO, Sequence
 
 from trino_tui.client.types import Column
 
-__all__ = ["BUFFER_ROWS", "BufferedWriter", "RowWriter"]
+__all__ = ["BUFFER_BYTES", "BUFFER_ROWS", "BufferedWriter", "RowWriter", "row_cost"]
 
 # The Trino CLI prints in buffers of up to 10,000 rows (OutputHandler.MAX_BUFFERED_ROWS); the
-# aligned, vertical and markdown layouts compute column widths per buffer, so we do the same.
+# aligned, vertical and markdown layouts compute column widths per buffer, so we do the same, but
+# a buffer also ends once its rows are estimated to hold BUFFER_BYTES (wide or long rows: 10,000
+# rows of 1,000 columns would be over a gigabyte).
 BUFFER_ROWS = 10_000
+BUFFER_BYTES = 64 * 1024 * 1024
+
+
+def row_cost(row: list) -> int:
+    """Estimated memory of one buffered wire row (the list, its cells, their text later)."""
+    cost = 56 + 8 * len(row)
+    for v in row:
+        if v is None:
+            continue
+        cls = v.__class__
+        if cls is str:
+            cost += 2 * (49 + len(v))  # the wire string and its cell text
+        elif cls is int or cls is float or cls is bool:
+            cost += 32 + 56
+        else:  # arrays, maps, rows: their printed size, twice, plus container overhead
+            cost += 256 + 2 * len(repr(v))
+    return cost
 
 
 class RowWriter(ABC):
@@ -57,25 +76,37 @@ class RowWriter(ABC):
 
 
 class BufferedWriter(RowWriter):
-    """Collects rows into CLI-sized buffers and prints each full buffer with ``_print``."""
+    """Collects rows into CLI-sized buffers and prints each full buffer with ``_print``.
+
+    A buffer is full at ``buffer_rows`` rows or at ``buffer_bytes`` estimated bytes (the cost of
+    one sampled row per batch times its rows: cheap, and a batch's rows share their types).
+    """
 
     buffer_rows = BUFFER_ROWS
+    buffer_bytes = BUFFER_BYTES
 
     def __init__(self, out: BinaryIO, columns: Sequence[Column]) -> None:
         super().__init__(out, columns)
         self._buffer: list[list] = []
+        self._buffered_bytes = 0
 
     def write_rows(self, rows: list[list]) -> None:
+        if not rows:
+            return
+        per_row = max(1, max(row_cost(rows[0]), row_cost(rows[-1])))
         buf = self._buffer
-        size = self.buffer_rows
+        size, budget = self.buffer_rows, self.buffer_bytes
         start = 0
         while start < len(rows):
-            take = min(size - len(buf), len(rows) - start)
+            fit = max(1, (budget - self._buffered_bytes) // per_row)
+            take = min(size - len(buf), fit, len(rows) - start)
             buf.extend(rows[start:start + take])
+            self._buffered_bytes += take * per_row
             start += take
-            if len(buf) >= size:
+            if len(buf) >= size or self._buffered_bytes + per_row > budget:
                 self._emit(buf, complete=False)
                 buf = self._buffer = []
+                self._buffered_bytes = 0
 
     def _emit(self, rows: list[list], complete: bool) -> None:
         for row in rows:
@@ -91,6 +122,7 @@ class BufferedWriter(RowWriter):
 
     def _finish(self) -> None:
         rows, self._buffer = self._buffer, []
+        self._buffered_bytes = 0
         self._emit(rows, complete=True)
         tail = self._trailer()
         if tail:

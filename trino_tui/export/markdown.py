@@ -2,7 +2,8 @@
 
 ``| name |`` header, ``| --- |`` separator (``:`` marks right-aligned numeric columns), values in
 CLI text with markdown specials (``\\ ` * _ { } [ ] < > ( ) # + ! |``) backslash-escaped and
-newlines as ``<br>``; NULL as ``NULL``. Widths per 10,000-row buffer, header once (as the CLI).
+newlines as ``<br>``; NULL as ``NULL``. Widths per buffer (10,000 rows as the CLI, fewer when
+rows are wide: ``base.BUFFER_BYTES``), header once.
 """
 
 from __future__ import annotations
