@@ -107,3 +107,10 @@ def diff_entry(trino_steps: list[dict], sandbox_steps: list[dict], compare_rows:
     for i, (t, s) in enumerate(zip(trino_steps, sandbox_steps)):
         out += [f"step {i + 1} ({t['sql'][:60]!r}): {d}" for d in diff_step(t, s, compare_rows)]
     return out
+
+
+def field_of(line: str) -> str:
+    """The field a diff line is about: 'step 2 (...): columns[3]: ...' -> 'columns'."""
+    rest = line.split("): ", 1)[1] if line.startswith("step ") else line
+    name = rest.split(":", 1)[0].split("[", 1)[0]
+    return "header" if name.startswith("header ") else name
