@@ -1,0 +1,84 @@
+"""``Workspace``: what a front end keeps for exploration across statements and runs — the
+``ExploreConnection`` of the current server/user (replaced, and the old one closed, when the
+connection changes), the history recorder and the saved editor session with UI preferences.
+
+``state_dir=None`` keeps nothing on disk (tests, embedded use). Textual-free; used from the UI
+thread (the connection's loaders are thread-safe). ``close`` closes the connection's threads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from .buffers import Buffer, EditorSession, SessionStore
+from .completion import CompletionEngine
+from .connection import ExploreConnection, connection_key
+from .history import HistoryStore
+from .recorder import HistoryRecorder
+from .runner import SqlRunner
+
+__all__ = ["Workspace"]
+
+
+class Workspace:
+    def __init__(self, runner_factory: Callable[[Any], SqlRunner], *, state_dir: Path | None = None) -> None:
+        self._runner_factory = runner_factory
+        self.state_dir = state_dir
+        self.history = HistoryStore(state_dir / "history.jsonl") if state_dir is not None else None
+        self.recorder = HistoryRecorder(self.history) if self.history is not None else None
+        self._sessions = SessionStore(state_dir / "session.json") if state_dir is not None else None
+        self.session = self._sessions.load() if self._sessions is not None else EditorSession()
+        self._conn: ExploreConnection | None = None
+        self._engine: CompletionEngine | None = None
+
+    # -- connection ---------------------------------------------------------------------------
+    def connection(self, config: Any) -> ExploreConnection:
+        """The exploration state for ``config``'s server and user (cached while they stay)."""
+        key = connection_key(str(getattr(config, "server", "")), str(getattr(config, "user", "")))
+        if self._conn is None or self._conn.key != key:
+            old, self._conn = self._conn, ExploreConnection(self._runner_factory(config), key=key)
+            if old is not None:
+                old.close(timeout=0.5)
+        return self._conn
+
+    def engine(self, config: Any, defaults: Callable[[], tuple[str | None, str | None]]) -> CompletionEngine:
+        """The completion engine over the current connection (``defaults`` -> session catalog/schema)."""
+        conn = self.connection(config)
+        if self._engine is None or self._engine.loader is not conn.loader:
+            self._engine = conn.engine(defaults)
+        return self._engine
+
+    # -- history ------------------------------------------------------------------------------
+    def record(self, sql: str, **kw: Any) -> str | None:
+        """Append one statement to the history (see ``HistoryRecorder.record``); None when off."""
+        return self.recorder.record(sql, **kw) if self.recorder is not None else None
+
+    # -- saved session ------------------------------------------------------------------------
+    def pref(self, key: str, default: Any = None) -> Any:
+        return self.session.prefs.get(key, default)
+
+    def set_pref(self, key: str, value: Any) -> None:
+        self.session = self.session.with_pref(key, value)
+
+    def saved_buffer(self) -> Buffer | None:
+        return self.session.current
+
+    def save(self, text: str, cursor: tuple[int, int]) -> str | None:
+        """Remember the editor (one buffer) and the preferences; returns a one-line error or None."""
+        if self._sessions is None:
+            return None
+        buf = Buffer("buffer 1", text, (int(cursor[0]), int(cursor[1])))
+        bufs = list(self.session.buffers) or [buf]
+        bufs[min(self.session.active, len(bufs) - 1)] = buf
+        self.session = EditorSession(tuple(bufs), min(self.session.active, len(bufs) - 1), self.session.prefs)
+        try:
+            self._sessions.save(self.session)
+        except OSError as exc:
+            return f"Editor session not saved: {exc}"
+        return None
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
