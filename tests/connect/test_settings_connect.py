@@ -134,3 +134,14 @@ def test_profile_names(tmp_path) -> None:
     assert profile_names(str(tmp_path / "missing.toml")) == ()
     path.write_text("not = [toml")
     assert profile_names(str(path)) == ()
+
+
+def test_reprs_hold_no_secrets(tmp_path) -> None:
+    cert = tmp_path / "c.pem"
+    cert.write_text("x")
+    s = settings("https://a", "--access-token", "tok-SECRET-1", "--client-cert", str(cert), "--client-key-password",
+                 env={"TRINO_CLIENT_KEY_PASSWORD": "key-SECRET-2"})
+    text = repr(s) + repr(s.client)
+    assert "tok-SECRET-1" not in text and "key-SECRET-2" not in text
+    p = settings("https://a", "--password", env={"TRINO_PASSWORD": "pw-SECRET-3"})
+    assert "pw-SECRET-3" not in repr(p) + repr(p.client)

@@ -314,7 +314,7 @@ class Settings:
     profile | env | default) and ``profile`` (its name, or None). Immutable; ``replace`` re-resolves."""
 
     client: ClientConfig = field(repr=False)  # its repr may hold secrets
-    values: Mapping[str, Any]
+    values: Mapping[str, Any] = field(repr=False)  # may hold secrets (access_token, client_key_password)
     sources: Mapping[str, str]
     profile: str | None = None
     _password: str | None = field(default=None, repr=False, compare=False)
