@@ -225,8 +225,8 @@ async def test_timeline_rows_per_worker():
         assert timeline.worker_names == ["download-0", "download-1", "download-2", "download-3",
                                          "download-4", "decode-0", "decode-1", "decode-2"]
         text = screen_text(app)
-        assert "-?" not in text and "unattributed" not in text
-        assert "download-0  " in text and "decode-2    " in text
+        assert "-?" not in text and "-other" not in text
+        assert "download-0     " in text and "decode-2       " in text
         assert "-10s" in text and "now" in text
         later = fs.mid_query_snapshot(now=fs.START + 500)  # everything left the window
         app.query_one(PipelinePanel).update_snapshot(replace(later, segments=later.segments[:2]))

@@ -90,8 +90,8 @@ def test_worker_intervals_attribute_work_to_threads():
     failed = fs.make_segment(2, S.FAILED)
     [mark] = worker_intervals((failed,), since=0.0)
     assert mark.end == mark.start  # a failed download is not drawn as running forever
-    names = ["decode-10", "downloads (unattributed)", "decode-2", "download-1"]
-    assert sorted(names, key=worker_sort_key) == ["download-1", "downloads (unattributed)",
+    names = ["decode-10", "download-other", "decode-2", "download-1"]
+    assert sorted(names, key=worker_sort_key) == ["download-1", "download-other",
                                                   "decode-2", "decode-10"]
 
 
@@ -109,7 +109,7 @@ def test_unseen_threads_are_placed_on_idle_threads_of_their_pool():
     assert by_segment == {("download", 0): "download-1", ("download", 1): "download-2",
                           ("download", 2): "download-3", ("download", 3): "download-2",
                           ("decode", 2): "decode-1",
-                          ("download", 4): "downloads (unattributed)"}
+                          ("download", 4): "download-other"}
     assert thread_names("decode", 3, seen=["decode-0", "download-7"]) == \
         ["decode-0", "decode-1", "decode-2"]  # numbering seen is kept, then filled up
     assert pool_sizes(fs.mid_query_snapshot().stages) == {"download": 5, "decode": 3}

@@ -53,7 +53,9 @@ def test_status_line_tells_stop_from_cancel_and_never_says_failed_for_either():
         assert "FAILED" not in text.upper().replace("CANCELLED", "")
     assert status_line(replace(snap, rows_delivered=1), "stopped")[0].count("1 row ") == 1
     assert status_line(fs.finished_snapshot(), "finished")[1] == "finished"
-    assert status_line(fs.mid_query_snapshot(), None)[0].startswith("running · ")
+    assert status_line(fs.mid_query_snapshot(), None)[0] == \
+        "streaming · 25,240 rows so far · server running"
+    assert status_line(fs.pending_snapshot(), None)[0] == "queued · 0 rows so far"
 
 
 def test_query_outcome_sources():
@@ -71,6 +73,7 @@ def test_settled_stages_after_stop_are_not_running():
                               ("finished", "done"), ("failed", "stopped")):
         settled = {s.name: s for s in settled_stages(stages, outcome)}
         assert settled["finalizer"].state == expected and settled["finalizer"].busy == 0
+        assert settled["dispatcher"].queue_depth == (15 if outcome == "failed" else 0)
     assert settled_stages(stages, None) == tuple(stages)  # running: untouched
 
 
@@ -79,7 +82,7 @@ async def test_panel_after_stop_and_after_cancel():
     async with app.run_test(size=SIZE) as pilot:
         panel = app.query_one(PipelinePanel)
         await pilot.pause()
-        assert "running" in app.query_one(PipelineHeader).status
+        assert app.query_one(PipelineHeader).status.startswith("streaming ·")
         panel.update_snapshot(_stopped(), outcome="stopped")
         await pilot.pause()
         text = screen_text(app)

@@ -165,8 +165,9 @@ def place_on_threads(intervals: Sequence[Interval], pools: Mapping[str, int], no
     that was idle during the whole interval (threads of a pool never overlap work).
 
     The timeline then shows true pool occupancy under real thread names; only *which* idle
-    thread did such work is inferred. Work that fits on no thread of the pool (a pool size of
-    0, inconsistent clocks) goes to a ``downloads (unattributed)`` row instead of being lost.
+    thread did such work is inferred. Work that fits on no thread of the pool (done by a thread
+    outside it, e.g. the consumer decoding a segment itself, or a pool size of 0) goes to a
+    ``download-other`` / ``decode-other`` row instead of being lost.
     *seen*: thread names seen earlier in the query (their numbering is reused).
     """
     seen = {i.worker for i in intervals if i.worker} | set(seen)
@@ -184,7 +185,7 @@ def place_on_threads(intervals: Sequence[Interval], pools: Mapping[str, int], no
                 out.append(replace(i, worker=name))
                 break
         else:
-            out.append(replace(i, worker=f"{i.kind}s (unattributed)"))
+            out.append(replace(i, worker=f"{i.kind}-other"))
     return out
 
 
@@ -202,7 +203,7 @@ def worker_intervals(segments: Sequence["SegmentSnapshot"], since: float,
 
 
 def worker_sort_key(name: str) -> tuple[int, str, int]:
-    """Downloaders before decoders, numbered threads in numeric order, unattributed rows last."""
+    """Downloaders before decoders, numbered threads in numeric order, "-other" rows last."""
     kind = 0 if name.startswith("download") else 1 if name.startswith("decode") else 2
     _, _, suffix = name.rpartition("-")
     number = int(suffix) if suffix.isdigit() else 1 << 30
@@ -246,6 +247,8 @@ def status_line(snap: "PipelineSnapshot", outcome: str | None) -> tuple[str, str
     if outcome == "finished":
         return f"finished · {rows}", "finished"
     state = (snap.server_state or "pending").lower()
+    if snap.rows_delivered or snap.segments_total:
+        return f"streaming · {rows} so far · server {state}", "running"
     return f"{state} · {rows} so far", "running"
 
 
@@ -253,9 +256,11 @@ def settled_stages(stages: Sequence["StageSnapshot"], outcome: str | None
                    ) -> tuple["StageSnapshot", ...]:
     """*stages* as they should read once the query is over: a stage still "running"/"busy"
     after a stop or cancel (e.g. the finalizer, which runs in the consumer's thread and is
-    simply no longer called) shows the outcome instead; after success, "done"."""
+    simply no longer called) shows the outcome instead; after success, "done". No thread is
+    busy any more, and queued work was dropped (queues read 0) unless the query failed."""
     if outcome is None:
         return tuple(stages)
     final = "done" if outcome == "finished" else "stopped" if outcome == "failed" else outcome
-    return tuple(s if s.state in SETTLED_STAGE_STATES else replace(s, state=final, busy=0)
-                 for s in stages)
+    keep_queues = outcome == "failed"  # where work was stuck is evidence; after a stop it is gone
+    return tuple(replace(s, state=s.state if s.state in SETTLED_STAGE_STATES else final, busy=0,
+                         queue_depth=s.queue_depth if keep_queues else 0) for s in stages)
