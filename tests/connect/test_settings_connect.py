@@ -145,3 +145,20 @@ def test_reprs_hold_no_secrets(tmp_path) -> None:
     assert "tok-SECRET-1" not in text and "key-SECRET-2" not in text
     p = settings("https://a", "--password", env={"TRINO_PASSWORD": "pw-SECRET-3"})
     assert "pw-SECRET-3" not in repr(p) + repr(p.client)
+
+
+def test_redirect_handler_choices(monkeypatch, capsys) -> None:
+    from trino_tui.client import oauth2
+    opened: list[str] = []
+    monkeypatch.setattr(oauth2, "try_open_browser", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(ExternalAuthentication, "open_browser", staticmethod(lambda url: opened.append(url) or True))
+    auth = settings("https://a", "--external-authentication",
+                    "--external-authentication-redirect-handler", "print").client.auth
+    auth.on_redirect("https://a/login/1")
+    assert "https://a/login/1" in capsys.readouterr().err and opened == []
+    auth = settings("https://a", "--external-authentication",
+                    "--external-authentication-redirect-handler", "OPEN").client.auth
+    auth.on_redirect("https://a/login/2")
+    assert opened == ["https://a/login/2"] and capsys.readouterr().err == ""
+    with pytest.raises(ConfigError, match="choose from ALL, PRINT, OPEN"):
+        settings("https://a", "--external-authentication", "--external-authentication-redirect-handler", "x")

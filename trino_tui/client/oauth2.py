@@ -100,9 +100,14 @@ def try_open_browser(url: str) -> bool:
         return False
 
 
+def print_url(url: str) -> None:
+    """Print the login URL on stderr (SSH sessions copy it into a local browser)."""
+    print(f"External authentication: open this URL in a browser to log in:\n  {url}", file=sys.stderr, flush=True)
+
+
 def print_and_open(url: str) -> None:
     """Default redirect handler: always print the URL (stderr), open a browser when possible."""
-    print(f"External authentication: open this URL in a browser to log in:\n  {url}", file=sys.stderr, flush=True)
+    print_url(url)
     try_open_browser(url)
 
 
@@ -111,6 +116,7 @@ class ExternalAuthentication(httpx.Auth):
 
     requires_request_body = True
     open_browser = staticmethod(try_open_browser)  # for front ends with their own redirect handler
+    print_url = staticmethod(print_url)
 
     def __init__(
         self,

@@ -90,6 +90,17 @@ def _kerberos(values: Mapping[str, Any], server: str) -> Any:
     return kerberos_auth(options, server)
 
 
+def _redirect_handler(kind: str, auth: Any) -> Callable[[str], None]:
+    """The Trino CLI's redirect handlers: ALL (print + browser), PRINT, OPEN (print only as a fallback)."""
+    default = auth.on_redirect  # prints the URL and opens a browser when there is one
+
+    def open_only(url: str) -> None:
+        if not auth.open_browser(url):
+            auth.print_url(url)
+
+    return {"ALL": default, "PRINT": auth.print_url, "OPEN": open_only}[kind]
+
+
 def client_kwargs(values: Mapping[str, Any], server: str) -> dict[str, Any]:
     """ClientConfig keyword arguments of the connection-method knobs present in *values*."""
     out: dict[str, Any] = {}
@@ -98,7 +109,9 @@ def client_kwargs(values: Mapping[str, Any], server: str) -> dict[str, Any]:
     if values.get("external_authentication"):
         from trino_tui.client import ExternalAuthentication, default_token_store
 
-        out["auth"] = ExternalAuthentication(server, store=default_token_store())
+        auth = ExternalAuthentication(server, store=default_token_store())
+        auth.on_redirect = _redirect_handler(values.get("external_authentication_redirect_handler") or "ALL", auth)
+        out["auth"] = auth
     elif values.get("krb5_remote_service_name"):
         out["auth"] = _kerberos(values, server)
     elif any(k.startswith("krb5_") and values.get(k) for k in values):

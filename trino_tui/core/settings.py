@@ -189,6 +189,9 @@ KNOBS: tuple[Knob, ...] = (
     Knob("access_token_cmd", "--access-token-cmd", _C, "command printing a JWT access token", metavar="CMD"),
     Knob("external_authentication", "--external-authentication", _C,
          "OAuth2 login in a browser (the URL is always printed too); tokens cached per server; https only", kind="flag"),
+    Knob("external_authentication_redirect_handler", "--external-authentication-redirect-handler", _C,
+         "how the OAuth2 login URL is shown: ALL (print it and open a browser), PRINT, OPEN (prints it only when "
+         "no browser opens); default ALL", metavar="HANDLER", parse=str.upper, choices=("ALL", "PRINT", "OPEN")),
     Knob("client_cert", "--client-cert", _C, "PEM client certificate for mutual TLS (coordinator only)",
          target="client_cert", metavar="PATH"),
     Knob("client_key", "--client-key", _C, "PEM private key of --client-cert (default: inside the certificate file)",
