@@ -92,3 +92,17 @@ def test_sandbox_flag_builds_the_acceptor(kdc) -> None:
     with contextlib.ExitStack() as stack:
         knobs, _ = auth_from_args(p.parse_args(["--tls", "--kerberos-keytab", str(kdc.service)]), stack)
         assert [type(m).__name__ for m in knobs["auth"].methods] == ["KerberosAuth"]
+
+
+def test_command_line_krb5_flags_end_to_end(kdc, kerberized, capsys, monkeypatch) -> None:
+    from trino_tui import cli
+    sb, pki = kerberized
+    for name in ("TRINO_PASSWORD", "TRINO_SERVER", "TRINO_USER", "TRINO_TUI_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    code = cli.main([sb.url, "--user", "alice", "--cafile", pki.ca_path, "--krb5-remote-service-name", "HTTP",
+                     "--krb5-principal", f"alice@{minikdc.REALM}", "--krb5-keytab-path", str(kdc.alice),
+                     "--krb5-config-path", str(kdc.krb5_conf),
+                     "--krb5-disable-remote-service-hostname-canonicalization", "-e", "SELECT * FROM numbers_50"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert len(out.splitlines()) == 50 and sb.engine.executed[-1][1].user == "alice"
