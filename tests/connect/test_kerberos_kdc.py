@@ -106,3 +106,18 @@ def test_command_line_krb5_flags_end_to_end(kdc, kerberized, capsys, monkeypatch
     out, err = capsys.readouterr()
     assert code == 0, err
     assert len(out.splitlines()) == 50 and sb.engine.executed[-1][1].user == "alice"
+
+
+def test_credential_cache_from_kinit(kdc, kerberized, tmp_path) -> None:
+    import shutil
+    import subprocess
+    if shutil.which("kinit") is None:
+        pytest.skip("kinit (krb5-user) is not installed")
+    sb, pki = kerberized
+    ccache = tmp_path / "ccache"
+    subprocess.run(["kinit", "-k", "-t", str(kdc.alice), "-c", f"FILE:{ccache}", f"alice@{minikdc.REALM}"],
+                   env={**kdc.env}, check=True, capture_output=True, timeout=60)
+    opts = KerberosOptions("HTTP", credential_cache_path=str(ccache), canonicalize_hostname=False)
+    with httpx.Client(verify=ssl.create_default_context(cafile=pki.ca_path), timeout=20) as http:
+        r = http.post(f"{sb.url}/v1/statement", content=b"SELECT * FROM numbers_3", auth=kerberos_auth(opts, sb.url))
+    assert r.status_code == 200, r.text
