@@ -10,7 +10,7 @@ import pytest
 
 from tests.export.golden_data import ROWS, columns
 from trino_tui.client.types import Column, parse_type_text
-from trino_tui.export import FORMATS, create_writer
+from trino_tui.export import TRINO_CLI_FORMATS, create_writer
 from trino_tui.export.aligned import AlignedWriter, VerticalWriter
 from trino_tui.export.markdown import MarkdownWriter
 
@@ -30,7 +30,7 @@ def cols_of(*spec: str) -> list[Column]:
     return [Column(s.split(" ", 1)[0], parse_type_text(s.split(" ", 1)[1])) for s in spec]
 
 
-@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "NULL"])
+@pytest.mark.parametrize("fmt", [f for f in TRINO_CLI_FORMATS if f != "NULL"])
 def test_golden_file(fmt: str) -> None:
     expected = (GOLDEN / f"{fmt.lower()}.txt").read_bytes()
     assert render(fmt, columns(), [ROWS]) == expected

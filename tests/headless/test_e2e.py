@@ -71,7 +71,18 @@ FORMAT_CHECKS = {
     "ALIGNED": lambda t: "ALGERIA" in t and "(3 rows)" in t,
     "VERTICAL": lambda t: "RECORD 1" in t and "ALGERIA" in t,
     "NULL": lambda t: t == "",
+    "JSON_ARRAY": lambda t: json.loads(t)[0] == {"nationkey": 0, "name": "ALGERIA", "regionkey": 0},
 }
+
+
+def test_parquet_output_file(sandbox, tmp_path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    target = tmp_path / "n.parquet"
+    code, out, err = run_inprocess(srv(sandbox, "--execute", NATION3, "--output-format", "parquet",
+                                       "--output-file", str(target)))
+    assert (code, out, err) == (0, b"", "")
+    table = pq.read_table(target)
+    assert table.column_names == ["nationkey", "name", "regionkey"] and table.column("name").to_pylist()[0] == "ALGERIA"
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMAT_CHECKS))

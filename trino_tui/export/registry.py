@@ -1,21 +1,27 @@
-"""FORMATS and ``create_writer``: output-format name -> writer (Trino CLI ``--output-format``)."""
+"""The one vocabulary of output formats: name -> writer, file extension, description.
+
+``OUTPUT_FORMATS`` is the table every front end uses — headless ``--output-format`` and its
+--help (via ``core.args``), the TUI export dialog (names, descriptions, suggested extension) —
+so a format is added here once. ``FORMATS`` is its tuple of names (Trino CLI names first, in the
+CLI's order). Pure data; no I/O at import (pyarrow loads only when a PARQUET writer is created).
+"""
 
 from __future__ import annotations
 
-from typing import BinaryIO, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO, Callable, Sequence
 
 from trino_tui.client.types import Column
 
 from .aligned import AlignedWriter, VerticalWriter
 from .base import RowWriter
 from .csv_tsv import CsvWriter, TsvWriter
+from .json_array import JsonArrayWriter
 from .json_lines import JsonWriter
 from .markdown import MarkdownWriter
 
-__all__ = ["FORMATS", "NullWriter", "create_writer"]
-
-FORMATS = ("CSV", "CSV_HEADER", "CSV_UNQUOTED", "CSV_HEADER_UNQUOTED", "TSV", "TSV_HEADER",
-           "JSON", "MARKDOWN", "ALIGNED", "VERTICAL", "NULL")
+__all__ = ["FORMATS", "OUTPUT_FORMATS", "TRINO_CLI_FORMATS", "NullWriter", "OutputFormat", "create_writer",
+           "extension_for", "output_format"]
 
 
 class NullWriter(RowWriter):
@@ -25,23 +31,65 @@ class NullWriter(RowWriter):
         self.rows_written += len(rows)
 
 
+def _parquet(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
+    from .parquet import ParquetWriter, pyarrow_available
+
+    if not pyarrow_available():
+        from trino_tui.client import ConfigError
+
+        raise ConfigError("PARQUET output needs pyarrow: pip install 'trino-tui[parquet]'")
+    return ParquetWriter(out, columns)
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One output format: ``create(out, columns)`` makes its streaming writer."""
+
+    name: str
+    extension: str          # suggested file extension, "" for none
+    description: str
+    create: Callable[[BinaryIO, Sequence[Column]], RowWriter]
+    trino_cli: bool = True  # the Trino CLI has this --output-format (byte-identical output)
+
+
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
+    OutputFormat("CSV", ".csv", "comma-separated, values quoted, no header",
+                 lambda o, c: CsvWriter(o, c, header=False)),
+    OutputFormat("CSV_HEADER", ".csv", "comma-separated, values quoted, header row",
+                 lambda o, c: CsvWriter(o, c, header=True)),
+    OutputFormat("CSV_UNQUOTED", ".csv", "comma-separated, unquoted, no header",
+                 lambda o, c: CsvWriter(o, c, header=False, quoted=False)),
+    OutputFormat("CSV_HEADER_UNQUOTED", ".csv", "comma-separated, unquoted, header row",
+                 lambda o, c: CsvWriter(o, c, header=True, quoted=False)),
+    OutputFormat("TSV", ".tsv", "tab-separated, no header", lambda o, c: TsvWriter(o, c, header=False)),
+    OutputFormat("TSV_HEADER", ".tsv", "tab-separated, header row", lambda o, c: TsvWriter(o, c, header=True)),
+    OutputFormat("JSON", ".json", "one JSON object per line (JSON lines)", JsonWriter),
+    OutputFormat("MARKDOWN", ".md", "Markdown table", MarkdownWriter),
+    OutputFormat("ALIGNED", ".txt", "aligned text table (the Trino CLI's default)", AlignedWriter),
+    OutputFormat("VERTICAL", ".txt", "one block of name | value lines per row", VerticalWriter),
+    OutputFormat("NULL", "", "run the query, discard the rows", NullWriter),
+    OutputFormat("JSON_ARRAY", ".json", "one JSON array of row objects", JsonArrayWriter, trino_cli=False),
+    OutputFormat("PARQUET", ".parquet", "Parquet file (needs pyarrow)", _parquet, trino_cli=False),
+)
+
+_BY_NAME = {f.name: f for f in OUTPUT_FORMATS}
+FORMATS: tuple[str, ...] = tuple(_BY_NAME)
+TRINO_CLI_FORMATS: tuple[str, ...] = tuple(f.name for f in OUTPUT_FORMATS if f.trino_cli)
+
+
+def output_format(name: str) -> OutputFormat:
+    """The format called *name* (case-insensitive). Raises ValueError for an unknown name."""
+    try:
+        return _BY_NAME[name.strip().upper()]
+    except KeyError:
+        raise ValueError(f"unknown output format {name!r} (expected one of: {', '.join(FORMATS)})") from None
+
+
 def create_writer(fmt: str, out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
     """A streaming writer for *fmt* (case-insensitive). Raises ValueError for an unknown name."""
-    name = fmt.upper()
-    if name in ("CSV", "CSV_HEADER"):
-        return CsvWriter(out, columns, header=name == "CSV_HEADER")
-    if name in ("CSV_UNQUOTED", "CSV_HEADER_UNQUOTED"):
-        return CsvWriter(out, columns, header=name == "CSV_HEADER_UNQUOTED", quoted=False)
-    if name in ("TSV", "TSV_HEADER"):
-        return TsvWriter(out, columns, header=name == "TSV_HEADER")
-    if name == "JSON":
-        return JsonWriter(out, columns)
-    if name == "MARKDOWN":
-        return MarkdownWriter(out, columns)
-    if name == "ALIGNED":
-        return AlignedWriter(out, columns)
-    if name == "VERTICAL":
-        return VerticalWriter(out, columns)
-    if name == "NULL":
-        return NullWriter(out, columns)
-    raise ValueError(f"unknown output format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    return output_format(fmt).create(out, columns)
+
+
+def extension_for(fmt: str) -> str:
+    """The file extension suggested for *fmt* (".csv", ".parquet", "" for NULL)."""
+    return output_format(fmt).extension
