@@ -3,7 +3,8 @@
 Owns the run matrix, one measured run (a TrinoClient per run; rows read through
 ``Batch.wire_rows()`` so every mode pays its decoding; a time box per run that *stops* the query
 and marks the run incomplete), the measures (rows/s, bytes on the wire summed from the client's
-trace records, peak RSS growth during the run from a sampling thread, first-row time) and the
+trace records, peak RSS growth during the run from a sampling thread — memory freed by an
+earlier run may be reused, so read it as "at least this much more" — first-row time) and the
 report: a table, a bar chart of rows/s, the spooled-vs-direct ratio, and JSON. Front-end code:
 only ``trino_tui.client.__all__`` names. The sampler thread is owned by ``MemorySampler``
 (start/close, bounded join).
@@ -166,7 +167,7 @@ def _mb(n: float) -> str:
 def render_text(results: Sequence[RunResult], sql: str) -> str:
     """A table, a bar chart of rows/s, and the spooled-vs-direct ratio."""
     head = f"{'run':<16} {'rows':>10} {'time':>8} {'rows/s':>10} {'first row':>10} {'wire':>10} " \
-           f"{'peak mem':>9}  note"
+           f"{'RSS +':>9}  note"
     lines = [f"trino-tui bench · {sql}", head, "─" * len(head)]
     for r in results:
         first = f"{r.first_row * 1000:.0f} ms" if r.first_row is not None else "–"
