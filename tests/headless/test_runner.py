@@ -205,3 +205,15 @@ def test_server_warnings_go_to_stderr() -> None:
     q = FakeQuery("", columns=["a"], pages=[[[1]]], warnings=[{"warningCode": {"code": 1, "name": "W"}, "message": "slow\nplan"}])
     code, out, err = run(FakeClient(q), "SELECT 1")
     assert (code, err) == (0, "WARNING: slow plan\n")
+
+
+def test_error_in_a_10_mb_one_line_statement_prints_a_cut_context_line() -> None:
+    sql = "SELECT '" + "x" * 10_000_000 + "' FORM t"
+    column = sql.index("FORM") + 1
+    failed = QueryFailed("SYNTAX_ERROR", "USER_ERROR", 1, f"line 1:{column}: mismatched input 'FORM'", 1, column, "q9")
+    code, _, err = run(FakeClient(FakeQuery("", fail_at=-1, error=failed)), sql)
+    lines = err.splitlines()
+    assert code == 1 and len(lines) == 3 and len(err) < 600, [len(line) for line in lines]
+    context, caret = lines[1], lines[2]
+    assert context.startswith("LINE 1: ...xxx") and context.endswith("' FORM t")
+    assert context[caret.index("^"):].startswith("FORM")  # the caret still points at the error

@@ -118,10 +118,14 @@ def error_location(text: str, stmt: Statement, line: int, column: int) -> tuple[
     return offset_to_location(text, min(stmt.start + rel, stmt.end))
 
 
+CONTEXT_WIDTH = 120  # characters of an SQL line shown around an error column
+
+
 def error_context_lines(sql: str, line: int | None, column: int | None) -> list[str]:
     """Trino-CLI style ``LINE n: <sql line>`` plus a caret under *column* (both 1-based).
 
-    Returns [] when the location is missing or outside *sql*.
+    A line longer than CONTEXT_WIDTH is cut to that many characters around the column ("..."
+    marks a cut). Returns [] when the location is missing or outside *sql*.
     """
     if not line or line < 1:
         return []
@@ -130,7 +134,13 @@ def error_context_lines(sql: str, line: int | None, column: int | None) -> list[
         return []
     prefix = f"LINE {line}: "
     text = lines[line - 1].rstrip("\r")
-    col = max(1, column or 1)
+    col = min(max(1, column or 1), len(text) + CONTEXT_WIDTH)  # a caret far past the text says nothing
+    if len(text) > CONTEXT_WIDTH:  # a long line (a 10 MB one-line INSERT): the window around the column
+        start = max(0, min(col - 1 - CONTEXT_WIDTH // 2, len(text) - CONTEXT_WIDTH))
+        head = "..." if start else ""
+        tail = "..." if start + CONTEXT_WIDTH < len(text) else ""
+        text = head + text[start:start + CONTEXT_WIDTH] + tail
+        col += len(head) - start
     pad = "".join("\t" if c == "\t" else " " for c in text[: col - 1])
     pad += " " * max(0, col - 1 - len(text))
     return [prefix + text, " " * len(prefix) + pad + "^"]
