@@ -54,6 +54,15 @@ def _run_sandbox(args: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="trino-tui sandbox", description="Run the embedded Trino-compatible sandbox server.")
     sandbox_cli.add_arguments(parser)
+    parser.add_argument("--from-trace", metavar="FILE", help="re-create a --trace recording: its retrieval mode, "
+                        "encoding, segment size, latencies and failures (your other flags win)")
+    if any(a == "--from-trace" or a.startswith("--from-trace=") for a in args):  # trino_tui.insight.incident
+        from trino_tui.insight.cli import from_trace_args
+
+        derived = from_trace_args(args)
+        if isinstance(derived, int):
+            return derived
+        args = derived
     try:
         ns = parser.parse_args(args)
     except SystemExit as exc:

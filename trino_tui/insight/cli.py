@@ -203,6 +203,38 @@ def replay_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys
     return EXIT_OK
 
 
+def from_trace_args(args: Sequence[str], err: TextIO = sys.stderr) -> list[str] | int:
+    """`sandbox --from-trace FILE …`: the sandbox flags that re-create the trace (see
+    insight.incident), followed by the user's other flags (which win); notes go to *err*."""
+    from trino_tui.insight.incident import flags_from_trace_file
+    from trino_tui.insight.trace import TraceFormatError
+
+    rest, path, items = [], None, list(args)
+    while items:
+        item = items.pop(0)
+        if item == "--from-trace" and items:
+            path = items.pop(0)
+        elif item.startswith("--from-trace="):
+            path = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    if not path:
+        print("trino-tui sandbox: --from-trace needs a trace file", file=err)
+        return EXIT_USAGE
+    try:
+        flags, notes = flags_from_trace_file(path)
+    except OSError as exc:
+        print(f"trino-tui sandbox: cannot read {path}: {exc.strerror or exc}", file=err)
+        return EXIT_USAGE
+    except TraceFormatError as exc:
+        print(f"trino-tui sandbox: {path}: {exc}", file=err)
+        return EXIT_USAGE
+    for note in notes:
+        print(f"from trace: {note}", file=err)
+    print(f"from trace: sandbox flags {' '.join(flags)}", file=err)
+    return flags + rest
+
+
 COMMANDS: dict[str, Callable[..., int]] = {"doctor": doctor_main, "bench": bench_main,
                                            "replay": replay_main}
 
