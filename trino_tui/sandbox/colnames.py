@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .literal_edits import marker_trino_type
+
 
 def _first_select(node: dict) -> dict | None:
     while node.get("type") == "SET_OPERATION_NODE":
@@ -38,7 +40,7 @@ def _source(item: dict) -> str | None:
 
 
 _SYNTHETIC = 2 ** 64 - 1          # DuckDB's query_location of a typed literal's string
-_DATETIME_CASTS = {"TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIME"}
+_DATETIME_CASTS = {"TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIME", "TIMETZ"}
 _FRACTION = re.compile(r":\d{2}\.(\d+)")
 
 
@@ -63,14 +65,22 @@ def _precision(item: dict) -> int | None:
     return None
 
 
+def _hint(item: dict) -> str | None:
+    """The Trino type of a top-level cast to a marker type (literal_edits), e.g. 'char(5)'."""
+    if item.get("class") != "CAST":
+        return None
+    return marker_trino_type(str((item.get("type_expr") or {}).get("type_name", "")))
+
+
 @dataclass(frozen=True)
 class OutputColumns:
     """Trino names of a query's output columns, the base column each keeps the declared type
-    of (None: none) and a datetime precision hint per column (None: none)."""
+    of (None: none), a datetime precision hint and a Trino type hint per column (None: none)."""
 
     names: list[str]
     sources: list[str | None]
     precisions: list[int | None]
+    hints: list[str | None] | None = None
 
 
 def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> OutputColumns:
@@ -97,16 +107,19 @@ def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> Out
     names: list[str] = []
     sources: list[str | None] = []
     precisions: list[int | None] = []
+    hints: list[str | None] = []
     for item in items:
         if item.get("class") == "STAR":
             expanded = duck_names[len(names):len(names) + expansion]
             names.extend(expanded)
             sources.extend(expanded)
             precisions.extend([None] * len(expanded))
+            hints.extend([None] * len(expanded))
             continue
         pos = len(names)
         named = item.get("alias") or (item.get("class") == "COLUMN_REF" and _precision(item) is None)
         names.append(duck_names[pos] if named else f"_col{pos}")
         sources.append(_source(item))
         precisions.append(_precision(item))
-    return OutputColumns(names, sources, precisions) if len(names) == len(duck_names) else fallback
+        hints.append(_hint(item))
+    return OutputColumns(names, sources, precisions, hints) if len(names) == len(duck_names) else fallback

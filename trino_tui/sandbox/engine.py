@@ -25,6 +25,7 @@ from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .nestedjson import is_nested, row_query as nested_row_query
 from .result_types import declared_result_types, with_precision
 from .rowjson import MACROS, ZoneSpec, row_json_sql
+from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl
 from .session_sql import session_value_edits
 from .session_statements import SessionStatements
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
@@ -77,6 +78,7 @@ class Engine:
         self._tpch = TpchCatalog(self._data_dir, progress)
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
+        self._markers: set[str] = set()
         self._closed = False
         self._setup()
         self._zones = frozenset(r[0] for r in self.cursor_fetch("SELECT name FROM pg_timezone_names()")) | {"UTC"}
@@ -95,6 +97,9 @@ class Engine:
         con = self._con
         for macro in (*MACROS, *FUNCTION_MACROS):
             con.execute(macro)
+        for marker in MARKER_TYPES:
+            con.execute(str(marker_ddl(marker)))
+            self._markers.add(marker)
         con.execute("ATTACH ':memory:' AS tpch")
         con.execute('CREATE SCHEMA memory."default"')
         system_tables.create_tables(con)
@@ -347,10 +352,29 @@ class Engine:
                     system_tables.refresh(self._con, self._system, r.table)
             rw.replace(ref.start - base, ref.end - base, r.duck)
             resolved.append(r)
-        for start, end, text in [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone)]:
+        taken: list[tuple[int, int]] = []
+        for start, end, text in [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone),
+                                 *literal_edits(sig, sql)]:
+            if any(start < e and s < end for s, e in taken):
+                continue  # inside an edit already made (e.g. a nested type rewritten as a whole)
+            taken.append((start, end))
+            self._ensure_marker(text)
             rw.replace(start - base, end - base, text)
         duck_sql, omap = rw.result()
         return duck_sql, (lambda off: omap(off) + base), resolved
+
+    def _ensure_marker(self, text: str) -> None:
+        """Create the DuckDB marker type an edit uses (trino_char_5, ...) once."""
+        ddl = marker_ddl(text) if text.startswith("trino_") else None
+        if ddl is None or text in self._markers:
+            return
+        with self._lock:
+            if text not in self._markers:
+                try:
+                    self._con.execute(ddl)
+                except duckdb.CatalogException:
+                    pass  # created meanwhile
+                self._markers.add(text)
 
     def explain(self, duck_sql: str, to_user: Callable[[int], int], sql: str) -> list[str]:
         """DuckDB's plan text for a rewritten query."""
@@ -392,6 +416,7 @@ class Engine:
                 names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
                 types = self._declared_types(out.sources, list(rel.types), refs)
                 types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
+                types = [parse_type(h) if h else t for t, h in zip(types, out.hints or [None] * len(types))]
                 assemble = None
                 if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
                     row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)

@@ -113,6 +113,8 @@ def leaf(value: Any, t: TrinoType, zone: ZoneSpec) -> str:
     if r == "interval year to month":
         months = _interval_months(s)
         return _q(("-" if months < 0 else "") + f"{abs(months) // 12}-{abs(months) % 12}")
+    if r == "decimal" and s.lstrip("-").startswith("."):
+        return _q(s.replace(".", "0.", 1))
     return _q(s)  # varchar, json, decimal, date, uuid, time with time zone: DuckDB's text is Trino's
 
 

@@ -33,7 +33,7 @@ def declared_result_types(sources: list[str | None], duck_types: list[Any],
 
 def with_precision(t: TrinoType, precision: int | None) -> TrinoType:
     """*t* with the fractional-second precision a literal asked for (time/timestamp types only)."""
-    if precision is None or t.raw not in ("timestamp", "timestamp with time zone", "time"):
+    if precision is None or t.raw not in ("timestamp", "timestamp with time zone", "time", "time with time zone"):
         return t
     return TrinoType(t.raw, (precision,))
 

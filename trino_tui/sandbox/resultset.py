@@ -25,7 +25,8 @@ class ResultColumn:
 
     @staticmethod
     def of(name: str, t: TrinoType) -> "ResultColumn":
-        return ResultColumn(name, t.text, t.signature())
+        text = t.text.upper() if t.raw.startswith("interval ") else t.text  # Trino's protocol writes
+        return ResultColumn(name, text, t.signature())                      # INTERVAL DAY TO SECOND
 
 
 class RowSource(Protocol):

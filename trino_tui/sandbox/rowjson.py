@@ -139,6 +139,15 @@ def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec) -> str:
     return _quoted(f"{text} || {_lit(' ' + zone.label)}")
 
 
+def _time_tz_sql(x: str, p: int) -> str:
+    """'HH:MM:SS[.f{p}]+HH:MM' from DuckDB's TIMETZ (whose text writes '+05:30' or just '-08')."""
+    text = f"CAST({x} AS VARCHAR)"
+    local = _frac(f"strftime(DATE '1970-01-01' + CAST({x} AS TIME), '%H:%M:%S.%n')", 8, p)
+    hours = f"regexp_extract({text}, '([+-][0-9]{{2}})(:[0-9]{{2}})?$', 1)"
+    minutes = f"coalesce(nullif(regexp_extract({text}, '([+-][0-9]{{2}})(:[0-9]{{2}})?$', 2), ''), ':00')"
+    return _quoted(f"{local} || {hours} || {minutes}")
+
+
 def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
     """SQL expression: JSON text of scalar value `x` (a column) of Trino type `t` (not nested)."""
     r = t.raw
@@ -147,7 +156,9 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
     if r in ("double", "real"):
         return _float_sql(x)
     if r == "decimal":
-        return _quoted(f"CAST({x} AS VARCHAR)")
+        return _quoted(decimal_text_sql(x, t))
+    if r == "ipaddress":  # IPv4-mapped IPv6 addresses are shown as IPv4, as Trino does
+        return _quoted(f"regexp_replace(CAST({x} AS VARCHAR), '^::ffff:([0-9]+[.][0-9]+[.][0-9]+[.][0-9]+)$', '\\1')")
     if r == "varchar":
         return f"CAST(to_json(CAST({x} AS VARCHAR)) AS VARCHAR)"
     if r == "char":
@@ -164,6 +175,8 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
         return _quoted(_frac(f"strftime({x}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
     if r == "timestamp with time zone":
         return _timestamp_tz_sql(x, t.precision, zone)
+    if r == "time with time zone":
+        return _time_tz_sql(x, t.precision)
     if r == "interval day to second":
         return _interval_ds_sql(x)
     if r == "interval year to month":
@@ -180,6 +193,13 @@ _JSON_NATIVE = frozenset({"boolean", "tinyint", "smallint", "integer", "bigint",
                          "uuid", "json", "char", "varbinary"})
 
 
+def decimal_text_sql(x: str, t: TrinoType) -> str:
+    """DuckDB writes DECIMAL(2,2) -0.01 as '-.01' (only when precision == scale); Trino as '-0.01'."""
+    if len(t.params) == 2 and t.params[0] != t.params[1]:
+        return f"CAST({x} AS VARCHAR)"
+    return f"regexp_replace(CAST({x} AS VARCHAR), '^(-?)[.]', '\\10.')"
+
+
 def json_arg_sql(x: str, t: TrinoType) -> str:
     """SQL expression to pass to DuckDB's json_array so that it writes Trino's JSON for `x`
     (only for types in _JSON_NATIVE; json_array re-serialises JSON inputs, so doubles and
@@ -191,6 +211,8 @@ def json_arg_sql(x: str, t: TrinoType) -> str:
         return f"rpad(CAST({x} AS VARCHAR), {t.params[0]}, ' ')"
     if r == "varbinary":
         return f"to_base64({x})"
+    if r == "decimal":
+        return decimal_text_sql(x, t)
     return f"CAST({x} AS VARCHAR)"
 
 

@@ -26,6 +26,10 @@ _RENAMES: tuple[tuple[str, str, str], ...] = (
     ("bitwise_or", "a, b", "(a | b)"),
     ("levenshtein_distance", "a, b", "levenshtein(a, b)"),
     ("codepoint", "c", "unicode(c)"),
+    ("nan", "", "CAST('NaN' AS DOUBLE)"),
+    ("infinity", "", "CAST('Infinity' AS DOUBLE)"),
+    ("to_utf8", "s", "encode(s)"),
+    ("from_utf8", "b", "decode(b)"),
 )
 
 FUNCTION_MACROS: tuple[str, ...] = tuple(

@@ -202,6 +202,7 @@ _STORAGE = {
     "varbinary": "BLOB", "json": "JSON", "date": "DATE", "time": "TIME", "timestamp": "TIMESTAMP",
     "timestamp with time zone": "TIMESTAMPTZ", "time with time zone": "TIMETZ",
     "interval day to second": "INTERVAL", "interval year to month": "INTERVAL", "uuid": "UUID",
+    "ipaddress": "VARCHAR",
 }
 
 

@@ -1,0 +1,134 @@
+"""Trino literals and types DuckDB lacks, rewritten into DuckDB SQL that computes the same values.
+
+Owns `literal_edits(sig)` -> (start, end, replacement) edits and `MARKER_TYPES`: DuckDB user types
+(aliases) whose names survive in DuckDB's parse tree, so colnames can report the Trino type of a
+top-level cast to them (char(n), varchar(n), ipaddress, interval year to month):
+  DECIMAL '1.50'                     -> CAST('1.50' AS DECIMAL(3,2))          (Trino's p and s)
+  TIME '12:34:56 +05:30'             -> TIMETZ '12:34:56+05:30'
+  TIMESTAMP '... +01:00'             -> the offset written without the space DuckDB rejects
+  INTERVAL '2-3' YEAR TO MONTH       -> CAST(INTERVAL '27 months' AS trino_interval_ym)
+  INTERVAL '1 02:03:04.5' DAY TO SECOND -> INTERVAL '1 days 02:03:04.5'
+  char(n) / varchar(n) / ipaddress   -> trino_char_n / trino_varchar_n / trino_ipaddress
+Pure; thread-safe.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sql_errors import at
+from .sqltext import Token, string_value
+
+MARKER_TYPES = {"trino_ipaddress": "VARCHAR", "trino_interval_ym": "INTERVAL"}
+_MARKER = re.compile(r"^trino_(char|varchar)_(\d+)$")
+_OFFSET_GAP = re.compile(r"(\d)\s+([+-]\d{1,2}(?::?\d{2})?)\s*$")
+_TIME_WITH_OFFSET = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{1,2}(?::?\d{2})?\s*$")
+_YM = re.compile(r"^\s*([+-]?)(\d+)(?:-(\d+))?\s*$")
+_DS = re.compile(r"^\s*([+-]?)(\d+)\s+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*$")
+_UNITS = ("year", "month", "day", "hour", "minute", "second")
+
+
+def marker_trino_type(type_name: str) -> str | None:
+    """The Trino type text a marker type stands for (None: not a marker)."""
+    low = type_name.lower()
+    if low == "trino_ipaddress":
+        return "ipaddress"
+    if low == "trino_interval_ym":
+        return "interval year to month"
+    m = _MARKER.match(low)
+    return f"{m.group(1)}({m.group(2)})" if m else None
+
+
+def marker_ddl(type_name: str) -> str | None:
+    """CREATE TYPE statement for a marker type (None: not a marker)."""
+    base = MARKER_TYPES.get(type_name) or ("VARCHAR" if _MARKER.match(type_name) else None)
+    return f"CREATE TYPE {type_name} AS {base}" if base else None
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _decimal(tok: Token, sql: str) -> str:
+    text = string_value(tok).strip()
+    m = re.fullmatch(r"[+-]?(\d*)(?:\.(\d*))?", text)
+    if not m or not (m.group(1) or m.group(2)):
+        raise at("INVALID_LITERAL", f"'{text}' is not a valid DECIMAL literal", sql, tok.start)
+    whole = m.group(1).lstrip("0")
+    scale = len(m.group(2) or "")
+    precision = max(1, len(whole) + scale)
+    if precision > 38:
+        raise at("INVALID_LITERAL", f"'{text}' is not a valid DECIMAL literal", sql, tok.start)
+    return f"CAST({_quote(text)} AS DECIMAL({precision},{scale}))"
+
+
+def _interval(sig: list[Token], i: int, sql: str) -> tuple[int, str] | None:
+    """(index of the last token, replacement) for INTERVAL 'x' <unit> [TO <unit>] at sig[i]."""
+    if i + 2 >= len(sig) or sig[i + 1].kind != "string" or sig[i + 2].lower not in _UNITS:
+        return None
+    text, start = string_value(sig[i + 1]), sig[i + 2].lower
+    end_unit, last = start, i + 2
+    if i + 4 < len(sig) and sig[i + 3].lower == "to" and sig[i + 4].lower in _UNITS:
+        end_unit, last = sig[i + 4].lower, i + 4
+    if start in ("year", "month"):
+        m = _YM.match(text)
+        if not m or (end_unit != start and (start, end_unit) != ("year", "month")):
+            raise at("INVALID_LITERAL", f"'{text}' is not a valid INTERVAL literal", sql, sig[i + 1].start)
+        if end_unit == "month" and start == "year":
+            months = int(m.group(2)) * 12 + int(m.group(3) or 0)
+        elif start == "year":
+            months = int(m.group(2)) * 12
+        else:
+            months = int(m.group(2))
+        sign = "-" if m.group(1) == "-" else ""
+        return last, f"CAST(INTERVAL '{sign}{months} months' AS trino_interval_ym)"
+    if (start, end_unit) == ("day", "second"):
+        m = _DS.match(text)
+        if not m:
+            raise at("INVALID_LITERAL", f"'{text}' is not a valid INTERVAL literal", sql, sig[i + 1].start)
+        body = f"{m.group(2)} days {m.group(3)}"
+        return last, f"(-INTERVAL '{body}')" if m.group(1) == "-" else f"INTERVAL '{body}'"
+    return None
+
+
+def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
+    """Edits for the literals and types listed in the module docstring (offsets into *sql*)."""
+    edits: list[tuple[int, int, str]] = []
+    n = len(sig)
+    i = 0
+    while i < n:
+        tok, low = sig[i], sig[i].lower
+        nxt = sig[i + 1] if i + 1 < n else None
+        if tok.kind != "word" or (i > 0 and sig[i - 1].text == "."):
+            i += 1
+            continue
+        if low == "decimal" and nxt is not None and nxt.kind == "string":
+            edits.append((tok.start, nxt.end, _decimal(nxt, sql)))
+            i += 2
+            continue
+        if low == "time" and nxt is not None and nxt.kind == "string" and _TIME_WITH_OFFSET.match(string_value(nxt)):
+            value = re.sub(r"\s+", "", string_value(nxt))
+            edits.append((tok.start, nxt.end, f"TIMETZ {_quote(value)}"))
+            i += 2
+            continue
+        if low == "timestamp" and nxt is not None and nxt.kind == "string" and _OFFSET_GAP.search(string_value(nxt)):
+            edits.append((nxt.start, nxt.end, _quote(_OFFSET_GAP.sub(r"\1\2", string_value(nxt)))))
+            i += 2
+            continue
+        if low == "interval":
+            found = _interval(sig, i, sql)
+            if found is not None:
+                edits.append((tok.start, sig[found[0]].end, found[1]))
+                i = found[0] + 1
+                continue
+        if low in ("char", "varchar") and i + 3 < n and sig[i + 1].text == "(" and sig[i + 2].kind == "number" \
+                and sig[i + 3].text == ")" and i > 0 and sig[i - 1].lower == "as":
+            edits.append((tok.start, sig[i + 3].end, f"trino_{low}_{int(sig[i + 2].text)}"))
+            i += 4
+            continue
+        if low == "char" and i > 0 and sig[i - 1].lower == "as" and (nxt is None or nxt.text != "("):
+            edits.append((tok.start, tok.end, "trino_char_1"))
+        elif low == "ipaddress" and (nxt is None or nxt.text != "("):
+            edits.append((tok.start, tok.end, "trino_ipaddress"))
+        i += 1
+    return edits
