@@ -8,8 +8,11 @@ A warm-up run fills the sandbox's result cache, so both clients read identical p
 and the figures measure the clients. Peak RSS and CPU time per child come from os.wait4 (the
 child's own rusage; ru_maxrss in KiB on Linux). Prints a side-by-side table with rows/s and RSS ratios.
 
-    .venv/bin/python benchmarks/export_vs_official.py --scale tiny
-    .venv/bin/python benchmarks/export_vs_official.py --scale sf1 --runs 1
+    .venv/bin/python benchmarks/export_vs_official.py --quick          # tiny, one run (smoke test)
+    .venv/bin/python benchmarks/export_vs_official.py --scale sf1 --runs 1 --baseline /tmp/before
+
+``--baseline PATH`` adds a third client: trino-tui from another source tree (e.g. the code before a
+change) against the same sandbox, interleaved with the others, for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -67,9 +70,9 @@ def _count_lines(path: str) -> int:
     return n
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(repo: Path | str = REPO) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = str(repo)
     return env
 
 
@@ -117,9 +120,9 @@ class _External:
         pass
 
 
-def _run_child(name: str, argv: list[str], out_path: str) -> Result:
+def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REPO) -> Result:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=_child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, env=_child_env(repo), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -149,11 +152,18 @@ def main() -> int:
     ap.add_argument("--tui-args", default="", help="extra trino-tui flags, e.g. '--max-out-of-order 10'")
     ap.add_argument("--server", help="reuse a running `trino-tui sandbox --cache-results ...` instead of starting one")
     ap.add_argument("--warmup", action="store_true", help="with --server: still run the cache-filling warm-up")
+    ap.add_argument("--baseline", metavar="PATH", help="also run trino-tui from the source tree at PATH (before/after)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: tpch.tiny, one run per client")
     args = ap.parse_args()
+    if args.quick:
+        args.scale, args.runs = "tiny", 1
 
     sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
     schemas = "tiny" if args.scale == "tiny" else "tiny,sf1"
     results: dict[str, list[Result]] = {"trino-tui": [], "official trino + csv": []}
+    baseline = f"trino-tui @{args.baseline}" if args.baseline else None
+    if baseline:
+        results = {"trino-tui": [], baseline: [], "official trino + csv": []}
     sandbox_cm = _External(args.server) if args.server else SandboxProcess(args.storage_latency, schemas)
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, sandbox_cm as sandbox:
         out = os.path.join(tmp, "out.csv")
@@ -166,8 +176,9 @@ def main() -> int:
             for name in results:
                 if os.path.exists(out):
                     os.unlink(out)
-                argv = trino_tui_argv(sandbox.url, sql, out, extra) if name == "trino-tui" else official_argv(sandbox.url, sql, out)
-                res = _run_child(name, argv, out)
+                argv = official_argv(sandbox.url, sql, out) if name.startswith("official") else \
+                    trino_tui_argv(sandbox.url, sql, out, extra)
+                res = _run_child(name, argv, out, args.baseline if name == baseline else REPO)
                 results[name].append(res)
                 print(f"run {run + 1} {name}: {res.rows:,} rows {res.seconds:.2f}s cpu {res.cpu_seconds:.1f}s "
                       f"peak RSS {res.max_rss_mb:.0f} MB", file=sys.stderr)
@@ -175,14 +186,19 @@ def main() -> int:
     best = {name: min(rs, key=lambda r: r.seconds) for name, rs in results.items()}
     expected = EXPECTED_ROWS[args.scale]
     print(f"\nExport {sql} to CSV (json+zstd, storage latency {args.storage_latency * 1000:.0f} ms), best of {args.runs}")
-    print(f"{'client':<24}{'rows':>12}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'peak RSS MB':>14}{'exit':>6}")
+    width = max(24, *(len(n) + 2 for n in best))
+    print(f"{'client':<{width}}{'rows':>12}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'peak RSS MB':>14}{'exit':>6}")
     for r in best.values():
-        print(f"{r.name:<24}{r.rows:>12,}{r.seconds:>10.2f}{r.rows_per_s:>12,.0f}{r.cpu_seconds:>8.1f}"
+        print(f"{r.name:<{width}}{r.rows:>12,}{r.seconds:>10.2f}{r.rows_per_s:>12,.0f}{r.cpu_seconds:>8.1f}"
               f"{r.max_rss_mb:>14.0f}{r.status:>6}")
     tui, off = best["trino-tui"], best["official trino + csv"]
     if off.rows_per_s > 0 and tui.max_rss_mb > 0:
         print(f"ratio trino-tui / official: rows/s {tui.rows_per_s / off.rows_per_s:.2f}x, "
               f"CPU seconds {tui.cpu_seconds / max(off.cpu_seconds, 1e-9):.2f}x, peak RSS {tui.max_rss_mb / off.max_rss_mb:.2f}x")
+    if baseline and best[baseline].rows_per_s > 0:
+        old = best[baseline]
+        print(f"after / before: rows/s {tui.rows_per_s / old.rows_per_s:.2f}x, CPU seconds "
+              f"{tui.cpu_seconds / max(old.cpu_seconds, 1e-9):.2f}x, peak RSS {tui.max_rss_mb / max(old.max_rss_mb, 1e-9):.2f}x")
     print("(the machine is shared: wall-clock rows/s depends on load; CPU seconds less so)")
     bad = [r.name for r in best.values() if r.rows != expected or r.status != 0]
     if bad:
