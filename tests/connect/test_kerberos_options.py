@@ -46,7 +46,7 @@ def test_keytab_principal_and_ccache_go_to_the_credential_store(tmp_path, monkey
     keytab, ccache, conf = tmp_path / "k.keytab", tmp_path / "cc", tmp_path / "krb5.conf"
     for p in (keytab, ccache, conf):
         p.write_text("x")
-    monkeypatch.delenv("KRB5_CONFIG", raising=False)
+    monkeypatch.setenv("KRB5_CONFIG", "/nonexistent/before")  # restored after the test
     modules, calls = fakes()
     opts = KerberosOptions("trino", principal="alice@EXAMPLE.COM", keytab_path=str(keytab),
                            credential_cache_path=str(ccache), config_path=str(conf), delegation=True)
