@@ -297,3 +297,10 @@ def test_overlapping_rows_are_reported_as_an_overlap():
     with _mock_client(handler, encoding=("json",)) as c:
         with pytest.raises(RowRangeError, match="segment 1 starts at rowOffset 2, overlapping rows 2..3"):
             list(c.execute("x").batches())
+
+
+def test_malformed_columns_are_a_protocol_error_not_an_internal_one():
+    bad = [{"name": "a", "typeSignature": {"rawType": "array", "arguments": [{"kind": "WHAT", "value": 1}]}}]
+    with _mock_client(lambda r: httpx.Response(200, json=_doc(columns=bad, data=[[1]]))) as c:
+        with pytest.raises(ProtocolError, match="the server sent malformed columns: unsupported type signature"):
+            c.execute("x").wait_columns(10)

@@ -236,3 +236,31 @@ def test_matches_official_client(text, wire, _) -> None:
     ours = RowConverter(parse_columns(columns)).convert_rows([[wire], [None]])
     assert _same(ours[0][0], expected[0][0]), (ours[0][0], expected[0][0])
     assert ours[1][0] is None and expected[1][0] is None
+
+
+# --- crashes the fuzz suite found (tests/fuzz), kept as regular tests ------------------------------
+
+def test_deep_type_nesting_is_a_value_error_not_a_recursion_error():
+    import pytest
+
+    from trino_tui.client.types import parse_type_signature, parse_type_text
+
+    with pytest.raises(ValueError, match="nesting deeper"):
+        parse_type_text("array(" * 5000 + "bigint" + ")" * 5000)
+    sig: dict = {"rawType": "bigint", "arguments": []}
+    for _ in range(5000):
+        sig = {"rawType": "array", "arguments": [{"kind": "TYPE", "value": sig}]}
+    with pytest.raises(ValueError, match="nesting deeper"):
+        parse_type_signature(sig)
+    assert parse_type_text("array(" * 50 + "bigint" + ")" * 50).raw == "array"  # sane depths still parse
+
+
+def test_unterminated_quoted_row_field_is_a_value_error():
+    import pytest
+
+    from trino_tui.client.types import parse_columns, parse_type_text
+
+    with pytest.raises(ValueError, match="unterminated"):
+        parse_type_text('row("abc')  # was IndexError
+    with pytest.raises(ValueError):
+        parse_columns([{"name": "c", "typeSignature": {"rawType": ["x"], "arguments": []}}])

@@ -190,3 +190,39 @@ def test_ca_bundle_settings():
     assert TlsContext(certifi.where()).get().verify_mode == ssl.CERT_REQUIRED
     assert TlsContext(False).get().verify_mode == ssl.CERT_NONE
     assert TlsContext(True).get().verify_mode == ssl.CERT_REQUIRED
+
+
+# --- crashes the fuzz suite found (tests/fuzz), kept as regular tests ------------------------------
+
+@pytest.mark.parametrize("doc", [
+    {"id": "q", "updateCount": []},          # was TypeError from int()
+    {"id": "q", "nextUri": []},              # was accepted, then crashed the fetcher
+    {"id": "q", "stats": "RUNNING"},         # was accepted as stats
+    {"id": "q", "columns": {}},
+    {"id": "q", "data": {"encoding": "json", "segments": {}}},
+    {"id": "q", "data": {"encoding": "json", "segments": [{"type": "inline", "metadata": []}]}},
+])
+def test_malformed_query_results_fields_are_protocol_errors(doc):
+    with pytest.raises(ProtocolError):
+        from_json(doc)
+
+
+@pytest.mark.parametrize("meta", [
+    {"rowOffset": -1, "rowsCount": 1, "segmentSize": 1},
+    {"rowOffset": 0, "rowsCount": 1.5, "segmentSize": 1},
+    {"rowOffset": 0, "rowsCount": True, "segmentSize": 1},
+    {"rowOffset": 0, "rowsCount": 1, "segmentSize": "12"},
+])
+def test_segment_metadata_must_be_non_negative_integers(meta):
+    from trino_tui.client.protocol import parse_segment
+
+    with pytest.raises(ProtocolError, match="non-negative integer"):
+        parse_segment({"type": "inline", "data": "", "metadata": meta}, "json")
+
+
+def test_spooled_uri_must_be_a_string():
+    from trino_tui.client.protocol import parse_segment
+
+    meta = {"rowOffset": 0, "rowsCount": 1, "segmentSize": 1}
+    with pytest.raises(ProtocolError, match="uri"):
+        parse_segment({"type": "spooled", "uri": {"a": 1}, "ackUri": "x", "metadata": meta}, "json")

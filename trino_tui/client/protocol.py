@@ -100,10 +100,9 @@ def _int_attr(meta: Mapping[str, Any], key: str, required: bool) -> int | None:
         if required:
             raise ProtocolError(f"segment metadata lacks {key}")
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ProtocolError(f"segment metadata {key}={value!r} is not an integer") from None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProtocolError(f"segment metadata {key}={str(value)[:40]!r} is not a non-negative integer")
+    return value
 
 
 def _segment_headers(raw: Any) -> tuple[tuple[str, str], ...]:
@@ -126,6 +125,8 @@ def parse_segment(raw: Any, encoding: str) -> SegmentDescriptor:
     if not isinstance(raw, dict):
         raise ProtocolError("segment must be an object")
     meta = raw.get("metadata") or {}
+    if not isinstance(meta, dict):
+        raise ProtocolError("segment metadata must be an object")
     kind = raw.get("type")
     common = dict(
         encoding=encoding,
@@ -142,14 +143,14 @@ def parse_segment(raw: Any, encoding: str) -> SegmentDescriptor:
         return SegmentDescriptor(kind="inline", data=data, **common)
     if kind == "spooled":
         uri, ack_uri = raw.get("uri"), raw.get("ackUri")
-        if not uri or not ack_uri:
-            raise ProtocolError("spooled segment lacks uri or ackUri")
+        if not uri or not ack_uri or not isinstance(uri, str) or not isinstance(ack_uri, str):
+            raise ProtocolError("spooled segment lacks a uri or ackUri string")
         expires = meta.get("expiresAt")
         return SegmentDescriptor(
             kind="spooled", uri=str(uri), ack_uri=str(ack_uri), headers=_segment_headers(raw.get("headers")),
             expires_at=str(expires) if expires is not None else None, **common,
         )
-    raise ProtocolError(f"unknown segment type {kind!r}")
+    raise ProtocolError(f"unknown segment type {str(kind)[:40]!r}")
 
 
 def expiry_passed(expires_at: str | None, timezone: str, now: datetime | None = None) -> bool:
@@ -169,8 +170,16 @@ def expiry_passed(expires_at: str | None, timezone: str, now: datetime | None = 
     return (now or datetime.now(dt_timezone.utc)) >= local
 
 
+def _field(doc: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    """``doc[key]`` if absent/null or of *kind*; ProtocolError otherwise."""
+    value = doc.get(key)
+    if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+        return value
+    raise ProtocolError(f"QueryResults field {key!r} has the wrong type ({type(value).__name__})")
+
+
 def from_json(doc: Any) -> QueryResults:
-    """Build QueryResults from an already decoded JSON object."""
+    """Build QueryResults from an already decoded JSON object (every field type-checked)."""
     if not isinstance(doc, dict) or "id" not in doc:
         raise ProtocolError("response is not a QueryResults document")
     data = doc.get("data")
@@ -182,28 +191,28 @@ def from_json(doc: Any) -> QueryResults:
     elif isinstance(data, dict):
         encoding = data.get("encoding")
         if encoding not in KNOWN_ENCODINGS:
-            raise ProtocolError(f"unsupported spooling encoding {encoding!r}")
-        segments = tuple(parse_segment(s, encoding) for s in data.get("segments") or ())
+            raise ProtocolError(f"unsupported spooling encoding {str(encoding)[:40]!r}")
+        raw_segments = data.get("segments") or ()
+        if not isinstance(raw_segments, list):
+            raise ProtocolError("data.segments must be an array")
+        segments = tuple(parse_segment(s, encoding) for s in raw_segments)
     elif data is not None:
         raise ProtocolError("data must be an array or an object")
-    columns = doc.get("columns")
-    if columns is not None and not isinstance(columns, list):
-        raise ProtocolError("columns must be an array")
-    update_count = doc.get("updateCount")
+    warnings = _field(doc, "warnings", list) or []
     return QueryResults(
-        id=str(doc["id"]),
-        info_uri=str(doc.get("infoUri", "")),
-        next_uri=doc.get("nextUri"),
-        partial_cancel_uri=doc.get("partialCancelUri"),
-        columns=columns,
+        id=str(_field(doc, "id", (str, int))),
+        info_uri=_field(doc, "infoUri", str) or "",
+        next_uri=_field(doc, "nextUri", str),
+        partial_cancel_uri=_field(doc, "partialCancelUri", str),
+        columns=_field(doc, "columns", list),
         rows=rows,
         encoding=encoding,
         segments=segments,
-        stats=doc.get("stats") or {},
-        error=doc.get("error"),
-        warnings=list(doc.get("warnings") or ()),
-        update_type=doc.get("updateType"),
-        update_count=int(update_count) if update_count is not None else None,
+        stats=_field(doc, "stats", dict) or {},
+        error=_field(doc, "error", dict),
+        warnings=[w for w in warnings if isinstance(w, dict)],
+        update_type=_field(doc, "updateType", str),
+        update_count=_field(doc, "updateCount", int),
     )
 
 

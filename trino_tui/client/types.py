@@ -115,18 +115,25 @@ def parse_columns(columns_json: Iterable[dict]) -> list[Column]:
             sig = col.get("typeSignature")
             t = parse_type_signature(sig, text) if sig else parse_type_text(text)
         except (KeyError, TypeError, AttributeError, IndexError) as e:
-            raise ValueError(f"malformed column description {col!r}: {e}") from None
+            raise ValueError(f"malformed column description {str(col)[:120]!r}: {e}") from None
         out.append(Column(str(name), t))
     return out
 
 
-def parse_type_signature(sig: dict, text: str = "") -> TrinoType:
+MAX_TYPE_DEPTH = 100  # nesting beyond this is refused (ValueError), never recursed into
+
+
+def parse_type_signature(sig: dict, text: str = "", _depth: int = 0) -> TrinoType:
     """ClientTypeSignature JSON -> TrinoType (accepts legacy kind names and pre-321 fields)."""
+    if _depth > MAX_TYPE_DEPTH:
+        raise ValueError(f"type nesting deeper than {MAX_TYPE_DEPTH}")
     raw = sig["rawType"]
+    if not isinstance(raw, str) or not raw:
+        raise ValueError(f"rawType {str(raw)[:40]!r} is not a type name")
     args: list[Any] = []
     arguments = sig.get("arguments")
     if arguments is None:  # pre-321 servers: typeArguments + literalArguments
-        args.extend(parse_type_signature(a) for a in sig.get("typeArguments") or ())
+        args.extend(parse_type_signature(a, "", _depth + 1) for a in sig.get("typeArguments") or ())
         args.extend(sig.get("literalArguments") or ())
     else:
         for arg in arguments:
@@ -135,12 +142,14 @@ def parse_type_signature(sig: dict, text: str = "") -> TrinoType:
             if kind == "LONG":
                 args.append(int(value))
             elif kind == "TYPE":
-                args.append(parse_type_signature(value))
+                args.append(parse_type_signature(value, "", _depth + 1))
             elif kind == "NAMED_TYPE":
                 fname = (value.get("fieldName") or {}).get("name")
-                args.append((fname, parse_type_signature(value["typeSignature"])))
+                if fname is not None and not isinstance(fname, str):
+                    raise ValueError(f"row field name {str(fname)[:40]!r} is not a string")
+                args.append((fname, parse_type_signature(value["typeSignature"], "", _depth + 1)))
             else:
-                raise ValueError(f"unsupported type signature argument kind {arg['kind']!r}")
+                raise ValueError(f"unsupported type signature argument kind {str(arg['kind'])[:40]!r}")
     return TrinoType(raw, tuple(args), text)
 
 
@@ -150,7 +159,7 @@ def parse_type_text(text: str) -> TrinoType:
     t = parser.type_()
     parser.skip_ws()
     if parser.pos != len(text):
-        raise ValueError(f"cannot parse type {text!r}")
+        raise ValueError(f"cannot parse type {text[:80]!r}")
     return t
 
 
@@ -158,6 +167,7 @@ class _TextParser:
     def __init__(self, text: str) -> None:
         self.s = text
         self.pos = 0
+        self.depth = 0
 
     def skip_ws(self) -> None:
         while self.pos < len(self.s) and self.s[self.pos] == " ":
@@ -169,7 +179,7 @@ class _TextParser:
         while self.pos < len(self.s) and (self.s[self.pos].isalnum() or self.s[self.pos] in "_$"):
             self.pos += 1
         if start == self.pos:
-            raise ValueError(f"cannot parse type {self.s!r} at {self.pos}")
+            raise ValueError(f"cannot parse type {self.s[:80]!r} at {self.pos}")
         return self.s[start:self.pos]
 
     def peek(self) -> str:
@@ -177,6 +187,15 @@ class _TextParser:
         return self.s[self.pos] if self.pos < len(self.s) else ""
 
     def type_(self) -> TrinoType:
+        self.depth += 1
+        if self.depth > MAX_TYPE_DEPTH:
+            raise ValueError(f"type nesting deeper than {MAX_TYPE_DEPTH}")
+        try:
+            return self._type()
+        finally:
+            self.depth -= 1
+
+    def _type(self) -> TrinoType:
         start = self.pos
         words = [self.word()]
         args: list[Any] = []
@@ -189,7 +208,7 @@ class _TextParser:
                 if c == ")":
                     break
                 if c != ",":
-                    raise ValueError(f"cannot parse type {self.s!r} at {self.pos - 1}")
+                    raise ValueError(f"cannot parse type {self.s[:80]!r} at {self.pos - 1}")
         # multi-word types: "time(3) with time zone", "interval day to second", "double precision"
         while self.peek().isalpha():
             save = self.pos
@@ -216,6 +235,8 @@ class _TextParser:
             end = self.pos + 1
             name_chars: list[str] = []
             while True:
+                if end >= len(self.s):
+                    raise ValueError(f"unterminated quoted field name in type {self.s[:80]!r}")
                 ch = self.s[end]
                 if ch == '"':
                     if end + 1 < len(self.s) and self.s[end + 1] == '"':

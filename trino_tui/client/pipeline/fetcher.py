@@ -132,7 +132,10 @@ class Fetcher:
             self.transport.delete(uri)
 
     def _set_columns(self, raw: list[dict]) -> None:
-        columns = self.parse_columns(raw)
+        try:
+            columns = self.parse_columns(raw)
+        except ValueError as exc:
+            raise ProtocolError(f"the server sent malformed columns: {exc}") from None
         with self.server.lock:
             self.server.raw_columns = raw
             self.server.columns = columns
