@@ -164,7 +164,8 @@ class CompletionEngine:
                 c = Completion(c.text.lower(), c.label.lower(), c.kind)
             if ctx.quoted and c.kind not in ("keyword", "function"):
                 c = Completion('"' + c.label.replace('"', '""') + '"', c.label, c.kind, c.detail)
-            scored.append(((score[0], order.get(c.kind, 9), score[1], score[2], name.lower()), c))
+            tie = name.lower() if ctx.prefix else ""  # nothing typed: the server's order (columns by ordinal)
+            scored.append(((score[0], order.get(c.kind, 9), score[1], score[2], tie), c))
         scored.sort(key=lambda x: x[0])
         return tuple(c for _, c in scored[: self.limit])
 

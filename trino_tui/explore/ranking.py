@@ -12,7 +12,7 @@ def match_score(prefix: str, name: str) -> tuple[int, int, int] | None:
     ``(0, 0, len)`` exact/prefix match; ``(1, gaps, first)`` fuzzy: every character of ``prefix``
     appears in order, ``gaps`` counts the jumps between them, ``first`` where the match starts."""
     if not prefix:
-        return (0, 0, 0)  # nothing typed: alphabetical within each kind
+        return (0, 0, 0)  # nothing typed: callers keep their own order within a kind
     p, n = prefix.lower(), name.lower()
     if n.startswith(p):
         return (0, 0, len(n))
