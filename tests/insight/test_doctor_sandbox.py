@@ -79,3 +79,4 @@ def test_cli_exit_codes_and_json(healthy):
     assert "✗ retrieval" in out.getvalue() and "some checks FAILED" in out.getvalue()
     assert main(["doctor", "--server", "http://127.0.0.1:9", "--quiet"]) == 3
     assert main(["doctor", "--downloaders", "zero"]) == 2
+    assert main(["doctor", "-e", "select 1"]) == 2  # statements belong to headless mode

@@ -17,6 +17,8 @@ from typing import Any, Callable, Sequence, TextIO
 from trino_tui.client import ConfigError, TrinoTuiError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CONNECTION = 0, 1, 2, 3
+HIDDEN_DESTS = frozenset({"execute", "file", "output_format", "output_file", "progress", "theme"})
+HIDDEN_GROUPS = frozenset({"headless statements and output", "TUI"})
 
 
 def _parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -24,6 +26,12 @@ def _parser(prog: str, description: str) -> argparse.ArgumentParser:
 
     p = build_parser(prog=f"trino-tui {prog}")
     p.description = description
+    for action in p._actions:  # statements and output belong to headless mode and the TUI
+        if action.dest in HIDDEN_DESTS:
+            action.help = argparse.SUPPRESS
+    p._action_groups = [g for g in p._action_groups if g.title not in HIDDEN_GROUPS]
+    p._mutually_exclusive_groups = [g for g in p._mutually_exclusive_groups
+                                    if not any(a.dest in HIDDEN_DESTS for a in g._group_actions)]
     p.epilog = ("Exit status: 0 all good, 1 a check failed or the run could not complete, "
                 "2 bad arguments, 3 the coordinator could not be reached.")
     return p
@@ -45,7 +53,12 @@ def _settings(ns: argparse.Namespace, stack: ExitStack):
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:
     try:
-        return parser.parse_args(list(argv))
+        ns = parser.parse_args(list(argv))
+        used = [a.option_strings[-1] for a in parser._actions if a.dest in HIDDEN_DESTS
+                and getattr(ns, a.dest, None) not in (None, a.default)]
+        if used:
+            parser.error(f"{used[0]} is not an option of {parser.prog}")
+        return ns
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
