@@ -30,7 +30,7 @@ from .session_sql import session_value_edits
 from .session_statements import SessionStatements
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
 from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
-from .statements import check_property, parse_statement
+from .statements import check_property, check_statement_shape, parse_statement
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
 from .trino_types import TrinoType, from_duckdb as type_from_duckdb, parse_type
@@ -308,6 +308,7 @@ class Engine:
         if semi is not None:
             raise at("SYNTAX_ERROR", "mismatched input ';'. Expecting: <EOF>", sql, semi.start, failure_type=_PARSING)
         body = sql[: sig[-1].end]
+        check_statement_shape(sig, body)
         first = sig[0].lower
         self.sessions.check_transaction(session, writes=first in ("insert", "delete", "update", "create", "drop"))
         handled = self.sessions.run(sig, body, session)

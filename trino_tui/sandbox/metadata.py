@@ -53,7 +53,7 @@ class MetadataStatements:
         try:
             value = check_property(name, p.value or "")
         except TrinoError as e:
-            raise at(e.error_name, e.message, sql, p.offset) from None
+            raise at(e.error_name, e.message, sql, p.text_offset or p.offset) from None
         return StatementResult([], is_query=False, update_type="SET SESSION", set_session={name: value},
                                total_rows=0)
 

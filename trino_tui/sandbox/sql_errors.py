@@ -45,6 +45,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "TYPE_MISMATCH": (58, "USER_ERROR"),
     "INVALID_LITERAL": (59, "USER_ERROR"),
     "AMBIGUOUS_NAME": (62, "USER_ERROR"),
+    "EXPRESSION_NOT_AGGREGATE": (73, "USER_ERROR"),
     "INVALID_ARGUMENTS": (76, "USER_ERROR"),
     "INVALID_PARAMETER_USAGE": (80, "USER_ERROR"),
     "GENERIC_INTERNAL_ERROR": (65536, "INTERNAL_ERROR"),
@@ -128,7 +129,30 @@ def _strip(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
+_DUCK_TYPE_NAMES = {"INTEGER_LITERAL": "integer", "STRING_LITERAL": "varchar", "INT32": "INT", "INT64": "BIGINT",
+                    "INT16": "SMALLINT", "INT8": "TINYINT", "INTEGER": "integer", "VARCHAR": "varchar",
+                    "FLOAT": "real", "BLOB": "varbinary", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone"}
+
+
+def _trino_type_name(duck: str) -> str:
+    return _DUCK_TYPE_NAMES.get(duck, duck.lower())
+
+
+def _operator(m: re.Match[str]) -> tuple[str, str]:
+    args = [_trino_type_name(a.strip()) for a in m.group(2).split(",")]
+    op = m.group(1)
+    if len(args) == 2 and not op.isalnum():
+        return "TYPE_MISMATCH", f"Cannot apply operator: {args[0]} {op} {args[1]}"
+    return "FUNCTION_NOT_FOUND", f"Unexpected parameters ({', '.join(args)}) for function {op}"
+
+
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
+    (re.compile(r'candidate function for the function call "([^"(]+)\(([^")]*)\)"'), _operator),
+    (re.compile(r"No function matches the given name and argument types '([^'(]+)\(([^')]*)\)'"), _operator),
+    (re.compile(r"Could not convert string '(.*)' to ([A-Z0-9_]+)"),
+     lambda m: ("INVALID_CAST_ARGUMENT", f"Cannot cast '{m.group(1)}' to {_DUCK_TYPE_NAMES.get(m.group(2), m.group(2))}")),
+    (re.compile(r'column "?([^" ]+)"? must appear in the GROUP BY clause'),
+     lambda m: ("EXPRESSION_NOT_AGGREGATE", f"'{m.group(1)}' must be an aggregate expression or appear in GROUP BY clause")),
     (re.compile(r'Referenced column "([^"]+)" not found'),
      lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
     (re.compile(r'Values list "[^"]*" does not have a column named "([^"]+)"'),
@@ -188,6 +212,9 @@ def from_duckdb(exc: BaseException, sql: str, to_user_offset: Callable[[int], in
         if m:
             name, message = make(m)
             return _Located(name, message, offset, to_user_offset)
+    if cls == "InternalException" or "INTERNAL Error" in text:  # an engine bug: never show its internals
+        return _Located("NOT_SUPPORTED", "This query uses a feature the sandbox cannot emulate", offset,
+                        to_user_offset)
     name = _BY_CLASS.get(cls, "GENERIC_INTERNAL_ERROR")
     return _Located(name, _strip(text) or cls, offset, to_user_offset)
 
@@ -206,10 +233,18 @@ def relocate(err: TrinoError, user_sql: str) -> TrinoError:
     """Return `err` with line/column computed against the user's SQL text (if it has an offset)."""
     if isinstance(err, _Located):
         offset = err.offset
-        if offset is None and err.error_name in ("COLUMN_NOT_FOUND", "FUNCTION_NOT_FOUND"):
+        if offset is None and err.error_name in ("COLUMN_NOT_FOUND", "FUNCTION_NOT_FOUND") and "'" in err.bare_message:
             offset = _find_identifier(user_sql, err.bare_message.split("'")[1])
+        elif offset is None and err.bare_message.startswith("Cannot apply operator: "):
+            offset = _find_operator(user_sql, err.bare_message.split()[-2])
         return at(err.error_name, err.bare_message, user_sql, offset, failure_type=err.failure_type)
     return err
+
+
+def _find_operator(sql: str, op: str) -> int | None:
+    """Offset of the first `op` punctuation token (Trino locates operator type errors there)."""
+    from .sqltext import tokenize
+    return next((tok.start for tok in tokenize(sql) if tok.kind == "punct" and tok.text == op), None)
 
 
 def _find_identifier(sql: str, name: str) -> int | None:

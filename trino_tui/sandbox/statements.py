@@ -80,6 +80,25 @@ _UNSUPPORTED_FIRST = {
 }
 
 
+_STARTERS = ("ALTER", "ANALYZE", "CALL", "COMMENT", "COMMIT", "CREATE", "DEALLOCATE", "DELETE", "DENY", "DESC",
+             "DESCRIBE", "DROP", "EXECUTE", "EXPLAIN", "GRANT", "INSERT", "MERGE", "PREPARE", "REFRESH", "RESET",
+             "REVOKE", "ROLLBACK", "SET", "SHOW", "START", "TRUNCATE", "UPDATE", "USE", "WITH")
+_QUERY_STARTERS = frozenset({"select", "values", "table", "(", "from"} | {s.lower() for s in _STARTERS}) | \
+    _UNSUPPORTED_FIRST
+
+
+def check_statement_shape(sig: list[Token], sql: str) -> None:
+    """Trino's parser errors for an unknown first keyword and for a FROM/JOIN missing its relation."""
+    first = sig[0]
+    if first.lower not in _QUERY_STARTERS:
+        expecting = ", ".join(f"'{s}'" for s in _STARTERS) + ", <query>"
+        raise at("SYNTAX_ERROR", f"mismatched input '{first.text}'. Expecting: {expecting}", sql, first.start,
+                 failure_type="io.trino.sql.parser.ParsingException")
+    if len(sig) > 1 and sig[-1].lower in ("from", "join"):
+        raise at("SYNTAX_ERROR", "mismatched input '<EOF>'. Expecting: '(', 'JSON_TABLE', 'LATERAL', 'TABLE', "
+                 "'UNNEST', <identifier>", sql, len(sql), failure_type="io.trino.sql.parser.ParsingException")
+
+
 def _name(sig: list[Token], i: int, sql: str) -> tuple[list[str], int, int]:
     """Dotted name at sig[i] -> (lower-cased parts, offset, next index)."""
     if i >= len(sig) or not sig[i].is_ident:
@@ -136,7 +155,7 @@ def parse_statement(sig: list[Token], sql: str) -> Parsed | None:
             where = rest[0].start if rest else len(sql)
             raise at("SYNTAX_ERROR", "mismatched input. Expecting: <literal>", sql, where,
                      failure_type="io.trino.sql.parser.ParsingException")
-        return Parsed("set_session", names, off, value=value)
+        return Parsed("set_session", names, off, value=value, text_offset=rest[0].start)  # Trino locates errors at the value
     if first in ("describe", "desc"):
         names, off, i = _name(sig, 1, sql)
         _expect_end(sig, i, sql)
