@@ -75,7 +75,7 @@ def test_help_is_grouped_and_version_prints(capsys) -> None:
         assert group in out
     for flag in ("--execute", "--output-format", "--network-logging", "--sandbox", "--encoding", "--progress"):
         assert flag in out
-    assert "130 interrupted" in out
+    assert "130 interrupted, 143 terminated, 129 hangup" in out
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"trino-tui {__version__}"
 

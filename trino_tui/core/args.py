@@ -58,7 +58,8 @@ def build_parser(prog: str = "trino-tui") -> argparse.ArgumentParser:
             f"'{prog} sandbox --help' describes the embedded sandbox server."
         ),
         epilog="Exit status: 0 success, 1 query failure, 2 bad arguments, 3 connection/authentication failure, "
-        "130 interrupted (the running query is cancelled on the server first).",
+        "130 interrupted, 143 terminated, 129 hangup (the running query is cancelled on the server first), "
+        "141 broken pipe.",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {_version}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
