@@ -81,3 +81,12 @@ def test_head_and_encodings_and_skips():
     offered = dc.check_encodings(_canary([], offered={"json+zstd": False, "json": True}))
     assert offered.summary == "offered: json (not: json+zstd)"
     assert dc.check_encodings(_canary([], probe_error="boom")).status == "fail"
+
+
+def test_a_failing_canary_query_is_its_own_failure():
+    failed = _canary([], error="Query x failed: TABLE_NOT_FOUND: line 1:15: Table 'tpch.tiny.lineitem' "
+                     "does not exist", error_type="QueryFailed")
+    check = dc.check_canary(failed)
+    assert check.status == "fail" and "--sql" in check.advice
+    assert dc.check_canary(_canary([], rows=5)).summary == "the canary query read 5 rows"
+    assert dc.check_canary(_canary([], error_type="SegmentExpired")).status == "skip"

@@ -80,3 +80,9 @@ def test_cli_exit_codes_and_json(healthy):
     assert main(["doctor", "--server", "http://127.0.0.1:9", "--quiet"]) == 3
     assert main(["doctor", "--downloaders", "zero"]) == 2
     assert main(["doctor", "-e", "select 1"]) == 2  # statements belong to headless mode
+
+
+def test_a_canary_over_a_missing_table_fails_canary_only(healthy):
+    report = diagnose(_config(healthy.url), "select * from tpch.tiny.no_such_table")
+    assert failed_names(report) == ["canary"]
+    assert "no_such_table" in checks_by_name(report)["canary"].summary

@@ -106,11 +106,22 @@ def check_coordinator(c: Canary) -> Check:
                  "check --server, the network path and the credentials")
 
 
+def check_canary(c: Canary) -> Check:
+    if c.error_type == "QueryFailed":
+        return Check("canary", FAIL, f"the canary query failed: {c.error}", (c.sql,),
+                     "pass --sql with a SELECT over a table of yours (a few MB of result)")
+    if c.rows:
+        return Check("canary", PASS, f"the canary query read {c.rows:,} rows", (c.sql,))
+    return Check("canary", SKIP, "the canary query read no rows", (c.error or c.sql,))
+
+
 def check_protocol(c: Canary) -> Check:
     if c.encoding:
         return Check("protocol", PASS, f"spooling negotiated: {c.encoding}",
                      (f"requested {','.join(c.requested)}",
                       f"server answered X-Trino-Query-Data-Encoding: {c.encoding}"))
+    if c.error_type == "QueryFailed" and not c.rows:
+        return Check("protocol", SKIP, "the canary query failed before sending rows (see canary)")
     if c.snapshot is None or c.snapshot.protocol == "pending" or not c.snapshot.pages_fetched:
         return Check("protocol", SKIP, "the canary query did not get far enough to tell",
                      (c.error or "no response",))
@@ -329,7 +340,7 @@ def check_encodings(c: Canary) -> Check:
 
 
 CHECKS: tuple[Callable[[Canary], Check], ...] = (
-    check_coordinator, check_protocol, check_retrieval, check_storage, check_headers, check_gateway, check_acks,
+    check_coordinator, check_canary, check_protocol, check_retrieval, check_storage, check_headers, check_gateway, check_acks,
     check_heartbeat, check_expiry, check_encodings,
 )
 
