@@ -64,7 +64,7 @@ def test_use(sbx_engine, tiny) -> None:
     assert (result.update_type, result.set_catalog, result.set_schema) == ("USE", "memory", "default")
     assert result.columns == [] and chunks == [] and not result.is_query
     result, _, _ = run(sbx_engine, "USE sf1", tiny)
-    assert (result.set_catalog, result.set_schema) == ("tpch", "sf1")
+    assert (result.set_catalog, result.set_schema) == (None, "sf1")  # real Trino: Set-Schema only
     with pytest.raises(TrinoError) as info:
         run(sbx_engine, "USE nope")
     assert info.value.error_name == "MISSING_CATALOG_NAME"

@@ -38,6 +38,7 @@ def test_error_matches_real_trino(sbx_engine: Engine, entry: str) -> None:
 @pytest.mark.parametrize("sql, name, message", [
     ("SELECT 1 + 'a'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar"),
     ("SELECT length(1)", "FUNCTION_NOT_FOUND", "Unexpected parameters (integer) for function length"),
+    ("SELECT CAST(1 AS HyperLogLog)", "TYPE_NOT_FOUND", "Unknown type: hyperloglog"),
     ("SELECT nationkey, count(*) FROM nation", "EXPRESSION_NOT_AGGREGATE",
      "'nationkey' must be an aggregate expression or appear in GROUP BY clause"),
 ])

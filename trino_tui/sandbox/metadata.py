@@ -45,7 +45,8 @@ class MetadataStatements:
             raise at("SYNTAX_ERROR", "mismatched input '.'. Expecting: <EOF>", sql, p.offset,
                      failure_type="io.trino.sql.parser.ParsingException")
         self.engine.check_schema(catalog, schema, sql, p.offset)
-        return StatementResult([], is_query=False, update_type="USE", set_catalog=catalog, set_schema=schema,
+        set_catalog = catalog if len(p.names) == 2 else None  # Trino: "USE sf1" answers X-Trino-Set-Schema only
+        return StatementResult([], is_query=False, update_type="USE", set_catalog=set_catalog, set_schema=schema,
                                total_rows=0)
 
     def _set_session(self, p: Parsed, sql: str, session, zone) -> StatementResult:

@@ -151,6 +151,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]]
     (re.compile(r"No function matches the given name and argument types '([^'(]+)\(([^')]*)\)'"), _operator),
     (re.compile(r"Could not convert string '(.*)' to ([A-Z0-9_]+)"),
      lambda m: ("INVALID_CAST_ARGUMENT", f"Cannot cast '{m.group(1)}' to {_DUCK_TYPE_NAMES.get(m.group(2), m.group(2))}")),
+    (re.compile(r"Type with name \"?([^\" !]+)\"? does not exist"),
+     lambda m: ("TYPE_NOT_FOUND", f"Unknown type: {m.group(1).lower()}")),
     (re.compile(r'column "?([^" ]+)"? must appear in the GROUP BY clause'),
      lambda m: ("EXPRESSION_NOT_AGGREGATE", f"'{m.group(1)}' must be an aggregate expression or appear in GROUP BY clause")),
     (re.compile(r'Referenced column "([^"]+)" not found'),
