@@ -78,7 +78,7 @@ def run_ours(url: str, scale: str, sql: str, encoding: str = "json+zstd", **knob
     rows = 0
     with TrinoClient(config) as client, client.execute(sql) as query:
         for batch in query.batches():
-            rows += len(batch.rows)
+            rows += len(batch.wire_rows())
     return Run(rows, time.perf_counter() - t0)
 
 
