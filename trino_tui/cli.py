@@ -76,10 +76,9 @@ def _run_sandbox(args: list[str]) -> int:
 def _run_tui(ns: argparse.Namespace) -> int:
     from trino_tui.client import ConfigError
     from trino_tui.core.errors import describe
-    from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
+    from trino_tui.core.settings import SANDBOX_DEFAULTS, TUI_DEFAULTS, resolve
 
-    # The TUI parses segments only for the rows it shows (the row store keeps segment bytes).
-    defaults: dict[str, object] = {"decode": "deferred"}
+    defaults: dict[str, object] = dict(TUI_DEFAULTS)
     overrides: dict[str, object] = {}
     if ns.sandbox:  # the app starts the sandbox and points the settings at its URL once it answers
         defaults.update(SANDBOX_DEFAULTS)

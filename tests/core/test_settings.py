@@ -34,8 +34,8 @@ def parse_extra_header(item: str) -> dict:
 def test_defaults_come_from_the_environment_then_builtins() -> None:
     cfg = resolve(env={"USER": "alice"})
     assert (cfg.server, cfg.user, cfg.encoding) == ("http://localhost:8080", "alice", ("json+zstd", "json+lz4", "json"))
-    cfg = resolve(env={"TRINO_SERVER": "coord:9090", "TRINO_USER": "bob", "TRINO_ACCESS_TOKEN": "tok", "USER": "x"})
-    assert (cfg.server, cfg.user, cfg.access_token) == ("http://coord:9090", "bob", "tok")
+    cfg = resolve(env={"TRINO_SERVER": "https://coord:9090", "TRINO_USER": "bob", "TRINO_ACCESS_TOKEN": "tok", "USER": "x"})
+    assert (cfg.server, cfg.user, cfg.access_token) == ("https://coord:9090", "bob", "tok")
 
 
 def test_flags_win_over_environment() -> None:

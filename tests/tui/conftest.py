@@ -12,15 +12,28 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from trino_tui.client import Batch
-from trino_tui.client.errors import QueryCancelled, QueryFailed
-from trino_tui.client.types import Column, parse_columns
+from dataclasses import dataclass
+
+from trino_tui.client import Column, QueryCancelled, QueryFailed, parse_columns
 
 
-def FakeBatch(row_offset: int, rows: list[list], segment: int | None = None, payload: bytes | None = None,
-              encoding: str | None = None, uncompressed_size: int | None = None) -> Batch:
-    """A real client Batch with direct-protocol defaults."""
-    return Batch(row_offset, rows, segment, payload, encoding, uncompressed_size, len(rows))
+@dataclass
+class FakeBatch:
+    """A batch as the client hands it over (CONTRACT.md: ``row_count``, ``wire_rows()``, payload)."""
+
+    row_offset: int
+    rows: list[list]
+    segment: int | None = None
+    payload: bytes | None = None
+    encoding: str | None = None
+    uncompressed_size: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def wire_rows(self) -> list[list]:
+        return self.rows
 
 
 def make_columns(*specs: tuple[str, str]) -> list[Column]:
@@ -29,11 +42,14 @@ def make_columns(*specs: tuple[str, str]) -> list[Column]:
 
 
 class FakeQuery:
-    """A Query stand-in: yields ``batches``; ``gate`` (if set) is waited on before batch ``gate_at``."""
+    """A contract-shaped Query stand-in: yields ``batches``; ``gate`` (if set) is waited on before
+    batch ``gate_at`` (``gate_at=-1``: before the columns, i.e. while the statement is submitted).
+    cancel()/stop() release the gate, like the real query's single cancel token."""
 
     def __init__(self, columns, batches, *, error: Exception | None = None, gate_at: int | None = None,
                  snapshot: Any = None):
         self.query_id = "fake_query_1"
+        self.info_uri = ""
         self.columns = columns
         self._batches = batches
         self._error = error
@@ -43,33 +59,44 @@ class FakeQuery:
         self.cancelled = threading.Event()
         self.stop_requested = threading.Event()
         self.closed = False
-        self.stopped = False
-        self.finished = False
+        self.outcome: str | None = None
         self.update_type = None
         self.update_count = None
+        self.warnings: list = []
         self.delivered = 0
         self._snapshot = snapshot
 
+    def _hold(self) -> None:
+        self.reached_gate.set()
+        self.gate.wait(10)
+
     def wait_columns(self, timeout: float | None = None):
+        if self.gate_at == -1:
+            self._hold()
+        if self.cancelled.is_set():
+            self.outcome = "cancelled"
+            raise QueryCancelled("Query was cancelled")
         if self._error is not None and not self._batches:
+            self.outcome = "failed"
             raise self._error
         return self.columns
 
     def batches(self) -> Iterator[FakeBatch]:
         for i, batch in enumerate(self._batches):
             if self.gate_at is not None and i == self.gate_at:
-                self.reached_gate.set()
-                self.gate.wait(10)
+                self._hold()
             if self.cancelled.is_set():
+                self.outcome = "cancelled"
                 raise QueryCancelled("Query was cancelled")
             if self.stop_requested.is_set():
-                self.stopped = True
+                self.outcome = "stopped"
                 return
             self.delivered += len(batch.rows)
             yield batch
         if self._error is not None:
+            self.outcome = "failed"
             raise self._error
-        self.finished = True
+        self.outcome = "finished"
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -79,7 +106,7 @@ class FakeQuery:
         self.stop_requested.set()
         self.gate.set()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
         self.closed = True
 
     def snapshot(self):
@@ -149,9 +176,14 @@ def sandbox():
         sb.stop()
 
 
-@pytest.fixture
-def client_config(sandbox):
-    from trino_tui.client import ClientConfig
+def make_settings(server: str = "http://127.0.0.1:9", **values):
+    """core Settings for a test app (no environment, no profile)."""
+    from trino_tui.core.settings import resolve
 
-    return ClientConfig(server=sandbox.url, user="test", catalog="tpch", schema="tiny")
+    return resolve({}, env={}, overrides={"server": server, "user": "test", **values})
+
+
+@pytest.fixture
+def client_settings(sandbox):
+    return make_settings(sandbox.url, catalog="tpch", schema="tiny")
 

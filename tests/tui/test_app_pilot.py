@@ -10,15 +10,14 @@ import asyncio
 import pytest
 from textual.command import CommandList
 
-from trino_tui.client.config import ClientConfig
 from trino_tui.tui.app import TrinoTuiApp
 from trino_tui.tui.clipboard import ClipboardUnavailable, MemoryClipboard, SystemClipboard
 from trino_tui.tui.widgets.editor import SqlEditor
 from trino_tui.tui.widgets.grid import ResultGrid
 
-from tests.tui.conftest import FakeClient, FakeQuery, failed, int_batches
+from tests.tui.conftest import FakeClient, FakeQuery, failed, int_batches, make_settings
 
-CONFIG = ClientConfig(server="http://127.0.0.1:9", user="test")
+CONFIG = make_settings()
 
 
 async def wait_until(pilot, cond, timeout: float = 10.0, what: str = "condition") -> None:
@@ -327,7 +326,7 @@ def test_selection_runs_only_the_selected_text(fake_columns):
 
 def test_unreachable_server_is_a_one_line_failure():
     """The real client against a closed port: a clear message in the grid, no traceback."""
-    config = ClientConfig(server="http://127.0.0.1:1", user="test", retry_budget=0.5)
+    config = make_settings("http://127.0.0.1:1", client_request_timeout=0.5)
 
     async def scenario():
         app = TrinoTuiApp(config, initial_sql="select 1", clipboard=MemoryClipboard())

@@ -7,7 +7,8 @@ import queue
 from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.bridge import CoalescingBridge
 from trino_tui.tui.messages import QueryDone, QueryProgress, ResultStarted
-from trino_tui.tui.runner import QueryRunner, one_line
+from trino_tui.core.run import Failed
+from trino_tui.tui.runner import QueryRunner
 
 from tests.tui.conftest import FakeClient, FakeQuery, failed, int_batches
 
@@ -86,8 +87,8 @@ def test_failure_carries_location_and_one_line_message(fake_columns):
     done = inbox.wait_for(QueryDone)
     r.close()
     o = done.outcome
-    assert o.status == "failed" and (o.error_line, o.error_column) == (2, 7)
-    assert "\n" not in o.message and "bad thing" in o.message
+    assert isinstance(o, Failed) and (o.error.line, o.error.column) == (2, 7)
+    assert o.error.message == "Query q1 failed: SYNTAX_ERROR: bad thing at line 2:7"
 
 
 def test_unexpected_exception_becomes_one_line(fake_columns):
@@ -98,8 +99,8 @@ def test_unexpected_exception_becomes_one_line(fake_columns):
     r = _runner(FakeClient(boom), inbox)
     done = inbox.wait_for(QueryDone)
     r.close()
-    assert done.outcome.status == "failed" and done.outcome.message == "RuntimeError: connection reset"
-    assert one_line(ValueError()) == "ValueError"
+    assert done.outcome.status == "failed"
+    assert done.outcome.error.message == "Unexpected error: RuntimeError: connection reset"
 
 
 def test_new_runner_cancels_and_joins_the_previous_one(fake_columns):

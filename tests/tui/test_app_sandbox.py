@@ -44,9 +44,9 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[_character_to_key(ch) for ch in text])
 
 
-def test_type_run_and_watch_rows_stream_in(client_config, slow_sandbox):
+def test_type_run_and_watch_rows_stream_in(client_settings, slow_sandbox):
     async def scenario():
-        app = make_app(client_config)
+        app = make_app(client_settings)
         async with app.run_test(size=(140, 44)) as pilot:
             await type_text(pilot, "SELECT * FROM lineitem")
             assert app.query_one(SqlEditor).text == "SELECT * FROM lineitem"
@@ -62,9 +62,9 @@ def test_type_run_and_watch_rows_stream_in(client_config, slow_sandbox):
     asyncio.run(scenario())
 
 
-def test_scroll_to_the_last_row_of_a_large_result(client_config):
+def test_scroll_to_the_last_row_of_a_large_result(client_settings):
     async def scenario():
-        app = make_app(client_config, "SELECT orderkey, linenumber FROM lineitem")
+        app = make_app(client_settings, "SELECT orderkey, linenumber FROM lineitem")
         async with app.run_test(size=(100, 36)) as pilot:
             await pilot.press("ctrl+j")
             await wait_until(pilot, lambda: app.query_status == "finished", timeout=60)
@@ -86,10 +86,10 @@ def test_scroll_to_the_last_row_of_a_large_result(client_config):
 
 
 @pytest.mark.parametrize("key, status", [("ctrl+c", "cancelled"), ("f3", "stopped")])
-def test_cancel_or_stop_mid_stream_against_the_server(client_config, slow_sandbox, key, status):
+def test_cancel_or_stop_mid_stream_against_the_server(client_settings, slow_sandbox, key, status):
     """ctrl+c cancels on the server, F3 stops; either way the rows so far stay browsable."""
     async def scenario():
-        app = make_app(client_config, "SELECT * FROM lineitem")
+        app = make_app(client_settings, "SELECT * FROM lineitem")
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("ctrl+j")
             grid = app.query_one(ResultGrid)
@@ -103,11 +103,11 @@ def test_cancel_or_stop_mid_stream_against_the_server(client_config, slow_sandbo
     asyncio.run(scenario())
 
 
-def test_error_moves_the_cursor_to_the_servers_location(client_config):
+def test_error_moves_the_cursor_to_the_servers_location(client_settings):
     sql = "SELECT 1;\n\nSELECT nationkey,\n       nope\nFROM nation;\n"
 
     async def scenario():
-        app = make_app(client_config, sql)
+        app = make_app(client_settings, sql)
         async with app.run_test(size=(120, 40)) as pilot:
             editor = app.query_one(SqlEditor)
             editor.move_cursor((4, 2))
@@ -122,11 +122,11 @@ def test_error_moves_the_cursor_to_the_servers_location(client_config):
     asyncio.run(scenario())
 
 
-def test_export_result_to_a_file(client_config, tmp_path):
+def test_export_result_to_a_file(client_settings, tmp_path):
     target = tmp_path / "nation.csv"
 
     async def scenario():
-        app = make_app(client_config, "SELECT nationkey, name FROM nation ORDER BY nationkey")
+        app = make_app(client_settings, "SELECT nationkey, name FROM nation ORDER BY nationkey")
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("ctrl+j")
             await wait_until(pilot, lambda: app.query_status == "finished", timeout=30)
@@ -143,11 +143,11 @@ def test_export_result_to_a_file(client_config, tmp_path):
     assert lines[0] == '"nationkey","name"' and lines[1] == '"0","ALGERIA"' and len(lines) == 26
 
 
-def test_copy_selection_from_a_real_result(client_config):
+def test_copy_selection_from_a_real_result(client_settings):
     clip = MemoryClipboard()
 
     async def scenario():
-        app = make_app(client_config, "SELECT nationkey, name FROM nation ORDER BY nationkey", clipboard=clip)
+        app = make_app(client_settings, "SELECT nationkey, name FROM nation ORDER BY nationkey", clipboard=clip)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("ctrl+j")
             await wait_until(pilot, lambda: app.query_status == "finished", timeout=30)
@@ -158,9 +158,9 @@ def test_copy_selection_from_a_real_result(client_config):
     asyncio.run(scenario())
 
 
-def test_pipeline_panel_shows_the_live_query(client_config):
+def test_pipeline_panel_shows_the_live_query(client_settings):
     async def scenario():
-        app = make_app(client_config, "SELECT * FROM lineitem")
+        app = make_app(client_settings, "SELECT * FROM lineitem")
         async with app.run_test(size=(160, 50)) as pilot:
             await pilot.press("f2")
             await pilot.press("ctrl+j")
@@ -178,10 +178,10 @@ def test_app_started_sandbox_queues_a_run_until_ready_and_stops_on_exit(monkeypa
     """``--sandbox``: the app starts its own sandbox; ctrl+j pressed during start-up runs once it is up."""
     import threading
 
-    from trino_tui.client import ClientConfig
+    from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
     from trino_tui.sandbox import Sandbox, SandboxConfig
 
-    placeholder = ClientConfig(server="http://127.0.0.1", user="test")
+    placeholder = resolve({}, env={}, overrides={"server": "http://127.0.0.1"}, defaults=SANDBOX_DEFAULTS)
     release = threading.Event()  # holds the sandbox start-up until ctrl+j has been pressed
     real_start = Sandbox.start
 

@@ -54,6 +54,19 @@ def body(grid: ResultGrid) -> str:
     return "\n".join(lines(grid))
 
 
+async def settle(pilot, grid: ResultGrid) -> None:
+    """Process messages, draw, and let the grid's RowLoader decode what the drawing asked for,
+    until a draw asks for nothing new (the loader runs on its own thread; no sleeps)."""
+    loop = asyncio.get_running_loop()
+    for _ in range(100):
+        await pilot.pause()
+        lines(grid)  # a frame: requests the visible rows that are not decoded yet
+        if not grid.loader.busy:
+            return
+        assert await loop.run_in_executor(None, grid.loader.wait_idle, 10), "row loader stuck"
+    raise AssertionError("the grid kept requesting rows")
+
+
 def data_line(grid: ResultGrid, row: int) -> str:
     """Text of the screen line that shows result row *row* (must be visible)."""
     y = HEADER_LINES + row - int(grid.scroll_y)
@@ -87,7 +100,7 @@ async def test_empty_state_and_title() -> None:
     app = GridApp()
     async with app.run_test(size=(80, 12)) as pilot:
         grid = app.query_one(ResultGrid)
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "Result"
         assert "No result yet" in body(grid)
         assert grid.selection_values() == ([], [])
@@ -102,23 +115,23 @@ async def test_rows_appear_while_streaming_and_the_scrollbar_grows() -> None:
         store = RowStore(make_columns())
         grid.show_result(store)
         grid.set_status("streaming")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "0 rows so far…"
         text = body(grid)
         assert "id" in text and "varchar" in text and "waiting for rows" in text
         store.append(Batch(0, source[:5]))
         grid.sync()
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "5 rows so far…"
         assert grid.virtual_size.height == HEADER_LINES + 5
         assert "name-4-" in data_line(grid, 4)
         store.append(Batch(5, source[5:]))
         grid.sync()
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.virtual_size.height == HEADER_LINES + 300
         assert grid.max_scroll_y > 0
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "300 rows"
 
 
@@ -136,7 +149,7 @@ async def test_title_per_status(status: str, message: str | None, expected: str)
         grid = app.query_one(ResultGrid)
         grid.show_result(store_with(make_rows(42)))
         grid.set_status(status, message=message)
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == expected
 
 
@@ -156,7 +169,7 @@ async def test_failed_without_rows_shows_the_message() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(RowStore(make_columns()))
         grid.set_status("failed", message="Line 1:8: Column 'x' cannot be resolved")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert "Column 'x' cannot be resolved" in body(grid)
         grid.set_status("finished")
         assert "(no rows)" in body(grid)
@@ -169,7 +182,7 @@ async def test_keyboard_navigation_and_horizontal_scrolling() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(store_with(make_rows(200)))
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         await pilot.press("down", "down", "right")
         assert grid.cursor == (2, 1)
         await pilot.press("end")
@@ -205,10 +218,10 @@ async def test_ctrl_end_on_a_million_rows_renders_the_last_row(monkeypatch) -> N
         grid = app.query_one(ResultGrid)
         grid.show_result(store)
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "1,000,000 rows"
         await pilot.press("ctrl+end")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.cursor == (999_999, 0)
         assert "row 999999" in data_line(grid, 999_999)
         assert "row 999999" in body(grid)
@@ -229,7 +242,7 @@ async def test_null_is_styled_and_numbers_are_right_aligned() -> None:
         grid.show_result(store_with(rows))
         grid.set_status("finished")
         grid.cursor = (1, 4)      # keep the cursor away from the cells inspected below
-        await pilot.pause()
+        await settle(pilot, grid)
         body(grid)                # resolves styles for this frame
         strip = grid.render_line(HEADER_LINES)
         segments = list(strip)
@@ -253,7 +266,7 @@ async def test_long_values_are_truncated_with_an_ellipsis() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(store_with(rows))
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid._layout.widths[1] == grid.max_column_width
         assert ("y" * (grid.max_column_width - 1) + "…") in data_line(grid, 0)
 
@@ -266,7 +279,7 @@ async def test_shift_arrows_select_a_rectangle() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(store_with(source))
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         cols, values = grid.selection_values()
         assert [c.name for c in cols] == ["id"] and values == [[0]]
         await pilot.press("down", "right", "shift+down", "shift+down", "shift+right")
@@ -285,7 +298,7 @@ async def test_mouse_click_moves_the_cursor() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(store_with(make_rows(20)))
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         layout = grid._layout
         # +1: the grid's border; click the 4th data row, 3rd column
         await pilot.click(ResultGrid, offset=(1 + layout.xs[2] + 1, 1 + HEADER_LINES + 3))
@@ -295,7 +308,7 @@ async def test_mouse_click_moves_the_cursor() -> None:
         await pilot.click(ResultGrid, offset=(1 + layout.xs[0] + 1, 1))   # header: no move
         assert grid.cursor == (5, 1)
         await pilot.double_click(ResultGrid, offset=(1 + layout.xs[0] + 1, 1 + HEADER_LINES))
-        await pilot.pause()
+        await settle(pilot, grid)
         assert isinstance(app.screen, CellViewerScreen) and app.screen.text == "0"
 
 
@@ -307,13 +320,13 @@ async def test_enter_opens_the_cell_viewer_and_escape_closes_it() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(store_with(rows))
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         await pilot.press("end", "enter")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert isinstance(app.screen, CellViewerScreen)
         assert app.screen.text == '{\n  "key": 42\n}'
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert not isinstance(app.screen, CellViewerScreen)
         assert grid.has_focus
 
@@ -329,7 +342,7 @@ async def test_unreadable_rows_show_a_one_line_error() -> None:
         grid = app.query_one(ResultGrid)
         grid.show_result(store)
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         text = body(grid)
         assert "cannot decode rows 0-9" in text
 
@@ -346,10 +359,10 @@ async def test_payload_chunks_and_clear() -> None:
         grid.show_result(store)
         grid.set_status("finished")
         grid.cursor = (3001, 0)
-        await pilot.pause()
+        await settle(pilot, grid)
         assert "name-3001-" in data_line(grid, 3001)
         grid.show_result(None)
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "Result" and grid.virtual_size.height == 0
         assert "No result yet" in body(grid)
 
@@ -362,7 +375,7 @@ async def test_selection_is_bounded_so_a_copy_cannot_decode_millions_of_rows() -
         grid.max_selection_rows = 15
         grid.show_result(store_with(make_rows(100)))
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         await pilot.press("down", "shift+pagedown", "shift+pagedown", "shift+pagedown")
         r0, _, r1, _ = grid.selection
         assert (r0, r1) == (1, 15)
@@ -397,7 +410,7 @@ async def test_grid_renders_consistently_while_a_thread_appends_to_a_spilling_st
         while not done.is_set() or frames < 3:
             grid.sync()
             await pilot.press("pagedown")
-            await pilot.pause()
+            await settle(pilot, grid)
             top = int(grid.scroll_y)
             for row in range(top, min(grid.row_count, top + grid._data_height())):
                 assert data_line(grid, row).split()[0] == str(row)
@@ -424,7 +437,7 @@ async def test_a_failed_spill_is_reported_once_and_rows_stay_readable(tmp_path) 
         for i in range(0, 2000, 500):
             store.append(payload_batch(source[i:i + 500], i, "json+zstd"))
             grid.sync()
-        await pilot.pause()
+        await settle(pilot, grid)
         assert store.spill_error and "cannot spill rows to disk" in store.spill_error
         notes = [n.message for n in app._notifications]
         assert notes.count(store.spill_error) == 1
@@ -446,7 +459,7 @@ async def test_scrollbar_grows_with_the_stream_and_end_reaches_the_newest_row() 
         for start in range(0, len(source), 500):
             store.append(Batch(start, source[start:start + 500]))
             grid.sync()
-            await pilot.pause()
+            await settle(pilot, grid)
             assert grid.virtual_size.height == HEADER_LINES + start + 500
             assert grid.vertical_scrollbar.window_virtual_size == HEADER_LINES + start + 500
         await pilot.press("ctrl+end")
@@ -481,6 +494,83 @@ async def test_streaming_row_count_title_is_throttled_but_never_stale_at_the_end
         store.append(Batch(20, source[20:]))
         grid.sync()
         grid.set_status("finished")
-        await pilot.pause()
+        await settle(pilot, grid)
         assert grid.border_title == "30 rows"
     store.close()
+
+
+@pilot_test
+async def test_a_cache_miss_paints_a_placeholder_and_decoding_never_runs_on_the_ui_thread() -> None:
+    import threading
+
+    source = make_rows(5000)
+    store = RowStore(make_columns())
+    store.append(payload_batch(source[:3000], 0, "json+zstd"))
+    store.append(payload_batch(source[3000:], 3000, "json+lz4"))
+    decode_threads: list[threading.Thread] = []
+    release = threading.Event()
+    real_decode = store._decode
+
+    def spying_decode(chunk):
+        decode_threads.append(threading.current_thread())
+        assert release.wait(10), "test never released the decoder"
+        return real_decode(chunk)
+
+    store._decode = spying_decode  # every path from the store to the codecs goes through _decode
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        ui_thread = threading.current_thread()
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("finished")
+        await pilot.pause()
+        lines(grid)  # a frame while the loader is held: placeholders, no decoding here
+        assert data_line(grid, 0).strip() == "…"
+        grid.cursor = (4500, 0)   # scrolls into the other (lz4) chunk
+        lines(grid)
+        release.set()
+        await settle(pilot, grid)
+        assert "name-4500-" in data_line(grid, 4500)
+        grid.cursor = (2, 0)
+        await settle(pilot, grid)
+        assert data_line(grid, 2).split()[0] == "2"
+        assert decode_threads and ui_thread not in decode_threads
+        assert {t.name for t in decode_threads} == {"tui-row-loader"}
+    store.close()
+
+
+def test_row_loader_coalesces_requests_per_key_and_closes_within_its_bound() -> None:
+    import threading
+
+    from trino_tui.tui.widgets.row_loader import RowLoader
+
+    gate = threading.Event()
+    calls: list[tuple[int, int]] = []
+    delivered: list[tuple[str, int, int]] = []
+
+    class SlowStore:
+        def rows(self, start, stop):
+            calls.append((start, stop))
+            gate.wait(10)
+            return [[i] for i in range(start, stop)]
+
+    loader = RowLoader(lambda key, store, start, rows, error: delivered.append((key, start, len(rows)))).start()
+    store = SlowStore()
+    loader.request("view", store, 0, 10)
+    while not calls:  # the first request is being decoded (held by the gate)
+        threading.Event().wait(0.001)
+    for start in range(10, 100, 10):   # fast scrolling: only the newest range is kept
+        loader.request("view", store, start, start + 10)
+    loader.request("sample", store, 0, 5)
+    gate.set()
+    assert loader.wait_idle(10)
+    assert calls == [(0, 10), (90, 100), (0, 5)]
+    assert delivered == [("view", 0, 10), ("view", 90, 10), ("sample", 0, 5)]
+    gate.clear()
+    loader.request("view", store, 0, 1)
+    while len(calls) < 4:
+        threading.Event().wait(0.001)
+    assert loader.close(timeout=0.05) is False   # bounded although the decode is stuck
+    gate.set()
+    assert loader.close(timeout=5) is True
+    assert len(delivered) == 3   # nothing is delivered once close() began

@@ -5,19 +5,18 @@ Regenerate after an intended visual change with: pytest tests/tui/test_snapshots
 
 from __future__ import annotations
 
-from trino_tui.client.config import ClientConfig
 from trino_tui.tui.app import TrinoTuiApp
 from trino_tui.tui.clipboard import MemoryClipboard
 from trino_tui.tui.widgets.editor import SqlEditor
 from trino_tui.tui.widgets.grid import ResultGrid
 from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 
-from tests.tui.conftest import FakeBatch, FakeClient, FakeQuery, failed, make_columns
+from tests.tui.conftest import FakeBatch, FakeClient, FakeQuery, failed, make_columns, make_settings
 from tests.tui.fake_snapshots import finished_snapshot, mid_query_snapshot
 from tests.tui.test_app_pilot import wait_until
 
 SIZE = (140, 42)
-CONFIG = ClientConfig(server="http://127.0.0.1:8080", user="test", catalog="tpch", schema="tiny")
+CONFIG = make_settings("http://127.0.0.1:8080", catalog="tpch", schema="tiny")
 NATION_SQL = "SELECT nationkey, name, regionkey, comment\nFROM tpch.tiny.nation\nORDER BY nationkey;\n"
 NATIONS = [
     (0, "ALGERIA", 0, "haggle. carefully final deposits detect slyly agai"),

@@ -94,3 +94,19 @@ async def test_narrow_bar_keeps_status_and_grid_rows():
         assert line.startswith(" ● streaming │")
         assert "25,240 rows in grid" in line
         assert fs.QUERY_ID not in line
+
+
+def test_a_pending_retry_is_shown_with_its_countdown_and_budget():
+    from dataclasses import replace
+
+    from trino_tui.client import RetryEvent
+
+    now = fs.START + 10.0
+    retry = RetryEvent(phase="submit", attempt=2, delay=2.5, budget_left=97.2, reason="HTTP 503", at=now - 0.5)
+    snap = replace(fs.pending_snapshot(now=now), retry=retry)
+    parts = status_parts(snap, rows_in_grid=0, status="streaming")
+    assert {p.key: p.text for p in parts}["retry"] == "retrying in 2 s (97 s left)"
+    # it is kept as long as the status itself when the bar is narrow
+    assert [p.key for p in fit_parts(parts, 60)] == ["status", "retry", "grid"]
+    assert "retry" not in {p.key for p in status_parts(fs.pending_snapshot(now=now), rows_in_grid=0,
+                                                       status="streaming")}

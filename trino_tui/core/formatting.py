@@ -106,3 +106,15 @@ def percent(part: float | int | None, whole: float | int | None) -> str:
     if not _finite(part) or not _finite(whole) or not whole:
         return UNKNOWN
     return f"{100.0 * part / whole:.0f}%"
+
+
+def retry_text(retry: object | None, now: float) -> str | None:
+    """The one wording of a pending retry (TUI status bar, headless --progress):
+    ``"retrying in 2 s (97 s left)"`` from a client ``RetryEvent`` (``delay``, ``budget_left``,
+    ``at`` on the snapshot's clock) as seen at *now*; None when no retry is pending."""
+    if retry is None:
+        return None
+    waited = max(0.0, now - float(getattr(retry, "at", now)))
+    delay = max(0.0, float(getattr(retry, "delay", 0.0)) - waited)
+    left = max(0.0, float(getattr(retry, "budget_left", 0.0)) - waited)
+    return f"retrying in {math.ceil(delay):.0f} s ({math.ceil(left):.0f} s left)"

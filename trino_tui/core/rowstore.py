@@ -259,6 +259,16 @@ class RowStore:
         """Rows ``[start, stop)`` (clamped to what is stored) as wire values; [] once closed.
         Decodes only the chunks that hold them; raises RowStoreError if a chunk cannot be read
         (corrupt bytes, spill-file I/O, or a close() racing with this read)."""
+        out = self._read_rows(start, stop, decode=True)
+        assert out is not None
+        return out
+
+    def cached_rows(self, start: int, stop: int) -> list[list] | None:
+        """Like ``rows`` but never decodes: None when a needed block is not in the LRU (the UI
+        thread's read; a worker's ``rows()`` call fills the LRU)."""
+        return self._read_rows(start, stop, decode=False)
+
+    def _read_rows(self, start: int, stop: int, *, decode: bool) -> list[list] | None:
         out: list[list] = []
         with self._lock:
             if self._closed:
@@ -277,14 +287,18 @@ class RowStore:
             if pos >= stop or pos >= tail_start or chunk.start >= stop:
                 break
             end = min(stop, chunk.start + chunk.count)
-            out.extend(self._chunk_rows(i, chunk, pos - chunk.start, end - chunk.start))
+            part = self._chunk_rows(i, chunk, pos - chunk.start, end - chunk.start, decode)
+            if part is None:
+                return None
+            out.extend(part)
             pos = end
         if pos < stop:
             out.extend(tail[: stop - pos])
         return out
 
-    def _chunk_rows(self, index: int, chunk: _Chunk, lo: int, hi: int) -> list[list]:
-        """Rows ``[lo, hi)`` of one chunk via the block LRU; decodes the chunk on a miss."""
+    def _chunk_rows(self, index: int, chunk: _Chunk, lo: int, hi: int, decode: bool = True) -> list[list] | None:
+        """Rows ``[lo, hi)`` of one chunk via the block LRU; decodes the chunk on a miss (or
+        returns None when *decode* is False)."""
         first_block, last_block = lo // BLOCK_ROWS, (hi - 1) // BLOCK_ROWS
         blocks: list[list[list]] = []
         with self._lock:
@@ -296,6 +310,8 @@ class RowStore:
                 self._cache.move_to_end((index, b))
                 blocks.append(hit)
         if not blocks:
+            if not decode:
+                return None
             decoded = self._decode(chunk)
             nblocks = (chunk.count - 1) // BLOCK_ROWS + 1
             keep = range(max(0, first_block - 1), min(nblocks, last_block + 2))

@@ -29,13 +29,16 @@ from trino_tui.client import ClientConfig, ConfigError
 from trino_tui.core.connect import client_kwargs as _connect_kwargs, merge_url, resolve_secrets
 
 __all__ = [
-    "DEFAULT_SERVER", "SANDBOX_DEFAULTS", "Knob", "KNOBS", "Settings", "resolve", "default_config_path", "load_profile",
+    "DEFAULT_SERVER", "SANDBOX_DEFAULTS", "TUI_DEFAULTS", "Knob", "KNOBS", "Settings", "resolve", "default_config_path", "load_profile",
     "normalize_server", "parse_encoding", "parse_duration", "parse_pairs",
 ]
 
 DEFAULT_SERVER = "http://localhost:8080"
 SANDBOX_DEFAULTS = {"user": "trino-tui", "catalog": "tpch", "schema": "tiny"}
 """``defaults=`` for a run against the embedded sandbox (with ``overrides={"server": sandbox.url}``)."""
+TUI_DEFAULTS = {"decode": "deferred"}
+"""``defaults=`` of the TUI: segments are parsed only for the rows on screen (the row store keeps
+segment bytes; benchmarks/tui_bench.py measures what this buys)."""
 
 
 def normalize_server(value: str) -> str:

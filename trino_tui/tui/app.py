@@ -1,17 +1,18 @@
 """TrinoTuiApp: the editor / result grid / pipeline panel screen, and ``run_tui``.
 
-Owns: composing the widgets, key bindings, the current QueryRunner and RowStore, the TrinoClient,
-the optional in-process sandbox (a SandboxHost), clipboard and theme set-up.
-Threads never touch widgets: runners, export jobs and the SandboxHost post messages
+Owns: composing the widgets, key bindings, the current QueryRunner and RowStore, the TrinoClient
+(built from the core ``Settings``), the optional in-process sandbox (a SandboxHost), clipboard and
+theme set-up. Threads never touch widgets: runners, export jobs and the SandboxHost post messages
 (``post_message`` is thread-safe); this class applies them on the UI thread and drops messages of
-replaced runs (``generation``). On exit every runner is closed (threads joined) and the sandbox stopped.
+replaced runs (``generation``). The UI thread never waits on the network: cancel/stop are
+non-blocking in every phase. Quitting closes runners, the client and the sandbox within
+``QUIT_TIMEOUT`` seconds in total (threads left behind are daemons).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -20,8 +21,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer
 
+from trino_tui.core.errors import describe
 from trino_tui.core.rowstore import RowStore
-from trino_tui.tui.clipboard import Clipboard, ClipboardUnavailable, SystemClipboard, copy_text
+from trino_tui.core.run import Failed, Finished
+from trino_tui.tui.clipboard import Clipboard, SystemClipboard
 from trino_tui.tui.commands import TrinoCommands
 from trino_tui.tui.messages import (
     QueryDone,
@@ -30,7 +33,8 @@ from trino_tui.tui.messages import (
     SandboxProgress,
     SandboxReady,
 )
-from trino_tui.tui.runner import QueryRunner, one_line
+from trino_tui.tui.result_actions import ResultActions
+from trino_tui.tui.runner import QueryRunner
 from trino_tui.tui.runtime import tune_runtime
 from trino_tui.tui.sandbox_host import SandboxHost
 from trino_tui.tui.themes import load_themes
@@ -39,6 +43,11 @@ from trino_tui.tui.widgets.grid import ResultGrid
 from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.status_bar import QueryStatusBar
 
+if TYPE_CHECKING:
+    from trino_tui.client import ClientConfig, TrinoClient
+    from trino_tui.core.settings import Settings
+
+QUIT_TIMEOUT = 2.0
 DEFAULT_THEME = "trino-dark"
 SANDBOX_SQL = (
     "-- trino-tui sandbox: TPC-H data (tpch.tiny = scale factor 0.01).\n"
@@ -63,19 +72,19 @@ def _while_mounted(handler: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-def _host_port(config: Any) -> str | None:
+def _host_port(server: str) -> str | None:
     """"host:port" of the coordinator (lets the pipeline panel recognise coordinator proxying)."""
     from urllib.parse import urlsplit
 
     try:
-        parts = urlsplit(config.server)
+        parts = urlsplit(server)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         return f"{parts.hostname}:{port}"
     except (AttributeError, ValueError):
         return None
 
 
-class TrinoTuiApp(App):
+class TrinoTuiApp(ResultActions, App):
     """A Trino SQL client: editor on top, streaming result grid below, pipeline panel on F2."""
 
     CSS_PATH = "app.tcss"
@@ -97,17 +106,17 @@ class TrinoTuiApp(App):
 
     def __init__(
         self,
-        config: Any,
+        settings: "Settings",
         *,
         sandbox_config: Any | None = None,
         theme: str | None = None,
         initial_sql: str | None = None,
         clock: Callable[[], float] | None = None,
         clipboard: Clipboard | None = None,
-        client_factory: Callable[[Any], Any] | None = None,
+        client_factory: "Callable[[ClientConfig], TrinoClient] | None" = None,
     ) -> None:
         super().__init__()
-        self.config = config
+        self.settings = settings
         self.sandbox_config = sandbox_config
         self.clock = clock or time.monotonic
         self.clipboard_backend: Clipboard = clipboard or SystemClipboard(self.copy_to_clipboard)
@@ -138,7 +147,7 @@ class TrinoTuiApp(App):
         yield SqlEditor(self._initial_sql, id="editor")
         with Vertical(id="results"):
             yield ResultGrid(id="grid")
-            yield PipelinePanel(id="pipeline", coordinator_host=_host_port(self.config))
+            yield PipelinePanel(id="pipeline", coordinator_host=_host_port(self.settings.server))
         yield QueryStatusBar(id="status")
         yield Footer()
 
@@ -175,12 +184,9 @@ class TrinoTuiApp(App):
         if message.error:
             self.notify(f"Sandbox failed to start: {message.error}", severity="error", timeout=30)
             return
-        replace: dict[str, Any] = {"server": message.url}
-        if getattr(self.config, "catalog", None) is None:
-            replace.update(catalog="tpch", schema="tiny")
-        self.config = dataclasses.replace(self.config, **replace)
+        self.settings = self.settings.replace(server=message.url)
         self._sandbox_ready = True
-        self.query_one("#pipeline", PipelinePanel).coordinator_host = _host_port(self.config)
+        self.query_one("#pipeline", PipelinePanel).coordinator_host = _host_port(self.settings.server)
         self.notify(f"Sandbox ready at {message.url}", title="Sandbox", timeout=3)
         self.sub_title = f"sandbox {message.url}"
         pending, self._pending = self._pending, None
@@ -188,19 +194,19 @@ class TrinoTuiApp(App):
             self.run_sql(pending)
 
     # -- queries ---------------------------------------------------------------------------------
-    def _default_client(self, config: Any) -> Any:
-        """A client with ``lazy_rows``: segments are verified but not parsed in the pipeline.
+    @property
+    def config(self) -> "ClientConfig":
+        """The ClientConfig the app connects with (``settings.client``)."""
+        return self.settings.client
 
-        The row store keeps segment bytes and parses only the rows on screen, so parsing every
-        segment in the background (orjson holds the GIL for a whole segment) would only make the
-        UI thread wait: benchmarks/tui_bench.py measures the keypress latency this buys."""
+    def _default_client(self, config: "ClientConfig") -> "TrinoClient":
         from trino_tui.client import TrinoClient
 
-        return TrinoClient(dataclasses.replace(config, lazy_rows=True), clock=self.clock)
+        return TrinoClient(config, clock=self.clock)
 
-    def _client_for_run(self) -> Any:
+    def _client_for_run(self) -> "TrinoClient":
         if self._client is None:
-            self._client = self._client_factory(self.config)
+            self._client = self._client_factory(self.settings.client)
         return self._client
 
     @property
@@ -238,7 +244,7 @@ class TrinoTuiApp(App):
         try:
             client = self._client_for_run()
         except Exception as exc:  # noqa: BLE001 - e.g. ConfigError
-            self.notify(one_line(exc), severity="error", title="Cannot connect")
+            self.notify(describe(exc, server=self.settings.server).message, severity="error", title="Cannot connect")
             return
         previous = self._runner
         if previous is not None:
@@ -258,6 +264,7 @@ class TrinoTuiApp(App):
             post=self.post_message,
             store_factory=RowStore,
             previous=previous,
+            server=self.settings.server,
         ).start()
         self._update_status_bar()
 
@@ -309,17 +316,19 @@ class TrinoTuiApp(App):
         grid = self.query_one(ResultGrid)
         if self._store is not None:
             grid.sync()
-        grid.set_status(outcome.status, message=outcome.message)
+        error = outcome.error if isinstance(outcome, Failed) else None
+        grid.set_status(outcome.status, message=error.message if error else None)
         self.show_snapshot(self._snapshot)
-        if outcome.status == "failed":
-            self.notify(outcome.message or "Query failed", severity="error", title="Query failed", timeout=10)
-            if outcome.error_line is not None and self._target is not None:
-                self.query_one(SqlEditor).show_error(self._target, outcome.error_line, outcome.error_column or 1)
+        if error is not None:
+            self.notify(error.message, severity="error", title="Query failed", timeout=10)
+            if error.line is not None and self._target is not None:
+                self.query_one(SqlEditor).show_error(self._target, error.line, error.column or 1)
         elif outcome.status == "stopped":
             self.notify(f"Stopped after {outcome.rows:,} rows", title="Query stopped")
         elif outcome.status == "cancelled":
             self.notify(f"Cancelled after {outcome.rows:,} rows", title="Query cancelled", severity="warning")
-        elif outcome.update_type and not (self._store is not None and self._store.columns):
+        elif isinstance(outcome, Finished) and outcome.update_type and not (
+                self._store is not None and self._store.columns):
             count = f": {outcome.update_count:,} rows" if outcome.update_count is not None else ""
             self.notify(f"{outcome.update_type}{count}", title="Done")
 
@@ -362,86 +371,23 @@ class TrinoTuiApp(App):
     def action_focus_grid(self) -> None:
         self.query_one(ResultGrid).focus()
 
-    # -- export ----------------------------------------------------------------------------------
-    def action_export_result(self) -> None:
-        """Export the current result (all rows held) to a file."""
-        from trino_tui.export import FORMATS
-        from trino_tui.tui.export_job import StoreSource
-        from trino_tui.tui.screens.export_dialog import ExportDialog
-
-        if self._modal_open():
-            return
-        store = self._store
-        if store is None or not store.columns:
-            self.notify("No result to export: run a query first", severity="warning")
-            return
-        if self._runner is not None and self._runner.running:
-            self.notify("The query is still running: the export holds the rows received so far",
-                        severity="warning")
-        self.push_screen(ExportDialog(f"Export result ({len(store):,} rows)", lambda: StoreSource(store),
-                                      FORMATS, total_rows=len(store)))
-
-    def action_export_query(self) -> None:
-        """Stream the statement under the cursor straight to a file (not held in the grid)."""
-        from trino_tui.export import FORMATS
-        from trino_tui.tui.export_job import QuerySource
-        from trino_tui.tui.screens.export_dialog import ExportDialog
-
-        if self._modal_open():
-            return
-        if not self._sandbox_ready:
-            self.notify("The sandbox is still starting; try again in a moment", severity="warning")
-            return
-        target = self.query_one(SqlEditor).run_target()
-        if target is None:
-            self.notify("Nothing to export: the editor holds no statement", severity="warning")
-            return
-        sql = target.statement.text
-        short = " ".join(sql.split())
-        short = short if len(short) <= 60 else short[:59] + "…"
-        config = self.config
-        self.push_screen(ExportDialog(f"Export from query: {short}",
-                                      lambda: QuerySource(lambda: self._client_factory(config), sql), FORMATS))
-
-    # -- clipboard -------------------------------------------------------------------------------
-    def _copy(self, text: str, what: str) -> None:
-        try:
-            how = self.clipboard_backend.copy(text)
-        except ClipboardUnavailable as exc:
-            self.notify(f"Copy failed: {exc}", severity="error")
-            return
-        self.notify(f"{what}: {how}", timeout=3)
-
-    def _copy_what(self, what: str) -> None:
-        """Copy "cell" | "row" | "selection" of the current result (see clipboard.copy_text)."""
-        grid = self.query_one(ResultGrid)
-        text = copy_text(what, self._store, grid.cursor, grid.selection_values)
-        if text is None:
-            self.notify("Nothing to copy: no rows", severity="warning")
-        else:
-            self._copy(text, f"{what.capitalize()} copied")
-
-    def action_copy_cell(self) -> None:
-        """Copy the cursor's cell (Trino CLI text)."""
-        self._copy_what("cell")
-
-    def action_copy_row(self) -> None:
-        """Copy the cursor's row as TSV."""
-        self._copy_what("row")
-
-    def action_copy_selection(self) -> None:
-        """Copy the selected range (or the cursor cell) as TSV; ranges get a header line."""
-        self._copy_what("selection")
-
     # -- shutdown --------------------------------------------------------------------------------
-    def close_all(self) -> None:
-        """Close runners (joining their threads), the store, the client and the sandbox. Idempotent."""
+    def close_all(self, timeout: float = QUIT_TIMEOUT) -> None:
+        """Close runners, the store, the client and the sandbox within *timeout* seconds in total
+        (a thread that does not end in time is a daemon and is left behind). Idempotent."""
         self._closing = True
+        deadline = time.monotonic() + timeout
+
+        def left() -> float:
+            return max(0.0, deadline - time.monotonic())
+
         runners = [r for r in [self._runner, *self._retired] if r is not None]
         self._runner, self._retired = None, []
         for r in runners:
-            r.close()
-            if r.store is not None:
+            r.cancel()  # all at once: each cancel is non-blocking
+        for r in runners:
+            r.close(timeout=left())
+            if r.store is not None and not r.running:
                 r.store.close()  # a store whose ResultStarted was never handled
         store, self._store = self._store, None
         if store is not None:
@@ -454,33 +400,27 @@ class TrinoTuiApp(App):
                 pass
         sandbox, self._sandbox = self._sandbox, None
         if sandbox is not None:
-            sandbox.close()
+            sandbox.close(timeout=left())
 
     def on_unmount(self) -> None:
         self.close_all()
 
 
 def run_tui(
-    config: Any,
+    settings: "Settings",
     *,
-    sandbox: bool = False,
     sandbox_config: Any | None = None,
     theme: str | None = None,
     initial_sql: str | None = None,
 ) -> int:
     """Run the TUI until the user quits; returns the process exit code.
 
-    With ``sandbox=True`` an in-process sandbox is started (``sandbox_config`` or defaults) and the
-    client is pointed at it once it answers; everything is stopped and joined on exit.
+    With a ``sandbox_config`` an in-process sandbox is started and the settings are pointed at it
+    once it answers; everything is stopped on exit (bounded, see ``close_all``).
     """
     import sys
 
-    if sandbox and sandbox_config is None:
-        from trino_tui.sandbox import SandboxConfig
-
-        sandbox_config = SandboxConfig()
-    app = TrinoTuiApp(config, sandbox_config=sandbox_config if sandbox else None, theme=theme,
-                      initial_sql=initial_sql)
+    app = TrinoTuiApp(settings, sandbox_config=sandbox_config, theme=theme, initial_sql=initial_sql)
     if theme is not None and theme not in app.available_themes:
         names = ", ".join(sorted(app.available_themes))
         print(f"trino-tui: unknown theme {theme!r} (available: {names})", file=sys.stderr)

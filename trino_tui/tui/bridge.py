@@ -1,6 +1,6 @@
 """Coalescing bridge: worker-thread notifications → at most ``1 / min_interval`` UI messages a second.
 
-Owns one daemon-free thread (``start``/``close`` joins it). Producers call ``notify()`` (cheap,
+Owns one thread (``start``/``close`` joins it within a bound). Producers call ``notify()`` (cheap,
 non-blocking, thread-safe: sets an Event) as often as they like — from the runner thread and from
 the client's event listener. The bridge thread wakes, builds one message with ``make_message()``
 (cumulative state, e.g. a PipelineSnapshot) and hands it to ``post`` (``App.post_message``, which is
@@ -44,12 +44,13 @@ class CoalescingBridge:
         """Something changed; a message will follow within ``min_interval`` (thread-safe)."""
         self._dirty.set()
 
-    def close(self, *, final: bool = True) -> None:
-        """Stop the thread, join it and (by default) post one last message."""
+    def close(self, *, final: bool = True, timeout: float = 2.0) -> None:
+        """Stop the thread, join it (within *timeout*) and (by default) post one last message.
+        Idempotent; safe from any thread but the bridge's own."""
         self._closed.set()
         self._dirty.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
         if final:
             self._emit()
 

@@ -7,23 +7,13 @@ they are created on worker threads and handled on the UI thread (``post_message`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    """How a query ended: ``status`` is finished | stopped | cancelled | failed."""
-
-    status: str
-    rows: int
-    message: str | None = None
-    error_line: int | None = None
-    error_column: int | None = None
-    update_type: str | None = None
-    update_count: int | None = None
+if TYPE_CHECKING:
+    from trino_tui.client import PipelineSnapshot
+    from trino_tui.core.run import Outcome
 
 
 class ResultStarted(Message):
@@ -46,9 +36,10 @@ class QueryProgress(Message):
 
 
 class QueryDone(Message):
-    """The run ended (always posted exactly once per run, after its last progress message)."""
+    """The run ended (always posted exactly once per run, after its last progress message);
+    ``outcome`` is core's Finished / Stopped / Cancelled / Failed(error)."""
 
-    def __init__(self, generation: int, outcome: QueryOutcome, snapshot: Any) -> None:
+    def __init__(self, generation: int, outcome: "Outcome", snapshot: "PipelineSnapshot | None") -> None:
         super().__init__()
         self.generation = generation
         self.outcome = outcome

@@ -3,8 +3,11 @@
 Owns: drawing a result as a fixed two-line header (column names, types) over a virtual body of
 ``len(store)`` lines, the cell cursor and rectangular selection, and the border title that states
 how complete the result is. Rendering cost is independent of the result size: each frame fetches
-only the visible rows with one ``store.rows()`` call and keeps their formatted cell text in a small
-LRU keyed by row index (styles are applied at draw time, so theme/focus changes only repaint).
+only the visible rows with one ``store.cached_rows()`` call and keeps their formatted cell text in
+a small LRU keyed by row index (styles are applied at draw time, so theme/focus changes only
+repaint). The UI thread never decodes: rows whose block is not decoded yet are painted as a
+placeholder and requested from the grid's ``RowLoader`` worker, whose ``RowsLoaded`` message fills
+them in (the width sample and the cell viewer's value are loaded the same way).
 
 Invariants: column widths fit the header, the first ``sample_rows`` rows and every row drawn so
 far, capped at ``max_column_width``; they only ever grow (no jitter while streaming); ``cursor`` is
@@ -18,9 +21,7 @@ import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable
 
-from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -28,24 +29,24 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from trino_tui.core.rowstore import RowStoreError
-from trino_tui.tui.widgets.grid_cells import (
-    GridLayout, RowTexts, fit, header_layout, row_texts, widen,
-)
+from trino_tui.tui.widgets.grid_cells import GridLayout, RowTexts, header_layout, row_texts, widen
 from trino_tui.tui.widgets.grid_model import (
-    bound_extension, scroll_target, selection_box, subtitle_for, title_for,
+    HEADER_LINES, STATUSES, selection_box, subtitle_for, title_for,
 )
+from trino_tui.tui.widgets.grid_nav import GridNavigation
+from trino_tui.tui.widgets.grid_paint import header_strip, row_strip, text_strip
+from trino_tui.tui.widgets.row_loader import RowLoader
 
 if TYPE_CHECKING:
-    from trino_tui.client.types import Column
+    from trino_tui.client import Column
     from trino_tui.core.rowstore import RowStore
 
-HEADER_LINES = 2
-STATUSES = ("idle", "streaming", "finished", "stopped", "cancelled", "failed")
+LOADING_TEXT = "…"
 EMPTY_TEXT = "No result yet. Run a query to see its rows here."
 WAITING_TEXT = "Running… waiting for the first rows."
 
 
-class ResultGrid(ScrollView, can_focus=True):
+class ResultGrid(GridNavigation, ScrollView, can_focus=True):
     """Virtual result grid; see the module docstring."""
 
     TITLE_INTERVAL = 0.25
@@ -117,6 +118,17 @@ class ResultGrid(ScrollView, can_focus=True):
         def control(self) -> "ResultGrid":
             return self.grid
 
+    class RowsLoaded(Message):
+        """The RowLoader decoded rows ``[start, start + len(rows))`` of ``store`` (or failed: ``error``)."""
+
+        def __init__(self, key: str, store: Any, start: int, rows: list[list] | None, error: str | None) -> None:
+            super().__init__()
+            self.key = key
+            self.store = store
+            self.start = start
+            self.rows = rows
+            self.error = error
+
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None, sample_rows: int = 200, max_column_width: int = 40,
                  cache_rows: int = 512, max_selection_rows: int = 100_000) -> None:
@@ -140,7 +152,54 @@ class ResultGrid(ScrollView, can_focus=True):
         self._anchor: tuple[int, int] | None = None
         self._lines: OrderedDict[int, RowTexts] = OrderedDict()
         self._styles: dict[str, Style] = {}
+        self._loader = RowLoader(self._deliver)
+        self._loader_started = False
         self.border_title = title_for("idle", 0, False)
+
+    # ------------------------------------------------------------------ row loading (worker)
+
+    def on_mount(self) -> None:
+        self._loader.start()
+        self._loader_started = True
+
+    def on_unmount(self) -> None:
+        self._loader.close(timeout=1.0)
+
+    @property
+    def loader(self) -> RowLoader:
+        return self._loader
+
+    def _deliver(self, key: str, store: Any, start: int, rows: list[list] | None, error: str | None) -> None:
+        """Loader thread: hand the rows to the UI thread."""
+        self.post_message(self.RowsLoaded(key, store, start, rows, error))
+
+    def _request(self, key: str, start: int, stop: int) -> None:
+        if self._store is not None and start < stop:
+            if self._loader_started:
+                self._loader.request(key, self._store, start, stop)
+
+    def on_result_grid_rows_loaded(self, message: "ResultGrid.RowsLoaded") -> None:
+        message.stop()
+        if message.store is not self._store or self._layout is None:
+            return
+        if message.error is not None:
+            self._error = message.error
+            self.refresh()
+            return
+        rows = message.rows or []
+        if message.key == "cell":
+            if rows:
+                self._open_viewer(message.start, rows[0])
+            return
+        texts = [row_texts(values, self._columns) for values in rows]
+        if message.key == "sample":
+            self._sampled = max(self._sampled, message.start + len(rows))
+        else:
+            for i, cells in enumerate(texts, start=message.start):
+                self._lines[i] = cells
+            self._trim_lines()
+        self._widen(texts)
+        self.refresh()
 
     # ------------------------------------------------------------------ public API
 
@@ -161,6 +220,7 @@ class ResultGrid(ScrollView, can_focus=True):
         """Attach a result (None = clear). The caller keeps ownership of the store (and closes it
         after attaching another one). The status is kept; the message is cleared."""
         self._store = store
+        self._loader.cancel()
         self._columns = list(store.columns) if store is not None else []
         self._nrows = 0
         self._layout = header_layout(self._columns) if self._columns else None
@@ -252,7 +312,8 @@ class ResultGrid(ScrollView, can_focus=True):
         return self._columns[c0:c1 + 1], [list(row[c0:c1 + 1]) for row in rows]
 
     def cell_value(self, row: int, col: int) -> Any:
-        """Wire value of one cell (reads through the store's LRU)."""
+        """Wire value of one cell (reads through the store's LRU; decodes on a miss: not for the
+        UI thread's drawing path)."""
         if self._store is None:
             raise IndexError("no result")
         rows = self._store.rows(row, row + 1)
@@ -270,12 +331,12 @@ class ResultGrid(ScrollView, can_focus=True):
         return max(1, self.container_size.width - self.scrollbar_size_vertical)
 
     def _sample_widths(self, n: int) -> None:
-        """Grow the column widths to fit the not yet sampled rows of the first ``sample_rows``."""
+        """Grow the column widths to fit the not yet sampled rows of the first ``sample_rows``
+        (rows not decoded yet are requested from the loader)."""
         stop = min(n, self.sample_rows)
-        try:
-            sample = self._store.rows(self._sampled, stop) if self._store is not None else []
-        except RowStoreError as e:
-            self._error = str(e)
+        sample = self._store.cached_rows(self._sampled, stop) if self._store is not None else []
+        if sample is None:
+            self._request("sample", self._sampled, stop)
             return
         self._sampled = stop
         self._widen([row_texts(r, self._columns) for r in sample])
@@ -298,79 +359,6 @@ class ResultGrid(ScrollView, can_focus=True):
             self._titles = (title, subtitle)
             self.border_title, self.border_subtitle = title, subtitle
 
-    # ------------------------------------------------------------------ cursor
-
-    def _move_to(self, row: int, col: int) -> None:
-        if not self._columns or self._nrows == 0:
-            return
-        row = max(0, min(self._nrows - 1, row))
-        col = max(0, min(len(self._columns) - 1, col))
-        changed = (row, col) != self._cursor
-        self._cursor = (row, col)
-        self._scroll_to_cursor()
-        self._update_titles()
-        self.refresh()
-        if changed:
-            self.post_message(self.CursorMoved(self, row, col))
-
-    def _scroll_to_cursor(self) -> None:
-        scroll = (int(self.scroll_x), int(self.scroll_y))
-        target = scroll_target(self._cursor, scroll, (self._view_width(), self._data_height()),
-                               self._layout)
-        if target != scroll:
-            self.scroll_to(target[0], target[1], animate=False, force=True)
-
-    def _step(self, row: int, col: int, extend: bool) -> None:
-        if extend:
-            if self._anchor is None:
-                self._anchor = self._cursor
-            row, limited = bound_extension(row, self._anchor[0], self.max_selection_rows)
-            if limited:   # bounded: copying decodes every selected row
-                self.notify(f"A selection holds at most {self.max_selection_rows:,} rows; "
-                            "use Export for more.", severity="warning")
-        else:
-            self._anchor = None
-        self._move_to(row, col)
-
-    def action_move(self, drow: int, dcol: int, extend: bool = False) -> None:
-        r, c = self._cursor
-        self._step(r + drow, c + dcol, extend)
-
-    def action_page(self, direction: int, extend: bool = False) -> None:
-        r, c = self._cursor
-        self._step(r + direction * self._data_height(), c, extend)
-
-    def action_edge_column(self, last: bool) -> None:
-        self._step(self._cursor[0], len(self._columns) - 1 if last else 0, False)
-
-    def action_edge_row(self, last: bool) -> None:
-        self._step(self._nrows - 1 if last else 0, self._cursor[1], False)
-
-    def action_view_cell(self) -> None:
-        if self._store is None or not self._columns or self._nrows == 0:
-            return
-        from trino_tui.tui.screens.cell_viewer import CellViewerScreen
-
-        row, col = self._cursor
-        try:
-            value = self.cell_value(row, col)
-        except (RowStoreError, IndexError) as e:
-            self.notify(f"Cannot read the cell: {e}", severity="error")
-            return
-        self.app.push_screen(CellViewerScreen(self._columns[col], value, row=row))
-
-    def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or self._layout is None or offset.y < HEADER_LINES:
-            return
-        row = offset.y - HEADER_LINES + int(self.scroll_y)
-        if row >= self._nrows:
-            return
-        col = self._layout.column_at(offset.x + int(self.scroll_x))
-        self._step(row, col, event.shift)
-        if event.chain == 2:
-            self.action_view_cell()
-
     # ------------------------------------------------------------------ drawing
 
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
@@ -380,35 +368,38 @@ class ResultGrid(ScrollView, can_focus=True):
             for name in ("header", "header-type", "null", "cursor", "selection", "empty", "error")
         }
         self._styles["base"] = self.rich_style
-        self._prefetch(int(self.scroll_y), int(self.scroll_y) + self._data_height())
+        self._prefetch(int(self.scroll_y), int(self.scroll_y) + self._data_height() + 1)  # +1: a partly shown row
         return super().render_lines(crop)
 
     def _prefetch(self, start: int, stop: int) -> None:
-        """Format rows [start, stop) not in the line cache with a single store read."""
+        """Format rows [start, stop) not in the line cache with a single non-decoding store read;
+        on a miss, ask the loader (the rows paint as placeholders until it answers)."""
         if self._store is None or self._layout is None:
             return
         stop = min(stop, self._nrows)
         missing = [r for r in range(start, stop) if r not in self._lines]
         if not missing:
             return
-        try:
-            rows = self._store.rows(missing[0], missing[-1] + 1)
-        except RowStoreError as e:
-            self._error = str(e)
+        rows = self._store.cached_rows(missing[0], missing[-1] + 1)
+        if rows is None:
+            if self._error is None:  # after a failed load the error stays on screen
+                self._request("view", missing[0], missing[-1] + 1)
             return
         texts = [row_texts(values, self._columns) for values in rows]
         for i, cells in enumerate(texts, start=missing[0]):
             self._lines[i] = cells
-        while len(self._lines) > self._cache_rows:
-            self._lines.popitem(last=False)
+        self._trim_lines()
         self._widen(texts)
 
+    def _trim_lines(self) -> None:
+        while len(self._lines) > self._cache_rows:
+            self._lines.popitem(last=False)
+
     def _line(self, row: int) -> RowTexts | None:
+        """Cached cell texts of *row*; None while the loader decodes it (``render_lines`` already
+        asked for the whole visible range)."""
         cells = self._lines.get(row)
-        if cells is None:
-            self._prefetch(row, row + 1)
-            cells = self._lines.get(row)
-        else:
+        if cells is not None:
             self._lines.move_to_end(row)
         return cells
 
@@ -420,11 +411,8 @@ class ResultGrid(ScrollView, can_focus=True):
         scroll_x = int(self.scroll_x)
         layout = self._layout
         if y < HEADER_LINES:
-            texts = [fit(c.name if y == 0 else (c.type.text or c.type.raw), w, right)
-                     for c, w, right in zip(self._columns, layout.widths, layout.numeric)]
             style = base + self._styles.get("header" if y == 0 else "header-type", Style())
-            strip = Strip([Segment("".join(texts), style)], layout.total_width)
-            return strip.crop_extend(scroll_x, scroll_x + width, style)
+            return header_strip(self._columns, layout, y == 1, style, scroll_x, width)
         row = y - HEADER_LINES + int(self.scroll_y)
         if row >= self._nrows:
             if self._nrows == 0 and y == HEADER_LINES:
@@ -434,33 +422,12 @@ class ResultGrid(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         cells = self._line(row)
         if cells is None:
-            return self._message_line(0, width, base, self._error or "rows unavailable", "error")
-        return self._row_strip(row, cells, base, scroll_x, width)
-
-    def _row_strip(self, row: int, cells: RowTexts, base: Style, scroll_x: int, width: int) -> Strip:
-        """The visible part [scroll_x, scroll_x + width) of one row; only visible cells are drawn."""
-        layout = self._layout
-        assert layout is not None
-        null_style = base + self._styles.get("null", Style())
-        cursor_style = base + self._styles.get("cursor", Style())
-        sel_style = base + self._styles.get("selection", Style())
-        r0, c0, r1, c1 = self.selection
-        selecting = self._anchor is not None and r0 <= row <= r1
-        cur_row, cur_col = self._cursor
-        first = layout.column_at(scroll_x)
-        segments = []
-        for j in range(first, len(cells)):
-            if layout.xs[j] >= scroll_x + width:
-                break
-            text, is_null = cells[j]
-            style = null_style if is_null else base
-            if row == cur_row and j == cur_col:
-                style = cursor_style + (Style(italic=True) if is_null else Style())
-            elif selecting and c0 <= j <= c1:
-                style = sel_style + (Style(italic=True) if is_null else Style())
-            segments.append(Segment(fit(text, layout.widths[j], layout.numeric[j]), style))
-        start = scroll_x - layout.xs[first]
-        return Strip(segments).crop_extend(start, start + width, base)
+            if self._error:
+                return self._message_line(0, width, base, self._error, "error")
+            return self._message_line(0, width, base, LOADING_TEXT, "empty")
+        box = self.selection if self._anchor is not None else None
+        return row_strip(cells, layout, self._styles, base, row=row, cursor=self._cursor, box=box,
+                         scroll_x=scroll_x, width=width)
 
     def _empty_result_text(self) -> str:
         if self._error:
@@ -488,6 +455,5 @@ class ResultGrid(ScrollView, can_focus=True):
             target = max(0, (self.size.height - 1) // 2) if self._store is None else 0
             if y != target:
                 return Strip.blank(width, base)
-        style = base + self._styles.get(kind, Style())
-        line = (" " + text)[:width] if self._store is not None else text.center(width)[:width]
-        return Strip([Segment(line, style)], len(line)).extend_cell_length(width, base)
+        return text_strip(text, width, base + self._styles.get(kind, Style()), base,
+                          centred=self._store is None)

@@ -15,12 +15,8 @@ from typing import Any, Sequence
 
 from rich.cells import cell_len, set_cell_size
 
-from trino_tui.client.types import Column, TrinoType
-
-try:  # the export package is built in parallel; fall back to a plain rendering until it lands
-    from trino_tui.export import format_cell_text as _format_cell_text
-except ImportError:  # pragma: no cover - depends on the build order
-    _format_cell_text = None
+from trino_tui.client import Column, TrinoType
+from trino_tui.export import format_cell_text
 
 NULL_TEXT = "NULL"
 ELLIPSIS = "…"
@@ -29,31 +25,19 @@ _CONTROL = {i: "\ufffd" for i in range(32)}
 _CONTROL.update({9: "⇥", 10: "↵", 13: "↵", 127: "\ufffd"})
 
 
-def _fallback_text(value: Any) -> str:
-    """Trino-CLI-like text when export.format_cell_text is unavailable."""
-    if value is None:
-        return NULL_TEXT
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_fallback_text(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_fallback_text(k)}={_fallback_text(v)}" for k, v in value.items()) + "}"
-    return str(value)
+def _value_text(value: Any, t: TrinoType) -> str:
+    """Trino CLI text of a value; a display never fails on an odd value (falls back to ``str``)."""
+    try:
+        return format_cell_text(value, t)
+    except Exception:  # noqa: BLE001
+        return str(value)
 
 
 def cell_text(value: Any, t: TrinoType) -> str:
     """One-line display text of a wire value (``NULL`` for None; newlines/tabs made visible)."""
     if value is None:
         return NULL_TEXT
-    text: str
-    if _format_cell_text is not None:
-        try:
-            text = _format_cell_text(value, t)
-        except Exception:  # a display must never fail on an odd value
-            text = _fallback_text(value)
-    else:
-        text = _fallback_text(value)
+    text = _value_text(value, t)
     if not text.isprintable():
         text = text.translate(_CONTROL)
     return text
@@ -171,9 +155,4 @@ def full_text(value: Any, t: TrinoType) -> str:
             return value
     if isinstance(value, str):
         return value
-    if _format_cell_text is not None:
-        try:
-            return _format_cell_text(value, t)
-        except Exception:
-            pass
-    return _fallback_text(value)
+    return _value_text(value, t)

@@ -9,6 +9,11 @@ from __future__ import annotations
 from trino_tui.tui.widgets.grid_cells import GridLayout
 
 Cell = tuple[int, int]
+HEADER_LINES = 2  # the grid's fixed header: column names, then types
+
+STATUSES = ("idle", "streaming", "finished", "stopped", "cancelled", "failed")
+"""The one vocabulary of a query's UI status (grid title, status bar, app): idle and streaming,
+then core's outcome statuses."""
 
 
 def _rows(n: int) -> str:

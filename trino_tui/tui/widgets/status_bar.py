@@ -1,6 +1,7 @@
 """Query status bar: a Trino-CLI-style one-line summary of the current query.
 
-Owns the choice and order of the facts shown: UI status, query id and server state, splits
+Owns the choice and order of the facts shown: UI status, query id and server state, a pending
+retry ("retrying in 2 s (97 s left)", from ``PipelineSnapshot.retry``), splits
 (queued/running/done) and processed rows/bytes from the server stats, rows/bytes received, rates
 and elapsed time from the client, and rows in the grid. When the line is too narrow, facts of
 lower priority are dropped (never truncated mid-number). UI-thread only; re-renders only when the
@@ -16,12 +17,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from trino_tui.core.formatting import human_bytes, human_count, human_duration, human_rate
+from trino_tui.core.formatting import human_bytes, human_count, human_duration, human_rate, retry_text
+from trino_tui.tui.widgets.grid_model import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from trino_tui.client.events import PipelineSnapshot
 
-STATUSES = ("idle", "streaming", "finished", "stopped", "cancelled", "failed")
 SEPARATOR = " │ "
 
 
@@ -63,6 +64,9 @@ def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
         if isinstance(progress, (int, float)) and not snap.finished:
             state += f" {progress:.0f}%"
         parts.append(StatusPart("state", state, "value", 3))
+        retrying = retry_text(getattr(snap, "retry", None), snap.now)
+        if retrying:
+            parts.append(StatusPart("retry", retrying, "retry", 0))
         splits = _splits(stats)
         if splits:
             parts.append(StatusPart("splits", splits, "label", 6))
@@ -101,7 +105,7 @@ class QueryStatusBar(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *(f"status-bar--{status}" for status in STATUSES),
-        "status-bar--label", "status-bar--value", "status-bar--separator",
+        "status-bar--label", "status-bar--value", "status-bar--separator", "status-bar--retry",
     }
 
     DEFAULT_CSS = """
@@ -115,6 +119,7 @@ class QueryStatusBar(Widget):
     QueryStatusBar > .status-bar--label { color: $foreground-muted; }
     QueryStatusBar > .status-bar--value { color: $foreground; }
     QueryStatusBar > .status-bar--separator { color: $foreground-muted; }
+    QueryStatusBar > .status-bar--retry { color: $warning; text-style: bold; }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
