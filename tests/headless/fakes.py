@@ -11,24 +11,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from tests.core.fakes import FakeBatch
 from trino_tui.client import QueryCancelled
-
-
-@dataclass
-class FakeBatch:
-    row_offset: int
-    rows: list[list]
-    segment: int | None = None
-    payload: bytes | None = None
-    encoding: str | None = None
-    uncompressed_size: int | None = None
-
-    @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def wire_rows(self) -> list[list]:
-        return self.rows
 
 
 @dataclass

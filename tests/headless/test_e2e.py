@@ -28,16 +28,6 @@ sandbox_mod = pytest.importorskip("trino_tui.sandbox")
 NATION3 = "SELECT nationkey, name, regionkey FROM tpch.tiny.nation ORDER BY nationkey LIMIT 3"
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = sandbox_mod.Sandbox(sandbox_mod.SandboxConfig(poll_wait=0.05))
-    sb.start()
-    try:
-        yield sb
-    finally:
-        sb.stop()
-
-
 @pytest.fixture
 def knobs(sandbox):
     """Change sandbox knobs for one test; restored afterwards."""
@@ -374,3 +364,13 @@ def test_sigint_while_still_connecting_exits_130() -> None:
         ["--server", url, "--client-request-timeout", "5m", "--network-logging", "BASIC", "-e", "SELECT 1"], "POST")
     assert code == 130
     assert err.splitlines()[-1] == "Interrupted" and "Traceback" not in err
+
+
+def test_progress_shows_pending_retries_then_one_failure_line(sandbox, knobs) -> None:
+    knobs(fault_poll_503=1.0)  # every poll answers 503: the client retries until its budget is spent
+    code, out, err = run_inprocess(srv(sandbox, "-e", "SELECT * FROM tpch.tiny.nation", "--progress",
+                                       "--client-request-timeout", "5s"))
+    retry_lines = [line for line in err.splitlines() if "retrying in " in line]
+    assert retry_lines and re.search(r"retrying in \d+ s \(\d+ s left\)", retry_lines[-1]), err[-2000:]
+    assert code == 1 and out == b""
+    assert "Traceback" not in err and err.splitlines()[-1].startswith("Query ")

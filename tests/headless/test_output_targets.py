@@ -6,24 +6,10 @@ from __future__ import annotations
 import os
 import stat
 
-import pytest
-
 from tests.export.fifo import FifoReader
 from tests.headless.helpers import run_inprocess
 
-sandbox_mod = pytest.importorskip("trino_tui.sandbox")
-
 NATIONS = "SELECT nationkey, name FROM tpch.tiny.nation ORDER BY nationkey"
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    sb = sandbox_mod.Sandbox(sandbox_mod.SandboxConfig(poll_wait=0.05))
-    sb.start()
-    try:
-        yield sb
-    finally:
-        sb.stop()
 
 
 def _args(sandbox, target) -> list[str]:

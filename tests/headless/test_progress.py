@@ -49,6 +49,13 @@ def test_render_progress_trino_cli_lines_plus_spooling() -> None:
     assert lines[3] == "client 900K rows, 400K rows/s, 30.0 MB downloaded, 50.0 MB/s"
 
 
+def test_render_progress_shows_a_pending_retry() -> None:
+    retry = RetryEvent(phase="submit", attempt=1, delay=2.0, budget_left=98.0, reason="connection reset", at=2.5)
+    first = render_progress(snap(query_id="", server_state="QUEUED", retry=retry, now=3.0), width=200)[0]
+    assert first == "Query ?, QUEUED, 3 nodes, 12 splits, retrying in 2 s (98 s left)"
+    assert "retrying" not in render_progress(snap(), width=200)[0]
+
+
 def test_render_progress_direct_queued_and_narrow() -> None:
     s = snap(protocol="direct", encoding=None, server_state="QUEUED", server_stats={"nodes": 1}, pages_fetched=7)
     lines = render_progress(s, width=40)

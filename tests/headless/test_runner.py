@@ -161,6 +161,12 @@ def test_connection_failure_is_not_ignored_by_ignore_errors() -> None:
     assert code == 3 and len(client.executed) == 1
 
 
+def test_pending_retry_shows_in_progress() -> None:
+    retry = RetryEvent(phase="submit", attempt=2, delay=2.0, budget_left=97.0, reason="503", at=1.0)
+    q = FakeQuery("", retry=retry)
+    assert render_progress(q.snapshot())[0].endswith(", retrying in 2 s (97 s left)")
+
+
 def test_broken_pipe_cancels_quietly() -> None:
     class Closed(LineWriter):
         def write_rows(self, rows):

@@ -5,8 +5,9 @@ final summary (`render_summary`), and `ProgressReporter`, which owns one daemon-
 (start/close, joined) redrawing at most every `interval` seconds. On a terminal it redraws in place
 (cursor-up + clear); otherwise it appends one compact line per redraw. All writes to the stream go
 through one lock so status lines never interleave with messages written via `message()`.
-Snapshots are read duck-typed (only fields of the client's PipelineSnapshot are used). Numbers use the
-one formatter, trino_tui.core.formatting.
+Snapshots are read duck-typed (only fields of the client's PipelineSnapshot are used); a pending
+retry (``snapshot.retry``) shows as "retrying in 2 s (97 s left)" on the first line. Numbers use
+the one formatter, trino_tui.core.formatting.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TextIO
 
-from trino_tui.core.formatting import human_bytes, human_count, human_duration, human_rate
+from trino_tui.core.formatting import human_bytes, human_count, human_duration, human_rate, retry_text
 
 __all__ = ["ProgressReporter", "progress_bar", "render_progress", "render_summary"]
 
@@ -51,6 +52,9 @@ def render_progress(snap: Any, *, width: int = 100) -> list[str]:
     splits = int(_num(stats, "totalSplits"))
     state = snap.server_state or "QUEUED"
     lines = [f"Query {snap.query_id or '?'}, {state}, {nodes:,} node{'s' if nodes != 1 else ''}, {splits:,} splits"]
+    retry = retry_text(getattr(snap, "retry", None), float(snap.now or 0.0))
+    if retry:
+        lines[0] += f", {retry}"
 
     elapsed = max(float(snap.elapsed or 0.0), 0.0)
     rows, nbytes = _num(stats, "processedRows"), _num(stats, "processedBytes")

@@ -1,0 +1,16 @@
+"""Fixtures shared by the headless tests: an in-process sandbox per test module (127.0.0.1, port 0)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    sandbox_mod = pytest.importorskip("trino_tui.sandbox")
+    sb = sandbox_mod.Sandbox(sandbox_mod.SandboxConfig(poll_wait=0.05))
+    sb.start()
+    try:
+        yield sb
+    finally:
+        sb.stop()
