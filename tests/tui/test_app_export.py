@@ -10,7 +10,8 @@ from textual.widgets import Input, Select
 from trino_tui.core.rowstore import RowStore
 from trino_tui.tui.export_job import ExportJob, QuerySource, StoreSource
 from trino_tui.tui.messages import ExportDone
-from trino_tui.tui.screens.export_dialog import ExportDialog, extension_for
+from trino_tui.export import extension_for
+from trino_tui.tui.screens.export_dialog import ExportDialog
 
 from tests.tui.conftest import FakeBatch, FakeClient, FakeQuery, failed, int_batches
 from tests.tui.test_app_pilot import make_app, wait_until

@@ -17,16 +17,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select
 
+from trino_tui.export import OUTPUT_FORMATS, extension_for
 from trino_tui.tui.export_job import ExportJob
 from trino_tui.tui.messages import ExportDone, ExportProgress
 
-_EXTENSIONS = {"CSV": ".csv", "TSV": ".tsv", "JSON": ".json", "MARKDOWN": ".md", "ALIGNED": ".txt",
-               "VERTICAL": ".txt", "NULL": ""}
-
-
-def extension_for(fmt: str) -> str:
-    """File extension suggested for an export format."""
-    return _EXTENSIONS.get(fmt.split("_")[0], ".txt")
 
 
 class ExportDialog(ModalScreen[ExportDone | None]):
@@ -75,7 +69,8 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             yield Label("File")
             yield Input(self._default_path, id="export-path")
             yield Label("Format")
-            yield Select([(f, f) for f in self._formats], value=self._default_format,
+            described = {f.name: f"{f.name} — {f.description}" for f in OUTPUT_FORMATS}
+            yield Select([(described.get(f, f), f) for f in self._formats], value=self._default_format,
                          allow_blank=False, id="export-format")
             yield ProgressBar(total=self._total, show_eta=False, id="export-progress")
             yield Label("", id="export-status")
@@ -90,7 +85,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
     def _format_changed(self, event: Select.Changed) -> None:
         path_input = self.query_one("#export-path", Input)
         root, ext = os.path.splitext(path_input.value)
-        if ext in set(_EXTENSIONS.values()) | {""}:
+        if ext in {f.extension for f in OUTPUT_FORMATS} | {""}:
             path_input.value = root + extension_for(str(event.value))
 
     @on(Input.Submitted, "#export-path")
