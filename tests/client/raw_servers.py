@@ -67,31 +67,26 @@ class RawServer:
         self.close()
 
 
-def read_request(conn: socket.socket, stop: threading.Event) -> bytes:
-    """Read until the end of the request headers (or stop)."""
-    conn.settimeout(0.05)
-    data = b""
-    while b"\r\n\r\n" not in data and not stop.is_set():
+def _recv_until(conn: socket.socket, stop: threading.Event, data: bytes, done: Callable[[bytes], bool]) -> bytes:
+    while not done(data) and not stop.is_set():
         try:
             chunk = conn.recv(65536)
         except (TimeoutError, socket.timeout):
             continue
         if not chunk:
             break
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), 0)
-    while len(body) < length and not stop.is_set():  # read the body too: closing on unread data resets
-        try:
-            chunk = conn.recv(65536)
-        except (TimeoutError, socket.timeout):
-            continue
-        if not chunk:
-            break
-        body += chunk
         data += chunk
     return data
+
+
+def read_request(conn: socket.socket, stop: threading.Event) -> bytes:
+    """Read the request headers and its Content-Length body (closing on unread data would reset)."""
+    conn.settimeout(0.05)
+    data = _recv_until(conn, stop, b"", lambda d: b"\r\n\r\n" in d)
+    head, _, _ = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    return _recv_until(conn, stop, data, lambda d: len(d) >= len(head) + 4 + length)
 
 
 def stall(conn: socket.socket, stop: threading.Event) -> None:
