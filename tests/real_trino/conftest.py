@@ -22,7 +22,7 @@ _STATE: dict = {"install": None, "missing": None, "cluster": None}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "cluster(mode, workers=0): the real-Trino cluster configuration a test needs")
+    config.addinivalue_line("markers", "cluster(mode, workers=0, encryption=False): the real-Trino cluster a test needs")
 
 
 def _spec_of(item: pytest.Item) -> ClusterSpec:
@@ -31,13 +31,18 @@ def _spec_of(item: pytest.Item) -> ClusterSpec:
         return ClusterSpec()
     mode = mark.args[0] if mark.args else "storage"
     workers = mark.kwargs.get("workers", 1 if mode == "worker_proxy" else 0)
-    return ClusterSpec(retrieval_mode=mode, workers=workers)
+    return ClusterSpec(retrieval_mode=mode, workers=workers, encryption=mark.kwargs.get("encryption", False))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     order = {"storage": 0, "coordinator_storage_redirect": 1, "coordinator_proxy": 2, "worker_proxy": 3}
-    items.sort(key=lambda it: (order.get(_spec_of(it).retrieval_mode, 9), _spec_of(it).workers)
-               if "real_trino" in str(it.fspath) else (-1, 0))
+    def key(it: pytest.Item) -> tuple:
+        if "real_trino" not in str(it.fspath):
+            return (-1, 0, False)
+        spec = _spec_of(it)
+        return (order.get(spec.retrieval_mode, 9), spec.workers, spec.encryption)
+
+    items.sort(key=key)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -77,7 +82,7 @@ def trino(request: pytest.FixtureRequest, install: Install, _workroot: Path) -> 
         current.stop()
         _STATE["cluster"] = current = None
     if current is None:
-        workdir = _workroot / f"{spec.retrieval_mode}-{spec.workers}"
+        workdir = _workroot / f"{spec.retrieval_mode}-{spec.workers}{'-sse' if spec.encryption else ''}"
         shutil.rmtree(workdir, ignore_errors=True)
         try:
             current = Cluster(install, spec, workdir).start()
