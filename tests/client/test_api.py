@@ -134,3 +134,38 @@ def test_stop_during_submit_ends_batches_cleanly():
         q.stop()
         assert list(q.batches()) == []
         assert q.outcome == "stopped"
+
+
+def test_cancel_while_a_poll_stalls_ends_everything_and_deletes_the_query():
+    import json as _json
+
+    from .raw_servers import read_request
+
+    deleted: list[bytes] = []
+    polled = threading.Event()
+
+    def handler(conn, stop):
+        while not stop.is_set():
+            request = read_request(conn, stop)
+            if not request:
+                return
+            if request.startswith(b"POST"):
+                port = conn.getsockname()[1]
+                body = _json.dumps({"id": "q9", "infoUri": "x", "stats": {"state": "QUEUED"},
+                                    "nextUri": f"http://127.0.0.1:{port}/v1/statement/queued/q9/t/1"}).encode()
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                             % (len(body), body))
+            elif request.startswith(b"DELETE"):
+                deleted.append(request.split(b"\r\n", 1)[0])
+                conn.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+            else:  # the poll: never answered
+                polled.set()
+                stop.wait()
+
+    with RawServer(handler) as srv:
+        before = set(threading.enumerate()) | {threading.current_thread()}
+        with _stuck_client(srv.url) as c:
+            q = c.execute("SELECT 1")
+            assert polled.wait(5) and q.query_id == "q9"
+            _assert_cancel_ends_everything_within_a_second(q, before)
+    assert deleted == [b"DELETE /v1/statement/queued/q9/t/1 HTTP/1.1"]

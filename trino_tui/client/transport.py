@@ -31,6 +31,7 @@ from .httpclients import build_coordinator_client, build_storage_client
 from .netguard import RequestGuard
 from .netlog import ExchangeRecorder, trace_url
 from .protocol import QueryResults, parse_query_results
+from .redact import redact
 from .retry import RETRYABLE_STATUS, Publish, Retrier, RetryPolicy, Wait, default_wait
 
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
@@ -58,7 +59,8 @@ class Reply:
     reason: str = ""
 
     def body_line(self) -> str:
-        line = " ".join(self.body[:400].decode("utf-8", "replace").split())[:200]
+        """The start of the body for an error message (redacted, one line)."""
+        line = redact(" ".join(self.body[:400].decode("utf-8", "replace").split()))[:200]
         return line or self.reason
 
     def header(self, name: str) -> str | None:
