@@ -66,6 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--cache-results", action="store_true", help="reuse encoded payloads for repeated identical queries")
     a("--data-dir", default=None, help="TPC-H data directory (default: user cache dir)")
     a("--schemas", default=",".join(d.schemas), help="tpch schemas to generate, e.g. tiny,sf1")
+    a("--synthetic-catalog", default=None, metavar="schemas=N,tables=M[,columns=C][,rows=R][,latency=S]",
+      help="add a big generated catalog named 'synthetic' (metadata computed lazily)")
     a("--query-memory-limit", type=_size, default=d.query_memory_limit,
       help="memory one query may use (DuckDB memory_limit), e.g. 2GB")
     a("--tls-cert", default=None, help="PEM certificate: serve the coordinator and workers over https")
@@ -90,7 +92,8 @@ def config_from_args(args: argparse.Namespace, extra: dict[str, Any] | None = No
         fault_truncate=args.fault_truncate, fault_corrupt=args.fault_corrupt, seed=args.seed,
         cache_results=args.cache_results, data_dir=args.data_dir,
         schemas=tuple(s.strip() for s in args.schemas.split(",") if s.strip()),
-        query_memory_limit=args.query_memory_limit, tls_cert=args.tls_cert, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
+        query_memory_limit=args.query_memory_limit, tls_cert=args.tls_cert,
+        synthetic_catalog=args.synthetic_catalog, tls_key=args.tls_key, tls_client_ca=args.tls_client_ca,
     )
     return SandboxConfig(**{**knobs, **(extra or {})}).validate()
 

@@ -95,6 +95,7 @@ class SandboxConfig:
     client_timeout: float = 300.0
     data_dir: str | None = None
     schemas: tuple[str, ...] = ("tiny",)
+    synthetic_catalog: str | None = None  # e.g. "schemas=1000,tables=10000,latency=0.05" (synthetic.SyntheticSpec)
     query_memory_limit: int = 2 * 1024**3  # DuckDB memory_limit; a query over it fails EXCEEDED_LOCAL_MEMORY_LIMIT
     tls_cert: str | None = None  # PEM certificate (chain): coordinator and workers serve https
     tls_key: str | None = None  # PEM private key for tls_cert
@@ -110,6 +111,9 @@ class SandboxConfig:
         bad = [e for e in self.encodings if e not in KNOWN_ENCODINGS]
         if bad:
             raise ValueError(f"unknown encoding(s): {', '.join(bad)}")
+        if self.synthetic_catalog:
+            from .synthetic import SyntheticSpec
+            SyntheticSpec.parse(self.synthetic_catalog)
         if self.query_memory_limit < 16 * 1024**2:
             raise ValueError("query_memory_limit must be at least 16MB")
         if self.workers < 1:

@@ -18,19 +18,21 @@ import duckdb
 
 from . import alltypes, info_schema, system_tables
 from .catalog import TpchCatalog, default_data_dir
+from .catalog_facts import CatalogFacts
 from .colnames import trino_column_names
 from .engine_api import CATALOGS, SessionContext
+from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl
 from .metadata import MetadataStatements
-from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .nestedjson import is_nested, row_query as nested_row_query
 from .result_types import declared_result_types, with_precision
+from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .rowjson import MACROS, ZoneSpec, row_json_sql
-from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl
 from .session_sql import session_value_edits
 from .session_statements import SessionStatements
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
 from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
 from .statements import check_property, check_statement_shape, parse_statement
+from .synthetic import SyntheticCatalog, SyntheticSpec
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
 from .trino_types import TrinoType, from_duckdb as type_from_duckdb, parse_type
@@ -68,14 +70,17 @@ class Engine:
 
     def __init__(self, data_dir: Path | None = None, schemas: Sequence[str] = ("tiny",),
                  system: SystemInfo | None = None, progress: Callable[[str], None] | None = None,
-                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT) -> None:
+                 memory_limit: int | None = DEFAULT_MEMORY_LIMIT, synthetic: str | None = None) -> None:
         self._memory_limit = memory_limit
+        self._synthetic = SyntheticCatalog(SyntheticSpec.parse(synthetic)) if synthetic else None
+        self.catalogs = CATALOGS + ((self._synthetic.name,) if self._synthetic else ())
         self._data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self._data_dir.mkdir(parents=True, exist_ok=True)
         self._data_dir = self._data_dir.resolve()   # DuckDB's allowed_directories compares real paths
         self._configured = list(schemas)
         self._system = system
         self._tpch = TpchCatalog(self._data_dir, progress)
+        self.facts = CatalogFacts(self._tpch, self._configured, self._synthetic, self.cursor_fetch)
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
         self._markers: set[str] = set()
@@ -104,6 +109,8 @@ class Engine:
         con.execute('CREATE SCHEMA memory."default"')
         system_tables.create_tables(con)
         info_schema.create_tables(con, CATALOGS)
+        if self._synthetic is not None:
+            self._synthetic.attach(con, info_schema.DUCK_CATALOG)
         alltypes.create(con)
         con.execute("SET GLOBAL integer_division = true")
         if self._memory_limit:
@@ -160,40 +167,14 @@ class Engine:
 
     def schemas(self, catalog: str) -> list[str]:
         """Schemas of a catalog, information_schema included (as Trino lists them)."""
-        if catalog == "tpch":
-            names = self._tpch.listed_schemas(self._configured)
-        elif catalog == "system":
-            names = [system_tables.SCHEMA]
-        else:
-            rows = self.cursor_fetch("SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'memory' "
-                                     "AND schema_name NOT IN ('main', 'pg_catalog', 'information_schema')")
-            names = [r[0] for r in rows]
-        return sorted({*names, info_schema.SCHEMA})
+        return self.facts.schemas(catalog)
 
     def tables(self, catalog: str, schema: str) -> list[str]:
-        if schema == info_schema.SCHEMA:
-            return sorted(info_schema.INFO_TABLES)
-        if catalog == "tpch":
-            return self._tpch.tables()
-        if catalog == "system":
-            return sorted(system_tables.SYSTEM_TABLES)
-        rows = self.cursor_fetch("SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' AND "
-                                 "schema_name = ? UNION SELECT view_name FROM duckdb_views() WHERE "
-                                 "database_name = 'memory' AND schema_name = ? AND NOT internal",
-                                 [schema, schema])
-        return sorted(r[0] for r in rows)
+        return self.facts.tables(catalog, schema)
 
     def declared_columns(self, r: Resolved) -> list[tuple[str, TrinoType]] | None:
         """Columns with the Trino types the table declares (None: only DuckDB's types known)."""
-        if r.schema == info_schema.SCHEMA:
-            return [(n, parse_type(t)) for n, t, _ in info_schema.INFO_TABLES[r.table]]
-        if r.catalog == "tpch":
-            return [(c.name, parse_type(c.type_text)) for c in self._tpch.columns(r.table)]
-        if r.catalog == "system":
-            return [(n, parse_type(t)) for n, t, _ in system_tables.SYSTEM_TABLES[r.table]]
-        if (r.schema, r.table) == ("default", alltypes.TABLE):
-            return [(c.name, parse_type(c.type_text)) for c in alltypes.COLUMNS]
-        return None
+        return self.facts.declared_columns(r.catalog, r.schema, r.table)
 
     def column_types(self, r: Resolved) -> list[tuple[str, TrinoType]]:
         """Declared columns, else the Trino types of DuckDB's columns (user tables)."""
@@ -208,6 +189,8 @@ class Engine:
             cur.close()
 
     def _refresh_info(self, r: Resolved) -> None:
+        if self._synthetic is not None and r.catalog == self._synthetic.name:
+            return  # views over range(), always current
         schemas = [s for s in self.schemas(r.catalog) if s != info_schema.SCHEMA]
         rows = info_schema.snapshot(
             r.catalog, schemas, lambda s: self.tables(r.catalog, s),
@@ -250,11 +233,13 @@ class Engine:
         if role in ("read", "write") and table not in self.tables(catalog, schema):
             raise at("TABLE_NOT_FOUND", f"Table '{r.trino}' does not exist", sql, offset)
         self.check_schema(catalog, schema, sql, offset, generate=True)   # tpch data on first real use
+        if self._synthetic is not None and catalog == self._synthetic.name and schema != info_schema.SCHEMA:
+            self._synthetic.ensure_table(self._con, schema, table)
         return r
 
     def check_schema(self, catalog: str, schema: str | None, sql: str, offset: int, generate: bool = False) -> None:
         """Raise CATALOG_NOT_FOUND / SCHEMA_NOT_FOUND; `generate` also makes tpch data ready."""
-        if catalog not in CATALOGS:
+        if catalog not in self.catalogs:
             raise at("CATALOG_NOT_FOUND", f"Catalog '{catalog}' not found", sql, offset)
         if schema is None:
             return
@@ -267,6 +252,9 @@ class Engine:
                 self._tpch.ensure(self._con, schema)
             except TrinoError as e:
                 raise at(e.error_name, e.message, sql, offset) from None
+        elif self._synthetic is not None and catalog == self._synthetic.name and schema != info_schema.SCHEMA:
+            if not self._synthetic.has_schema(schema):
+                raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, offset)
         elif schema not in self.schemas(catalog):
             raise at("SCHEMA_NOT_FOUND", f"Schema '{schema}' does not exist", sql, offset)
 
@@ -309,6 +297,8 @@ class Engine:
             raise at("SYNTAX_ERROR", "mismatched input ';'. Expecting: <EOF>", sql, semi.start, failure_type=_PARSING)
         body = sql[: sig[-1].end]
         check_statement_shape(sig, body)
+        if self._synthetic is not None and any(t.is_ident and t.ident == self._synthetic.name for t in sig):
+            self._synthetic.delay()
         first = sig[0].lower
         self.sessions.check_transaction(session, writes=first in ("insert", "delete", "update", "create", "drop"))
         handled = self.sessions.run(sig, body, session)

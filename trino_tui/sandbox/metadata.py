@@ -8,7 +8,7 @@ engine reference; thread-safe.
 from __future__ import annotations
 
 import fnmatch
-from .engine_api import CATALOGS, EngineOps, SessionContext
+from .engine_api import EngineOps, SessionContext
 from .resultset import StatementResult
 from .rowjson import ZoneSpec
 from .sql_errors import TrinoError, at
@@ -78,7 +78,7 @@ class MetadataStatements:
     # ------------------------------------------------------------------ metadata
 
     def _show_catalogs(self, p: Parsed, sql: str, session, zone) -> StatementResult:
-        return self.engine.list_result([("Catalog", "varchar")], [[c] for c in _like(list(CATALOGS), p.like)])
+        return self.engine.list_result([("Catalog", "varchar")], [[c] for c in _like(list(self.engine.catalogs), p.like)])
 
     def _show_schemas(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         if p.names:

@@ -90,7 +90,7 @@ class Sandbox:
 
     def configure(self, **knobs: Any) -> None:
         """Change knobs at run time (validated; applies to the next request/segment)."""
-        fixed = sorted(set(knobs) & {"host", "port", "workers", "query_memory_limit", "tls_cert", "tls_key",
+        fixed = sorted(set(knobs) & {"host", "port", "workers", "query_memory_limit", "synthetic_catalog", "tls_cert", "tls_key",
                                      "tls_client_ca", "storage_tls_cert", "storage_tls_key", "auth"})
         if fixed:
             raise ValueError(f"{', '.join(fixed)} cannot change while the sandbox runs")
@@ -139,7 +139,8 @@ class Sandbox:
         if self._engine is None:
             from .engine import Engine  # the engine engineer's module; heavy (duckdb)
             self._engine = Engine(data_dir=cfg.data_dir, schemas=cfg.schemas, system=self.system_info,
-                                  progress=self._progress, memory_limit=cfg.query_memory_limit)
+                                  progress=self._progress, memory_limit=cfg.query_memory_limit,
+                                  synthetic=cfg.synthetic_catalog)
         session_context = self._session_context_factory()
         current = lambda: self._config  # noqa: E731 - components read the live config
         self._store = SegmentStore(current)
