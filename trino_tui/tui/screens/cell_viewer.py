@@ -19,7 +19,7 @@ from textual.widgets import Static
 from trino_tui.tui.widgets.grid_cells import NULL_TEXT, full_text
 
 if TYPE_CHECKING:
-    from trino_tui.client.types import Column
+    from trino_tui.client import Column
 
 
 class CellViewerScreen(ModalScreen[None]):

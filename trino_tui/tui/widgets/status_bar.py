@@ -21,7 +21,7 @@ from trino_tui.core.formatting import human_bytes, human_count, human_duration, 
 from trino_tui.tui.widgets.grid_model import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot
+    from trino_tui.client import PipelineSnapshot
 
 SEPARATOR = " │ "
 
