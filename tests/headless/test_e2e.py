@@ -230,6 +230,8 @@ def test_signal_mid_export_cancels_on_the_server_removes_the_temp_file(sandbox, 
     query_id = line.split()[1].rstrip(",")
     assert code == code_expected
     assert f"Query {query_id} cancelled ({reason})" in err
+    # nothing of the query is left on the server (its segments were acked or dropped, not left to the TTL)
+    assert sandbox.wait_segments(lambda sb: not [x for x in sb.live_segments() if x.query_id == query_id], 30)
     assert "Traceback" not in err
     assert os.listdir(tmp_path) == []
     knobs(worker_pace=0.0, storage_latency=0.0)
