@@ -93,3 +93,52 @@ def test_install_hooks_only_external_authentication() -> None:
     assert auth.on_redirect == first
     plain = ClientConfig(server="https://h:8443", user="u")
     install_login_dialog(app, plain)  # nothing to hook, no error
+
+
+def test_app_shows_the_login_dialog_and_runs_after_the_login(tmp_path, monkeypatch) -> None:
+    """The real app, client and TLS sandbox with OAuth2: ctrl+j -> dialog with the URL -> the user logs
+    in (HTTP, like a browser) -> the dialog closes and the rows arrive; the token is cached."""
+    import re
+    import ssl
+
+    import httpx
+
+    from tests.sandbox.helpers_server import fake_sandbox
+    from tests.tui.test_app_pilot import wait_until
+    from trino_tui.core.settings import TUI_DEFAULTS, resolve
+    from trino_tui.sandbox.auth_chain import ChainAuthenticator
+    from trino_tui.sandbox.auth_jwt import JwtCodec
+    from trino_tui.sandbox.auth_oauth2 import OAuth2Auth
+    from trino_tui.sandbox.auth_tls import SandboxPki
+    from trino_tui.tui.app import TrinoTuiApp
+    from trino_tui.tui.clipboard import MemoryClipboard
+
+    monkeypatch.setattr(ExternalAuthentication, "open_browser", staticmethod(lambda url: False))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))  # the token file lands here
+
+    def log_in(url: str, ca: str) -> None:
+        with httpx.Client(verify=ssl.create_default_context(cafile=ca), timeout=10) as http:
+            page = http.get(url)
+            action = re.search(r"action='([^']+)'", page.text).group(1)
+            http.post(httpx.URL(url).join(action), data={"user": "tui-user", "action": "allow"})
+
+    async def scenario(sb, pki) -> None:
+        settings = resolve({"server": sb.url, "user": "tui-user", "cafile": pki.ca_path,
+                            "external_authentication": True}, env={}, defaults=TUI_DEFAULTS)
+        app = TrinoTuiApp(settings, initial_sql="SELECT * FROM numbers_500", clipboard=MemoryClipboard())
+        app.animation_level = "none"
+        async with app.run_test() as pilot:
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: isinstance(app.screen, ExternalLoginScreen), what="login dialog")
+            url = app.screen.url
+            assert "/oauth2/token/initiate/" in url
+            await asyncio.to_thread(log_in, url, pki.ca_path)
+            await wait_until(pilot, lambda: not isinstance(app.screen, ExternalLoginScreen), what="dialog closed")
+            await wait_until(pilot, lambda: app.query_status == "finished", what="query finished")
+            assert app.store is not None and len(app.store) == 500
+
+    with SandboxPki() as pki, fake_sandbox(**pki.config_kwargs(),
+                                           auth=ChainAuthenticator([OAuth2Auth(JwtCodec("k"), poll_wait=5)])) as sb:
+        asyncio.run(scenario(sb, pki))
+        assert sb.engine.executed[-1][1].user == "tui-user"
+    assert (tmp_path / "trino-tui" / "tokens.json").exists()

@@ -36,6 +36,7 @@ from trino_tui.tui.messages import (
 from trino_tui.tui.result_actions import ResultActions
 from trino_tui.tui.runner import QueryRunner
 from trino_tui.tui.runtime import tune_runtime
+from trino_tui.tui.screens.external_login import install_login_dialog
 from trino_tui.tui.sandbox_host import SandboxHost
 from trino_tui.tui.themes import load_themes
 from trino_tui.tui.widgets.editor import RunTarget, SqlEditor
@@ -206,6 +207,7 @@ class TrinoTuiApp(ResultActions, App):
 
     def _client_for_run(self) -> "TrinoClient":
         if self._client is None:
+            install_login_dialog(self, self.settings.client)  # an OAuth2 login shows its URL in a dialog
             self._client = self._client_factory(self.settings.client)
         return self._client
 
