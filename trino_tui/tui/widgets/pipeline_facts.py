@@ -28,7 +28,7 @@ from trino_tui.insight.routes import (  # noqa: F401 - re-exported for the panel
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot, StageSnapshot
+    from trino_tui.client import PipelineSnapshot, SegmentSnapshot, StageSnapshot
 
 SEGMENT_STATES: tuple[str, ...] = (
     "queued", "downloading", "downloaded", "decoding", "decoded",

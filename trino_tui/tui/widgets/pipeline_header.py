@@ -18,7 +18,7 @@ from trino_tui.core.formatting import human_bytes, human_count, human_ratio
 from trino_tui.tui.widgets.pipeline_facts import retrieval_mode, scrub_urls, status_line
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot
+    from trino_tui.client import PipelineSnapshot
 
 FIRST_LINE_FACTS = 4
 """encoding, protocol, retrieval, pages on line 1; bytes, segments, ack failures, retries on line 2."""

@@ -24,7 +24,7 @@ from trino_tui.tui.widgets.pipeline_facts import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot, SegmentSnapshot
+    from trino_tui.client import PipelineSnapshot, SegmentSnapshot
 
 Cell = tuple[str | None, str]
 """(kind or None when never seen, display state)."""

@@ -32,7 +32,7 @@ from trino_tui.tui.widgets.pipeline_throughput import DEFAULT_HISTORY, PipelineT
 from trino_tui.tui.widgets.pipeline_timeline import DEFAULT_WINDOW, PipelineTimeline
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot
+    from trino_tui.client import PipelineSnapshot
 
 
 class PipelinePanel(Widget):

@@ -33,7 +33,7 @@ from trino_tui.tui.widgets.pipeline_facts import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import SegmentSnapshot
+    from trino_tui.client import SegmentSnapshot
 
 GLYPHS = {"spooled": "■", "inline": "◆"}
 """Glyph per segment kind: inline vs spooled stay distinguishable without colour."""

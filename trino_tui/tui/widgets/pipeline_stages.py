@@ -18,7 +18,7 @@ from trino_tui.core.formatting import human_count
 from trino_tui.tui.widgets.pipeline_facts import STAGE_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import StageSnapshot
+    from trino_tui.client import StageSnapshot
 
 ARROW_WIDTH = 6
 MAX_WORKER_CELLS = 8

@@ -18,7 +18,7 @@ from textual.widgets import Label, Sparkline
 from trino_tui.core.formatting import human_count, human_rate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import PipelineSnapshot
+    from trino_tui.client import PipelineSnapshot
 
 DEFAULT_HISTORY = 120
 """Samples kept per series: 6 s at the 20 Hz update rate."""

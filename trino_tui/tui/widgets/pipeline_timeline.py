@@ -25,7 +25,7 @@ from trino_tui.tui.widgets.pipeline_facts import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from trino_tui.client.events import SegmentSnapshot
+    from trino_tui.client import SegmentSnapshot
 
 LABEL_WIDTH = 14
 DEFAULT_WINDOW = 10.0
