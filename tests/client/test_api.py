@@ -169,3 +169,29 @@ def test_cancel_while_a_poll_stalls_ends_everything_and_deletes_the_query():
             assert polled.wait(5) and q.query_id == "q9"
             _assert_cancel_ends_everything_within_a_second(q, before)
     assert deleted == [b"DELETE /v1/statement/queued/q9/t/1 HTTP/1.1"]
+
+
+def test_cancel_while_connecting_to_a_silent_host_ends_everything_within_a_second():
+    import socket
+
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen(0)
+    fillers = []
+    try:
+        for _ in range(8):  # a full accept queue: further SYNs are dropped, the connect hangs
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(blocker.getsockname())
+            fillers.append(s)
+        before = set(threading.enumerate()) | {threading.current_thread()}
+        url = f"http://127.0.0.1:{blocker.getsockname()[1]}"
+        with TrinoClient(ClientConfig(server=url, user="u", connect_timeout=30, request_timeout=60)) as c:
+            q = c.execute("SELECT 1")
+            with pytest.raises(TimeoutError):
+                q.wait_columns(0.3)  # still connecting
+            _assert_cancel_ends_everything_within_a_second(q, before)
+    finally:
+        for s in fillers:
+            s.close()
+        blocker.close()
