@@ -48,7 +48,8 @@ def snapshot(catalog: str, schemas: list[str], tables: Callable[[str], list[str]
                 rows.append((catalog, schema, name, "BASE TABLE"))
                 continue
             cols = ([(n, t) for n, t, _ in INFO_TABLES[name]] if schema == SCHEMA else columns(schema, name))
-            rows.extend((catalog, schema, name, col, i + 1, None, "YES", typ) for i, (col, typ) in enumerate(cols))
+            nullable = "NO" if catalog == "tpch" and schema != SCHEMA else "YES"  # tpch columns are NOT NULL
+            rows.extend((catalog, schema, name, col, i + 1, None, nullable, typ) for i, (col, typ) in enumerate(cols))
     return rows
 
 

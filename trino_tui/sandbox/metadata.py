@@ -8,12 +8,30 @@ engine reference; thread-safe.
 from __future__ import annotations
 
 import fnmatch
+import re
 from .engine_api import EngineOps, SessionContext
 from .resultset import StatementResult
 from .rowjson import ZoneSpec
 from .sql_errors import TrinoError, at
 from .sqltext import significant, tokenize
 from .statements import SESSION_PROPERTIES, Parsed, check_property
+
+
+_UNSIGNED = re.compile(r"\bU(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)\b|\bHUGEINT\b|\bVARINT\b|\bBIT\b")
+_DUCK_NAMES = {"float": "real", "blob": "varbinary", "any": "T", "decimal": "decimal(p,s)", "timestamptz": "timestamp with time zone",
+               "timestamp with time zone": "timestamp with time zone", "": "unknown", "lambda": "function", "t": "T"}
+
+
+def _quoted(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def function_trino_type(duck: str) -> str:
+    """DuckDB's function signature type text in Trino's words ('BIGINT[]' -> 'array(bigint)')."""
+    t = duck.strip()
+    if t.endswith("]") and "[" in t:
+        return f"array({function_trino_type(t[: t.rindex('[')])})"
+    return _DUCK_NAMES.get(t.lower(), t.lower())
 
 
 def _like(names: list[str], pattern: str | None) -> list[str]:
@@ -75,6 +93,21 @@ class MetadataStatements:
                 ("Description", "varchar")]
         return self.engine.list_result(cols, rows)
 
+    def _show_functions(self, p: Parsed, sql: str, session, zone) -> StatementResult:
+        rows = self.engine.cursor_fetch(
+            "SELECT DISTINCT function_name, function_type, coalesce(return_type, ''), "
+            "array_to_string(list_transform(parameter_types, lambda t: coalesce(t, 'unknown')), ', '), "
+            "coalesce(stability = 'CONSISTENT', true), coalesce(description, '') FROM duckdb_functions() "
+            "WHERE function_type IN ('scalar', 'aggregate', 'window', 'macro') "
+            "AND regexp_full_match(function_name, '[a-z][a-z0-9_]*') AND function_name NOT LIKE 'trino\\_%' ESCAPE '\\'")
+        out = sorted({(name, function_trino_type(ret), ", ".join(function_trino_type(a) for a in args.split(", ") if a),
+                       "scalar" if kind == "macro" else kind, bool(det), desc)
+                      for name, kind, ret, args, det, desc in rows
+                      if name in _like([name], p.like) and not _UNSIGNED.search(f"{ret} {args}")})
+        cols = [("Function", "varchar"), ("Return Type", "varchar"), ("Argument Types", "varchar"),
+                ("Function Type", "varchar"), ("Deterministic", "boolean"), ("Description", "varchar")]
+        return self.engine.list_result(cols, [list(r) for r in out])
+
     # ------------------------------------------------------------------ metadata
 
     def _show_catalogs(self, p: Parsed, sql: str, session, zone) -> StatementResult:
@@ -123,6 +156,12 @@ class MetadataStatements:
         rows = [[name, t.text, "", ""] for name, t in declared if p.like is None or _like([name], p.like)]
         cols = [("Column", "varchar"), ("Type", "varchar"), ("Extra", "varchar"), ("Comment", "varchar")]
         return self.engine.list_result(cols, rows)
+
+    def _show_create_table(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
+        r = self.engine.resolve(p.names, session, sql, p.offset, "read")
+        not_null = " NOT NULL" if r.catalog == "tpch" else ""
+        body = ",\n".join(f"   {_quoted(name)} {t.text}{not_null}" for name, t in self.engine.column_types(r))
+        return self.engine.list_result([("Create Table", "varchar")], [[f"CREATE TABLE {r.trino} (\n{body}\n)"]])
 
     def _explain(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         sig = [t for t in significant(tokenize(sql)) if t.start >= p.text_offset]

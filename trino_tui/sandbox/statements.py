@@ -202,8 +202,12 @@ def _parse_show(sig: list[Token], sql: str) -> Parsed:
         like, i = _like(sig, i, sql)
         _expect_end(sig, i, sql)
         return Parsed("show_columns", names, off, like=like)
-    if what == "session":
+    if what == "create" and len(sig) > 2 and sig[2].lower == "table":
+        names, off, i = _name(sig, 3, sql)
+        _expect_end(sig, i, sql)
+        return Parsed("show_create_table", names, off)
+    if what in ("session", "functions"):
         like, i = _like(sig, 2, sql)
         _expect_end(sig, i, sql)
-        return Parsed("show_session", like=like)
+        return Parsed(f"show_{what}", like=like)
     return Parsed("unsupported", ["SHOW"] + ([sig[1].text.upper()] if len(sig) > 1 else []))
