@@ -12,30 +12,36 @@ from trino_tui.client.token_cache import KeyringTokenStore, default_token_store 
 from trino_tui.core.secrets import keyring_secret  # noqa: E402
 
 
-class MemoryBackend(KeyringBackend):
-    priority = 1
+def _memory_backend_class():
+    """Defined only inside the fixture: keyring registers every KeyringBackend subclass as a
+    candidate, so a module-level class would become the process's default backend."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
+    class MemoryBackend(KeyringBackend):
+        priority = 1
 
-    def get_password(self, service, username):
-        return self.data.get((service, username))
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[tuple[str, str], str] = {}
 
-    def set_password(self, service, username, password):
-        self.data[(service, username)] = password
+        def get_password(self, service, username):
+            return self.data.get((service, username))
 
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-        if (service, username) not in self.data:
-            raise PasswordDeleteError(username)
-        del self.data[(service, username)]
+        def set_password(self, service, username, password):
+            self.data[(service, username)] = password
+
+        def delete_password(self, service, username):
+            from keyring.errors import PasswordDeleteError
+            if (service, username) not in self.data:
+                raise PasswordDeleteError(username)
+            del self.data[(service, username)]
+
+    return MemoryBackend
 
 
 @pytest.fixture
 def backend():
-    previous = keyring.get_keyring()
-    mem = MemoryBackend()
+    previous = keyring.get_keyring()  # initialise keyring's choice before our class exists
+    mem = _memory_backend_class()()
     keyring.set_keyring(mem)
     try:
         yield mem
