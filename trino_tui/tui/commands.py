@@ -1,4 +1,4 @@
-"""Command palette provider: every app action by name, plus one entry per theme.
+"""Command palette provider: every app action by name, plus one entry per theme and per connection profile.
 
 Owns the list of palette entries (title, action, help). Actions run through ``App.run_action`` so the
 palette and the key bindings share one implementation. UI thread only.
@@ -37,6 +37,9 @@ class TrinoCommands(Provider):
         ]
         for name in sorted(app.available_themes):
             entries.append((f"Theme: {name}", partial(setattr, app, "theme", name), f"Switch to the {name} theme"))
+        for name in getattr(app, "profile_names", tuple)():
+            entries.append((f"Profile: {name}", partial(app.switch_profile, name),
+                            f"Connect with [profiles.{name}] from the next statement on"))
         return entries
 
     async def discover(self) -> Hits:
