@@ -23,6 +23,7 @@ class ConnectionContext:
     schema: str | None = None
     properties: tuple[tuple[str, str], ...] = ()
     protocol: str = ""   # "spooled json+zstd" | "direct" | "" (no query yet)
+    profile: str | None = None  # the connection profile in force ([profiles.NAME]), if any
 
     @property
     def host(self) -> str:
@@ -40,7 +41,8 @@ class ConnectionContext:
 
     def parts(self) -> list[tuple[str, str]]:
         """(label, value) pairs in display order."""
-        out = [("server", self.host or "(not connected)"), ("user", self.user), ("in", self.location)]
+        out = [("profile", self.profile)] if self.profile else []
+        out += [("server", self.host or "(not connected)"), ("user", self.user), ("in", self.location)]
         if self.properties:
             out.append(("session", ", ".join(f"{k}={v}" for k, v in self.properties)))
         if self.protocol:
@@ -52,7 +54,7 @@ class ConnectionContext:
 
 
 def context_from(config: Any, session: Any | None = None, *, encoding: str | None = None,
-                 ran: bool = False) -> ConnectionContext:
+                 ran: bool = False, profile: str | None = None) -> ConnectionContext:
     """The context from ``config`` (server/user/catalog/schema/session_properties), overridden by
     the live ``session`` when given; ``encoding`` of the last query (``ran``: a query has run)."""
     src = session if session is not None else config
@@ -67,4 +69,5 @@ def context_from(config: Any, session: Any | None = None, *, encoding: str | Non
         schema=getattr(src, "schema", None),
         properties=tuple(sorted((str(k), str(v)) for k, v in dict(props).items())),
         protocol=protocol,
+        profile=profile,
     )
