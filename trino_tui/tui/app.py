@@ -201,8 +201,15 @@ class TrinoTuiApp(ResultActions, App):
         return self.settings.client
 
     def _default_client(self, config: "ClientConfig") -> "TrinoClient":
-        from trino_tui.client import TrinoClient
+        from trino_tui.client import ConfigError, TrinoClient
 
+        if self.settings.values.get("trace"):  # --trace FILE: record every statement (trino_tui.insight)
+            from trino_tui.insight.tracing import TracedClient
+
+            try:
+                return TracedClient(config, self.settings.values["trace"], clock=self.clock)  # type: ignore[return-value]
+            except ConfigError as exc:
+                self.notify(f"{exc} (not tracing)", severity="error", title="Trace")
         return TrinoClient(config, clock=self.clock)
 
     def _client_for_run(self) -> "TrinoClient":
@@ -299,8 +306,21 @@ class TrinoTuiApp(ResultActions, App):
         self._snapshot = snapshot
         panel = self.query_one("#pipeline", PipelinePanel)
         if panel.display:
-            panel.update_snapshot(snapshot)
+            panel.update_snapshot(snapshot, outcome=self._panel_outcome())
         self._update_status_bar()
+
+    def _panel_outcome(self) -> str | None:
+        """How the query ended, for the pipeline panel (tells a stop from a cancel)."""
+        return self._status if self._status in ("finished", "stopped", "cancelled", "failed") else None
+
+    def on_result_grid_cursor_moved(self, message: ResultGrid.CursorMoved) -> None:
+        panel = self.query_one("#pipeline", PipelinePanel)
+        if panel.display:  # the segment that delivered the row shows in the panel
+            panel.show_row(message.row)
+
+    def on_pipeline_panel_jump_to_row(self, message: PipelinePanel.JumpToRow) -> None:
+        grid = self.query_one(ResultGrid)  # Enter on a segment: the grid shows its first row
+        grid.cursor = (message.row, grid.cursor[1])
 
     def _update_status_bar(self) -> None:
         rows = len(self._store) if self._store is not None else 0
@@ -358,7 +378,7 @@ class TrinoTuiApp(ResultActions, App):
         panel.display = not panel.display
         self.screen.set_class(panel.display, "-pipeline")
         if panel.display:
-            panel.update_snapshot(self._snapshot)
+            panel.update_snapshot(self._snapshot, outcome=self._panel_outcome())
 
     def action_help(self) -> None:
         """Show the key bindings."""
