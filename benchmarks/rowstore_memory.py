@@ -14,6 +14,7 @@ usually a segment decode; scroll: the next page, usually served by the LRU):
 
     .venv/bin/python benchmarks/rowstore_memory.py                # sf1, all modes
     .venv/bin/python benchmarks/rowstore_memory.py --modes store,lists --scale 0.1
+    .venv/bin/python benchmarks/rowstore_memory.py --quick   # sf0.01, every mode; asserts no timings
 """
 
 from __future__ import annotations
@@ -89,11 +90,27 @@ def child(mode: str, path: Path, spill_budget: int, list_rows: int) -> None:
     """Runs in a child process; prints one line key=value ..."""
     import orjson
 
-    from trino_tui.client import Batch
-    from trino_tui.client.types import Column, parse_type_text
+    from dataclasses import dataclass
+
+    from trino_tui.client import Column, parse_columns
     from trino_tui.core.rowstore import RowStore
 
-    columns = [Column(n, parse_type_text(t)) for n, t in COLUMNS]
+    @dataclass
+    class Batch:
+        """What the row store reads from a client Batch (direct page rows, or a segment's bytes)."""
+
+        row_offset: int
+        row_count: int
+        rows: list | None = None
+        payload: bytes | None = None
+        encoding: str | None = None
+        uncompressed_size: int | None = None
+
+        def wire_rows(self) -> list:
+            assert self.rows is not None, "the store keeps segment bytes"
+            return self.rows
+
+    columns: list[Column] = parse_columns([{"name": n, "type": t} for n, t in COLUMNS])
     t0 = time.perf_counter()
     json_bytes = 0
     if mode == "lists":
@@ -117,11 +134,11 @@ def child(mode: str, path: Path, spill_budget: int, list_rows: int) -> None:
             import zstandard
             rows = orjson.loads(zstandard.ZstdDecompressor().decompress(payload, max_output_size=usize))
             for i in range(0, count, 8192):
-                store.append(Batch(offset + i, rows[i:i + 8192], None, None, None, None))
+                part = rows[i:i + 8192]
+                store.append(Batch(offset + i, len(part), part))
             del rows
         else:
-            # the store reads only len(rows) of a payload batch; the pipeline's decoded rows are its own
-            store.append(Batch(offset, [None] * count, 0, payload, "json+zstd", usize))
+            store.append(Batch(offset, count, None, payload, "json+zstd", usize))
         offset += count
     load_s = time.perf_counter() - t0
     rss_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -167,7 +184,10 @@ def main() -> None:
     p.add_argument("--child")
     p.add_argument("--segments")
     p.add_argument("--prepare-only", action="store_true")
+    p.add_argument("--quick", action="store_true", help="sf0.01, small segments and lists; asserts no timings")
     args = p.parse_args()
+    if args.quick:
+        args.scale, args.segment_rows, args.list_rows, args.spill_budget = "0.01", 4096, 10_000, 256 << 10
     if args.child:
         child(args.child, Path(args.segments), args.spill_budget, args.list_rows)
         return
@@ -202,6 +222,8 @@ def main() -> None:
               f"(lists extrapolated to {int(s['rows']):,} rows: {per_row_lists * int(s['rows']) / mb:,.0f} MB)")
         print(f"compact / JSON = {int(s['compact']) / int(s['json']):.3f} "
               f"({int(s['json']) / max(int(s['compact']), 1):.1f}x smaller)")
+    if args.quick:
+        assert len({int(r["rows"]) for m, r in results.items() if m != "lists"}) == 1, results
 
 
 if __name__ == "__main__":

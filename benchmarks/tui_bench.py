@@ -9,14 +9,17 @@ Measures, for ``SELECT * FROM tpch.<schema>.lineitem`` (default sf1: 6,001,215 r
   * time from the first segment decoded (pipeline snapshot, same monotonic clock) to the first
     data row rendered by the grid (goal ≤ 100 ms).
 The sandbox runs in its own process so DuckDB's memory is not counted. Prints measured vs goal.
+Runs against whichever trino_tui is importable: ``PYTHONPATH=/tmp/before`` benchmarks an older
+tree with the same command (its own sandbox too); both app APIs (ClientConfig / core Settings)
+are supported. ``--quick``: tpch.tiny, 200 rows, prints the figures and asserts only that the
+run finished with every row (no timing asserts) — a smoke test of the benchmark itself.
 
-Usage: .venv/bin/python benchmarks/tui_bench.py [--schema sf1|tiny] [--size 160x50]
+Usage: .venv/bin/python benchmarks/tui_bench.py [--schema sf1|tiny] [--size 160x50] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import asyncio
 import os
 import resource
@@ -25,16 +28,33 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if not os.environ.get("PYTHONPATH"):  # PYTHONPATH=/tmp/before benchmarks that tree instead
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textual import events  # noqa: E402
 
-from trino_tui.client import ClientConfig  # noqa: E402
+import trino_tui  # noqa: E402
 from trino_tui.tui.app import TrinoTuiApp  # noqa: E402
 from trino_tui.tui.runtime import tune_runtime  # noqa: E402
 from trino_tui.tui.clipboard import MemoryClipboard  # noqa: E402
 from trino_tui.tui.widgets.grid import ResultGrid  # noqa: E402
+
+
+ROOT = Path(trino_tui.__file__).resolve().parents[1]  # the tree under test (and its sandbox)
+
+
+def make_app(url: str, sql: str, decoders: int | None, downloaders: int | None) -> TrinoTuiApp:
+    """The app as run_tui builds it, on the new (core Settings) or the old (ClientConfig) API."""
+    tuning = {k: v for k, v in (("decoders", decoders), ("downloaders", downloaders)) if v}
+    session = dict(server=url, user="bench", catalog="tpch", schema="tiny")
+    if not (ROOT / "trino_tui" / "core" / "settings.py").exists():  # a tree from before core: ClientConfig
+        from trino_tui.client import ClientConfig
+
+        return TrinoTuiApp(ClientConfig(**session, **tuning), initial_sql=sql, clipboard=MemoryClipboard())
+    from trino_tui.core.settings import TUI_DEFAULTS, resolve
+
+    settings = resolve({}, env={}, overrides={**session, **tuning}, defaults=TUI_DEFAULTS)
+    return TrinoTuiApp(settings, initial_sql=sql, clipboard=MemoryClipboard())
 
 
 def rss_mb() -> float:
@@ -73,12 +93,7 @@ def pct(values: list[float], q: float) -> float:
 
 async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
               downloaders: int | None = None) -> dict[str, float]:
-    config = ClientConfig(server=url, user="bench", catalog="tpch", schema="tiny")
-    app = TrinoTuiApp(config, initial_sql=sql, clipboard=MemoryClipboard())
-    if decoders:  # compare decoder thread counts
-        app.config = dataclasses.replace(app.config, decoders=decoders)
-    if downloaders:  # compare download thread counts
-        app.config = dataclasses.replace(app.config, downloaders=downloaders)
+    app = make_app(url, sql, decoders, downloaders)
     app.animation_level = "none"
     first_paint: list[float] = []
     out: dict[str, float] = {}
@@ -89,13 +104,14 @@ async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
 
         def render_line(y: int):
             now = time.perf_counter()
-            if not first_paint and grid.row_count > 0 and y >= 2:
-                first_paint.append(time.monotonic())
+            strip = original(y)
+            if not first_paint and grid.row_count > 0 and y >= 2 and strip.text.strip() not in ("", "…"):
+                first_paint.append(time.monotonic())  # a data row, not a placeholder
             done = probe["done"]
             if done is not None and not done.is_set() and grid.cursor != probe["before"]:
                 probe["ms"] = (now - probe["t0"]) * 1000
                 done.set()
-            return original(y)
+            return strip
 
         grid.render_line = render_line  # type: ignore[method-assign]
 
@@ -126,7 +142,8 @@ async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
         out["status_ok"] = float(app.query_status == "finished")
         out["ctrl_end_ms"] = await key_latency("ctrl+end")
         out["last_row_visible"] = float(grid.cursor[0] == grid.row_count - 1)
-        idle = [await key_latency("pageup" if j % 2 else "up") for j in range(60)]
+        back = "pageup" if grid.row_count > 10_000 else "down"  # tiny results: stay off the first row
+        idle = [await key_latency(back if j % 2 else "up") for j in range(60)]
         out["keys_streaming"] = float(len(latencies))
         out["lat_p50_ms"], out["lat_p95_ms"] = pct(latencies, 0.5), pct(latencies, 0.95)
         out["idle_p50_ms"], out["idle_p95_ms"] = pct(idle, 0.5), pct(idle, 0.95)
@@ -156,7 +173,10 @@ def main() -> int:
     parser.add_argument("--downloaders", type=int, default=None,
                         help="client download threads (default: ClientConfig's)")
     parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")
+    parser.add_argument("--quick", action="store_true", help="tpch.tiny, LIMIT 200; asserts no timings")
     args = parser.parse_args()
+    if args.quick:
+        args.schema, args.limit = "tiny", 200
     sql = f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")
     if not args.no_tune:
         tune_runtime()
@@ -181,9 +201,12 @@ def main() -> int:
         ("first segment delivered to the app -> first row painted (ms)", r.get("delivered_paint_ms", float("nan")),
          100.0),
     ]
+    print(f"tree under test: {ROOT}")
     print(f"{'metric':62} {'measured':>10} {'goal':>8} {'measured/goal':>14}")
     for name, value, goal in rows:
         print(f"{name:62} {value:10.1f} {goal:8.0f} {value / goal:13.2f}x")
+    if args.quick:
+        assert r["status_ok"] == 1.0 and int(r["rows"]) == 200, r
     return 0
 
 

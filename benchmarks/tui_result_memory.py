@@ -12,6 +12,7 @@ parent's peak) next to the store's compact/spilled bytes. Variants:
 
     .venv/bin/python benchmarks/tui_result_memory.py
     .venv/bin/python benchmarks/tui_result_memory.py --schema tiny --variants spooled,direct
+    .venv/bin/python benchmarks/tui_result_memory.py --quick   # tpch.tiny, 5,000 rows; asserts no timings
 """
 
 from __future__ import annotations
@@ -32,18 +33,29 @@ def child(url: str, schema: str, sql: str, variant: str) -> None:
     import functools
 
     import trino_tui.tui.app as appmod
-    from trino_tui.client import ClientConfig
     from trino_tui.core.rowstore import RowStore
+    from trino_tui.core.settings import TUI_DEFAULTS, resolve
     from trino_tui.tui.app import TrinoTuiApp
     from trino_tui.tui.widgets.grid import ResultGrid
 
     if variant == "spooled-32":
         appmod.RowStore = functools.partial(RowStore, memory_budget=32 << 20)  # type: ignore[misc]
-    extra = {"encoding": ()} if variant == "direct" else {}
-    config = ClientConfig(server=url, user="bench", catalog="tpch", schema=schema, **extra)
+    extra = {"direct": True} if variant == "direct" else {}
+    settings = resolve({}, env={}, overrides=dict(server=url, user="bench", catalog="tpch", schema=schema, **extra),
+                       defaults=TUI_DEFAULTS)
+
+    async def settled(pilot, grid) -> None:
+        """Until the grid's RowLoader has decoded (and the grid painted) what the screen shows."""
+        for _ in range(100):
+            await pilot.pause()
+            grid.refresh()
+            await pilot.pause()
+            if not grid.loader.busy:
+                return
+            await asyncio.get_running_loop().run_in_executor(None, grid.loader.wait_idle, 30)
 
     async def scenario() -> None:
-        app = TrinoTuiApp(config, initial_sql=sql)
+        app = TrinoTuiApp(settings, initial_sql=sql)
         app.animation_level = "none"
         async with app.run_test(size=(160, 45)) as pilot:
             t0 = time.perf_counter()
@@ -55,10 +67,11 @@ def child(url: str, schema: str, sql: str, variant: str) -> None:
             grid.focus()
             t1 = time.perf_counter()
             await pilot.press("ctrl+end")
+            await settled(pilot, grid)
             end_ms = (time.perf_counter() - t1) * 1000
             grid.cursor = (grid.row_count // 2, 0)
             t2 = time.perf_counter()
-            await pilot.pause()
+            await settled(pilot, grid)
             mid_ms = (time.perf_counter() - t2) * 1000
             store = grid.store
             print(f"status={grid.status} rows={grid.row_count} seconds={elapsed:.1f} "
@@ -87,7 +100,10 @@ def main() -> None:
     p.add_argument("--variants", default="spooled,spooled-32,direct")
     p.add_argument("--child")
     p.add_argument("--url")
+    p.add_argument("--quick", action="store_true", help="tpch.tiny, 5,000 rows, spooled+direct; asserts no timings")
     args = p.parse_args()
+    if args.quick and not args.child:
+        args.schema, args.sql, args.variants = "tiny", "select * from lineitem limit 5000", "spooled,direct"
     if args.child:
         child(args.url, args.schema, args.sql, args.child)
         return
@@ -115,6 +131,8 @@ def main() -> None:
         print(f"{v:11} {r['status']:9} {int(r['rows']):>10,} {float(r['seconds']):>6.1f} "
               f"{int(r['compact']) / mb:>10.0f} {int(r['spilled']) / mb:>10.0f} {r['peak_rss'] / mb:>11.0f} "
               f"{r['peak_rss'] / first['peak_rss']:>6.2f} {r['end_ms']:>11} {r['mid_ms']:>8}")
+    if args.quick:
+        assert all(r["status"] == "finished" and int(r["rows"]) == 5000 for r in results.values()), results
 
 
 if __name__ == "__main__":

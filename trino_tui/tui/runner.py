@@ -5,7 +5,8 @@ joins both within the bound. On the run's thread:
   1. the previous runner is closed first (bounded): a TrinoClient runs one query at a time,
   2. the ``StoreSink`` creates the RowStore when the columns are known and posts ``ResultStarted``,
      then appends every ordered batch (segment bytes are kept, not decoded) and notifies the bridge
-     (≤ 20 progress messages/s; the first rows are posted at once so they paint without waiting),
+     (≤ 20 progress messages/s; the first rows are decoded on this thread and posted at once, so
+     they paint without waiting for the bridge or the grid's loader),
   3. exactly one ``QueryDone`` carries the core outcome (Finished / Stopped / Cancelled / Failed).
 The bridge runs from the start, so a statement waiting on its POST (or retrying it) still shows
 its pipeline snapshot (e.g. "retrying in 2 s"). ``cancel()``/``stop()`` are thread-safe,
@@ -25,6 +26,10 @@ from trino_tui.tui.messages import QueryDone, QueryProgress, ResultStarted
 
 if TYPE_CHECKING:
     from trino_tui.client import Batch, Column, TrinoClient
+
+
+WARM_ROWS = 200
+"""Rows decoded on the runner thread as soon as they arrive (the grid's first screen + width sample)."""
 
 
 class StoreSink:
@@ -140,6 +145,14 @@ class QueryRunner:
 
     def _rows_arrived(self, first: bool) -> None:
         if first:
+            store = self._sink.store
+            if store is not None:
+                # decode the first rows here (not on the UI thread): the grid's first frame and its
+                # width sample then read them from the store's cache instead of asking its loader
+                try:
+                    store.rows(0, WARM_ROWS)
+                except Exception:  # noqa: BLE001 - the grid reports unreadable rows itself
+                    pass
             self._post(self._progress())  # first rows: paint now, not after the bridge's pause
         else:
             self._bridge.notify()
