@@ -1,17 +1,17 @@
 """PipelineStats: the single thread-safe record of a query's progress.
 
 Stages report segment transitions, counters and server state here; ``snapshot()`` builds an
-immutable ``PipelineSnapshot`` (cheap: per-segment snapshots are cached until the segment
-changes, and only active segments plus the most recent finished ones are listed). Listener
-callbacks run on the reporting thread, outside the lock; listener exceptions are counted and
-ignored. All timestamps come from the injected clock.
+immutable ``PipelineSnapshot`` (cheap: each segment's state IS a frozen ``SegmentSnapshot``,
+replaced on every change, and only active segments plus the most recent finished ones are
+listed). Listener callbacks run on the reporting thread, outside the lock; listener exceptions
+are counted and ignored. All timestamps come from the injected clock.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
 from ..events import (
@@ -25,48 +25,6 @@ from ..transport import host_of
 KEEP_FINISHED = 200
 RATE_WINDOW = 1.0
 _TERMINAL = (SegmentState.DELIVERED, SegmentState.ACKED, SegmentState.FAILED)
-
-
-@dataclass
-class SegmentRecord:
-    """Mutable life record of one segment (guarded by the stats lock)."""
-
-    index: int
-    kind: str
-    row_offset: int
-    rows: int
-    segment_size: int
-    uncompressed_size: int | None
-    url_host: str | None
-    headers: tuple[tuple[str, str], ...]
-    expires_at: str | None
-    queued_at: float
-    state: SegmentState = SegmentState.QUEUED
-    hops: list[str] = field(default_factory=list)
-    worker: str | None = None
-    download_start: float | None = None
-    download_end: float | None = None
-    decode_start: float | None = None
-    decode_end: float | None = None
-    delivered_at: float | None = None
-    acked_at: float | None = None
-    retries: int = 0
-    error: str | None = None
-    ack_error: str | None = None
-    cached: SegmentSnapshot | None = None
-
-    def freeze(self) -> SegmentSnapshot:
-        if self.cached is None:
-            self.cached = SegmentSnapshot(
-                index=self.index, kind=self.kind, row_offset=self.row_offset, rows=self.rows, state=self.state,
-                segment_size=self.segment_size, uncompressed_size=self.uncompressed_size, url_host=self.url_host,
-                hops=tuple(self.hops), headers=self.headers, worker=self.worker, queued_at=self.queued_at,
-                download_start=self.download_start, download_end=self.download_end,
-                decode_start=self.decode_start, decode_end=self.decode_end, delivered_at=self.delivered_at,
-                acked_at=self.acked_at, retries=self.retries, error=self.error, expires_at=self.expires_at,
-                ack_error=self.ack_error,
-            )
-        return self.cached
 
 
 @dataclass
@@ -113,7 +71,7 @@ class PipelineStats:
         self.retries = 0
         self.listener_errors = 0
         self.retry: RetryEvent | None = None
-        self.segments: dict[int, SegmentRecord] = {}
+        self.segments: dict[int, SegmentSnapshot] = {}  # current frozen state of every segment
         self._finished_order: deque[int] = deque(maxlen=2 * KEEP_FINISHED)
         self.stages = {name: StageCounters(name, workers.get(name, 1)) for name in STAGE_NAMES}
         self.queue_depths: Callable[[], Mapping[str, int]] = lambda: {}
@@ -190,84 +148,82 @@ class PipelineStats:
     # --- segments ----------------------------------------------------------------------
 
     def add_segment(self, index: int, seg: SegmentDescriptor) -> None:
-        rec = SegmentRecord(
-            index=index, kind=seg.kind, row_offset=seg.row_offset, rows=seg.rows_count,
+        snap = SegmentSnapshot(
+            index=index, kind=seg.kind, row_offset=seg.row_offset, rows=seg.rows_count, state=SegmentState.QUEUED,
             segment_size=seg.segment_size, uncompressed_size=seg.uncompressed_size,
-            url_host=host_of(seg.uri) if seg.uri else None, headers=tuple(redact_headers(seg.headers)),
-            expires_at=seg.expires_at, queued_at=self.clock(),
+            url_host=host_of(seg.uri) if seg.uri else None, hops=(), headers=tuple(redact_headers(seg.headers)),
+            worker=None, queued_at=self.clock(), download_start=None, download_end=None, decode_start=None,
+            decode_end=None, delivered_at=None, acked_at=None, retries=0, error=None, expires_at=seg.expires_at,
+            ack_error=None,
         )
         with self.lock:
-            self.segments[index] = rec
+            self.segments[index] = snap
             if seg.kind == "inline":
                 self.segments_inline += 1
             else:
                 self.segments_spooled += 1
-        self.emit(SegmentEvent(index=index, state=SegmentState.QUEUED, at=rec.queued_at,
+        self.emit(SegmentEvent(index=index, state=SegmentState.QUEUED, at=snap.queued_at,
                                detail=seg.kind, rows=seg.rows_count, bytes=seg.segment_size))
 
     def segment(self, index: int, state: SegmentState, *, worker: str | None = None, detail: str | None = None,
                 nbytes: int = 0) -> None:
         """Record a transition; timestamps and counters follow from *state*."""
         now = self.clock()
-        state_to_keep = state
         with self.lock:
-            rec = self.segments.get(index)
-            if rec is None:
+            snap = self.segments.get(index)
+            if snap is None:
                 return
-            rec.cached = None
+            change: dict[str, Any] = {}
             if worker is not None:
-                rec.worker = worker
+                change["worker"] = worker
             if state is SegmentState.DOWNLOADING:
-                if rec.download_start is None:
-                    rec.download_start = now
+                if snap.download_start is None:
+                    change["download_start"] = now
             elif state is SegmentState.DOWNLOADED:
-                rec.download_end = now
+                change["download_end"] = now
                 self.bytes_downloaded += nbytes
             elif state is SegmentState.DECODING:
-                rec.decode_start = now
+                change["decode_start"] = now
             elif state is SegmentState.DECODED:
-                rec.decode_end = now
+                change["decode_end"] = now
                 self.bytes_decompressed += nbytes
             elif state is SegmentState.DELIVERED:
-                rec.delivered_at = now
-                if rec.acked_at is not None:
-                    state_to_keep = SegmentState.ACKED
+                change["delivered_at"] = now
             elif state is SegmentState.RETRIED:
-                rec.retries += 1
+                change["retries"] = snap.retries + 1
                 self.retries += 1
-                rec.error = detail
+                change["error"] = detail
             elif state is SegmentState.FAILED:
-                rec.error = detail
-            if state is not SegmentState.RETRIED and rec.state is not SegmentState.ACKED:
-                rec.state = state_to_keep
+                change["error"] = detail
+            if state is not SegmentState.RETRIED and snap.state is not SegmentState.ACKED:
+                delivered_and_acked = state is SegmentState.DELIVERED and snap.acked_at is not None
+                change["state"] = SegmentState.ACKED if delivered_and_acked else state
+            self.segments[index] = replace(snap, **change)
             if state in _TERMINAL:
-                self._finish(index)
+                self._finished_order.append(index)
         self.emit(SegmentEvent(index=index, state=state, at=now, worker=worker, detail=detail,
-                               rows=rec.rows, bytes=nbytes))
+                               rows=snap.rows, bytes=nbytes))
 
     def hop(self, index: int, host: str) -> None:
         with self.lock:
-            rec = self.segments.get(index)
-            if rec is not None:
-                rec.hops.append(host)
-                rec.cached = None
+            snap = self.segments.get(index)
+            if snap is not None:
+                self.segments[index] = replace(snap, hops=snap.hops + (host,))
 
     def acked(self, index: int, error: str | None, downloaded: bool) -> None:
         now = self.clock()
         with self.lock:
-            rec = self.segments.get(index)
+            snap = self.segments.get(index)
             if error is None:
                 self.segments_acked += 1
             else:
                 self.ack_failures += 1
-            if rec is not None:
-                rec.cached = None
+            if snap is not None:
                 if error is None:
-                    rec.acked_at = now
-                    if rec.state is SegmentState.DELIVERED or not downloaded:
-                        rec.state = SegmentState.ACKED
+                    done = snap.state is SegmentState.DELIVERED or not downloaded
+                    self.segments[index] = replace(snap, acked_at=now, state=SegmentState.ACKED if done else snap.state)
                 else:
-                    rec.ack_error = error
+                    self.segments[index] = replace(snap, ack_error=error)
         self.emit(AckEvent(index=index, ok=error is None, at=now, error=error, downloaded=downloaded))
 
     def delivered_rows(self, rows: int) -> None:
@@ -278,9 +234,6 @@ class PipelineStats:
                 self._samples.append((now, self.rows_delivered, self.bytes_downloaded))
             while len(self._samples) > 2 and now - self._samples[1][0] > RATE_WINDOW:
                 self._samples.popleft()
-
-    def _finish(self, index: int) -> None:
-        self._finished_order.append(index)
 
     # --- snapshot ----------------------------------------------------------------------
 
@@ -299,8 +252,8 @@ class PipelineStats:
         with self.lock:
             recent = set(self._finished_order)
             segs = tuple(
-                rec.freeze() for idx, rec in sorted(self.segments.items())
-                if rec.state not in _TERMINAL or idx in recent
+                snap for idx, snap in sorted(self.segments.items())
+                if snap.state not in _TERMINAL or idx in recent
             )
             stages = tuple(
                 StageSnapshot(name=s.name, workers=s.workers, busy=s.busy, queue_depth=int(depths.get(s.name, 0)),
