@@ -157,3 +157,16 @@ def test_trace_flag_is_a_setting_of_the_tui_and_headless_parser():
     assert ns.trace == "run.trace"
     assert resolve(ns, env={}).values["trace"] == "run.trace"
     assert parse_args(["-e", "select 1"]).trace is None
+
+
+def test_headless_trace_records_every_statement(healthy, tmp_path):
+    from trino_tui.cli import main
+
+    path, out = tmp_path / "headless.trace", tmp_path / "out.csv"
+    code = main(["--server", healthy.url, "--catalog", "tpch", "--schema", "tiny", "--trace", str(path),
+                 "--output-file", str(out), "-e", "select * from nation; select * from region"])
+    assert code == 0 and out.read_text().count("\n") == 25 + 5
+    trace = read_trace(path.read_text(encoding="utf-8").splitlines())
+    assert trace.statements == ["select * from nation", "select * from region"]
+    assert trace.end == {"type": "end", "outcome": "finished", "rows": 5, "error": None}
+    assert main(["--server", healthy.url, "--trace", str(tmp_path / "no" / "x"), "-e", "select 1"]) == 2
