@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Protocol, Sequence
 import orjson
 import zstandard
 
-from trino_tui.client import TrinoTuiError, decode_payload, gc_paused
+from trino_tui.client import TrinoTuiError, decode_payload
 
 if TYPE_CHECKING:
     from trino_tui.client import Column
@@ -112,11 +112,10 @@ class _Arena:
 
 
 def _decode_bytes(data: bytes, encoding: str, uncompressed_size: int | None, rows_count: int) -> list[list]:
-    """Stored bytes -> rows with the client's one decoder (sizes and row count checked), GC paused.
-    Absence of ``uncompressed_size`` means uncompressed JSON (protocol §5)."""
+    """Stored bytes -> rows with the client's one decoder (sizes and row count checked; it applies
+    the one GC policy itself). Absence of ``uncompressed_size`` means uncompressed JSON (protocol §5)."""
     try:
-        with gc_paused():
-            return decode_payload(data, encoding, uncompressed_size, rows_count)
+        return decode_payload(data, encoding, uncompressed_size, rows_count)
     except TrinoTuiError as e:
         raise RowStoreError(str(e)) from None
 
