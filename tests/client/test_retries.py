@@ -183,3 +183,16 @@ def test_cancel_during_a_retry_wait_ends_it():
         with pytest.raises(QueryCancelled):
             list(q.batches())
         assert time.monotonic() - t0 < 1
+
+
+def test_segment_retries_are_published_with_the_segment_phase():
+    ft = FakeTime()
+    events: list = []
+    srv = FakeTrino(make_rows(300), segment_rows=100, seg_503={2: 2})
+    with fake_client(srv, transport_kw=ft.kw, retry_budget=100) as c:
+        q = c.execute("x", listener=events.append)
+        assert len([r for b in q.batches() for r in b.wire_rows()]) == 300
+        snap = q.snapshot()
+    seg = [e for e in events if isinstance(e, RetryEvent) and e.phase == "segment"]
+    assert [e.attempt for e in seg] == [1, 2] and all(e.reason == "HTTP 503" for e in seg)
+    assert {s.index: s.retries for s in snap.segments}[2] == 2 and snap.retry is None
