@@ -86,3 +86,16 @@ def test_a_canary_over_a_missing_table_fails_canary_only(healthy):
     report = diagnose(_config(healthy.url), "select * from tpch.tiny.no_such_table")
     assert failed_names(report) == ["canary"]
     assert "no_such_table" in checks_by_name(report)["canary"].summary
+
+
+@pytest.mark.parametrize(("mode", "words", "hops"), [
+    ("COORDINATOR_STORAGE_REDIRECT", "coordinator redirect", "2 hop(s)"),
+    ("WORKER_PROXY", "worker proxy", "2 hop(s)"),
+])
+def test_redirecting_modes_pass_with_their_hops(healthy, mode, words, hops):
+    healthy.configure(retrieval_mode=mode)
+    report = diagnose(_config(healthy.url))
+    retrieval = checks_by_name(report)["retrieval"]
+    assert failed_names(report) == [] and words in retrieval.summary
+    assert any(hops in e for e in retrieval.evidence)
+    assert "redirect(s) followed" in " ".join(checks_by_name(report)["headers"].evidence)
