@@ -340,8 +340,8 @@ def check_encodings(c: Canary) -> Check:
 
 
 CHECKS: tuple[Callable[[Canary], Check], ...] = (
-    check_coordinator, check_canary, check_protocol, check_retrieval, check_storage, check_headers, check_gateway, check_acks,
-    check_heartbeat, check_expiry, check_encodings,
+    check_coordinator, check_canary, check_protocol, check_retrieval, check_storage, check_headers,
+    check_gateway, check_acks, check_heartbeat, check_expiry, check_encodings,
 )
 
 

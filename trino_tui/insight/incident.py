@@ -3,9 +3,9 @@
 Owns the translation of a read trace into the sandbox's own command-line flags: the retrieval
 mode and encoding seen, the spooled segment size (median of the trace's uncompressed sizes),
 the storage latency (median time of a served segment request) plus extra latency for the
-segments whose download was much slower, and the fraction of segment GETs that answered 503 or expired. The sandbox serves TPC-H,
-so the statement to run is printed, not replayed: run the traced statement if it reads TPC-H,
-else any statement of similar size. Pure (no I/O besides reading the trace file); thread-safe.
+segments whose download was much slower, the fraction of segment GETs that answered 503, and
+expiry. The sandbox serves TPC-H, so the statement to run is printed, not replayed: run the
+traced statement if it reads TPC-H, else any statement of similar size. Pure (no I/O besides reading the trace file); thread-safe.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Facts derived from a PipelineSnapshot for the pipeline panel (pure functions, no Textual/Rich).
 
-Owns: segment-state names and order, header redaction for display, per-segment timing breakdowns and per-worker activity intervals. Works on
-any object with the documented snapshot field names (duck typing), so it is testable without the
+Owns: segment-state names and order, header redaction for display, per-segment timing
+breakdowns, per-worker activity intervals (placed on real thread names), the status line and the
+stages as they read after a stop, and singular/plural row counts. Works on any object with the documented snapshot field names (duck typing), so it is testable without the
 client. Retrieval routes and modes live in trino_tui.insight.routes (shared with the doctor)
 and are re-exported here. Stateless and thread-safe.
 """
