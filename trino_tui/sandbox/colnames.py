@@ -65,8 +65,12 @@ def _precision(item: dict) -> int | None:
     return None
 
 
-def _hint(item: dict) -> str | None:
-    """The Trino type of a top-level cast to a marker type (literal_edits), e.g. 'char(5)'."""
+def _hint(item: dict, plain: bool) -> str | None:
+    """The Trino type of a top-level cast to a marker type (literal_edits), e.g. 'char(5)', or of a
+    string literal ('abc' -> varchar(3)) in a plain SELECT (*plain*: not a set operation)."""
+    literal = item.get("literal") or {}
+    if plain and item.get("class") == "CONSTANT" and literal.get("kind") == "STRING":
+        return f"varchar({len(str(literal.get('text', '')))})"
     if item.get("class") != "CAST":
         return None
     return marker_trino_type(str((item.get("type_expr") or {}).get("type_name", "")))
@@ -92,7 +96,9 @@ def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> Out
         return fallback
     if tree.get("error") or not tree.get("statements"):
         return fallback
-    node = _first_select(tree["statements"][0].get("node") or {})
+    top = tree["statements"][0].get("node") or {}
+    plain = top.get("type") == "SELECT_NODE"
+    node = _first_select(top)
     if node is None:
         return fallback
     items = node.get("select_list") or []
@@ -121,5 +127,5 @@ def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> Out
         names.append(duck_names[pos] if named else f"_col{pos}")
         sources.append(_source(item))
         precisions.append(_precision(item))
-        hints.append(_hint(item))
+        hints.append(_hint(item, plain))
     return OutputColumns(names, sources, precisions, hints) if len(names) == len(duck_names) else fallback

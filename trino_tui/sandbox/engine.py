@@ -473,7 +473,12 @@ class Engine:
         return StatementResult([], is_query=False, update_type="DROP TABLE", total_rows=0)
 
     def list_result(self, columns: list[tuple[str, str]], rows: list[list], update_type: str | None = None,
-                    is_query: bool = False) -> StatementResult:
+                    is_query: bool = False, bounded: bool = False) -> StatementResult:
+        """Rows known in Python; *bounded*: varchar columns report varchar(longest value), as Trino
+        types the VALUES behind SHOW CATALOGS, DESCRIBE INPUT/OUTPUT, SHOW CREATE TABLE, EXPLAIN."""
+        if bounded:
+            columns = [(n, f"varchar({max((len(r[i]) for r in rows if r[i] is not None), default=0)})")
+                       if t == "varchar" else (n, t) for i, (n, t) in enumerate(columns)]
         cols = [ResultColumn.of(n, parse_type(t)) for n, t in columns]
         return StatementResult(cols, is_query=is_query, source=ListSource(rows), update_type=update_type,
                                total_rows=len(rows))

@@ -111,7 +111,8 @@ class MetadataStatements:
     # ------------------------------------------------------------------ metadata
 
     def _show_catalogs(self, p: Parsed, sql: str, session, zone) -> StatementResult:
-        return self.engine.list_result([("Catalog", "varchar")], [[c] for c in _like(list(self.engine.catalogs), p.like)])
+        return self.engine.list_result([("Catalog", "varchar")], [[c] for c in _like(list(self.engine.catalogs), p.like)],
+                                       bounded=p.like is None)
 
     def _show_schemas(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         if p.names:
@@ -161,13 +162,14 @@ class MetadataStatements:
         r = self.engine.resolve(p.names, session, sql, p.offset, "read")
         not_null = " NOT NULL" if r.catalog == "tpch" else ""
         body = ",\n".join(f"   {_quoted(name)} {t.text}{not_null}" for name, t in self.engine.column_types(r))
-        return self.engine.list_result([("Create Table", "varchar")], [[f"CREATE TABLE {r.trino} (\n{body}\n)"]])
+        return self.engine.list_result([("Create Table", "varchar")], [[f"CREATE TABLE {r.trino} (\n{body}\n)"]],
+                                       bounded=True)
 
     def _explain(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         sig = [t for t in significant(tokenize(sql)) if t.start >= p.text_offset]
         duck_sql, to_user, _ = self.engine.rewrite(sql, sig, session, base=p.text_offset)
         rows = self.engine.explain(duck_sql, to_user, sql)
-        return self.engine.list_result([("Query Plan", "varchar")], [["\n".join(rows)]])
+        return self.engine.list_result([("Query Plan", "varchar")], [["\n".join(rows)]], bounded=True)
 
     def _unsupported(self, p: Parsed, sql: str, session, zone) -> StatementResult:
         raise TrinoError("NOT_SUPPORTED", f"{' '.join(p.names)} is not supported by the sandbox")

@@ -209,7 +209,7 @@ class SessionStatements:
         count = sum(1 for t in significant(tokenize(statement)) if t.text == "?")
         if what == "input":  # the sandbox does not infer parameter types
             return self._engine.list_result([("Position", "integer"), ("Type", "varchar")],
-                                            [[i, "unknown"] for i in range(count)])
+                                            [[i, "unknown"] for i in range(count)], bounded=True)
         result = self._engine.execute(bind_parameters(statement, ["NULL"] * count), session)
         result.close()
         body = {t.ident for t in significant(tokenize(statement)) if t.is_ident}
@@ -217,7 +217,7 @@ class SessionStatements:
                 for c in (result.columns if result.is_query else [])]
         cols = [("Column Name", "varchar"), ("Catalog", "varchar"), ("Schema", "varchar"), ("Table", "varchar"),
                 ("Type", "varchar"), ("Type Size", "integer"), ("Aliased", "boolean")]
-        return self._engine.list_result(cols, rows)
+        return self._engine.list_result(cols, rows, bounded=True)
 
     # ------------------------------------------------------------------ transactions
 
