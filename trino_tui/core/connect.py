@@ -146,14 +146,3 @@ def profile_names(path: str) -> tuple[str, ...]:
         return ()
     return tuple(sorted(k for k, v in profiles.items() if isinstance(v, dict))) if isinstance(profiles, dict) else ()
 
-
-def settings_for_profile(name: str, *, env: Mapping[str, str] | None = None,
-                         defaults: Mapping[str, Any] | None = None) -> Any:
-    """Settings of ``[profiles.NAME]`` alone (switching profiles in the TUI). Never prompts: a
-    profile that needs a typed password raises ConfigError (use password_cmd / password_keyring)."""
-    from .settings import resolve
-
-    def no_prompt(text: str) -> str:
-        raise EOFError
-
-    return resolve({"profile": name}, env=env, defaults=defaults, prompt_password=no_prompt)

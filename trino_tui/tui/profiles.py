@@ -13,9 +13,13 @@ from __future__ import annotations
 import os
 
 from trino_tui.client import ConfigError
-from trino_tui.core.connect import profile_names, settings_for_profile
+from trino_tui.core.connect import profile_names
 from trino_tui.core.errors import describe
-from trino_tui.core.settings import TUI_DEFAULTS, default_config_path
+from trino_tui.core.settings import TUI_DEFAULTS, default_config_path, resolve
+
+
+def _no_prompt(text: str) -> str:
+    raise EOFError  # the TUI owns the terminal: a profile must not need a typed password
 
 
 class ProfileActions:
@@ -34,7 +38,7 @@ class ProfileActions:
             self.notify("A query is running: cancel it (ctrl+c) before switching profiles", severity="warning")
             return
         try:
-            settings = settings_for_profile(name, defaults=TUI_DEFAULTS)
+            settings = resolve({"profile": name}, defaults=TUI_DEFAULTS, prompt_password=_no_prompt)
         except ConfigError as exc:
             self.notify(describe(exc).message, severity="error", title=f"Profile {name}")
             return
