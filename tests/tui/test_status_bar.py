@@ -110,3 +110,10 @@ def test_a_pending_retry_is_shown_with_its_countdown_and_budget():
     assert [p.key for p in fit_parts(parts, 60)] == ["status", "retry", "grid"]
     assert "retry" not in {p.key for p in status_parts(fs.pending_snapshot(now=now), rows_in_grid=0,
                                                        status="streaming")}
+
+
+def test_a_cancelled_query_does_not_look_like_it_still_runs():
+    parts = {p.key: p.text for p in status_parts(fs.mid_query_snapshot(), rows_in_grid=10, status="cancelled")}
+    assert parts["state"] == "RUNNING (last seen)"
+    running = {p.key: p.text for p in status_parts(fs.mid_query_snapshot(), rows_in_grid=10, status="streaming")}
+    assert running["state"] == "RUNNING 62%"

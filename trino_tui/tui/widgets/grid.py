@@ -163,7 +163,8 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         self._loader_started = True
 
     def on_unmount(self) -> None:
-        self._loader.close(timeout=1.0)
+        # short: quitting is bounded; a decode still running ends on its own (daemon, delivers nothing)
+        self._loader.close(timeout=0.25)
 
     @property
     def loader(self) -> RowLoader:

@@ -58,10 +58,13 @@ def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
         if snap.query_id:
             parts.append(StatusPart("query", snap.query_id, "label", 8))
         state = snap.server_state or "–"
+        ended = status in ("stopped", "cancelled", "failed")
         if status in ("stopped", "cancelled") and state == "FAILED":
             state = "cancelled on server"  # USER_CANCELED: the user ended it, not a failure
+        elif ended and state not in ("FINISHED", "FAILED", "–"):
+            state += " (last seen)"  # no poll follows a cancel: do not look like it still runs
         progress = stats.get("progressPercentage")
-        if isinstance(progress, (int, float)) and not snap.finished:
+        if isinstance(progress, (int, float)) and not snap.finished and not ended:
             state += f" {progress:.0f}%"
         parts.append(StatusPart("state", state, "value", 3))
         retrying = retry_text(getattr(snap, "retry", None), snap.now)
