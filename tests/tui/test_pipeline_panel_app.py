@@ -14,6 +14,7 @@ from trino_tui.tui.widgets.grid import ResultGrid
 from trino_tui.tui.widgets.pipeline_header import PipelineHeader
 from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.pipeline_segment_map import PipelineSegmentMap
+from trino_tui.tui.widgets.status_bar import QueryStatusBar
 
 SQL = "SELECT * FROM lineitem"
 
@@ -44,6 +45,8 @@ def test_stop_provenance_jump_and_trace_in_the_app(sandbox, tmp_path):
             status = app.query_one(PipelineHeader).status
             assert status.startswith("stopped by you") and "never fetched" in status
             assert "FAILED" not in status and panel.outcome == "stopped"
+            bar = app.query_one(QueryStatusBar).parts
+            assert bar["status"] == "● stopped" and "FAILED" not in " ".join(bar.values())
             # a grid row selects the segment that delivered it
             grid.cursor = (1_500, 0)
             await pilot.pause()
