@@ -158,20 +158,24 @@ def test_timeout_uses_injected_clock() -> None:
         client.post(f"{SERVER}/v1/statement", content=b"SELECT 1")
 
 
-def test_cancel_ends_a_waiting_login() -> None:
-    cluster = FakeCluster(pending=10**6)
-    auth = ExternalAuthentication(SERVER, on_redirect=lambda url: auth.cancel(), poll_interval=30)
+def _post_in_thread(auth: ExternalAuthentication) -> tuple[threading.Thread, list[BaseException]]:
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            with client_for(cluster, auth) as client:
+            with client_for(FakeCluster(pending=10**6), auth) as client:
                 client.post(f"{SERVER}/v1/statement", content=b"SELECT 1")
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
     t = threading.Thread(target=run)
     t.start()
+    return t, errors
+
+
+def test_cancel_ends_a_waiting_login() -> None:
+    auth = ExternalAuthentication(SERVER, on_redirect=lambda url: auth.cancel(), poll_interval=30)
+    t, errors = _post_in_thread(auth)
     t.join(10)
     assert not t.is_alive()
     assert len(errors) == 1 and isinstance(errors[0], QueryCancelled)
@@ -179,19 +183,8 @@ def test_cancel_ends_a_waiting_login() -> None:
 
 def test_cancel_during_poll_pause() -> None:
     started = threading.Event()
-    cluster = FakeCluster(pending=10**6)
     auth = ExternalAuthentication(SERVER, on_redirect=lambda url: started.set(), poll_interval=30)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with client_for(cluster, auth) as client:
-                client.post(f"{SERVER}/v1/statement", content=b"SELECT 1")
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    t = threading.Thread(target=run)
-    t.start()
+    t, errors = _post_in_thread(auth)
     assert started.wait(10)
     auth.cancel()
     t.join(10)

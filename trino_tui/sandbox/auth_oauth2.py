@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import parse_qs
 
-from .auth_jwt import JwtCodec, JwtInvalid, bearer_token
+from .auth_jwt import JwtAuth, JwtCodec
 from .server import Request, Response
 
 LOGIN_TTL = 600.0
@@ -55,6 +55,7 @@ class OAuth2Auth:
     def __init__(self, codec: JwtCodec, *, token_ttl: float = 3600.0, poll_wait: float = 1.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.codec = codec
+        self._tokens = JwtAuth(codec)  # the tokens it issues are HS256 JWTs
         self.token_ttl = token_ttl
         self.poll_wait = poll_wait
         self._clock = clock
@@ -67,13 +68,7 @@ class OAuth2Auth:
     challenge = None  # built per request (it names a fresh login)
 
     def identify(self, request: Request) -> str | None:
-        token = bearer_token(request)
-        if token is None:
-            return None
-        try:
-            return self.codec.verify(token)
-        except JwtInvalid:
-            return None
+        return self._tokens.identify(request)
 
     def challenge_for(self, request: Request) -> str:
         """A new pending login and the Bearer challenge that points to it."""
