@@ -158,6 +158,8 @@ def test_refused_server_fails_fast_with_one_line():
             assert time.monotonic() - t0 < 5.0
             title = str(app.query_one(ResultGrid).border_title)
             assert f"Cannot connect to http://127.0.0.1:{port}" in title and "\n" not in title
+            assert [n.title for n in app._notifications if n.severity == "error"] == ["Cannot connect"]
+            assert not app.check_action("cancel_query", ())  # ctrl+c is the editor's copy key again
 
     asyncio.run(scenario())
 

@@ -26,6 +26,7 @@ from trino_tui.core.rowstore import RowStore
 from trino_tui.core.run import Failed, Finished
 from trino_tui.tui.clipboard import Clipboard, SystemClipboard
 from trino_tui.tui.commands import TrinoCommands
+from trino_tui.tui.explore_actions import ExploreActions
 from trino_tui.tui.messages import (
     QueryDone,
     QueryProgress,
@@ -34,6 +35,7 @@ from trino_tui.tui.messages import (
     SandboxReady,
 )
 from trino_tui.tui.result_actions import ResultActions
+from trino_tui.tui.profiles import ProfileActions
 from trino_tui.tui.runner import QueryRunner
 from trino_tui.tui.runtime import tune_runtime
 from trino_tui.tui.screens.external_login import install_login_dialog
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from trino_tui.core.settings import Settings
 
 QUIT_TIMEOUT = 2.0
+_ERROR_TITLES = {"connection": "Cannot connect", "auth": "Authentication failed", "config": "Invalid configuration"}
 DEFAULT_THEME = "trino-dark"
 SANDBOX_SQL = (
     "-- trino-tui sandbox: TPC-H data (tpch.tiny = scale factor 0.01).\n"
@@ -85,7 +88,7 @@ def _host_port(server: str) -> str | None:
         return None
 
 
-class TrinoTuiApp(ResultActions, App):
+class TrinoTuiApp(ExploreActions, ResultActions, ProfileActions, App):
     """A Trino SQL client: editor on top, streaming result grid below, pipeline panel on F2."""
 
     CSS_PATH = "app.tcss"
@@ -103,6 +106,9 @@ class TrinoTuiApp(ResultActions, App):
         Binding("f6", "copy_cell", "Copy cell", priority=True, id="copy-cell"),
         Binding("f7", "copy_row", "Copy row", priority=True, id="copy-row"),
         Binding("f8", "copy_selection", "Copy sel.", priority=True, id="copy-selection"),
+        Binding("f9", "run_all", "Run all", show=False, priority=True, id="run-all"),
+        Binding("ctrl+b", "toggle_browser", "Browser", show=False, priority=True, id="browser"),
+        Binding("ctrl+r", "history", "History", show=False, priority=True, id="history"),
     ]
 
     def __init__(
@@ -115,6 +121,7 @@ class TrinoTuiApp(ResultActions, App):
         clock: Callable[[], float] | None = None,
         clipboard: Clipboard | None = None,
         client_factory: "Callable[[ClientConfig], TrinoClient] | None" = None,
+        workspace: Any | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -134,6 +141,8 @@ class TrinoTuiApp(ResultActions, App):
         self._sandbox_ready = sandbox_config is None
         self._closing = False
         self._pending: RunTarget | None = None  # run requested while the sandbox was starting
+        self.explore_init(workspace, custom_client=client_factory is not None)  # browser, completion, history
+        self._explicit_sql = initial_sql is not None
         if initial_sql is None and sandbox_config is not None:
             initial_sql = SANDBOX_SQL
         self._initial_sql = initial_sql or ""
@@ -145,10 +154,9 @@ class TrinoTuiApp(ResultActions, App):
 
     # -- composition -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield SqlEditor(self._initial_sql, id="editor")
-        with Vertical(id="results"):
-            yield ResultGrid(id="grid")
-            yield PipelinePanel(id="pipeline", coordinator_host=_host_port(self.settings.server))
+        results = Vertical(ResultGrid(id="grid"),
+                           PipelinePanel(id="pipeline", coordinator_host=_host_port(self.settings.server)), id="results")
+        yield from self.explore_layout([SqlEditor(self._initial_sql, id="editor"), results])
         yield QueryStatusBar(id="status")
         yield Footer()
 
@@ -163,9 +171,7 @@ class TrinoTuiApp(ResultActions, App):
             self.notify(f"Theme file skipped: {err}", severity="warning")
         self.query_one("#pipeline", PipelinePanel).display = False
         editor = self.query_one(SqlEditor)
-        if self._initial_sql:
-            last = self._initial_sql.rstrip("\n").split("\n")
-            editor.move_cursor((len(last) - 1, 0))
+        self.explore_mount(editor, explicit_sql=self._explicit_sql)
         editor.focus()
         self._update_status_bar()
         if self.sandbox_config is not None:
@@ -187,6 +193,7 @@ class TrinoTuiApp(ResultActions, App):
             return
         self.settings = self.settings.replace(server=message.url)
         self._sandbox_ready = True
+        self.explore_connected()
         self.query_one("#pipeline", PipelinePanel).coordinator_host = _host_port(self.settings.server)
         self.notify(f"Sandbox ready at {message.url}", title="Sandbox", timeout=3)
         self.sub_title = f"sandbox {message.url}"
@@ -236,7 +243,7 @@ class TrinoTuiApp(ResultActions, App):
 
     def action_run_query(self) -> None:
         """Run the selection, else the statement under the cursor; cancels a running query first."""
-        if self._modal_open():
+        if self._modal_open() or self.explore_run_selection():
             return
         target = self.query_one(SqlEditor).run_target()
         if target is None:
@@ -266,6 +273,7 @@ class TrinoTuiApp(ResultActions, App):
         grid = self.query_one(ResultGrid)
         grid.set_status("streaming")
         self._status = "streaming"
+        self.explore_started()
         self._runner = QueryRunner(
             client,
             target.statement.text,
@@ -276,6 +284,7 @@ class TrinoTuiApp(ResultActions, App):
             server=self.settings.server,
         ).start()
         self._update_status_bar()
+        self.refresh_bindings()  # ctrl+c / F3 now cancel/stop the query (footer too)
 
     def _set_store(self, store: RowStore | None) -> None:
         old, self._store = self._store, store
@@ -341,8 +350,10 @@ class TrinoTuiApp(ResultActions, App):
         error = outcome.error if isinstance(outcome, Failed) else None
         grid.set_status(outcome.status, message=error.message if error else None)
         self.show_snapshot(self._snapshot)
+        self.refresh_bindings()  # ctrl+c is the editor's copy key again
         if error is not None:
-            self.notify(error.message, severity="error", title="Query failed", timeout=10)
+            self.notify(error.message, severity="error", title=_ERROR_TITLES.get(error.kind, "Query failed"),
+                        timeout=10)
             if error.line is not None and self._target is not None:
                 self.query_one(SqlEditor).show_error(self._target, error.line, error.column or 1)
         elif outcome.status == "stopped":
@@ -353,6 +364,7 @@ class TrinoTuiApp(ResultActions, App):
                 self._store is not None and self._store.columns):
             count = f": {outcome.update_count:,} rows" if outcome.update_count is not None else ""
             self.notify(f"{outcome.update_type}{count}", title="Done")
+        self.explore_done(outcome, self._snapshot)  # history, context line, Run all's next statement
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+c cancels only while a query runs; otherwise it stays the editor's copy key."""
@@ -420,6 +432,7 @@ class TrinoTuiApp(ResultActions, App):
                 client.close()
             except Exception:  # noqa: BLE001
                 pass
+        self.explore_close(left())
         sandbox, self._sandbox = self._sandbox, None
         if sandbox is not None:
             sandbox.close(timeout=left())
@@ -442,7 +455,12 @@ def run_tui(
     """
     import sys
 
-    app = TrinoTuiApp(settings, sandbox_config=sandbox_config, theme=theme, initial_sql=initial_sql)
+    from trino_tui.explore.paths import state_dir
+    from trino_tui.explore.workspace import Workspace
+    from trino_tui.tui.explore_actions import default_metadata_runner
+
+    app = TrinoTuiApp(settings, sandbox_config=sandbox_config, theme=theme, initial_sql=initial_sql,
+                      workspace=Workspace(default_metadata_runner, state_dir=state_dir()))
     if theme is not None and theme not in app.available_themes:
         names = ", ".join(sorted(app.available_themes))
         print(f"trino-tui: unknown theme {theme!r} (available: {names})", file=sys.stderr)
