@@ -78,7 +78,7 @@ class Workspace:
             return f"Editor session not saved: {exc}"
         return None
 
-    def close(self) -> None:
+    def close(self, timeout: float = 2.0) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            conn.close()
+            conn.close(timeout)

@@ -15,6 +15,9 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("arrows, PgUp/PgDn, home/end", "move the grid cursor (shift extends the selection)"),
     ("ctrl+home / ctrl+end", "first / last row of the result"),
     ("enter (grid)", "show the full value of the cell"),
+    ("ctrl+a / ctrl+home / ctrl+end (editor)", "select all / go to the start / the end of the SQL"),
+    ("tab / enter, esc, ctrl+space (editor)", "accept / dismiss the completion popup; open it where you are"),
+    ("i p d s c r / (browser)", "insert name, preview, describe, show create, copy name, refresh, filter"),
     ("ctrl+p", "command palette (every action, plus themes)"),
     ("ctrl+q", "quit"),
 )
