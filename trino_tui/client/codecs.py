@@ -91,11 +91,14 @@ def decompress(payload: bytes, encoding: str, uncompressed_size: int | None,
 
 def check_width(rows: list, width: int, first_row: int = 0, index: int | None = None) -> None:
     """RowWidthMismatch naming the first row whose length differs from *width*."""
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != width:
-            n = len(row) if isinstance(row, list) else "no"
-            raise RowWidthMismatch(
-                f"{_where(index)}row {first_row + i} has {n} values but the result has {width} columns")
+    for row in rows:  # hot path (every row of every result): no enumerate, no isinstance
+        if type(row) is not list or len(row) != width:
+            break
+    else:
+        return
+    i, row = next((i, r) for i, r in enumerate(rows) if type(r) is not list or len(r) != width)
+    n = len(row) if isinstance(row, list) else "no"
+    raise RowWidthMismatch(f"{_where(index)}row {first_row + i} has {n} values but the result has {width} columns")
 
 
 def parse_rows(data: bytes, rows_count: int | None, width: int | None = None, first_row: int = 0,
