@@ -52,3 +52,24 @@ def test_official_client_maps_the_same_values(sb, entry: str) -> None:
     want = RowMapperFactory().create(step["columns"], legacy_primitive_types=False).map(step["rows"]["values"])
     nan = lambda v: isinstance(v, float) and v != v  # noqa: E731 - NaN never equals itself
     assert [[("NaN" if nan(v) else v) for v in r] for r in got] == [[("NaN" if nan(v) else v) for v in r] for r in want]
+
+
+def test_clients_without_parametric_datetime_get_legacy_types(sb) -> None:
+    """Real Trino 476 without X-Trino-Client-Capabilities: PARAMETRIC_DATETIME (entry t_timestamp_no_capabilities)."""
+    import httpx
+
+    (step,) = ENTRIES["t_timestamp_no_capabilities"]
+    for capabilities, legacy in ((None, True), ("PATH,PARAMETRIC_DATETIME", False)):
+        headers = {"X-Trino-User": "u", **({"X-Trino-Client-Capabilities": capabilities} if capabilities else {})}
+        with httpx.Client(timeout=30) as http:
+            doc = http.post(f"{sb.url}/v1/statement", content=step["sql"].encode(), headers=headers).json()
+            rows: list = []
+            while "nextUri" in doc:
+                doc = http.get(doc["nextUri"]).json()
+                rows += doc.get("data") or []
+        columns = [(c["type"], c["typeSignature"]) for c in doc["columns"]]
+        if legacy:
+            assert columns == [(c["type"], c["typeSignature"]) for c in step["columns"]]
+            assert rows == step["rows"]["values"]
+        else:
+            assert [t for t, _ in columns] == ["timestamp(9)", "time(6)"]

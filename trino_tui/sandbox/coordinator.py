@@ -121,11 +121,13 @@ def parse_session_headers(req: Request) -> ClientSession | Response:
                 return text_error(400, "Invalid X-Trino-Prepared-Statement header")
             prepared[unquote_plus(name.strip()).lower()] = unquote_plus(text.strip())
     transaction = (req.header("X-Trino-Transaction-Id") or "").strip()
+    capabilities = {c.strip().upper() for c in (req.header("X-Trino-Client-Capabilities") or "").split(",")}
     tags = tuple(t.strip() for t in (req.header("X-Trino-Client-Tags") or "").split(",") if t.strip())
     return ClientSession(user=user, source=req.header("X-Trino-Source"), catalog=catalog, schema=schema,
                          time_zone=(req.header("X-Trino-Time-Zone") or "UTC").strip() or "UTC",
                          properties=props, client_tags=tags, principal=req.principal, prepared=prepared,
-                         transaction_id=None if transaction.upper() in ("", "NONE") else transaction)
+                         transaction_id=None if transaction.upper() in ("", "NONE") else transaction,
+                         parametric_datetime="PARAMETRIC_DATETIME" in capabilities)
 
 
 def change_headers(changes: object) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from .engine_api import CATALOGS, SessionContext
 from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl
 from .metadata import MetadataStatements
 from .nestedjson import is_nested, row_query as nested_row_query
-from .result_types import declared_result_types, with_precision
+from .result_types import declared_result_types, legacy_datetime, with_precision
 from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
 from .rowjson import MACROS, ZoneSpec, row_json_sql
 from .session_sql import session_value_edits
@@ -408,6 +408,8 @@ class Engine:
                 types = self._declared_types(out.sources, list(rel.types), refs)
                 types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
                 types = [parse_type(h) if h else t for t, h in zip(types, out.hints or [None] * len(types))]
+                if not session.parametric_datetime:
+                    types = [legacy_datetime(t) for t in types]
                 assemble = None
                 if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
                     row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)

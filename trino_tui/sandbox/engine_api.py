@@ -26,6 +26,7 @@ class SessionContext:
     query_id: str = ""
     prepared: Mapping[str, str] = field(default_factory=dict)
     transaction_id: str | None = None
+    parametric_datetime: bool = True  # False: time/timestamp types without precision, values in ms (legacy clients)
 
 
 class EngineOps(Protocol):

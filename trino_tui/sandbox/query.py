@@ -56,6 +56,7 @@ class ClientSession:
     principal: str | None = None  # the authenticated user (auth hook), None without authentication
     prepared: dict[str, str] = field(default_factory=dict)  # X-Trino-Prepared-Statement: name -> SQL
     transaction_id: str | None = None  # X-Trino-Transaction-Id (None: autocommit)
+    parametric_datetime: bool = True  # X-Trino-Client-Capabilities has PARAMETRIC_DATETIME
 
 
 @dataclass(frozen=True)
@@ -282,14 +283,19 @@ class Query:
             return
         key: Hashable = (self.sql, self.session.user, self.session.catalog, self.session.schema,
                          self.session.time_zone, tuple(sorted(props.items())),
-                         tuple(sorted(self.session.prepared.items())), opts, cfg.direct_page_size)
+                         tuple(sorted(self.session.prepared.items())), self.session.parametric_datetime,
+                         opts, cfg.direct_page_size)
         use_cache = cfg.cache_results and self._deps.cache is not None
         cached = self._deps.cache.get(key) if use_cache else None  # type: ignore[union-attr]
         if cached is not None:
             self._replay(cached, opts)
             return
-        extra = {"prepared": dict(self.session.prepared), "transaction_id": self.session.transaction_id} \
-            if self.session.prepared or self.session.transaction_id else {}  # fake engines take plain dicts
+        s = self.session
+        extra: dict[str, Any] = {}  # only what differs from the defaults: fake engines take plain dicts
+        if s.prepared or s.transaction_id:
+            extra.update(prepared=dict(s.prepared), transaction_id=s.transaction_id)
+        if not s.parametric_datetime:
+            extra["parametric_datetime"] = False
         ctx = self._deps.session_context(
             user=self.session.user, catalog=self.session.catalog, schema=self.session.schema,
             time_zone=props.get("time_zone_id") or self.session.time_zone, properties=dict(props),

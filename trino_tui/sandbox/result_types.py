@@ -43,3 +43,18 @@ def same_storage(declared: TrinoType, reported: TrinoType) -> bool:
         return duckdb_storage(declared) == duckdb_storage(reported)
     except KeyError:
         return False
+
+
+_DATETIME = frozenset({"time", "timestamp", "time with time zone", "timestamp with time zone"})
+
+
+def legacy_datetime(t: TrinoType) -> TrinoType:
+    """*t* as a client without the PARAMETRIC_DATETIME capability sees it: datetime types carry no
+    precision (their values are written with milliseconds), also inside array/map/row."""
+    if t.raw in _DATETIME:
+        return TrinoType(t.raw)
+    if t.raw in ("array", "map"):
+        return TrinoType(t.raw, tuple(legacy_datetime(p) for p in t.params))
+    if t.raw == "row":
+        return TrinoType(t.raw, tuple((n, legacy_datetime(ft)) for n, ft in t.params))
+    return t
