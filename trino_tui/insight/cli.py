@@ -54,8 +54,8 @@ def _settings(ns: argparse.Namespace, stack: ExitStack):
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:
     try:
         ns = parser.parse_args(list(argv))
-        used = [a.option_strings[-1] for a in parser._actions if a.dest in HIDDEN_DESTS
-                and getattr(ns, a.dest, None) not in (None, a.default)]
+        used = [a.option_strings[-1] for a in parser._actions if a.option_strings
+                and a.dest in HIDDEN_DESTS and getattr(ns, a.dest, None) not in (None, a.default)]
         if used:
             parser.error(f"{used[0]} is not an option of {parser.prog}")
         return ns
