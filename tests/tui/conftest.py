@@ -12,28 +12,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from dataclasses import dataclass
-
 from trino_tui.client import Column, QueryCancelled, QueryFailed, parse_columns
 
-
-@dataclass
-class FakeBatch:
-    """A batch as the client hands it over (CONTRACT.md: ``row_count``, ``wire_rows()``, payload)."""
-
-    row_offset: int
-    rows: list[list]
-    segment: int | None = None
-    payload: bytes | None = None
-    encoding: str | None = None
-    uncompressed_size: int | None = None
-
-    @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def wire_rows(self) -> list[list]:
-        return self.rows
+from tests.core.fakes import FakeBatch  # noqa: F401 - the contract-shaped batch, shared with the core tests
 
 
 def make_columns(*specs: tuple[str, str]) -> list[Column]:
