@@ -58,3 +58,16 @@ def test_internal_engine_errors_become_not_supported() -> None:
     err = from_duckdb(exc, "SELECT 1")
     assert (err.error_name, err.error_code) == ("NOT_SUPPORTED", 13)
     assert "Bind" not in err.message and "sandbox cannot emulate" in err.message
+
+
+@pytest.mark.parametrize("entry", ["e_division_by_zero", "e_division_runtime", "e_invalid_cast"])
+def test_runtime_failures_still_answer_the_columns(sbx_engine: Engine, entry: str) -> None:
+    step = ENTRIES[entry][-1]
+    result = sbx_engine.execute(step["sql"], SessionContext(user="u", catalog="tpch", schema="tiny"))
+    try:
+        assert [(c.name, c.type) for c in result.columns] == [(c["name"], c["type"]) for c in step["columns"]]
+        with pytest.raises(TrinoError) as info:
+            list(result.iter_chunks())
+        assert info.value.error_name == step["error"]["errorName"]
+    finally:
+        result.close()

@@ -417,10 +417,14 @@ class Engine:
                     row_sql = row_json_sql(duck_sql, types, zone)
                 del rel
                 self._check_cancelled(session)
-                cur.execute(row_sql)   # streams: fetchmany pulls chunks
-                first = cur.fetchmany(_FIRST_BATCH)
+                failed: duckdb.Error | None = None
+                try:
+                    cur.execute(row_sql)   # streams: fetchmany pulls chunks
+                    first = cur.fetchmany(_FIRST_BATCH)
+                except duckdb.Error as exc:   # a runtime failure: like Trino, answer the columns, then fail
+                    first, failed = [], exc
                 self._check_cancelled(session)
-                total = len(first) if len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
+                total = len(first) if failed or len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
         except duckdb.Error as exc:
             cur.close()
             raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
@@ -436,7 +440,7 @@ class Engine:
             return TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
 
         columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
-        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate, assemble),
+        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate, assemble, failed),
                                total_rows=total)
 
     def _cheap_count(self, duck_sql: str, sig: list[Token], refs: list[Resolved]) -> int | None:

@@ -169,7 +169,8 @@ class MetadataStatements:
         sig = [t for t in significant(tokenize(sql)) if t.start >= p.text_offset]
         duck_sql, to_user, _ = self.engine.rewrite(sql, sig, session, base=p.text_offset)
         rows = self.engine.explain(duck_sql, to_user, sql)
-        return self.engine.list_result([("Query Plan", "varchar")], [["\n".join(rows)]], bounded=True)
+        return self.engine.list_result([("Query Plan", "varchar")], [["\n".join(rows)]],
+                                       bounded=not any(t.lower == "analyze" for t in significant(tokenize(sql))[1:3]))
 
     def _unsupported(self, p: Parsed, sql: str, session, zone) -> StatementResult:
         raise TrinoError("NOT_SUPPORTED", f"{' '.join(p.names)} is not supported by the sandbox")

@@ -57,11 +57,13 @@ class DuckSource:
     """Streams JSON row texts from a DuckDB cursor whose pending (streaming) result has one
     VARCHAR column. Owns the cursor.
     `first` is a batch fetched eagerly (so early execution errors surface in Engine.execute).
-    `assemble` turns a fetched row tuple into its JSON text (default: the tuple's one text column)."""
+    `assemble` turns a fetched row tuple into its JSON text (default: the tuple's one text column);
+    `failed`: a runtime error met while starting, raised by the first fetch (the columns are known)."""
 
     def __init__(self, cursor: Any, first: list[tuple], translate: Callable[[BaseException], Exception],
-                 assemble: Callable[[tuple], str] | None = None) -> None:
+                 assemble: Callable[[tuple], str] | None = None, failed: BaseException | None = None) -> None:
         self._assemble = assemble or _first_column
+        self._failed = failed  # raised (translated) by the first fetch
         self._cursor = cursor
         self._first: list[tuple] | None = first
         self._translate = translate
@@ -69,6 +71,9 @@ class DuckSource:
         self._lock = threading.Lock()
 
     def fetch(self, n: int) -> list[str]:
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise self._translate(failed) from None
         if self._first:
             first, self._first = self._first, None
             return [self._assemble(r) for r in first]

@@ -17,8 +17,8 @@ class SessionView(Protocol):
     time_zone: str
 
 
-def _literal(value: str | None) -> str:
-    return "CAST(NULL AS VARCHAR)" if value is None else "'" + value.replace("'", "''") + "'"
+def _literal(value: str | None) -> str:  # a CAST, not a bare literal: Trino types these unbounded varchar
+    return "CAST(NULL AS VARCHAR)" if value is None else "CAST('" + value.replace("'", "''") + "' AS VARCHAR)"
 
 
 def session_value_edits(sig: list[Token], session: SessionView, time_zone: str) -> list[tuple[int, int, str]]:
