@@ -7,7 +7,8 @@ our httpx transports attaches the guard to the socket on every read/write, shrin
 socket timeout to the guard's remaining time, connects in short slices so a cancel is seen,
 and ``guard.cancel()`` (called from any thread by the query's CancelToken) ends the exchange
 after its grace period (``abort()``: at once, shutting the socket down). Reads wait in short
-slices, so neither a cancel nor the deadline waits for a silent server. One guard per exchange; thread-safe abort.
+slices, so neither a cancel nor the deadline waits for a silent server. One guard per exchange;
+``cancel``/``abort`` are thread-safe, everything else runs on the exchange's thread.
 """
 
 from __future__ import annotations
@@ -101,6 +102,13 @@ class RequestGuard:
         if self.reason is not None:
             raise httpcore.ReadError(f"request {self.reason}")
 
+    def bounded(self, timeout: float | None) -> float | None:
+        """*timeout* (None = none) cut to the time this exchange has left."""
+        left = self.remaining()
+        if left is None:
+            return timeout
+        return max(min(timeout if timeout is not None else left, left), 0.001)
+
     def timeout(self, requested: float | None) -> float:
         """The next socket wait: a short slice, so cancel and deadline are seen promptly."""
         waits = [READ_SLICE]
@@ -174,8 +182,7 @@ class GuardedStream(httpcore.NetworkStream):
         guard = self._guard()
         if guard is None:
             return self._inner.write(buffer, timeout)
-        left = guard.remaining()
-        self._inner.write(buffer, timeout if left is None else max(min(timeout or left, left), 0.001))
+        self._inner.write(buffer, guard.bounded(timeout))
         guard.check()
 
     def close(self) -> None:
@@ -185,8 +192,7 @@ class GuardedStream(httpcore.NetworkStream):
                   timeout: float | None = None) -> httpcore.NetworkStream:
         guard = self._guard()
         if guard is not None:
-            left = guard.remaining()
-            timeout = timeout if left is None else max(min(timeout or left, left), 0.001)
+            timeout = guard.bounded(timeout)
         return GuardedStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
@@ -204,9 +210,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         guard = current_guard()
         if guard is None:
             return GuardedStream(self._sync.connect_tcp(host, port, timeout, local_address, socket_options))
-        left = guard.remaining()
-        if left is not None:
-            timeout = max(min(timeout or left, left), 0.001)
+        timeout = guard.bounded(timeout)
         start = time.monotonic()
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
