@@ -102,3 +102,14 @@ def test_panel_shows_the_live_verdict():
             assert panel.verdict is None and "try --downloaders" not in screen_text(app)
 
     asyncio.run(run())
+
+
+def test_history_judges_at_most_every_quarter_second_of_snapshot_time(monkeypatch):
+    calls = []
+    real = v.verdict
+    monkeypatch.setattr(v, "verdict", lambda snaps, **kw: calls.append(1) or real(snaps, **kw))
+    hist = v.VerdictHistory(every=0.25)
+    found = [hist.add(s) for s in _history(21, step=0.05, dl_busy=5, dl_q=7)]  # 1 s of snapshots
+    assert len(calls) == 5  # at 0, 0.25, 0.5, 0.75 and 1.0 s
+    assert found[-1].kind == v.STORAGE and found[-2] is found[-5]  # reused between judgements
+    assert hist.add(replace(_history(1)[0], now=fs.START + 99, finished=True)) is None

@@ -13,6 +13,7 @@ after the query finished.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
@@ -84,15 +85,12 @@ def classify(snap: Any) -> tuple[str, str] | None:
     return None
 
 
-def host_rates(snaps: Sequence[Any], since: float) -> tuple[HostRate, ...]:
-    """Per storage host: throughput of downloads that ended at/after *since* (each segment once,
-    its last snapshot wins), fastest host first."""
-    latest: dict[int, Any] = {}
-    for snap in snaps:
-        for seg in snap.segments:
-            if (seg.kind == "spooled" and seg.download_start is not None
-                    and seg.download_end is not None and seg.download_end >= since):
-                latest[seg.index] = seg
+def host_rates(snap: Any, since: float) -> tuple[HostRate, ...]:
+    """Per storage host: throughput of the downloads in *snap* that ended at/after *since*
+    (the client lists recently finished segments), fastest host first."""
+    latest = {seg.index: seg for seg in snap.segments
+              if seg.kind == "spooled" and seg.download_start is not None
+              and seg.download_end is not None and seg.download_end >= since}
     per_host: dict[str, list[Any]] = {}
     for seg in latest.values():
         host = seg.hops[-1] if seg.hops else (seg.url_host or "?")
@@ -137,7 +135,7 @@ def verdict(history: Iterable[Any], *, window: float = WINDOW) -> Verdict | None
         found = classify(snap)
         if found is not None:
             votes.setdefault(found[0], []).append(found[1])
-    hosts = host_rates(recent, now - window)
+    hosts = host_rates(recent[-1], now - window)
     if not votes:
         return Verdict(BALANCED, "no single stage limits the pipeline", hosts=hosts)
     kind, reasons = max(votes.items(), key=lambda kv: len(kv[1]))
@@ -152,23 +150,32 @@ def verdict(history: Iterable[Any], *, window: float = WINDOW) -> Verdict | None
 
 
 class VerdictHistory:
-    """A bounded window of snapshots for :func:`verdict` (UI thread only; not locked)."""
+    """A bounded window of snapshots for :func:`verdict`, re-judged at most every *every*
+    seconds of snapshot time (cheap at the panel's 20 Hz). UI thread only; not locked."""
 
-    def __init__(self, window: float = WINDOW) -> None:
-        self.window = window
-        self._snaps: list[Any] = []
+    def __init__(self, window: float = WINDOW, every: float = 0.25) -> None:
+        self.window, self.every = window, every
+        self._snaps: deque[Any] = deque()
         self._started: float | None = None
+        self._judged_at: float | None = None
+        self._verdict: Verdict | None = None
 
     def add(self, snap: Any) -> Verdict | None:
         """Absorb *snap* (a new ``started_at`` starts over); return the current verdict."""
         if snap.started_at != self._started:
-            self._snaps, self._started = [], snap.started_at
+            self._snaps, self._started = deque(), snap.started_at
+            self._judged_at = self._verdict = None
         if not self._snaps or snap.now != self._snaps[-1].now:
             self._snaps.append(snap)
         cut = snap.now - self.window
         while self._snaps and self._snaps[0].now < cut:
-            self._snaps.pop(0)
-        return verdict(self._snaps, window=self.window)
+            self._snaps.popleft()
+        if snap.finished:
+            self._verdict = None
+        elif self._judged_at is None or snap.now - self._judged_at >= self.every:
+            self._judged_at = snap.now
+            self._verdict = verdict(self._snaps, window=self.window)
+        return self._verdict
 
 
 def describe(v: Verdict | None) -> Mapping[str, Any] | None:
