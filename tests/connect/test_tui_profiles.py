@@ -35,6 +35,9 @@ def test_switch_profile_from_the_palette_list(tmp_path, monkeypatch) -> None:
                 app.switch_profile("alpha")
                 assert app.settings.profile == "alpha" and app.settings.server == sb.url
                 assert app.sub_title == "profile alpha"
+                from trino_tui.tui.widgets.context_line import ContextLine
+                await wait_until(pilot, lambda: app.query_one(ContextLine).text.startswith("profile alpha"),
+                                 what="context line names the profile")
                 await pilot.press("ctrl+j")
                 await wait_until(pilot, lambda: app.query_status == "finished", what="query finished")
                 assert len(app.store) == 20

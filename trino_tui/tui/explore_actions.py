@@ -115,7 +115,7 @@ class ExploreActions:
         session = self._live_session()
         encoding = getattr(snapshot, "encoding", None) if snapshot is not None else None
         self.query_one(ContextLine).show(context_from(self.config, session, encoding=encoding,
-                                                      ran=snapshot is not None))
+                                                      ran=snapshot is not None, profile=self.settings.profile))
 
     # -- statements ------------------------------------------------------------------------------
     def explore_started(self) -> None:

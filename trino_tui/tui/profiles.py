@@ -4,8 +4,8 @@ Owns ``profile_names()`` (the ``[profiles.*]`` of ``$TRINO_TUI_CONFIG`` or the d
 read once and cached) and ``switch_profile(name)``: the next statement runs with the profile's
 settings (a new client; the old one is closed — refused while a query runs, so closing never
 waits on the network). The palette lists one entry per profile (``tui/commands.py``); the active
-profile shows in the app's sub-title and in a notification; the pipeline panel learns the new
-coordinator host. UI thread only. Relies on the app's ``settings``, ``_client`` and ``_runner``.
+profile shows in the context line, the app's sub-title and a notification; the pipeline panel
+and the catalog browser follow the new connection. UI thread only. Relies on the app's ``settings``, ``_client`` and ``_runner``.
 """
 
 from __future__ import annotations
@@ -59,3 +59,6 @@ class ProfileActions:
         from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 
         self.query_one("#pipeline", PipelinePanel).coordinator_host = _host_port(self.settings.server)
+        connected = getattr(self, "explore_connected", None)
+        if connected is not None:  # the catalog browser and the context line follow the new connection
+            connected()
