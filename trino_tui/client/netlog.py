@@ -82,6 +82,8 @@ class ExchangeRecorder:
     def end(self, ex: Exchange, *, status: int | None, request_headers: Iterable[tuple[str, str]] | None = None,
             response_headers: Iterable[tuple[str, str]] = (), nbytes: int = 0, error: str | None = None,
             response_body: bytes | None = None, content_type: str = "") -> None:
+        if not self.enabled:
+            return
         elapsed = time.monotonic() - ex.started
         req_headers = redact_headers(request_headers if request_headers is not None else ex.request_headers)
         resp_headers = redact_headers(response_headers)
