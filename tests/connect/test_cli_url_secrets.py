@@ -9,7 +9,7 @@ import pytest
 
 from trino_tui.client.errors import ConfigError
 from trino_tui.core.cli_url import CliUrl, merge_cli_url, parse_cli_url
-from trino_tui.core.secrets import check_no_plain_secrets, keyring_secret, profile_secret, run_secret_command
+from trino_tui.core.secrets import keyring_secret, run_secret_command
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -105,20 +105,3 @@ def test_keyring_missing_package(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "keyring", None)
     with pytest.raises(ConfigError, match="trino-tui\\[keyring\\]"):
         keyring_secret("svc", "u")
-
-
-def test_profile_secret_dispatch() -> None:
-    kr = FakeKeyring({("svc", "u"): "from-keyring"})
-    assert profile_secret({}, "password", "u") is None
-    assert profile_secret({"password_keyring": "svc"}, "password", "u", keyring_module=kr) == "from-keyring"
-    assert profile_secret({"access_token_cmd": [sys.executable, "-c", "print('jwt')"]}, "access_token", "u") == "jwt"
-    with pytest.raises(ConfigError, match="either password_cmd or password_keyring"):
-        profile_secret({"password_cmd": "x", "password_keyring": "y"}, "password", "u")
-
-
-def test_plain_secrets_refused() -> None:
-    check_no_plain_secrets({"password_cmd": "x", "user": "u"})
-    with pytest.raises(ConfigError, match="profile 'prod' stores a plain password"):
-        check_no_plain_secrets({"password": "hunter2"}, "prod")
-    with pytest.raises(ConfigError, match="access_token_cmd"):
-        check_no_plain_secrets({"access_token": "eyJ"})

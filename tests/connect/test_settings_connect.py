@@ -162,3 +162,13 @@ def test_redirect_handler_choices(monkeypatch, capsys) -> None:
     assert opened == ["https://a/login/2"] and capsys.readouterr().err == ""
     with pytest.raises(ConfigError, match="choose from ALL, PRINT, OPEN"):
         settings("https://a", "--external-authentication", "--external-authentication-redirect-handler", "x")
+
+
+def test_profiles_refuse_plain_secrets(tmp_path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[profiles.a]\npassword = "hunter2"\n[profiles.b]\naccess_token = "eyJ"\n')
+    with pytest.raises(ConfigError, match="true or false") as info:
+        settings("--profile", "a", "--config", str(config))
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(ConfigError, match="secret and is not read from profiles"):
+        settings("--profile", "b", "--config", str(config))

@@ -1,17 +1,16 @@
 """Secrets for connection profiles without plain secrets in config files.
 
-A profile may say how to get its password (or access token), never the secret itself:
+A profile (or the matching flag) may say how to get its password or token, never the secret:
 
-* ``password_cmd = "pass show trino/prod"`` (or a list of arguments): the command runs without a
-  shell (use ``["sh", "-c", "..."]`` for pipes), 30 s at most; the first line of its stdout is
-  the secret. Failures raise ``ConfigError`` naming the command and exit status, never its output.
-* ``password_keyring = "SERVICE"`` (user = the profile's user) or
-  ``password_keyring = {service = "...", username = "..."}``: the OS keyring through the optional
-  ``keyring`` package.
-* ``access_token_cmd`` / ``access_token_keyring``: the same for a JWT bearer token.
+* ``password_cmd = "pass show trino/prod"``: the command runs without a shell (use
+  ``sh -c '...'`` for pipes), 30 s at most; the first line of its stdout is the secret. Failures
+  raise ``ConfigError`` naming the command and exit status, never its output.
+* ``password_keyring = "SERVICE"`` (user = the profile's user): the OS keyring through the
+  optional ``keyring`` package (``keyring_secret`` also takes ``{service, username}``).
+* ``access_token_cmd``: the same for a JWT bearer token.
 
-Plain ``password`` / ``access_token`` keys in a profile are refused with a one-line hint.
-Pure functions apart from running the command; thread-safe.
+``core.connect.resolve_secrets`` applies them. Pure functions apart from running the command;
+thread-safe.
 """
 
 from __future__ import annotations
@@ -24,17 +23,8 @@ from typing import Any
 from trino_tui.client import ConfigError
 
 COMMAND_TIMEOUT = 30.0
-PLAIN_SECRET_KEYS = ("password", "access_token")
 
 Runner = Callable[..., subprocess.CompletedProcess]
-
-
-def check_no_plain_secrets(profile: Mapping[str, Any], name: str = "") -> None:
-    """Refuse ``password = "..."`` / ``access_token = "..."`` in a profile."""
-    where = f"profile {name!r}" if name else "the profile"
-    for key in PLAIN_SECRET_KEYS:
-        if isinstance(profile.get(key), str):
-            raise ConfigError(f"{where} stores a plain {key}: use {key}_cmd or {key}_keyring instead")
 
 
 def run_secret_command(command: str | list[str], *, what: str = "password_cmd", run: Runner = subprocess.run) -> str:
@@ -82,15 +72,3 @@ def keyring_secret(spec: str | Mapping[str, Any], user: str, *, what: str = "pas
         raise ConfigError(f"{what}: no secret stored for service {service!r}, user {username!r}")
     return str(secret)
 
-
-def profile_secret(profile: Mapping[str, Any], kind: str, user: str, *, run: Runner = subprocess.run,
-                   keyring_module: Any = None) -> str | None:
-    """The *kind* ("password" or "access_token") a profile points to, or None if it names none."""
-    cmd, ring = profile.get(f"{kind}_cmd"), profile.get(f"{kind}_keyring")
-    if cmd is not None and ring is not None:
-        raise ConfigError(f"Use either {kind}_cmd or {kind}_keyring, not both")
-    if cmd is not None:
-        return run_secret_command(cmd, what=f"{kind}_cmd", run=run)
-    if ring is not None:
-        return keyring_secret(ring, user, what=f"{kind}_keyring", keyring_module=keyring_module)
-    return None
