@@ -70,6 +70,9 @@ def test_escape_dismisses_and_keys_return_to_the_editor(conn):
             await pilot.press("ctrl+space")
             await settle(pilot, conn)
             assert ed.completion.visible  # forced open on an empty line
+            ed.blur()
+            await pilot.pause()
+            assert not ed.completion.visible  # leaving the editor closes it
 
     asyncio.run(scenario())
 

@@ -238,6 +238,10 @@ class CompletionKeysMixin:
         if self.completion is not None:
             self.completion.cursor_moved()
 
+    def _on_blur(self, event) -> None:  # focus left the editor: the popup goes too
+        if self.completion is not None:
+            self.completion.dismiss()
+
     def on_metadata_changed(self, event: MetadataChanged) -> None:
         event.stop()
         if self.completion is not None:

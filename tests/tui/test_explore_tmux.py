@@ -1,0 +1,68 @@
+"""Real terminal (tmux), a new user (empty XDG state dir): type a first query into the fresh editor
+and run it, open the catalog browser, quit; start again: the editor text is back and the history
+screen holds the query."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+
+from .test_tmux import ROOT, Pane, _command, _tmux
+
+pytestmark = pytest.mark.tmux
+
+
+def _start(session: str, state: str) -> Pane:
+    env = (f"cd {shlex.quote(str(ROOT))} && PYTHONPATH={shlex.quote(str(ROOT))} XDG_STATE_HOME={shlex.quote(state)} "
+           "TERM=xterm-256color COLUMNS=160 LINES=50")
+    _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", f"{env} {_command()}")
+    _tmux("set-option", "-t", session, "window-size", "manual", check=False)
+    _tmux("resize-window", "-t", session, "-x", "160", "-y", "50", check=False)
+    return Pane(session)
+
+
+def _quit(session: str) -> None:
+    _tmux("send-keys", "-t", session, "C-q")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            _tmux("has-session", "-t", session)
+        except subprocess.CalledProcessError:
+            return
+        threading.Event().wait(0.2)
+    raise AssertionError("trino-tui did not exit on ctrl+q")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_new_user_first_query_browser_and_persistence(tmp_path):
+    state = str(tmp_path / "state")
+    try:
+        pane = _start("first", state)
+        pane.wait_for("SELECT * FROM tpch.tiny.lineitem", "in tpch.tiny", timeout=90)
+        _tmux("send-keys", "-t", "first", "-l", "SELECT 40 + 2 AS answer")
+        _tmux("send-keys", "-t", "first", "Escape")  # close the completion popup if one is open
+        pane.wait_for("SELECT 40 + 2 AS answer", timeout=10)
+        _tmux("send-keys", "-t", "first", "C-j")
+        pane.wait_for("answer", "1 row", timeout=120)
+        _tmux("send-keys", "-t", "first", "C-b")
+        pane.wait_for("▣ tpch", "▣ memory", timeout=60)
+        _quit("first")
+        history = (tmp_path / "state" / "trino-tui" / "history.jsonl").read_text().splitlines()
+        entry = json.loads(history[-1])
+        assert entry["sql"] == "SELECT 40 + 2 AS answer" and entry["state"] == "finished" and entry["rows"] == 1
+
+        pane = _start("second", state)
+        pane.wait_for("SELECT 40 + 2 AS answer", "▣ tpch", timeout=90)  # editor text and browser are back
+        _tmux("send-keys", "-t", "second", "C-r")
+        screen = pane.wait_for("search history", "finished", timeout=30)
+        assert "SELECT 40 + 2 AS answer" in screen
+        _tmux("send-keys", "-t", "second", "Escape")
+        _quit("second")
+    finally:
+        _tmux("kill-server", check=False)
