@@ -228,3 +228,34 @@ def test_context_line_follows_use_on_the_sandbox(client_settings, tmp_path):
             assert ws.history.entries()[0].schema == "sf1"
 
     asyncio.run(scenario())
+
+
+def test_browser_preview_describe_and_copy_act_on_the_app(tmp_path):
+    client = fake_client()
+    clip = MemoryClipboard()
+
+    async def scenario():
+        app = make_app(client, tmp_path, sql="", clipboard=clip)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await pilot.press("ctrl+b")
+            await idle(pilot, app)
+            browser = app.query_one(CatalogBrowser)
+            tree = browser.tree
+            find = lambda node, name: next(c for c in node.children if c.data.meta and c.data.meta.name == name)  # noqa: E731
+            find(tree.root, "tpch").expand()
+            await idle(pilot, app)
+            find(find(tree.root, "tpch"), "tiny").expand()
+            await idle(pilot, app)
+            tree.move_cursor(find(find(find(tree.root, "tpch"), "tiny"), "orders"))
+            await pilot.press("p")
+            await wait_until(pilot, lambda: app.query_status == "finished", what="preview")
+            await pilot.press("d")
+            await wait_until(pilot, lambda: len(client.executed) == 2 and app.query_status == "finished", what="describe")
+            assert client.executed == ["SELECT * FROM tpch.tiny.orders LIMIT 100", "DESCRIBE tpch.tiny.orders"]
+            await pilot.press("c")
+            await pilot.pause()
+            assert clip.items == ["tpch.tiny.orders"]
+            await pilot.press("ctrl+b")
+            assert not browser.display and app.query_one(SqlEditor).has_focus
+
+    asyncio.run(scenario())
