@@ -7,13 +7,10 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
-import subprocess
-import threading
-import time
 
 import pytest
 
-from .test_tmux import ROOT, Pane, _command, _tmux
+from .test_tmux import ROOT, SOCKET, Pane, _command, _tmux
 
 pytestmark = pytest.mark.tmux
 
@@ -21,22 +18,17 @@ pytestmark = pytest.mark.tmux
 def _start(session: str, state: str) -> Pane:
     env = (f"cd {shlex.quote(str(ROOT))} && PYTHONPATH={shlex.quote(str(ROOT))} XDG_STATE_HOME={shlex.quote(state)} "
            "TERM=xterm-256color COLUMNS=160 LINES=50")
-    _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", f"{env} {_command()}")
+    done = f"tmux -L {SOCKET} -f /dev/null wait-for -S {session}-exited"  # signals the app's exit
+    _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", f"{env} {_command()}; {done}")
     _tmux("set-option", "-t", session, "window-size", "manual", check=False)
     _tmux("resize-window", "-t", session, "-x", "160", "-y", "50", check=False)
     return Pane(session)
 
 
 def _quit(session: str) -> None:
+    """ctrl+q, then wait (bounded by the tmux call's timeout) for the exit signal."""
     _tmux("send-keys", "-t", session, "C-q")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            _tmux("has-session", "-t", session)
-        except subprocess.CalledProcessError:
-            return
-        threading.Event().wait(0.2)
-    raise AssertionError("trino-tui did not exit on ctrl+q")
+    _tmux("wait-for", f"{session}-exited")
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
