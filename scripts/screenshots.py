@@ -19,7 +19,7 @@ from typing import Awaitable, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from trino_tui.client import ClientConfig  # noqa: E402
+from trino_tui.core.settings import resolve  # noqa: E402
 from trino_tui.sandbox import Sandbox, SandboxConfig  # noqa: E402
 from trino_tui.tui.app import SANDBOX_SQL, TrinoTuiApp  # noqa: E402
 from trino_tui.tui.clipboard import MemoryClipboard  # noqa: E402
@@ -27,6 +27,8 @@ from trino_tui.tui.widgets.editor import SqlEditor  # noqa: E402
 from trino_tui.tui.widgets.grid import ResultGrid  # noqa: E402
 
 Shot = Callable[[TrinoTuiApp, object], Awaitable[None]]
+NORMAL = dict(worker_pace=0.0, storage_latency=0.0, initial_segment_size=1024 * 1024,
+              max_segment_size=4 * 1024 * 1024)
 
 
 async def until(pilot, cond, timeout: float = 60.0) -> None:
@@ -47,18 +49,26 @@ async def shot_results(app: TrinoTuiApp, pilot) -> None:
 
 
 async def shot_pipeline(app: TrinoTuiApp, pilot) -> None:
-    app.sandbox_for_shots.configure(worker_pace=0.4, storage_latency=1.5)
+    """Mid-query with segments in flight; taken when the grid title, the status bar and the panel
+    agree (same row count, a non-zero rate), then the sandbox is frozen so nothing moves."""
+    app.sandbox_for_shots.configure(worker_pace=0.15, storage_latency=0.25, initial_segment_size=128 * 1024,
+                                    max_segment_size=128 * 1024)
     try:
         await pilot.press("f2", "ctrl+j")
+        grid = app.query_one(ResultGrid)
 
         def in_flight() -> bool:
             snap = app.query_one("#pipeline").snapshot
             busy = snap is not None and any(s.state.value in ("downloading", "queued") for s in snap.segments)
-            return busy and app.store is not None and len(app.store) > 0 and snap.elapsed > 2.0
+            rows = len(app.store) if app.store is not None else 0
+            return (busy and rows > 0 and snap.elapsed > 2.0 and snap.rows_per_s > 0
+                    and snap.rows_delivered == rows and f"{rows:,} rows" in str(grid.border_title))
 
         await until(pilot, in_flight)
-    finally:
-        app.sandbox_for_shots.configure(worker_pace=0.0, storage_latency=0.0)
+    except BaseException:
+        app.sandbox_for_shots.configure(**NORMAL)
+        raise
+    app.sandbox_for_shots.configure(worker_pace=60.0, storage_latency=60.0)  # frozen until take() resets it
 
 
 async def shot_error(app: TrinoTuiApp, pilot) -> None:
@@ -99,8 +109,9 @@ SHOTS: dict[str, Shot] = {
 
 
 async def take(name: str, shot: Shot, sandbox: Sandbox, out: Path, size: tuple[int, int]) -> None:
-    config = ClientConfig(server=sandbox.url, user="demo", catalog="tpch", schema="tiny")
-    app = TrinoTuiApp(config, initial_sql=SANDBOX_SQL, clipboard=MemoryClipboard())
+    settings = resolve({}, env={}, overrides={"server": sandbox.url, "user": "demo", "catalog": "tpch",
+                                              "schema": "tiny"})
+    app = TrinoTuiApp(settings, initial_sql=SANDBOX_SQL, clipboard=MemoryClipboard())
     app.animation_level = "none"
     app.sandbox_for_shots = sandbox  # type: ignore[attr-defined]
     async with app.run_test(size=size) as pilot:
@@ -108,6 +119,7 @@ async def take(name: str, shot: Shot, sandbox: Sandbox, out: Path, size: tuple[i
         await shot(app, pilot)
         await pilot.pause(0.1)
         app.save_screenshot(filename=f"{name}.svg", path=str(out))
+        sandbox.configure(**NORMAL)  # a shot may have slowed or frozen it
     print(f"wrote {out / (name + '.svg')}")
 
 
