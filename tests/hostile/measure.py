@@ -19,7 +19,7 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=90.0)
     args = ap.parse_args()
     for scenario in SCENARIOS:
-        extra = ("1", "2") if scenario == "drip" else ()
+        extra = ("1", "2") if scenario.startswith("drip") else ()
         with HostileServer(scenario) as srv:
             try:
                 r = run_child(srv.url, *extra, pythonpath=args.pythonpath, timeout=args.timeout)

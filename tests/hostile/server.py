@@ -4,7 +4,8 @@ Scenarios (``HostileServer(scenario)``; ``close()`` stops it and joins its threa
   oversized_segment  segment metadata says segmentSize=1000, storage streams BIG bytes
   zstd_bomb          an honest zstd segment (a few KB) whose frame and uncompressedSize say BOMB bytes
   huge_response      the coordinator answers the POST with a BIG-byte QueryResults document
-  drip               the coordinator answers one byte every DRIP_INTERVAL seconds
+  drip               the coordinator answers the POST one byte every DRIP_INTERVAL seconds
+  drip_poll          the POST is answered at once, every poll (nextUri GET) drips
 Streaming stops as soon as the client hangs up. Thread-safe; one thread per connection.
 """
 
@@ -23,7 +24,7 @@ RESPONSE = 256 * MiB     # size of the huge coordinator response
 DRIP_INTERVAL = 0.1      # seconds between dripped bytes
 DRIP_BYTES = 600         # bytes in the dripped answer (60 s at 10 bytes/s)
 COLUMNS = [{"name": "a", "type": "bigint", "typeSignature": {"rawType": "bigint", "arguments": []}}]
-SCENARIOS = ("oversized_segment", "zstd_bomb", "huge_response", "drip")
+SCENARIOS = ("oversized_segment", "zstd_bomb", "huge_response", "drip", "drip_poll")
 
 _bomb_cache: list[bytes] = []
 
@@ -43,6 +44,7 @@ class HostileServer:
         assert scenario in SCENARIOS, scenario
         self.scenario = scenario
         self.sent = 0
+        self.polls = 0
         self.stop = threading.Event()
         outer = self
 
@@ -97,21 +99,30 @@ class HostileServer:
             head = b'{"id":"q1","infoUri":"x","stats":{"state":"FINISHED"},"warnings":[{"message":"'
             tail = b'"}]}'
             self._stream(h, head, RESPONSE - len(head) - len(tail), tail)
-        else:  # drip
-            body = b'{"id":"q1","infoUri":"x","stats":{"state":"FINISHED"}' + b" " * DRIP_BYTES + b"}"
-            h.send_response(200)
-            h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(len(body)))
-            h.end_headers()
-            for i in range(len(body)):
-                if self.stop.wait(DRIP_INTERVAL):
-                    return
-                if not self._write(h, body[i:i + 1]):
-                    return
+        elif self.scenario == "drip_poll":
+            self._send(h, json.dumps({"id": "q1", "infoUri": "x", "stats": {"state": "QUEUED"},
+                                      "nextUri": f"{self.url}/v1/statement/queued/q1/x/1"}).encode())
+        else:
+            self._drip(h)
+
+    def _drip(self, h: BaseHTTPRequestHandler) -> None:
+        body = b'{"id":"q1","infoUri":"x","stats":{"state":"FINISHED"}' + b" " * DRIP_BYTES + b"}"
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        for i in range(len(body)):
+            if self.stop.wait(DRIP_INTERVAL):
+                return
+            if not self._write(h, body[i:i + 1]):
+                return
 
     def get(self, h: BaseHTTPRequestHandler) -> None:
         if h.path.startswith("/ack/"):
             self._send(h, b"")
+        elif self.scenario == "drip_poll":
+            self.polls += 1
+            self._drip(h)
         elif self.scenario == "oversized_segment":
             self._stream(h, b"", BIG, b"")
         else:

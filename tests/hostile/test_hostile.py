@@ -53,3 +53,11 @@ def test_a_drip_fails_by_the_deadline():
         wall = time.monotonic() - t0
     assert result["error"] and result["error"].startswith("DeadlineExceeded: POST"), result
     assert result["elapsed"] < 2.5 and wall < 10, result  # the old client: ~60 s (the whole drip)
+
+
+def test_dripping_polls_are_retried_only_within_the_retry_budget():
+    with HostileServer("drip_poll") as srv:
+        result = run_child(srv.url, "1", "2")  # each poll dies at 1 s; all retries share 2 s
+        polls = srv.polls
+    assert result["error"] and result["error"].startswith("DeadlineExceeded: GET"), result
+    assert result["elapsed"] < 3.5 and 2 <= polls <= 4, (result, polls)

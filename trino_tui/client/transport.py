@@ -172,7 +172,7 @@ class Transport:
             if guard.reason == "cancelled" or (token is not None and token.cancelled):
                 raise QueryCancelled("Query was cancelled") from None
             if guard.reason == "deadline" or guard.expired():
-                raise DeadlineExceeded(f"{method} {trace_url(url)} did not complete within {limit:g} s") from None
+                raise DeadlineExceeded(f"{method} {trace_url(url)} did not complete within {limit:.3g} s") from None
             raise
         finally:
             if token is not None:
