@@ -65,10 +65,16 @@ async def shot_pipeline(app: TrinoTuiApp, pilot) -> None:
                     and snap.rows_delivered == rows and f"{rows:,} rows" in str(grid.border_title))
 
         await until(pilot, in_flight)
+        app.sandbox_for_shots.configure(worker_pace=60.0, storage_latency=60.0)  # frozen until take() resets it
+        while True:  # until what was in flight when frozen has landed and the title caught up
+            await until(pilot, in_flight)
+            rows = len(app.store)
+            await pilot.pause(0.5)
+            if len(app.store) == rows and in_flight():
+                break
     except BaseException:
         app.sandbox_for_shots.configure(**NORMAL)
         raise
-    app.sandbox_for_shots.configure(worker_pace=60.0, storage_latency=60.0)  # frozen until take() resets it
 
 
 async def shot_error(app: TrinoTuiApp, pilot) -> None:
