@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import re
 import ssl
-from typing import Iterator
 
 import httpx
 import pytest
@@ -19,16 +18,10 @@ from trino_tui.sandbox.auth_chain import ChainAuthenticator
 from trino_tui.sandbox.auth_jwt import JwtCodec
 from trino_tui.sandbox.auth_oauth2 import OAuth2Auth
 from trino_tui.sandbox.auth_password import PasswordAuth, PasswordFile, hash_password_line
-from trino_tui.sandbox.auth_tls import CertificateAuth, SandboxPki
+from trino_tui.sandbox.auth_tls import CertificateAuth
 
 PASSWORD = "cli-Pw-7731!"
 SQL = "SELECT * FROM numbers_2000"
-
-
-@pytest.fixture(scope="module")
-def pki() -> Iterator[SandboxPki]:
-    with SandboxPki() as p:
-        yield p
 
 
 @pytest.fixture(scope="module")

@@ -28,12 +28,6 @@ PASSWORD = "pw-Zq8#secret"
 
 
 @pytest.fixture(scope="module")
-def pki() -> Iterator[SandboxPki]:
-    with SandboxPki() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
 def storage_pki() -> Iterator[SandboxPki]:
     with SandboxPki() as p:  # storage has a different CA from the coordinator
         yield p

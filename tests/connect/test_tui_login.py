@@ -10,25 +10,17 @@ from textual.app import App
 from textual.widgets import TextArea
 
 from trino_tui.client import ClientConfig, ExternalAuthentication
+from trino_tui.tui.clipboard import MemoryClipboard
 from trino_tui.tui.screens.external_login import ExternalLoginScreen, LoginDialogHandler, install_login_dialog
 
 URL = "https://trino.example:8443/oauth2/token/initiate/abc123"
-
-
-class FakeClipboard:
-    def __init__(self) -> None:
-        self.copied: list[str] = []
-
-    def copy(self, text: str) -> str:
-        self.copied.append(text)
-        return "copied to the clipboard"
 
 
 class Host(App):
     def __init__(self) -> None:
         super().__init__()
         self.animation_level = "none"
-        self.clipboard_backend = FakeClipboard()
+        self.clipboard_backend = MemoryClipboard()
 
 
 class FakeAuth:
@@ -60,7 +52,7 @@ def test_dialog_from_the_query_thread_copies_and_closes_when_done() -> None:
             screen = app.screen
             assert screen.query_one("#login-url", TextArea).text == URL
             await pilot.press("c")
-            assert app.clipboard_backend.copied == [URL]
+            assert app.clipboard_backend.items == [URL]
             handler.done(True)  # the token arrived
             await _wait_for(pilot, lambda: not isinstance(app.screen, ExternalLoginScreen))
             assert not auth.cancelled.is_set()
@@ -111,7 +103,6 @@ def test_app_shows_the_login_dialog_and_runs_after_the_login(tmp_path, monkeypat
     from trino_tui.sandbox.auth_oauth2 import OAuth2Auth
     from trino_tui.sandbox.auth_tls import SandboxPki
     from trino_tui.tui.app import TrinoTuiApp
-    from trino_tui.tui.clipboard import MemoryClipboard
 
     monkeypatch.setattr(ExternalAuthentication, "open_browser", staticmethod(lambda url: False))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))  # the token file lands here
