@@ -73,3 +73,27 @@ def test_clients_without_parametric_datetime_get_legacy_types(sb) -> None:
             assert rows == step["rows"]["values"]
         else:
             assert [t for t, _ in columns] == ["timestamp(9)", "time(6)"]
+
+
+# entry -> result columns whose values match (the others need more than DuckDB's resolution:
+# TIME beyond microseconds, TIMESTAMP beyond nanoseconds, each TIMESTAMP WITH TIME ZONE in its own zone)
+PARTIAL = {"t_time": [0, 1, 3], "t_timestamp": [0, 1, 2, 4], "t_timestamp_tz": [0]}
+
+
+@pytest.mark.parametrize("entry", sorted(PARTIAL))
+def test_datetime_precision_and_rounding(sbx_engine: Engine, entry: str) -> None:
+    (step,) = ENTRIES[entry]
+    result, rows, _ = run(sbx_engine, step["sql"], _session())
+    assert [c.type for c in result.columns] == [c["type"] for c in step["columns"]]
+    want = step["rows"]["values"][0]
+    assert [rows[0][i] for i in PARTIAL[entry]] == [want[i] for i in PARTIAL[entry]]
+
+
+@pytest.mark.parametrize("sql, value", [
+    ("SELECT CAST(TIMESTAMP '2024-01-02 03:04:05.5' AS timestamp(0))", "2024-01-02 03:04:06"),
+    ("SELECT CAST(TIME '01:02:03.1234' AS time(2))", "01:02:03.12"),
+    ("SELECT CAST(TIMESTAMP '2024-01-02 03:04:05.129' AS timestamp(2))", "2024-01-02 03:04:05.13"),
+])
+def test_casts_to_lower_precision_round(sbx_engine: Engine, sql: str, value: str) -> None:
+    _, rows, _ = run(sbx_engine, sql, _session())
+    assert rows == [[value]]

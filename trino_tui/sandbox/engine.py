@@ -21,7 +21,7 @@ from .catalog import TpchCatalog, default_data_dir
 from .catalog_facts import CatalogFacts
 from .colnames import trino_column_names
 from .engine_api import CATALOGS, SessionContext
-from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl
+from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl, marker_names
 from .metadata import MetadataStatements
 from .nestedjson import is_nested, row_query as nested_row_query
 from .result_types import declared_result_types, legacy_datetime, with_precision
@@ -344,8 +344,8 @@ class Engine:
             rw.replace(ref.start - base, ref.end - base, r.duck)
             resolved.append(r)
         taken: list[tuple[int, int]] = []
-        for start, end, text in [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone),
-                                 *literal_edits(sig, sql)]:
+        edits = [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone), *literal_edits(sig, sql)]
+        for start, end, text in sorted(edits, key=lambda e: e[0] - e[1]):  # wider edits first
             if any(start < e and s < end for s, e in taken):
                 continue  # inside an edit already made (e.g. a nested type rewritten as a whole)
             taken.append((start, end))
@@ -355,17 +355,17 @@ class Engine:
         return duck_sql, (lambda off: omap(off) + base), resolved
 
     def _ensure_marker(self, text: str) -> None:
-        """Create the DuckDB marker type an edit uses (trino_char_5, ...) once."""
-        ddl = marker_ddl(text) if text.startswith("trino_") else None
-        if ddl is None or text in self._markers:
-            return
-        with self._lock:
-            if text not in self._markers:
-                try:
-                    self._con.execute(ddl)
-                except duckdb.CatalogException:
-                    pass  # created meanwhile
-                self._markers.add(text)
+        """Create the DuckDB marker types an edit uses (trino_char_5, ...) once."""
+        for name in marker_names(text):
+            if name in self._markers:
+                continue
+            with self._lock:
+                if name not in self._markers:
+                    try:
+                        self._con.execute(str(marker_ddl(name)))
+                    except duckdb.CatalogException:
+                        pass  # created meanwhile
+                    self._markers.add(name)
 
     def explain(self, duck_sql: str, to_user: Callable[[int], int], sql: str) -> list[str]:
         """DuckDB's plan text for a rewritten query."""

@@ -6,9 +6,11 @@ top-level cast to them (char(n), varchar(n), ipaddress, interval year to month):
   DECIMAL '1.50'                     -> CAST('1.50' AS DECIMAL(3,2))          (Trino's p and s)
   TIME '12:34:56 +05:30'             -> TIMETZ '12:34:56+05:30'
   TIMESTAMP '... +01:00'             -> the offset written without the space DuckDB rejects
+  TIMESTAMP '...05.123456789'        -> CAST('...' AS trino_timestamp_9)      (nanoseconds kept)
   INTERVAL '2-3' YEAR TO MONTH       -> CAST(INTERVAL '27 months' AS trino_interval_ym)
   INTERVAL '1 02:03:04.5' DAY TO SECOND -> INTERVAL '1 days 02:03:04.5'
   char(n) / varchar(n) / ipaddress   -> trino_char_n / trino_varchar_n / trino_ipaddress
+  AS time(p) / timestamp(p) [with time zone] -> trino_time_p / trino_timestamp_p / ..tz_p (casts)
 Pure; thread-safe.
 """
 
@@ -20,11 +22,16 @@ from .sql_errors import at
 from .sqltext import Token, string_value
 
 MARKER_TYPES = {"trino_ipaddress": "VARCHAR", "trino_interval_ym": "INTERVAL"}
-_MARKER = re.compile(r"^trino_(char|varchar)_(\d+)$")
+_MARKER = re.compile(r"^trino_(char|varchar|time|timestamp|timetz|timestamptz)_(\d+)$")
+_MARKER_BASE = {"char": "VARCHAR", "varchar": "VARCHAR", "time": "TIME", "timestamp": "TIMESTAMP", "timetz": "TIMETZ",
+                "timestamptz": "TIMESTAMPTZ"}
+_MARKER_TEXT = {"char": "char({})", "varchar": "varchar({})", "time": "time({})", "timestamp": "timestamp({})",
+                "timetz": "time({}) with time zone", "timestamptz": "timestamp({}) with time zone"}
 _OFFSET_GAP = re.compile(r"(\d)\s+([+-]\d{1,2}(?::?\d{2})?)\s*$")
 _TIME_WITH_OFFSET = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{1,2}(?::?\d{2})?\s*$")
 _YM = re.compile(r"^\s*([+-]?)(\d+)(?:-(\d+))?\s*$")
 _DS = re.compile(r"^\s*([+-]?)(\d+)\s+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*$")
+_FINE_TIMESTAMP = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.(\d{7,})\s*$")
 _UNITS = ("year", "month", "day", "hour", "minute", "second")
 
 
@@ -36,12 +43,23 @@ def marker_trino_type(type_name: str) -> str | None:
     if low == "trino_interval_ym":
         return "interval year to month"
     m = _MARKER.match(low)
-    return f"{m.group(1)}({m.group(2)})" if m else None
+    return _MARKER_TEXT[m.group(1)].format(int(m.group(2))) if m else None
+
+
+_MARKER_USE = re.compile(r"\btrino_(?:char|varchar|time|timestamp|timetz|timestamptz)_\d+\b")
+
+
+def marker_names(text: str) -> list[str]:
+    """The parametric marker types an edit's replacement text uses."""
+    return _MARKER_USE.findall(text)
 
 
 def marker_ddl(type_name: str) -> str | None:
     """CREATE TYPE statement for a marker type (None: not a marker)."""
-    base = MARKER_TYPES.get(type_name) or ("VARCHAR" if _MARKER.match(type_name) else None)
+    m = _MARKER.match(type_name)
+    base = MARKER_TYPES.get(type_name) or (_MARKER_BASE[m.group(1)] if m else None)
+    if m and m.group(1) == "timestamp" and int(m.group(2)) > 6:
+        base = "TIMESTAMP_NS"
     return f"CREATE TYPE {type_name} AS {base}" if base else None
 
 
@@ -111,6 +129,12 @@ def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
             edits.append((tok.start, nxt.end, f"TIMETZ {_quote(value)}"))
             i += 2
             continue
+        fine = _FINE_TIMESTAMP.match(string_value(nxt)) if low == "timestamp" and nxt is not None and \
+            nxt.kind == "string" else None
+        if fine and len(fine.group(1)) <= 12:  # beyond microseconds: DuckDB's TIMESTAMP_NS keeps nanoseconds
+            edits.append((tok.start, nxt.end, f"CAST({_quote(string_value(nxt).strip())} AS trino_timestamp_{len(fine.group(1))})"))
+            i += 2
+            continue
         if low == "timestamp" and nxt is not None and nxt.kind == "string" and _OFFSET_GAP.search(string_value(nxt)):
             edits.append((nxt.start, nxt.end, _quote(_OFFSET_GAP.sub(r"\1\2", string_value(nxt)))))
             i += 2
@@ -121,10 +145,16 @@ def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
                 edits.append((tok.start, sig[found[0]].end, found[1]))
                 i = found[0] + 1
                 continue
-        if low in ("char", "varchar") and i + 3 < n and sig[i + 1].text == "(" and sig[i + 2].kind == "number" \
-                and sig[i + 3].text == ")" and i > 0 and sig[i - 1].lower == "as":
-            edits.append((tok.start, sig[i + 3].end, f"trino_{low}_{int(sig[i + 2].text)}"))
-            i += 4
+        if low in ("char", "varchar", "time", "timestamp") and i + 3 < n and sig[i + 1].text == "(" \
+                and sig[i + 2].kind == "number" and sig[i + 3].text == ")" and i > 0 and sig[i - 1].lower == "as":
+            last, name = i + 3, low
+            if [t.lower for t in sig[i + 4:i + 7]] == ["with", "time", "zone"] and low in ("time", "timestamp"):
+                last, name = i + 6, low + "tz"
+            p = int(sig[i + 2].text)
+            if low in ("time", "timestamp") and p > 12:
+                raise at("INVALID_LITERAL", f"{low.upper()} precision must be in range [0, 12]: {p}", sql, sig[i + 2].start)
+            edits.append((tok.start, sig[last].end, f"trino_{name}_{p}"))
+            i = last + 1
             continue
         if low == "char" and i > 0 and sig[i - 1].lower == "as" and (nxt is None or nxt.text != "("):
             edits.append((tok.start, tok.end, "trino_char_1"))

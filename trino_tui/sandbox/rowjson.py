@@ -84,6 +84,11 @@ def _frac(fmt_expr: str, base_len: int, p: int) -> str:
     return f"({fmt_expr} || '{'0' * (p - 9)}')"
 
 
+def _rounded(x: str, p: int) -> str:
+    """*x* (microsecond resolution) rounded half up to p fraction digits before the text is cut."""
+    return f"({x} + INTERVAL {5 * 10 ** (5 - p)} MICROSECOND)" if p < 6 else x
+
+
 def _float_sql(x: str) -> str:
     return f"{JSON_DOUBLE_MACRO}({x})"
 
@@ -131,6 +136,7 @@ def _interval_ym_sql(x: str) -> str:
 
 
 def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec) -> str:
+    x = _rounded(x, p)
     if zone.region is not None:
         local = f"timezone({_lit(zone.region)}, {x})"
     else:
@@ -170,9 +176,10 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
     if r in ("date", "uuid"):
         return _quoted(f"CAST({x} AS VARCHAR)")
     if r == "time":
-        return _quoted(_frac(f"strftime(DATE '1970-01-01' + {x}, '%H:%M:%S.%n')", 8, t.precision))
+        return _quoted(_frac(f"strftime(DATE '1970-01-01' + {_rounded(x, t.precision)}, '%H:%M:%S.%n')", 8,
+                             t.precision))
     if r == "timestamp":
-        return _quoted(_frac(f"strftime({x}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
+        return _quoted(_frac(f"strftime({_rounded(x, t.precision)}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
     if r == "timestamp with time zone":
         return _timestamp_tz_sql(x, t.precision, zone)
     if r == "time with time zone":
