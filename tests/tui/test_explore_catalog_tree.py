@@ -155,3 +155,33 @@ def test_node_sql_for_each_kind():
     assert node_sql("show_create", MetaNode("view", ("c", "s", "v"))) == "SHOW CREATE VIEW c.s.v"
     assert node_sql("show_create", MetaNode("schema", ("c", "s"))) == "SHOW CREATE SCHEMA c.s"
     assert node_sql("describe", MetaNode("catalog", ("c",))) is None
+
+
+def test_a_big_level_is_added_in_chunks_and_capped(runner):
+    from trino_tui.tui.widgets import catalog_tree
+
+    runner.responses["SHOW SCHEMAS FROM tpch"] = [[f"s{i:04d}"] for i in range(catalog_tree.MAX_CHILDREN + 5)]
+    loader = CatalogLoader(runner)
+
+    async def scenario():
+        app = BrowserHost(loader)
+        async with app.run_test(size=(80, 40)) as pilot:
+            tree = app.query_one(CatalogBrowser).tree
+            await settle(pilot, loader)
+            tpch = child(tree.root, "tpch")
+            tpch.expand()
+            await settle(pilot, loader)
+            browser = app.query_one(CatalogBrowser)
+            browser._show_level(tpch, loader.level(("tpch",)))  # synchronously: only the first chunk
+            assert len(tpch.children) == catalog_tree.CHUNK
+            for _ in range(40):
+                await pilot.pause()
+                if len(tpch.children) == catalog_tree.MAX_CHILDREN + 1:
+                    break
+            assert len(tpch.children) == catalog_tree.MAX_CHILDREN + 1
+            assert str(tpch.children[-1].label) == "… 5 more: type in the filter"
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        loader.close()

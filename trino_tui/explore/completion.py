@@ -58,6 +58,8 @@ class CompletionEngine:
         self.functions = functions
         self.defaults = defaults
         self.limit = limit
+        self._built: dict[Path, tuple[tuple[MetaNode, ...], list[Completion]]] = {}
+        self._static: tuple[object, list[Completion]] | None = None
 
     def complete(self, text: str, offset: int) -> CompletionResult:
         ctx = cursor_context(text, offset)
@@ -79,6 +81,22 @@ class CompletionEngine:
             self._pending = True
         return lvl.children
 
+    def _nodes(self, path: Path) -> list[Completion]:
+        """The completions of a level, built once per loaded level (levels are immutable)."""
+        children = self._children(path)
+        hit = self._built.get(path)
+        if hit is None or hit[0] is not children:
+            hit = self._built[path] = (children, [_node(n) for n in children])
+        return hit[1]
+
+    def _words(self) -> list[Completion]:
+        """Functions (as the server lists them) and keywords, built once per function list."""
+        names = self.functions.names() if self.functions is not None else ()
+        if self._static is None or self._static[0] is not names:
+            words = [Completion(name, f"{name}()", "function", rtype) for name, rtype in names]
+            self._static = (names, words + [Completion(k, k, "keyword") for k in KEYWORDS])
+        return self._static[1]
+
     def _catalog_names(self) -> set[str]:
         return {n.name for n in self._children(())}
 
@@ -86,20 +104,20 @@ class CompletionEngine:
         catalog, schema = self.defaults()
         out: list[Completion] = []
         if not parts:
-            out += [_node(n) for n in self._children(())]
+            out += self._nodes(())
             if catalog:
-                out += [_node(n) for n in self._children((catalog,))]
+                out += self._nodes((catalog,))
                 if schema:
-                    out += [_node(n) for n in self._children((catalog, schema))]
+                    out += self._nodes((catalog, schema))
         elif len(parts) == 1:
             if parts[0] in self._catalog_names():
-                out += [_node(n) for n in self._children((parts[0],))]
+                out += self._nodes((parts[0],))
             if catalog:
                 schemas = {n.name for n in self._children((catalog,))}
                 if parts[0] in schemas:
-                    out += [_node(n) for n in self._children((catalog, parts[0]))]
+                    out += self._nodes((catalog, parts[0]))
         elif len(parts) == 2:
-            out += [_node(n) for n in self._children(parts)]
+            out += self._nodes(parts)
         return out
 
     def _resolve(self, ref: Reference) -> Path | None:
@@ -140,10 +158,9 @@ class CompletionEngine:
                 out += self._columns(path)
             if ref.alias:
                 out.append(Completion(quote_ident(ref.alias), ref.alias, "alias", ".".join(ref.parts)))
+        out += self._words()
         if self.functions is not None:
-            out += [Completion(name, f"{name}()", "function", rtype) for name, rtype in self.functions.names()]
             self._pending = self._pending or not self.functions.loaded
-        out += [Completion(k, k, "keyword") for k in KEYWORDS]
         return out
 
     # -- ranking ----------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from trino_tui.explore.quoting import qualified
 __all__ = ["CatalogBrowser", "NodeData", "node_sql"]
 
 MAX_CHILDREN = 2000   # a level with more children shows the first ones and a hint to filter
-MAX_MATCHES = 500     # filter results shown at once (type more to narrow)
+MAX_MATCHES = 200     # filter results shown at once (type more to narrow)
+CHUNK = 200           # tree nodes added per refresh
 SPINNER = "⠿ loading…"
 _ICON = {"catalog": "▣", "schema": "▤", "table": "▦", "view": "▧", "column": "·"}
 
@@ -106,6 +107,8 @@ class CatalogBrowser(Vertical):
         self.search_delay = search_delay
         self._search_timer: Timer | None = None
         self._filter = ""
+        self._filling: dict[int, Level] = {}  # node id -> level still being added in chunks
+        self._matches_pending = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter (/)", id="catalog-filter")
@@ -151,6 +154,7 @@ class CatalogBrowser(Vertical):
     # -- tree content -------------------------------------------------------------------------
     def _show_level(self, node: TreeNode[NodeData], level: Level) -> None:
         node.remove_children()
+        self._filling.pop(node.id, None)
         if level.state in ("loading", "unloaded"):
             node.add_leaf(Text(SPINNER), NodeData("loading", path=level.path))
             return
@@ -159,8 +163,21 @@ class CatalogBrowser(Vertical):
             return
         if not level.children:
             node.add_leaf(Text("(empty)"), NodeData("status", path=level.path))
-        for child in level.children[:MAX_CHILDREN]:
+        self._fill(node, level, 0)
+
+    def _fill(self, node: TreeNode[NodeData], level: Level, start: int) -> None:
+        """Add children ``CHUNK`` at a time, one chunk per refresh, so a big level never stalls
+        typing; a newer ``_show_level`` of the node stops an unfinished fill."""
+        if start and self._filling.get(node.id) is not level:
+            return
+        shown = level.children[:MAX_CHILDREN]
+        for child in shown[start:start + CHUNK]:
             self._add_meta(node, child)
+        if start + CHUNK < len(shown):
+            self._filling[node.id] = level
+            self.call_after_refresh(self._fill, node, level, start + CHUNK)
+            return
+        self._filling.pop(node.id, None)
         extra = len(level.children) - MAX_CHILDREN
         if extra > 0:
             node.add_leaf(Text(f"… {extra:,} more: type in the filter"), NodeData("more", path=level.path))
@@ -192,7 +209,7 @@ class CatalogBrowser(Vertical):
         change = message.change
         if change.search:
             if self._filter:
-                self._show_matches()
+                self._schedule_matches()
             return
         level = loader.level(change.path)
         for tree in (self.tree, self.results):
@@ -201,7 +218,7 @@ class CatalogBrowser(Vertical):
                     continue
                 self._show_level(node, level)
         if self._filter and len(change.path) < 3:
-            self._show_matches()
+            self._schedule_matches()
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         event.stop()
@@ -247,8 +264,15 @@ class CatalogBrowser(Vertical):
             self._loader.search(self._filter)
             self._show_matches()
 
+    def _schedule_matches(self) -> None:
+        """Rebuild the filter view once per refresh however many loader changes arrive."""
+        if not self._matches_pending:
+            self._matches_pending = True
+            self.call_after_refresh(self._show_matches)
+
     def _show_matches(self) -> None:
         """Loaded names containing the filter, then server search hits and per-catalog status."""
+        self._matches_pending = False
         loader = self._loader
         if loader is None:
             return
