@@ -86,3 +86,36 @@ def test_sql_up_to_the_cap_is_read(tmp_path) -> None:
     script.write_bytes(b" " * (MAX_SQL_BYTES - 1) + b";")  # blank statements only: nothing is sent
     code, err = _run(["-f", str(script)], io.StringIO())
     assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("env, fragment", [
+    ({"TRINO_SERVER": "http://[::1"}, "Invalid IPv6 URL"),
+    ({"TRINO_USER": "bøb"}, "user must be printable ASCII"),
+    ({"TRINO_USER": "a\r\nb"}, "user must not contain line breaks"),
+], ids=["TRINO_SERVER", "TRINO_USER non-ASCII", "TRINO_USER CRLF"])
+def test_bad_environment_values_exit_2_with_one_line(env, fragment) -> None:
+    argv = ["--client-request-timeout", "1s", "-e", "SELECT 1"] + ([] if "TRINO_SERVER" in env else OFFLINE[:2])
+    err = io.StringIO()
+    code = run_headless(parse_args(argv), stdin=io.StringIO(), stdout=io.BytesIO(), stderr=err, env=env)
+    assert (code, err.getvalue().count("\n")) == (2, 1), err.getvalue()
+    assert err.getvalue().startswith("Invalid configuration: ") and fragment in err.getvalue()
+
+
+@pytest.mark.parametrize("sql, count", [
+    (" " * MAX_SQL_BYTES, 0),                                                 # blank
+    ("SELECT '" + "x" * (MAX_SQL_BYTES - 20) + "'", 1),                       # one huge literal
+    ("SELECT 1;\n" * 400_000, 400_000),                                      # many statements (4 MB)
+    ("INSERT INTO t VALUES " + "(1, 'a'), " * 400_000 + "(2, 'b')", 1),        # one long statement (4 MB)
+], ids=["blank", "literal", "many statements", "long insert"])
+def test_splitting_large_sql_takes_linear_time(sql, count) -> None:
+    import time
+
+    from trino_tui.core.statements import split_statements
+
+    started = time.process_time()
+    stmts = split_statements(sql)
+    elapsed = time.process_time() - started
+    assert len(stmts) == count
+    assert elapsed < 3.0, f"{elapsed:.1f} s CPU"  # a bound (linear, mostly at C speed: ~0.2-1.5 s), not a benchmark
+    if count > 1:
+        assert stmts[-1].line == count and stmts[-1].text == "SELECT 1"
