@@ -60,9 +60,12 @@ class Pane:
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_sandbox_tui_in_a_real_terminal():
+def test_sandbox_tui_in_a_real_terminal(tmp_path):
     session = "tui"
-    env_prefix = f"cd {shlex.quote(str(ROOT))} && PYTHONPATH={shlex.quote(str(ROOT))} TERM=xterm-256color COLUMNS=160 LINES=50"
+    # a private state/config home: the user's saved editor buffers and history must not change what runs
+    homes = f"XDG_STATE_HOME={shlex.quote(str(tmp_path / 'state'))} XDG_CONFIG_HOME={shlex.quote(str(tmp_path / 'config'))}"
+    env_prefix = (f"cd {shlex.quote(str(ROOT))} && PYTHONPATH={shlex.quote(str(ROOT))} {homes} "
+                  "TERM=xterm-256color COLUMNS=160 LINES=50")
     _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", f"{env_prefix} {_command()}")
     _tmux("set-option", "-t", session, "window-size", "manual", check=False)
     _tmux("resize-window", "-t", session, "-x", "160", "-y", "50", check=False)
