@@ -97,3 +97,15 @@ def test_datetime_precision_and_rounding(sbx_engine: Engine, entry: str) -> None
 def test_casts_to_lower_precision_round(sbx_engine: Engine, sql: str, value: str) -> None:
     _, rows, _ = run(sbx_engine, sql, _session())
     assert rows == [[value]]
+
+
+@pytest.mark.parametrize("sql, value", [
+    ("SELECT CAST('abc' AS JSON)", '"abc"'),          # Trino makes the value JSON; it does not parse the text
+    ("SELECT CAST(1 AS JSON)", "1"),
+    ("SELECT CAST(ARRAY[1, 2] AS JSON)", "[1,2]"),
+    ("SELECT CAST(JSON '{\"a\":1}' AS JSON)", '{"a":1}'),
+    ("SELECT CAST(NULL AS JSON)", None),
+])
+def test_json_casts(sbx_engine: Engine, sql: str, value) -> None:
+    result, rows, _ = run(sbx_engine, sql, _session())
+    assert result.columns[0].type == "json" and rows == [[value]]

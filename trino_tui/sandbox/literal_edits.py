@@ -9,6 +9,7 @@ top-level cast to them (char(n), varchar(n), ipaddress, interval year to month):
   TIMESTAMP '...05.123456789'        -> CAST('...' AS trino_timestamp_9)      (nanoseconds kept)
   INTERVAL '2-3' YEAR TO MONTH       -> CAST(INTERVAL '27 months' AS trino_interval_ym)
   INTERVAL '1 02:03:04.5' DAY TO SECOND -> INTERVAL '1 days 02:03:04.5'
+  CAST(x AS JSON)                    -> to_json(x)
   char(n) / varchar(n) / ipaddress   -> trino_char_n / trino_varchar_n / trino_ipaddress
   AS time(p) / timestamp(p) [with time zone] -> trino_time_p / trino_timestamp_p / ..tz_p (casts)
 Pure; thread-safe.
@@ -109,6 +110,23 @@ def _interval(sig: list[Token], i: int, sql: str) -> tuple[int, str] | None:
     return None
 
 
+def _json_cast(sig: list[Token], i: int) -> list[tuple[int, int, str]]:
+    """CAST(x AS JSON) at sig[i] -> to_json(x): Trino turns the value into JSON ('abc' -> "abc"),
+    DuckDB would parse a string as JSON text."""
+    if i + 1 >= len(sig) or sig[i + 1].text != "(":
+        return []
+    depth = 0
+    for j in range(i + 1, len(sig)):
+        depth += {"(": 1, ")": -1}.get(sig[j].text, 0)
+        if depth == 0:
+            break
+    else:
+        return []
+    if j - 2 <= i + 1 or sig[j - 2].lower != "as" or sig[j - 1].lower != "json":
+        return []
+    return [(sig[i].start, sig[i + 1].end, "to_json("), (sig[j - 2].start, sig[j - 1].end, "")]
+
+
 def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
     """Edits for the literals and types listed in the module docstring (offsets into *sql*)."""
     edits: list[tuple[int, int, str]] = []
@@ -120,6 +138,8 @@ def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
         if tok.kind != "word" or (i > 0 and sig[i - 1].text == "."):
             i += 1
             continue
+        if low == "cast":
+            edits += _json_cast(sig, i)
         if low == "decimal" and nxt is not None and nxt.kind == "string":
             edits.append((tok.start, nxt.end, _decimal(nxt, sql)))
             i += 2
