@@ -75,7 +75,7 @@ def test_segments_spooled_fetched_and_acked(trino, mode, encoding):
     else:  # the coordinator or a worker reads storage for the client
         assert not client_gets and stored() <= _objects(records, "GET", sdk=True)
     for r in records:
-        if not r["user_agent"].startswith("aws-sdk"):
+        if not r["user_agent"].startswith("aws-sdk"):  # only trino-tui ran since the mark
             assert "authorization" not in r["headers"], r
             assert not [h for h in r["headers"] if h.startswith("x-trino-")], r
 

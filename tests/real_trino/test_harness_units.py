@@ -97,6 +97,13 @@ def test_worker_proxy_needs_a_worker():
         ClusterSpec(retrieval_mode="worker_proxy")
 
 
+def test_last_error_names_the_first_configuration_error(tmp_path):
+    log = tmp_path / "l.log"
+    log.write_text("x ERROR main Configuration is invalid\n==========\n\nErrors:\n"
+                   "1) Configuration property 'no-such.property' was not used\n\n1 error\n")
+    assert last_error(log) == "configuration is invalid: Configuration property 'no-such.property' was not used"
+
+
 def test_last_error_prefers_error_lines(tmp_path):
     log = tmp_path / "l.log"
     log.write_text("INFO a\nERROR main Configuration property 'x' was not used\nINFO b\n")

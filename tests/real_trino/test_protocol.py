@@ -83,7 +83,17 @@ def test_errors_match_the_cli(trino, install, name):
     cli_lines = cli_stderr_error(cli.stderr)
     assert cli.returncode == 1 and cli_lines[0].startswith("Query "), cli.stderr
     cli_message = QUERY_ID.sub("<id>", cli_lines[0])
-    client = TrinoClient(config(trino))
+    err = _client_failure(trino, sql)
+    assert (err.error_name, err.error_code, err.error_type) == (
+        expected["errorName"], expected["errorCode"], expected["errorType"])
+    assert QUERY_ID.sub("<id>", str(err)) == cli_message
+    assert ((err.line, err.column) if err.line else None) == _cli_location(cli_lines)
+    _assert_headless_error(trino, cli_lines, expected["errorName"], "--execute", sql)
+
+
+def _client_failure(trino, sql: str, **kw) -> QueryFailed:
+    """The QueryFailed that trino-tui's client raises for *sql*."""
+    client = TrinoClient(config(trino, **kw))
     try:
         query = client.execute(sql)
         with pytest.raises(QueryFailed) as info:
@@ -91,12 +101,7 @@ def test_errors_match_the_cli(trino, install, name):
         query.close()
     finally:
         client.close()
-    err = info.value
-    assert (err.error_name, err.error_code, err.error_type) == (
-        expected["errorName"], expected["errorCode"], expected["errorType"])
-    assert QUERY_ID.sub("<id>", str(err)) == cli_message
-    assert ((err.line, err.column) if err.line else None) == _cli_location(cli_lines)
-    _assert_headless_error(trino, cli_lines, expected["errorName"], "--execute", sql)
+    return info.value
 
 
 def _assert_headless_error(trino, cli_lines: list[str], error_name: str, *args: str) -> None:
@@ -115,16 +120,9 @@ def test_query_max_run_time_matches_the_cli(trino, install):
     cli = trino_cli(install, trino, "--session", "query_max_run_time=1s", "--execute", sql)
     cli_line = QUERY_ID.sub("<id>", cli_stderr_error(cli.stderr)[0])
     assert cli.returncode == 1 and cli_line == "Query <id> failed: Query exceeded maximum time limit of 1.00s"
-    client = TrinoClient(config(trino, session_properties={"query_max_run_time": "1s"}))
-    try:
-        query = client.execute(sql)
-        with pytest.raises(QueryFailed) as info:
-            list(query.rows())
-        query.close()
-    finally:
-        client.close()
-    assert info.value.error_name == "EXCEEDED_TIME_LIMIT"
-    assert QUERY_ID.sub("<id>", str(info.value)) == cli_line
+    err = _client_failure(trino, sql, session_properties={"query_max_run_time": "1s"})
+    assert err.error_name == "EXCEEDED_TIME_LIMIT"
+    assert QUERY_ID.sub("<id>", str(err)) == cli_line
     _assert_headless_error(trino, cli_stderr_error(cli.stderr), "EXCEEDED_TIME_LIMIT",
                            "--session", "query_max_run_time=1s", "--execute", sql)
 

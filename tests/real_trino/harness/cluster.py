@@ -223,11 +223,16 @@ def _alive(pid: int) -> bool:
 
 
 def last_error(log: Path) -> str:
-    """The most telling line of a process log (an ERROR/Exception line, else the last line)."""
+    """The most telling line of a process log: Trino's first configuration error ("1) ..." after
+    "Errors:"), else the last ERROR/Exception line, else the last line."""
     try:
         lines = log.read_text(errors="replace").splitlines()
     except OSError:
         return "no log"
+    if "Errors:" in lines:
+        listed = [ln for ln in lines[lines.index("Errors:") + 1:] if re.match(r"\d+\) ", ln)]
+        if listed:
+            return f"configuration is invalid: {listed[0][3:].strip()[:300]}"
     for ln in reversed(lines):
         if re.search(r"\bERROR\b|Exception|Error:|refus", ln):
             return ln.strip()[:300]

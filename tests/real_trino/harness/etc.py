@@ -80,7 +80,7 @@ def write_node(etc: Path, spec: ClusterSpec, *, node_id: str, coordinator: bool,
         "protocol.spooling.inlining.max-rows": str(spec.inline_max_rows),
         "protocol.spooling.inlining.max-size": spec.inline_max_size,
         "protocol.spooling.initial-segment-size": spec.initial_segment_size,
-        "protocol.spooling.maximum-segment-size": spec.max_segment_size,
+        "protocol.spooling.max-segment-size": spec.max_segment_size,  # 476 warns on the old "maximum-"
         "task.concurrency": "2", "task.max-worker-threads": "4",
     }
     if coordinator:
