@@ -7,7 +7,7 @@ import os
 import stat
 
 from tests.export.fifo import FifoReader
-from tests.headless.helpers import run_inprocess
+from tests.headless.helpers import run_cli, run_inprocess
 
 NATIONS = "SELECT nationkey, name FROM tpch.tiny.nation ORDER BY nationkey"
 
@@ -47,3 +47,10 @@ def test_output_file_symlink_keeps_the_link(sandbox, tmp_path) -> None:
     assert link.is_symlink() and os.readlink(link) == "real.tsv"
     assert real.read_text().splitlines()[24] == "24\tUNITED STATES"
     assert sorted(os.listdir(tmp_path)) == ["latest.tsv", "real.tsv"]
+
+
+def test_output_file_dev_stdout_reaches_the_pipe(sandbox) -> None:
+    proc = run_cli(_args(sandbox, "/dev/stdout"))
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert proc.stdout.decode().splitlines()[:2] == ["0\tALGERIA", "1\tARGENTINA"]
+    assert os.path.islink("/dev/stdout")  # the link itself was never replaced
