@@ -76,6 +76,7 @@ class QueryRegistry:
         cfg = self._config()
         for q in self.all():
             q.abandon_if_idle(cfg.client_timeout)
+            q.enforce_time_limits()
         limit = self._clock() - cfg.query_expiry
         with self._lock:
             old = [q for q in self._queries.values() if q.ended is not None and q.ended < limit]

@@ -14,6 +14,7 @@ deleted from storage; `close()` joins the producer thread.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -71,6 +72,18 @@ class StatementMeta:
     set_session: dict[str, str] = field(default_factory=dict)
     clear_session: tuple[str, ...] = ()
     changes: Any = None  # resultset.SessionChanges of the statement (None: a fake engine's result)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ns|us|ms|s|m|h|d)\s*$")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def time_limit(value: str | None) -> tuple[float, str] | None:
+    """An airlift duration ("1s", "10m", "100.00d") -> (seconds, Trino's text "1.00s"); None if unset/invalid."""
+    m = _DURATION.match(value or "")
+    if not m:
+        return None
+    return float(m.group(1)) * _UNIT_SECONDS[m.group(2)], f"{float(m.group(1)):.2f}{m.group(2)}"
 
 
 @dataclass
@@ -155,6 +168,20 @@ class Query:
         if self._ended is None and self._clock() - self.last_seen > timeout:
             self._fail(ABANDONED)
             return True
+        return False
+
+    def enforce_time_limits(self) -> bool:
+        """Fail with EXCEEDED_TIME_LIMIT past the session's query_max_run_time (since creation) or
+        query_max_execution_time (since the first poll), as Trino does."""
+        if self._ended is not None:
+            return False
+        now = self._clock()
+        for prop, since in (("query_max_run_time", self._created), ("query_max_execution_time", self._submitted)):
+            limit = time_limit(self.session.properties.get(prop))
+            if limit is not None and since is not None and now - since > limit[0]:
+                self._fail(QueryFailure(f"Query exceeded maximum time limit of {limit[1]}", 131075,
+                                        "EXCEEDED_TIME_LIMIT", "INSUFFICIENT_RESOURCES"))
+                return True
         return False
 
     def close(self) -> None:
@@ -259,6 +286,9 @@ class Query:
             self._slots.clear()
             self._cond.notify_all()
         self._cancel.set()
+        interrupt = getattr(self._deps.engine, "cancel", None)
+        if callable(interrupt):
+            interrupt(self.query_id)  # stops DuckDB work still inside Engine.execute
         self._discard_cache_record()
         for item in dropped:
             self._deps.store.discard(item.stored.id)  # type: ignore[union-attr]

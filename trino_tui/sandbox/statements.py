@@ -29,7 +29,7 @@ SESSION_PROPERTIES: dict[str, SessionProperty] = {p.name: p for p in (
     SessionProperty("spooling_inlining_enabled", "boolean", "true", "Allow inlining of small segments"),
     SessionProperty("spooling_inlining_max_size", "varchar", "128kB", "Maximum size of inlined data"),
     SessionProperty("spooling_inlining_max_rows", "integer", "1000", "Maximum rows of inlined data"),
-    SessionProperty("query_max_run_time", "varchar", "100.00d", "Maximum run time of a query"),
+    SessionProperty("query_max_run_time", "varchar", "100.00d", "Maximum run time of a query (includes the queueing time)"),
     SessionProperty("query_max_execution_time", "varchar", "100.00d", "Maximum execution time of a query"),
 )}
 
