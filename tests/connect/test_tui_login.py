@@ -133,3 +133,21 @@ def test_app_shows_the_login_dialog_and_runs_after_the_login(tmp_path, monkeypat
         asyncio.run(scenario(sb, pki))
         assert sb.engine.executed[-1][1].user == "tui-user"
     assert (tmp_path / "trino-tui" / "tokens.json").exists()
+
+
+def test_dialog_is_installed_at_mount_for_every_client() -> None:
+    """Background clients (the catalog browser) may hit the login first: the handler is in place
+    as soon as the app mounts, so nothing prints the URL over the screen."""
+    from trino_tui.core.settings import TUI_DEFAULTS, resolve
+    from trino_tui.tui.app import TrinoTuiApp
+
+    settings = resolve({"server": "https://127.0.0.1:9", "user": "u", "external_authentication": True}, env={},
+                       defaults=TUI_DEFAULTS)
+
+    async def scenario() -> None:
+        app = TrinoTuiApp(settings, clipboard=MemoryClipboard())
+        app.animation_level = "none"
+        async with app.run_test():
+            assert isinstance(settings.client.auth.on_redirect.__self__, LoginDialogHandler)
+
+    asyncio.run(scenario())

@@ -161,6 +161,7 @@ class TrinoTuiApp(ExploreActions, ResultActions, ProfileActions, App):
         yield Footer()
 
     def on_mount(self) -> None:
+        install_login_dialog(self, self.settings.client)  # before any client (also the catalog browser's) runs
         if self._wanted_theme in self.available_themes:
             self.theme = self._wanted_theme
         else:

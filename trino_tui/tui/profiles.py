@@ -16,6 +16,7 @@ from trino_tui.client import ConfigError
 from trino_tui.core.connect import profile_names
 from trino_tui.core.errors import describe
 from trino_tui.core.settings import TUI_DEFAULTS, default_config_path, resolve
+from trino_tui.tui.screens.external_login import install_login_dialog
 
 
 def _no_prompt(text: str) -> str:
@@ -49,6 +50,7 @@ class ProfileActions:
             except Exception:  # noqa: BLE001 - a broken old client must not block the switch
                 pass
         self.settings = settings
+        install_login_dialog(self, settings.client)
         self.sub_title = f"profile {name}"
         self.profile_changed()
         self.notify(f"{settings.server} as {settings.client.user}", title=f"Profile {name}", timeout=4)
