@@ -574,3 +574,39 @@ def test_row_loader_coalesces_requests_per_key_and_closes_within_its_bound() -> 
     gate.set()
     assert loader.close(timeout=5) is True
     assert len(delivered) == 3   # nothing is delivered once close() began
+
+
+@pilot_test
+async def test_copying_a_selection_of_undecoded_rows_loads_them_off_the_ui_thread() -> None:
+    import threading
+
+    source = make_rows(9000)
+    store = RowStore(make_columns(), cache_chunks=2)
+    for start in range(0, 9000, 3000):
+        store.append(payload_batch(source[start:start + 3000], start, "json+zstd"))
+    decode_threads: list[str] = []
+    real_decode = store._decode
+    store._decode = lambda chunk: decode_threads.append(threading.current_thread().name) or real_decode(chunk)
+    loaded: list[ResultGrid.SelectionLoaded] = []
+
+    class CopyApp(GridApp):
+        def on_result_grid_selection_loaded(self, message: ResultGrid.SelectionLoaded) -> None:
+            loaded.append(message)
+
+    app = CopyApp()
+    async with app.run_test(size=(80, 14)) as pilot:
+        grid = app.query_one(ResultGrid)
+        grid.show_result(store)
+        grid.set_status("finished")
+        await settle(pilot, grid)
+        grid.cursor = (8990, 0)
+        await settle(pilot, grid)
+        grid._anchor = (100, 0)      # a selection from row 100 to 8990: most of it not decoded now
+        assert grid.selection_values() is None          # never decoded here: the loader is asked
+        await settle(pilot, grid)
+        await pilot.pause()
+        assert len(loaded) == 1
+        cols, values = grid.selection_values()
+        assert [c.name for c in cols] == ["id"] and [v[0] for v in values] == list(range(100, 8991))
+        assert decode_threads and set(decode_threads) == {"tui-row-loader"}
+    store.close()

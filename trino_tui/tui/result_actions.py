@@ -68,9 +68,14 @@ class ResultActions:
         self.notify(f"{what}: {how}", timeout=3)
 
     def _copy_what(self, what: str) -> None:
-        """Copy "cell" | "row" | "selection" of the current result (see clipboard.copy_text)."""
+        """Copy "cell" | "row" | "selection" of the current result (see clipboard.copy_text). A
+        selection whose rows are not decoded yet is copied when the grid's loader has them."""
         grid = self.query_one(ResultGrid)
-        text = copy_text(what, self._store, grid.cursor, grid.selection_values)
+        values = grid.selection_values() if what == "selection" else ([], [])
+        if values is None:
+            self.notify("Reading the selected rows…", timeout=2)
+            return
+        text = copy_text(what, self._store, grid.cursor, lambda: values)
         if text is None:
             self.notify("Nothing to copy: no rows", severity="warning")
         else:
@@ -86,4 +91,7 @@ class ResultActions:
 
     def action_copy_selection(self) -> None:
         """Copy the selected range (or the cursor cell) as TSV; ranges get a header line."""
+        self._copy_what("selection")
+
+    def on_result_grid_selection_loaded(self, message: ResultGrid.SelectionLoaded) -> None:
         self._copy_what("selection")

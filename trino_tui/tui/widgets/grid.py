@@ -28,7 +28,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from trino_tui.core.rowstore import RowStoreError
 from trino_tui.tui.widgets.grid_cells import GridLayout, RowTexts, header_layout, row_texts, widen
 from trino_tui.tui.widgets.grid_model import (
     HEADER_LINES, STATUSES, selection_box, subtitle_for, title_for,
@@ -118,6 +117,17 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         def control(self) -> "ResultGrid":
             return self.grid
 
+    class SelectionLoaded(Message):
+        """The rows of a selection that ``selection_values()`` had to load are ready (UI thread)."""
+
+        def __init__(self, grid: "ResultGrid") -> None:
+            super().__init__()
+            self.grid = grid
+
+        @property
+        def control(self) -> "ResultGrid":
+            return self.grid
+
     class RowsLoaded(Message):
         """The RowLoader decoded rows ``[start, start + len(rows))`` of ``store`` (or failed: ``error``)."""
 
@@ -153,6 +163,7 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         self._lines: OrderedDict[int, RowTexts] = OrderedDict()
         self._styles: dict[str, Style] = {}
         self._loader = RowLoader(self._deliver)
+        self._held: tuple[Any, int, list[list]] | None = None  # rows loaded for a selection copy
         self._loader_started = False
         self.border_title = title_for("idle", 0, False)
 
@@ -191,6 +202,10 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         if message.key == "cell":
             if rows:
                 self._open_viewer(message.start, rows[0])
+            return
+        if message.key == "copy":
+            self._held = (message.store, message.start, rows)  # for the next selection_values()
+            self.post_message(self.SelectionLoaded(self))
             return
         texts = [row_texts(values, self._columns) for values in rows]
         if message.key == "sample":
@@ -299,17 +314,21 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         """Selected rectangle as (row0, col0, row1, col1) inclusive (the cursor cell if none)."""
         return selection_box(self._cursor, self._anchor)
 
-    def selection_values(self) -> tuple[list["Column"], list[list]]:
+    def selection_values(self) -> tuple[list["Column"], list[list]] | None:
         """Columns and wire values of the selected rectangle (or of the cursor cell); at most
-        ``max_selection_rows`` rows. A store read error is notified and gives ([], [])."""
+        ``max_selection_rows`` rows. Never decodes: None while the RowLoader decodes rows that are
+        not in the store's cache (``SelectionLoaded`` follows; ask again then)."""
         if self._store is None or not self._columns or self._nrows == 0:
             return [], []
         r0, c0, r1, c1 = self.selection
-        try:
-            rows = self._store.rows(r0, r1 + 1)
-        except RowStoreError as e:
-            self.notify(f"Cannot read the selected rows: {e}", severity="error")
-            return [], []
+        rows = self._store.cached_rows(r0, r1 + 1)
+        held, self._held = self._held, None
+        if rows is None:
+            if held is not None and held[0] is self._store and held[1] == r0 and len(held[2]) == r1 - r0 + 1:
+                rows = held[2]
+            else:
+                self._request("copy", r0, r1 + 1)
+                return None
         return self._columns[c0:c1 + 1], [list(row[c0:c1 + 1]) for row in rows]
 
     def cell_value(self, row: int, col: int) -> Any:
