@@ -8,6 +8,7 @@ wait on the query's condition (≤ poll_wait) for data or a state change. Thread
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import itertools
@@ -168,6 +169,10 @@ class CoordinatorApp:
         return self._deps.config()
 
     def handle(self, req: Request) -> Response:
+        resp = self._route(req)  # a copy: replayed responses are cached objects
+        return dataclasses.replace(resp, headers=[*resp.headers, ("X-Content-Type-Options", "nosniff")])
+
+    def _route(self, req: Request) -> Response:
         path = req.path
         if path.startswith("/v1/spooled/"):
             resp = self._spooled(req)

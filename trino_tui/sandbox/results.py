@@ -85,6 +85,12 @@ class Progress:
     processed_bytes: int
     total_rows: int | None
     done: bool
+    staged: bool = True  # False for statements Trino runs without stages (USE, SET, START TRANSACTION, ...)
+
+
+# StatementStats fields Trino 476 always sends; the sandbox does not measure these phases
+_TIMINGS = {"analysisTimeMillis": 0, "planningTimeMillis": 0, "finishingTimeMillis": 0,
+            "physicalInputTimeMillis": 0, "internalNetworkInputBytes": 0}
 
 
 def stats_json(p: Progress) -> dict[str, Any]:
@@ -94,7 +100,7 @@ def stats_json(p: Progress) -> dict[str, Any]:
                 "queuedSplits": 0, "runningSplits": 0, "completedSplits": 0, "cpuTimeMillis": 0,
                 "wallTimeMillis": 0, "queuedTimeMillis": p.queued_ms, "elapsedTimeMillis": p.elapsed_ms,
                 "processedRows": 0, "processedBytes": 0, "physicalInputBytes": 0, "physicalWrittenBytes": 0,
-                "peakMemoryBytes": 0, "spilledBytes": 0}
+                "peakMemoryBytes": 0, "spilledBytes": 0, **_TIMINGS}
     scheduled = p.state not in ("PLANNING",)
     nodes = p.workers + 1 if scheduled else 1
     splits = {"totalSplits": p.total_splits, "queuedSplits": p.queued_splits,
@@ -107,7 +113,7 @@ def stats_json(p: Progress) -> dict[str, Any]:
             "runningSplits": 0 if p.done else (1 if scheduled else 0), "completedSplits": 1 if p.done else 0,
             "physicalInputBytes": 0, "coordinatorOnly": False, "subStages": [leaf]}
     out: dict[str, Any] = {"state": p.state, "queued": False, "scheduled": scheduled}
-    if scheduled:
+    if scheduled and p.staged:
         if p.done:
             pct = 100.0
         elif p.total_rows:
@@ -120,7 +126,9 @@ def stats_json(p: Progress) -> dict[str, Any]:
     out.update(nodes=nodes, **splits, cpuTimeMillis=p.running_ms, wallTimeMillis=p.running_ms,
                queuedTimeMillis=p.queued_ms, elapsedTimeMillis=p.elapsed_ms, processedRows=p.processed_rows,
                processedBytes=p.processed_bytes, physicalInputBytes=p.processed_bytes, physicalWrittenBytes=0,
-               peakMemoryBytes=0, spilledBytes=0, rootStage=root)
+               peakMemoryBytes=0, spilledBytes=0, **_TIMINGS)
+    if p.staged:
+        out["rootStage"] = root
     return out
 
 
