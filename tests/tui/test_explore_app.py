@@ -129,6 +129,8 @@ def test_history_records_each_statement_and_pastes_from_the_screen(tmp_path):
             entry = app.workspace.history.entries()[0]
             assert (entry.sql, entry.state, entry.rows, entry.user, entry.catalog) == (
                 "select 7", "finished", 3, "test", "tpch")
+            saved = Workspace(lambda cfg: tpch_runner(), state_dir=tmp_path / "state").saved_buffer()
+            assert saved.text == "select 7"  # saved after each statement, not only on quit
             editor = app.query_one(SqlEditor)
             editor.load_text("")
             await pilot.press("ctrl+r")

@@ -35,6 +35,7 @@ def _quit(session: str) -> None:
 def test_new_user_first_query_browser_and_persistence(tmp_path):
     state = str(tmp_path / "state")
     try:
+        _tmux("new-session", "-d", "-s", "keep", "cat")  # keeps the tmux server up between the two runs
         pane = _start("first", state)
         pane.wait_for("SELECT * FROM tpch.tiny.lineitem", "in tpch.tiny", timeout=90)
         _tmux("send-keys", "-t", "first", "-l", "SELECT 40 + 2 AS answer")

@@ -138,6 +138,7 @@ class ExploreActions:
             if err:
                 self.notify(err, severity="warning")
             self.explore_context(snapshot)
+            self.explore_save()  # the editor survives a crash or a killed terminal too
         queue, self._run_queue = self._run_queue, []
         if not queue:
             return
