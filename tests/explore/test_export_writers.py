@@ -150,7 +150,11 @@ def all_types(sandbox):
         columns = client.execute("SELECT * FROM memory.default.all_types LIMIT 0").wait_columns()
     finally:
         client.close()
-    rows = ClientRunner(lambda: TrinoClient(config))("SELECT * FROM memory.default.all_types ORDER BY id")
+    runner = ClientRunner(lambda: TrinoClient(config))
+    try:
+        rows = runner("SELECT * FROM memory.default.all_types ORDER BY id")
+    finally:
+        runner.close()
     return columns, rows
 
 

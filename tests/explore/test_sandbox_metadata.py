@@ -14,9 +14,11 @@ def loader(sandbox):
     from trino_tui.client import ClientConfig, TrinoClient
 
     config = ClientConfig(server=sandbox.url, user="explore-test")
-    ld = CatalogLoader(ClientRunner(lambda: TrinoClient(config)), key=sandbox.url)
+    runner = ClientRunner(lambda: TrinoClient(config))
+    ld = CatalogLoader(runner, key=sandbox.url)
     yield ld
     ld.close()
+    runner.close()
 
 
 def load(ld, path):
@@ -51,3 +53,40 @@ def test_a_missing_catalog_is_an_error_level(loader):
     assert loader.wait_idle(30)
     lvl = loader.level(("nope",))
     assert lvl.state == "error" and "nope" in lvl.error and "\n" not in lvl.error
+
+
+def test_client_runner_reuses_one_client_per_thread_and_closes_them(sandbox):
+    from trino_tui.client import ClientConfig, TrinoClient
+
+    made = []
+
+    def factory():
+        made.append(TrinoClient(ClientConfig(server=sandbox.url, user="explore-test")))
+        return made[-1]
+
+    runner = ClientRunner(factory)
+    assert runner("SELECT 1") == [[1]]
+    assert runner("SELECT 2") == [[2]]
+    assert len(made) == 1  # the same thread reuses its client
+    with pytest.raises(Exception, match="SYNTAX_ERROR|mismatched"):
+        runner("SELEC 1")
+    assert runner("SELECT 3") == [[3]]  # a failed statement leaves the client usable
+    runner.close()
+    from trino_tui.explore.runner import MetadataError
+
+    with pytest.raises(MetadataError):
+        import threading
+
+        err = []
+        t = threading.Thread(target=lambda: err.append(_call(runner)))
+        t.start()
+        t.join(10)
+        raise err[0]
+
+
+def _call(runner):
+    try:
+        runner("SELECT 4")
+    except Exception as exc:  # noqa: BLE001
+        return exc
+    return AssertionError("a closed runner ran a statement")

@@ -24,6 +24,7 @@ def connection_key(server: str, user: str) -> str:
 class ExploreConnection:
     def __init__(self, runner: SqlRunner, *, key: str = "", workers: int = 4) -> None:
         self.key = key
+        self._runner = runner
         self.pool = TaskPool(workers, name="explore")
         self.loader = CatalogLoader(runner, key=key, pool=self.pool)
         self.functions = FunctionCatalog(runner, self.pool, on_loaded=self._functions_loaded)
@@ -43,4 +44,8 @@ class ExploreConnection:
         return CompletionEngine(self.loader, self.functions, defaults=defaults)
 
     def close(self, timeout: float = 2.0) -> None:
+        """Join the pool's threads (bounded), then close the runner's clients (if it has any)."""
         self.pool.close(timeout)
+        close = getattr(self._runner, "close", None)
+        if callable(close):
+            close()

@@ -9,6 +9,7 @@ catalogs load in parallel. Thread-safe: every call builds and closes its own cli
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Protocol
 
 __all__ = ["ClientRunner", "MetadataError", "SqlRunner", "one_line"]
@@ -51,29 +52,54 @@ class _Collect:
 
 
 class ClientRunner:
-    """``SqlRunner`` over ``trino_tui.core.run.StatementRun``: ``factory()`` builds a client per call
-    (closed afterwards); a failure raises ``MetadataError`` with the core's one-line description."""
+    """``SqlRunner`` over ``trino_tui.core.run.StatementRun`` with one client per calling thread
+    (built by ``factory()`` on first use and reused: one connection/login per loader thread, and a
+    client still runs one query at a time). A failure raises ``MetadataError`` with the core's
+    one-line description. ``close`` closes every client it built."""
 
     def __init__(self, factory: Callable[[], Any], *, server: str = "", max_rows: int = 200_000) -> None:
         self._factory = factory
         self._server = server
         self.max_rows = max_rows
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._clients: list[Any] = []
+        self._closed = False
+
+    def _client(self) -> Any:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._factory()
+            with self._lock:
+                if self._closed:
+                    _close_quietly(client)
+                    raise MetadataError("closed")
+                self._clients.append(client)
+            self._local.client = client
+        return client
 
     def __call__(self, sql: str) -> list[list]:
         from trino_tui.core.run import Failed, StatementRun
 
-        client = self._factory()
-        try:
-            sink = _Collect(self.max_rows)
-            run = sink.run = StatementRun(client, sql, sink, server=self._server)
-            outcome = run.run()
-        finally:
-            try:
-                client.close()
-            except Exception:  # noqa: BLE001
-                pass
+        sink = _Collect(self.max_rows)
+        run = sink.run = StatementRun(self._client(), sql, sink, server=self._server)
+        outcome = run.run()
         if isinstance(outcome, Failed):
             raise MetadataError(outcome.error.message)
         if outcome.status == "cancelled":
             raise MetadataError("cancelled")
         return sink.rows
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            clients, self._clients = self._clients, []
+        for client in clients:
+            _close_quietly(client)
+
+
+def _close_quietly(client: Any) -> None:
+    try:
+        client.close()
+    except Exception:  # noqa: BLE001 - closing on shutdown
+        pass
