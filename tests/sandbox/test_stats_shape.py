@@ -43,3 +43,15 @@ def test_stats_fields_and_stageless_statements(sb) -> None:
     assert TIMINGS <= set(query) and TIMINGS <= set(use)
     assert {"rootStage", "progressPercentage", "runningPercentage"} <= set(query)
     assert not {"rootStage", "progressPercentage", "runningPercentage"} & set(use)
+
+
+def test_partial_cancel_uri_while_data_remains_and_failed_stats(sb) -> None:
+    with httpx.Client(timeout=10) as http:
+        answers = [r.json() for r in run(http, sb, "SELECT * FROM numbers_100000")]
+        partial = [a["partialCancelUri"] for a in answers if "partialCancelUri" in a]
+        assert partial and all("nextUri" in a for a in answers if "partialCancelUri" in a)
+        assert "partialCancelUri" not in answers[-1]
+        assert http.delete(partial[0]).status_code == 204
+        failed = run(http, sb, "SELECT * FROM no_such_table")[-1].json()
+    assert "error" in failed
+    assert not {"progressPercentage", "runningPercentage"} & set(failed["stats"])

@@ -184,6 +184,8 @@ class CoordinatorApp:
             if req.method == "HEAD":
                 return Response(200)
             return text_error(405, "Method Not Allowed")
+        if path.startswith("/v1/statement/partialCancel/") and req.method == "DELETE":
+            return Response(204)  # Trino stops a stage early; the sandbox has one stage and ignores it
         m = _STATEMENT_RE.match(path)
         if m:
             return self._statement(req, m.group(1), m.group(2), m.group(3), int(m.group(4)))
@@ -275,9 +277,12 @@ class CoordinatorApp:
             next_uri = self._next(base, query, "executing", token + 1)
         meta = query.meta
         data = self._data(query, items, base) if items and failure is None else None
+        progress = query.progress()
+        partial = (f"{base}/v1/statement/partialCancel/{query.query_id}/1/{self._registry.slug(query)}/{token}"
+                   if next_uri and meta is not None and meta.columns and not progress.done else None)
         doc = Document(query.query_id, self._info_uri(base, query), next_uri,
-                       meta.columns if meta is not None else None, data, stats_json(query.progress()),
-                       error=failure,
+                       meta.columns if meta is not None else None, data, stats_json(progress),
+                       error=failure, partial_cancel_uri=partial,
                        update_type=meta.update_type if meta is not None and failure is None else None,
                        update_count=meta.update_count if meta is not None and failure is None else None)
         resp = Response(200, doc.encode(), JSON, self._executing_headers(query))

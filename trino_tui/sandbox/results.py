@@ -113,7 +113,7 @@ def stats_json(p: Progress) -> dict[str, Any]:
             "runningSplits": 0 if p.done else (1 if scheduled else 0), "completedSplits": 1 if p.done else 0,
             "physicalInputBytes": 0, "coordinatorOnly": False, "subStages": [leaf]}
     out: dict[str, Any] = {"state": p.state, "queued": False, "scheduled": scheduled}
-    if scheduled and p.staged:
+    if scheduled and p.staged and p.state != "FAILED":  # Trino drops the percentages of failed queries
         if p.done:
             pct = 100.0
         elif p.total_rows:
@@ -204,9 +204,12 @@ class Document:
     error: QueryFailure | None = None
     update_type: str | None = None
     update_count: int | None = None
+    partial_cancel_uri: str | None = None
 
     def encode(self) -> bytes:
         head: dict[str, Any] = {"id": self.query_id, "infoUri": self.info_uri}
+        if self.partial_cancel_uri is not None:
+            head["partialCancelUri"] = self.partial_cancel_uri
         if self.next_uri is not None:
             head["nextUri"] = self.next_uri
         if self.columns is not None:
