@@ -50,7 +50,7 @@ def test_partial_cancel_uri_while_data_remains_and_failed_stats(sb) -> None:
         answers = [r.json() for r in run(http, sb, "SELECT * FROM numbers_100000")]
         partial = [a["partialCancelUri"] for a in answers if "partialCancelUri" in a]
         assert partial and all("nextUri" in a for a in answers if "partialCancelUri" in a)
-        assert "partialCancelUri" not in answers[-1]
+        assert "partialCancelUri" not in answers[-1] and "nextUri" not in answers[-1]
         assert http.delete(partial[0]).status_code == 204
         failed = run(http, sb, "SELECT * FROM no_such_table")[-1].json()
     assert "error" in failed

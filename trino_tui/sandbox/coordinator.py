@@ -279,7 +279,7 @@ class CoordinatorApp:
         data = self._data(query, items, base) if items and failure is None else None
         progress = query.progress()
         partial = (f"{base}/v1/statement/partialCancel/{query.query_id}/1/{self._registry.slug(query)}/{token}"
-                   if next_uri and meta is not None and meta.columns and not progress.done else None)
+                   if next_uri and meta is not None and meta.columns else None)
         doc = Document(query.query_id, self._info_uri(base, query), next_uri,
                        meta.columns if meta is not None else None, data, stats_json(progress),
                        error=failure, partial_cancel_uri=partial,

@@ -86,6 +86,7 @@ class Progress:
     total_rows: int | None
     done: bool
     staged: bool = True  # False for statements Trino runs without stages (USE, SET, START TRANSACTION, ...)
+    planned: bool = False  # the statement's columns are known (a failure after this is a runtime failure)
 
 
 # StatementStats fields Trino 476 always sends; the sandbox does not measure these phases
@@ -113,7 +114,7 @@ def stats_json(p: Progress) -> dict[str, Any]:
             "runningSplits": 0 if p.done else (1 if scheduled else 0), "completedSplits": 1 if p.done else 0,
             "physicalInputBytes": 0, "coordinatorOnly": False, "subStages": [leaf]}
     out: dict[str, Any] = {"state": p.state, "queued": False, "scheduled": scheduled}
-    if scheduled and p.staged and p.state != "FAILED":  # Trino drops the percentages of failed queries
+    if scheduled and p.staged and (p.planned or p.state != "FAILED"):  # none for a failure while planning
         if p.done:
             pct = 100.0
         elif p.total_rows:
