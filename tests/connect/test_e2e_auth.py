@@ -240,3 +240,17 @@ def test_cancelling_the_query_ends_a_waiting_login(sandbox, pki, storage_pki, tm
             q.wait_columns(timeout=20)
         q.close(timeout=5)
         assert time.monotonic() - t0 < 5
+
+
+def test_acks_on_the_coordinator_use_its_trust_not_the_storage_ca(sandbox, pki, storage_pki) -> None:
+    """Every ackUri is on the coordinator: with storage behind another CA the acks must still verify
+    (coordinator CA) and carry no Authorization — before the fix every ack failed with a TLS error."""
+    sandbox.storage_log.clear()
+    with TrinoClient(config(sandbox, pki, storage_pki, password=PASSWORD)) as client, client.execute(SQL) as q:
+        rows = sum(len(b.wire_rows()) for b in q.batches())
+    snap = q.snapshot()
+    assert rows == 3000 and snap.segments_spooled > 0
+    assert snap.ack_failures == 0 and snap.segments_acked == snap.segments_spooled
+    acks = [r for r in sandbox.storage_log if "/v1/spooled/ack" in getattr(r, "path", "")]
+    for r in acks:
+        assert "authorization" not in r.headers and not any(h.startswith("x-trino-") for h in r.headers)

@@ -4,6 +4,8 @@
   ``trino-tui/<version>``, TLS verify + optional mTLS client certificate, ``http_proxy``.
 * Storage: no auth, no X-Trino-* or extra headers, only ``Accept-Encoding: identity``;
   ``storage_verify`` (defaults to verify), ``storage_proxy``; never follows redirects itself.
+  Requests to the coordinator's own origin (acks, proxied downloads) use the coordinator's TLS
+  settings and proxy, still without its headers.
 
 Environment proxies and .netrc are ignored (``trust_env=False``): credentials only go where
 the config says. Both use the GuardedBackend (whole-request deadlines, abortable reads). SSL
@@ -16,6 +18,7 @@ import os
 import ssl
 import threading
 from typing import Callable
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -114,6 +117,19 @@ def build_coordinator_client(config: ClientConfig, transport: httpx.BaseTranspor
     )
 
 
+def _coordinator_mount(config: ClientConfig, limits: httpx.Limits) -> dict[str, httpx.BaseTransport]:
+    """Coordinator-hosted segment URIs (every ackUri; downloads in the proxy and redirect modes) are
+    the coordinator: they get its TLS trust, client certificate and proxy — but still no
+    Authorization or X-Trino-* headers, which live on the coordinator client only."""
+    parts = urlsplit(config.base_url)
+    if parts.scheme != "https":
+        return {}
+    tls = TlsContext(config.verify, config.client_cert, config.client_key, config.client_key_password)
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    origin = f"https://{host}" + (f":{parts.port}" if parts.port and parts.port != 443 else "")  # httpx drops :443
+    return {origin: _LazyTransport(lambda: guarded_transport(verify=tls.get(), limits=limits, proxy=config.http_proxy))}
+
+
 def build_storage_client(config: ClientConfig, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """Unauthenticated pooled client for segment downloads and acks."""
     pool = max(10, config.downloaders + 2)
@@ -121,6 +137,7 @@ def build_storage_client(config: ClientConfig, transport: httpx.BaseTransport | 
     mounts = None
     if transport is None:
         transport, mounts = _transports(TlsContext(config.storage_tls_verify), limits, config.storage_proxy)
+        mounts.update(_coordinator_mount(config, limits))
     client = httpx.Client(timeout=_timeout(config), follow_redirects=False, transport=transport, mounts=mounts,
                           trust_env=False)
     for name in ("User-Agent", "Accept"):
