@@ -44,9 +44,11 @@ def test_every_name_in_all_resolves_and_nothing_else_is_exported():
     with pytest.raises(AttributeError):
         client_pkg.Pipeline  # noqa: B018 - internals are not reachable as package attributes
     for needed in ("ClientConfig", "TrinoClient", "Query", "QueryHandle", "Batch", "decode_payload", "STAGE_NAMES",
-                   "gc_paused", "redact", "RetryEvent", "ProtocolError", "SegmentTooLarge", "RowWidthMismatch"):
+                   "gc_paused", "redact_secrets", "RetryEvent", "ProtocolError", "SegmentTooLarge", "RowWidthMismatch"):
         assert needed in names
     assert client_pkg.STAGE_NAMES == ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
+    import trino_tui.client.redact  # noqa: F401 - a submodule import must not shadow the public function
+    assert callable(client_pkg.redact_secrets) and "hunter2" not in client_pkg.redact_secrets("http://u:hunter2@h")
 
 
 def test_query_satisfies_query_handle():

@@ -18,7 +18,7 @@ _EXPORTS: dict[str, str] = {
     "Column": "types", "TrinoType": "types", "RowConverter": "types", "parse_columns": "types",
     "value_converter": "types",
     # policies and helpers
-    "STAGE_NAMES": "events", "gc_paused": "gcpolicy", "redact": "redact",
+    "STAGE_NAMES": "events", "gc_paused": "gcpolicy", "redact_secrets": "redact",
     # events and snapshots
     "Event": "events", "QueryEvent": "events", "SegmentEvent": "events", "AckEvent": "events",
     "RetryEvent": "events", "SegmentState": "events", "SegmentSnapshot": "events", "StageSnapshot": "events",
@@ -70,6 +70,6 @@ if TYPE_CHECKING:  # static analysers see the real names
     from .gcpolicy import gc_paused
     from .handle import QueryHandle
     from .query import Query, TrinoClient
-    from .redact import redact
+    from .redact import redact_secrets
     from .session import ClientSession
     from .types import Column, RowConverter, TrinoType, parse_columns, value_converter

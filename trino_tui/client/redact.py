@@ -95,6 +95,9 @@ def redact(text: str) -> str:
     return _SESSION_PAIR.sub(lambda m: f"{m.group(1)}={MASK}", text)
 
 
+redact_secrets = redact  # the public name (``trino_tui.client.redact`` is this module, so not that)
+
+
 def redact_text(text: str) -> str:
     """Mask sensitive JSON values and URL query parameters inside free text (bodies)."""
 

@@ -46,10 +46,10 @@ def cut_url(url: str) -> str:
 
 
 def _redact_text(text: str) -> str:
-    """The client's free-text redaction (``trino_tui.client.redact.redact_text``)."""
-    from trino_tui.client import redact
+    """The client's free-text redaction (``trino_tui.client.redact_secrets``)."""
+    from trino_tui.client import redact_secrets
 
-    return redact.redact_text(text) if hasattr(redact, "redact_text") else redact(text)
+    return redact_secrets(text)
 
 
 def scrub_value(key: str, value: Any) -> Any:
