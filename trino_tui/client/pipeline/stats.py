@@ -222,6 +222,8 @@ class PipelineStats:
                 if error is None:
                     done = snap.state is SegmentState.DELIVERED or not downloaded
                     self.segments[index] = replace(snap, acked_at=now, state=SegmentState.ACKED if done else snap.state)
+                    if done and snap.state not in _TERMINAL:  # acked unread (stop/cancel): keep it visible
+                        self._finished_order.append(index)
                 else:
                     self.segments[index] = replace(snap, ack_error=error)
         self.emit(AckEvent(index=index, ok=error is None, at=now, error=error, downloaded=downloaded))
