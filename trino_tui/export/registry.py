@@ -50,20 +50,23 @@ class OutputFormat:
     description: str
     create: Callable[[BinaryIO, Sequence[Column]], RowWriter]
     trino_cli: bool = True  # the Trino CLI has this --output-format (byte-identical output)
+    parallel: bool = False  # a batch's output depends only on its rows (export.parallel may format it)
 
 
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("CSV", ".csv", "comma-separated, values quoted, no header",
-                 lambda o, c: CsvWriter(o, c, header=False)),
+                 lambda o, c: CsvWriter(o, c, header=False), parallel=True),
     OutputFormat("CSV_HEADER", ".csv", "comma-separated, values quoted, header row",
-                 lambda o, c: CsvWriter(o, c, header=True)),
+                 lambda o, c: CsvWriter(o, c, header=True), parallel=True),
     OutputFormat("CSV_UNQUOTED", ".csv", "comma-separated, unquoted, no header",
-                 lambda o, c: CsvWriter(o, c, header=False, quoted=False)),
+                 lambda o, c: CsvWriter(o, c, header=False, quoted=False), parallel=True),
     OutputFormat("CSV_HEADER_UNQUOTED", ".csv", "comma-separated, unquoted, header row",
-                 lambda o, c: CsvWriter(o, c, header=True, quoted=False)),
-    OutputFormat("TSV", ".tsv", "tab-separated, no header", lambda o, c: TsvWriter(o, c, header=False)),
-    OutputFormat("TSV_HEADER", ".tsv", "tab-separated, header row", lambda o, c: TsvWriter(o, c, header=True)),
-    OutputFormat("JSON", ".json", "one JSON object per line (JSON lines)", JsonWriter),
+                 lambda o, c: CsvWriter(o, c, header=True, quoted=False), parallel=True),
+    OutputFormat("TSV", ".tsv", "tab-separated, no header", lambda o, c: TsvWriter(o, c, header=False),
+                 parallel=True),
+    OutputFormat("TSV_HEADER", ".tsv", "tab-separated, header row", lambda o, c: TsvWriter(o, c, header=True),
+                 parallel=True),
+    OutputFormat("JSON", ".json", "one JSON object per line (JSON lines)", JsonWriter, parallel=True),
     OutputFormat("MARKDOWN", ".md", "Markdown table", MarkdownWriter),
     OutputFormat("ALIGNED", ".txt", "aligned text table (the Trino CLI's default)", AlignedWriter),
     OutputFormat("VERTICAL", ".txt", "one block of name | value lines per row", VerticalWriter),

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, TextIO
 from trino_tui.core.errors import ExitCode, describe
 from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
 from trino_tui.core.statements import Statement, split_statements
+from trino_tui.export.parallel import default_workers, parallel_format
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter
 from trino_tui.headless.runner import HeadlessOptions, HeadlessRunner
@@ -152,6 +153,9 @@ def run_headless(
             if ns.sandbox:
                 sandbox = start_sandbox(stack, console.message if (progress or stderr_tty) else None)
                 overrides, defaults = {"server": sandbox.url}, dict(SANDBOX_DEFAULTS)
+            workers = default_workers(env) if parallel_format(ns.output_format) else 0
+            if workers:  # segments go to the export workers as bytes: this process never parses them
+                defaults = {**(defaults or {}), "decode": "deferred"}
             network_log = console.message if (ns.network_logging or "NONE").upper() != "NONE" else None
             settings = resolve(ns, env=env, overrides=overrides, defaults=defaults, network_log=network_log)
             config = settings.client
@@ -174,6 +178,7 @@ def run_headless(
                 server=server,
                 stdout_is_tty=stdout_tty,
                 ignore_errors=bool(getattr(ns, "ignore_errors", False)),
+                export_workers=workers,
             )
             code = HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard).run(statements)
             if code == ExitCode.BROKEN_PIPE:

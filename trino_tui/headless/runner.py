@@ -23,6 +23,7 @@ from trino_tui.core.errors import ExitCode, describe
 from trino_tui.core.run import Cancelled, Failed, Finished, Outcome, StatementRun
 from trino_tui.core.statements import Statement
 from trino_tui.export import atomic_output, create_writer
+from trino_tui.export.parallel import ParallelWriter, SegmentFormatPool
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter, render_summary
 
@@ -41,6 +42,7 @@ class HeadlessOptions:
     server: str = ""                 # for "Cannot connect to <server>"
     stdout_is_tty: bool = False      # status lines stop once rows go to the same terminal
     ignore_errors: bool = False      # go on after a failed statement (exit 1 at the end)
+    export_workers: int = 0          # worker processes formatting spooled segments (export.parallel)
 
 
 class _Discard(Exception):
@@ -59,16 +61,24 @@ class WriterSink:
     """
 
     def __init__(self, fmt: str, out: BinaryIO, *, flush: bool, writer_factory: Callable[..., Any] = create_writer,
-                 on_rows: Callable[[], None] | None = None) -> None:
+                 on_rows: Callable[[], None] | None = None, workers: int = 0,
+                 max_uncompressed: int = 512 * 1024 * 1024) -> None:
         self._fmt, self._out, self._flush = fmt, out, flush
         self._create = writer_factory
         self._on_rows = on_rows
-        self._writer: Any = None
+        self._workers, self._max_uncompressed = workers, max_uncompressed
+        self._writer: ParallelWriter | None = None
         self.error_trace: str | None = None
 
     def begin(self, columns: "list[Column]") -> None:
         if columns:
-            self._guarded(lambda: setattr(self, "_writer", self._create(self._fmt, self._out, columns)))
+            self._guarded(lambda: self._open(columns))
+
+    def _open(self, columns: "list[Column]") -> None:
+        writer = self._create(self._fmt, self._out, columns)
+        pool = (SegmentFormatPool(self._fmt, columns, workers=self._workers, max_uncompressed=self._max_uncompressed)
+                if self._workers else None)
+        self._writer = ParallelWriter(writer, self._out, pool)
 
     def write(self, batch: "Batch") -> None:
         if self._writer is None:
@@ -76,9 +86,7 @@ class WriterSink:
         if self._on_rows is not None:
             self._on_rows()
             self._on_rows = None
-        rows = batch.wire_rows()
-        self._guarded(lambda: self._writer.write_rows(rows))
-        rows.clear()
+        self._guarded(lambda: self._writer.write_batch(batch))  # type: ignore[union-attr]
         if self._flush:
             self._out.flush()
 
@@ -87,6 +95,11 @@ class WriterSink:
             self._guarded(self._writer.close)
         if self._flush:
             self._out.flush()
+
+    def close(self) -> None:
+        """End the export workers, if any (after end(), or instead of it after a failure)."""
+        if self._writer is not None:
+            self._writer.abort()
 
     def _guarded(self, action: Callable[[], None]) -> None:
         try:
@@ -148,7 +161,9 @@ class HeadlessRunner:
     def _run_one(self, stmt: Statement, out: BinaryIO, *, flush: bool) -> int:
         on_rows = self._console.detach if flush and self._opts.stdout_is_tty else None  # rows share the terminal
         sink = WriterSink(self._opts.output_format, out, flush=flush, writer_factory=self._create_writer,
-                          on_rows=on_rows)
+                          on_rows=on_rows, workers=self._opts.export_workers,
+                          max_uncompressed=getattr(getattr(self._client, "config", None), "max_uncompressed_bytes",
+                                                   512 * 1024 * 1024))
         run = StatementRun(self._client, stmt.text, sink, server=self._opts.server, on_query=self._console.attach)
         self._guard.watch(run)
         try:
@@ -157,6 +172,7 @@ class HeadlessRunner:
             return self._interrupted(run.query)
         finally:
             self._guard.watch(None)
+            sink.close()
         return self._conclude(run, outcome, sink)
 
     def _conclude(self, run: StatementRun, outcome: Outcome, sink: WriterSink) -> int:
