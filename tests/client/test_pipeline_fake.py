@@ -207,8 +207,9 @@ def test_stop_keeps_rows_and_ends_cleanly():
     assert got == make_rows(len(got)) and 300 <= len(got) < 1000
     assert srv.acked == set(range(1, 10))  # every spooled segment acked ...
     assert len(srv.downloaded) < 9  # ... the unread ones without being downloaded
-    shown = {s.index: s.state for s in q.snapshot().segments}  # and the snapshot still shows all of them
-    assert set(range(1, 10)) <= set(shown) and all(shown[i] is SegmentState.ACKED for i in range(1, 10))
+    shown = {s.index: s for s in q.snapshot().segments}  # and the snapshot still shows every one, acked
+    assert set(range(1, 10)) <= set(shown) and all(shown[i].acked_at is not None for i in range(1, 10))
+    assert any(shown[i].state is SegmentState.ACKED and shown[i].download_start is None for i in range(1, 10))
 
 
 def test_events_and_snapshot_with_injected_clock():
