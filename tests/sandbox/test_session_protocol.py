@@ -213,3 +213,26 @@ def test_matches_real_trino(sb, entry: str) -> None:
             assert sorted(session.prepared) == sorted(expected_after["prepared"])
             assert {k: unquote_plus(v) for k, v in session.props.items()} == expected_after["properties"]
             assert session.roles == expected_after["roles"]
+
+
+def test_describe_output_never_runs_a_write(sbx_engine) -> None:
+    from trino_tui.sandbox.engine import SessionContext
+
+    session = SessionContext(user="u", catalog="memory", schema="default",
+                             prepared={"w": "CREATE TABLE describe_me AS SELECT 1 AS x"})
+    result = sbx_engine.execute("DESCRIBE OUTPUT w", session)
+    assert list(result.iter_chunks()) == []
+    assert "describe_me" not in sbx_engine.tables("memory", "default")
+
+
+def test_idle_transactions_are_forgotten() -> None:
+    from trino_tui.sandbox.session_statements import TRANSACTION_IDLE_TIMEOUT, Transactions
+
+    now = [0.0]
+    txs = Transactions(clock=lambda: now[0])
+    old = txs.start("serializable", False)
+    now[0] = TRANSACTION_IDLE_TIMEOUT + 1
+    txs.start("read committed", True)  # starting one prunes idle ones
+    with pytest.raises(TrinoError) as info:
+        txs.get(old.transaction_id)
+    assert info.value.error_name == "UNKNOWN_TRANSACTION"

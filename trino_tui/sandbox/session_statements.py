@@ -12,8 +12,10 @@ transaction fail like a Trino connector that only writes in autocommit mode. Thr
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass
+from typing import Callable
 
 from .engine_api import EngineOps, SessionContext
 from .resultset import SessionChanges, StatementResult
@@ -27,6 +29,11 @@ _TYPE_SIZE = {"boolean": 1, "tinyint": 1, "smallint": 2, "integer": 4, "bigint":
               "interval year to month": 4}
 
 
+_DESCRIBE_OUTPUT = [("Column Name", "varchar"), ("Catalog", "varchar"), ("Schema", "varchar"), ("Table", "varchar"),
+                    ("Type", "varchar"), ("Type Size", "integer"), ("Aliased", "boolean")]
+TRANSACTION_IDLE_TIMEOUT = 300.0  # seconds; Trino's transaction.idle-timeout default is 5m
+
+
 @dataclass(frozen=True)
 class Transaction:
     transaction_id: str
@@ -35,21 +42,30 @@ class Transaction:
 
 
 class Transactions:
-    """Open transactions by id. Thread-safe."""
+    """Open transactions by id; one idle for TRANSACTION_IDLE_TIMEOUT is forgotten. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._open: dict[str, Transaction] = {}
+        self._used: dict[str, float] = {}
+        self._clock = clock
         self._lock = threading.Lock()
 
     def start(self, isolation: str, read_only: bool) -> Transaction:
         tx = Transaction(str(uuid.uuid4()), isolation, read_only)
+        now = self._clock()
         with self._lock:
+            for old in [t for t, used in self._used.items() if now - used > TRANSACTION_IDLE_TIMEOUT]:
+                self._open.pop(old, None)
+                self._used.pop(old, None)
             self._open[tx.transaction_id] = tx
+            self._used[tx.transaction_id] = now
         return tx
 
     def get(self, transaction_id: str) -> Transaction:
         with self._lock:
             tx = self._open.get(transaction_id)
+            if tx is not None:
+                self._used[transaction_id] = self._clock()
         if tx is None:
             raise TrinoError("UNKNOWN_TRANSACTION",
                              f"Unknown transaction ID: {transaction_id}. Possibly expired on server restart.")
@@ -59,6 +75,7 @@ class Transactions:
         self.get(transaction_id)
         with self._lock:
             self._open.pop(transaction_id, None)
+            self._used.pop(transaction_id, None)
 
 
 def _syntax(sql: str, tok: Token | None, expecting: str) -> TrinoError:
@@ -210,14 +227,15 @@ class SessionStatements:
         if what == "input":  # the sandbox does not infer parameter types
             return self._engine.list_result([("Position", "integer"), ("Type", "varchar")],
                                             [[i, "unknown"] for i in range(count)], bounded=True)
+        first = next((t.lower for t in significant(tokenize(statement))), "")
+        if first not in ("select", "with", "values", "table", "("):  # never run a write to describe it
+            return self._engine.list_result(_DESCRIBE_OUTPUT, [], bounded=True)
         result = self._engine.execute(bind_parameters(statement, ["NULL"] * count), session)
         result.close()
         body = {t.ident for t in significant(tokenize(statement)) if t.is_ident}
         rows = [[c.name, "", "", "", c.type, _type_size(c.type), c.name in body and not c.name.startswith("_col")]
                 for c in (result.columns if result.is_query else [])]
-        cols = [("Column Name", "varchar"), ("Catalog", "varchar"), ("Schema", "varchar"), ("Table", "varchar"),
-                ("Type", "varchar"), ("Type Size", "integer"), ("Aliased", "boolean")]
-        return self._engine.list_result(cols, rows, bounded=True)
+        return self._engine.list_result(_DESCRIBE_OUTPUT, rows, bounded=True)
 
     # ------------------------------------------------------------------ transactions
 
