@@ -27,6 +27,7 @@ from trino_tui.core.run import Failed, Finished
 from trino_tui.tui.clipboard import Clipboard, SystemClipboard
 from trino_tui.tui.commands import TrinoCommands
 from trino_tui.tui.explore_actions import ExploreActions
+from trino_tui.tui.grid_tool_actions import GridToolActions
 from trino_tui.tui.messages import (
     QueryDone,
     QueryProgress,
@@ -88,7 +89,7 @@ def _host_port(server: str) -> str | None:
         return None
 
 
-class TrinoTuiApp(ExploreActions, ResultActions, ProfileActions, App):
+class TrinoTuiApp(GridToolActions, ExploreActions, ResultActions, ProfileActions, App):
     """A Trino SQL client: editor on top, streaming result grid below, pipeline panel on F2."""
 
     CSS_PATH = "app.tcss"
@@ -141,6 +142,7 @@ class TrinoTuiApp(ExploreActions, ResultActions, ProfileActions, App):
         self._sandbox_ready = sandbox_config is None
         self._closing = False
         self._pending: RunTarget | None = None  # run requested while the sandbox was starting
+        self.grid_tools_init()  # sort / filter / search (grid_tool_actions)
         self.explore_init(workspace, custom_client=client_factory is not None)  # browser, completion, history
         self._explicit_sql = initial_sql is not None
         if initial_sql is None and sandbox_config is not None:
@@ -288,6 +290,7 @@ class TrinoTuiApp(ExploreActions, ResultActions, ProfileActions, App):
         self.refresh_bindings()  # ctrl+c / F3 now cancel/stop the query (footer too)
 
     def _set_store(self, store: RowStore | None) -> None:
+        self.grid_tools_forget(store)
         old, self._store = self._store, store
         self.query_one(ResultGrid).show_result(store)
         if old is not None and old is not store:
@@ -424,6 +427,7 @@ class TrinoTuiApp(ExploreActions, ResultActions, ProfileActions, App):
             r.close(timeout=left())
             if r.store is not None and not r.running:
                 r.store.close()  # a store whose ResultStarted was never handled
+        self.grid_tools_close(left())
         store, self._store = self._store, None
         if store is not None:
             store.close()

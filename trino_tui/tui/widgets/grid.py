@@ -34,6 +34,7 @@ from trino_tui.tui.widgets.grid_model import (
 )
 from trino_tui.tui.widgets.grid_nav import GridNavigation
 from trino_tui.tui.widgets.grid_paint import header_strip, row_strip, text_strip
+from trino_tui.tui.widgets.grid_view import TOOL_BINDINGS, GridViewTools
 from trino_tui.tui.widgets.row_loader import RowLoader
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ EMPTY_TEXT = "No result yet. Run a query to see its rows here."
 WAITING_TEXT = "Running… waiting for the first rows."
 
 
-class ResultGrid(GridNavigation, ScrollView, can_focus=True):
+class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
     """Virtual result grid; see the module docstring."""
 
     TITLE_INTERVAL = 0.25
@@ -102,6 +103,7 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         Binding("ctrl+home", "edge_row(False)", "First row", show=False),
         Binding("ctrl+end", "edge_row(True)", "Last row", show=False),
         Binding("enter", "view_cell", "View cell"),
+        *TOOL_BINDINGS,
     ]
 
     class CursorMoved(Message):
@@ -165,6 +167,8 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         self._loader = RowLoader(self._deliver)
         self._held: tuple[Any, int, list[list]] | None = None  # rows loaded for a selection copy
         self._loader_started = False
+        self.tool_note: str | None = None  # what the grid tools did (sorted/filtered, where), in the title
+        self._view_init()
         self.border_title = title_for("idle", 0, False)
 
     # ------------------------------------------------------------------ row loading (worker)
@@ -237,9 +241,12 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         after attaching another one). The status is kept; the message is cleared."""
         self._store = store
         self._loader.cancel()
-        self._columns = list(store.columns) if store is not None else []
+        columns = list(store.columns) if store is not None else []
+        if [c.name for c in columns] != [c.name for c in self._columns]:
+            self._width_overrides.clear()
+        self._columns = columns
         self._nrows = 0
-        self._layout = header_layout(self._columns) if self._columns else None
+        self._layout = self._apply_overrides(header_layout(self._columns)) if self._columns else None
         self._sampled = 0
         self._spill_warned = False
         self._error = None
@@ -279,7 +286,7 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         repaints the whole screen, which at 20 updates/s while streaming makes keypresses wait. When
         only the height grows past an already scrolling viewport, the scrollbar is all that changes,
         so update it without a layout pass."""
-        width = self._layout.total_width if self._layout else 0
+        width = self._layout.total_width + self._gutter() if self._layout else 0
         new = Size(width, HEADER_LINES + self._nrows if self._columns else 0)
         old = self.virtual_size
         viewport = self.scrollable_content_region.height
@@ -364,7 +371,7 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
     def _widen(self, texts: list[RowTexts]) -> None:
         if self._layout is None:
             return
-        layout = widen(self._layout, texts, self.max_column_width)
+        layout = self._apply_overrides(widen(self._layout, texts, self.max_column_width))
         if layout is not self._layout:
             self._layout = layout
             self._resize_virtual()
@@ -374,6 +381,7 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         """Set the border texts only when they change: every assignment repaints the whole widget."""
         title = title_for(self._status, self._nrows, self._store is not None)
         title = f"{title} · {self._message}" if self._message else title
+        title = f"{title} · {self.tool_note}" if self.tool_note else title
         subtitle = subtitle_for(self._cursor, self._anchor, self._nrows, len(self._columns))
         if (title, subtitle) != self._titles:
             self._titles = (title, subtitle)
@@ -432,7 +440,8 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
         layout = self._layout
         if y < HEADER_LINES:
             style = base + self._styles.get("header" if y == 0 else "header-type", Style())
-            return header_strip(self._columns, layout, y == 1, style, scroll_x, width)
+            return self._view_line(lambda x, w: header_strip(self._columns, layout, y == 1, style, x, w),
+                                 None, base, scroll_x, width)
         row = y - HEADER_LINES + int(self.scroll_y)
         if row >= self._nrows:
             if self._nrows == 0 and y == HEADER_LINES:
@@ -446,8 +455,9 @@ class ResultGrid(GridNavigation, ScrollView, can_focus=True):
                 return self._message_line(0, width, base, self._error, "error")
             return self._message_line(0, width, base, LOADING_TEXT, "empty")
         box = self.selection if self._anchor is not None else None
-        return row_strip(cells, layout, self._styles, base, row=row, cursor=self._cursor, box=box,
-                         scroll_x=scroll_x, width=width)
+        return self._view_line(lambda x, w: row_strip(cells, layout, self._styles, base, row=row,
+                                                   cursor=self._cursor, box=box, scroll_x=x, width=w),
+                             row, base, scroll_x, width)
 
     def _empty_result_text(self) -> str:
         if self._error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual import events
 
 from trino_tui.tui.widgets.grid_model import HEADER_LINES, bound_extension, scroll_target
+from trino_tui.tui.widgets.grid_view import column_at_screen, scroll_x_for
 
 
 class GridNavigation:
@@ -33,8 +34,9 @@ class GridNavigation:
 
     def _scroll_to_cursor(self) -> None:
         scroll = (int(self.scroll_x), int(self.scroll_y))
-        target = scroll_target(self._cursor, scroll, (self._view_width(), self._data_height()),
-                               self._layout)
+        target = scroll_target(self._cursor, scroll, (self._view_width(), self._data_height()), None)
+        target = (scroll_x_for(self._cursor[1], scroll[0], self._view_width(), self._layout,
+                               self._frozen_cols(), self._gutter()), target[1])
         if target != scroll:
             self.scroll_to(target[0], target[1], animate=False, force=True)
 
@@ -90,7 +92,7 @@ class GridNavigation:
         row = offset.y - HEADER_LINES + int(self.scroll_y)
         if row >= self._nrows:
             return
-        col = self._layout.column_at(offset.x + int(self.scroll_x))
+        col = column_at_screen(offset.x, int(self.scroll_x), self._layout, self._frozen_cols(), self._gutter())
         self._step(row, col, event.shift)
         if event.chain == 2:
             self.action_view_cell()
