@@ -39,6 +39,8 @@ def test_error_matches_real_trino(sbx_engine: Engine, entry: str) -> None:
     ("SELECT 1 + 'a'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar"),
     ("SELECT length(1)", "FUNCTION_NOT_FOUND", "Unexpected parameters (integer) for function length"),
     ("SELECT CAST(1 AS HyperLogLog)", "TYPE_NOT_FOUND", "Unknown type: hyperloglog"),
+    ("SELECT CAST('2020-13-01' AS DATE)", "INVALID_CAST_ARGUMENT", "Value cannot be cast to date: 2020-13-01"),
+    ("SELECT CAST('x' AS TIMESTAMP)", "INVALID_CAST_ARGUMENT", "Value cannot be cast to timestamp: x"),
     ("SELECT nationkey, count(*) FROM nation", "EXPRESSION_NOT_AGGREGATE",
      "'nationkey' must be an aggregate expression or appear in GROUP BY clause"),
 ])

@@ -149,6 +149,8 @@ def _operator(m: re.Match[str]) -> tuple[str, str]:
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
     (re.compile(r'candidate function for the function call "([^"(]+)\(([^")]*)\)"'), _operator),
     (re.compile(r"No function matches the given name and argument types '([^'(]+)\(([^')]*)\)'"), _operator),
+    (re.compile(r'(date|timestamp|time) field (?:format|value out of range): "([^"]*)"'),
+     lambda m: ("INVALID_CAST_ARGUMENT", f"Value cannot be cast to {m.group(1)}: {m.group(2)}")),
     (re.compile(r"Could not convert string '(.*)' to ([A-Z0-9_]+)"),
      lambda m: ("INVALID_CAST_ARGUMENT", f"Cannot cast '{m.group(1)}' to {_DUCK_TYPE_NAMES.get(m.group(2), m.group(2))}")),
     (re.compile(r"Type with name \"?([^\" !]+)\"? does not exist"),
