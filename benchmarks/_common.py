@@ -25,6 +25,17 @@ if str(REPO) not in sys.path:
 EXPECTED_ROWS = {"tiny": 60_175, "sf1": 6_001_215}
 
 
+def bytecode_env(env: dict[str, str], tree: Path | str) -> dict[str, str]:
+    """*env* with bytecode caching on for *tree*'s modules, kept outside the tree
+    (PYTHONPYCACHEPREFIX): an installed package has its .pyc files, and a child that compiles every
+    module at start (PYTHONDONTWRITEBYTECODE=1) would time the compiler, not the program."""
+    env = dict(env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    key = str(Path(tree).resolve()).strip("/").replace("/", "_")
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "trino-tui-bench-pycache", key)
+    return env
+
+
 @dataclass
 class Run:
     rows: int

@@ -28,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks._common import bytecode_env  # noqa: E402
 
 EXPECTED_ROWS = {"tiny": 60_175, "sf1": 6_001_215}
 
@@ -70,10 +74,11 @@ def _count_lines(path: str) -> int:
     return n
 
 
-def _child_env(repo: Path | str = REPO) -> dict[str, str]:
+def _child_env(repo: Path | str = REPO, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
     env["PYTHONPATH"] = str(repo)
-    return env
+    env.update(extra or {})
+    return bytecode_env(env, repo)
 
 
 class SandboxProcess:
@@ -120,9 +125,10 @@ class _External:
         pass
 
 
-def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REPO) -> Result:
+def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REPO,
+               extra_env: dict[str, str] | None = None) -> Result:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=_child_env(repo), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, env=_child_env(repo, extra_env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -153,6 +159,8 @@ def main() -> int:
     ap.add_argument("--server", help="reuse a running `trino-tui sandbox --cache-results ...` instead of starting one")
     ap.add_argument("--warmup", action="store_true", help="with --server: still run the cache-filling warm-up")
     ap.add_argument("--baseline", metavar="PATH", help="also run trino-tui from the source tree at PATH (before/after)")
+    ap.add_argument("--workers", default="", metavar="N,N",
+                    help="also run trino-tui with TRINO_TUI_EXPORT_WORKERS=N for each N (e.g. 0,1: in process, one worker)")
     ap.add_argument("--quick", action="store_true", help="smoke run: tpch.tiny, one run per client")
     args = ap.parse_args()
     if args.quick:
@@ -160,10 +168,12 @@ def main() -> int:
 
     sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
     schemas = "tiny" if args.scale == "tiny" else "tiny,sf1"
-    results: dict[str, list[Result]] = {"trino-tui": [], "official trino + csv": []}
     baseline = f"trino-tui @{args.baseline}" if args.baseline else None
+    variants = {f"trino-tui workers={n}": n.strip() for n in args.workers.split(",") if n.strip()}
+    results: dict[str, list[Result]] = {"trino-tui": [], **{v: [] for v in variants}}
     if baseline:
-        results = {"trino-tui": [], baseline: [], "official trino + csv": []}
+        results[baseline] = []
+    results["official trino + csv"] = []
     sandbox_cm = _External(args.server) if args.server else SandboxProcess(args.storage_latency, schemas)
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, sandbox_cm as sandbox:
         out = os.path.join(tmp, "out.csv")
@@ -178,7 +188,8 @@ def main() -> int:
                     os.unlink(out)
                 argv = official_argv(sandbox.url, sql, out) if name.startswith("official") else \
                     trino_tui_argv(sandbox.url, sql, out, extra)
-                res = _run_child(name, argv, out, args.baseline if name == baseline else REPO)
+                env = {"TRINO_TUI_EXPORT_WORKERS": variants[name]} if name in variants else None
+                res = _run_child(name, argv, out, args.baseline if name == baseline else REPO, env)
                 results[name].append(res)
                 print(f"run {run + 1} {name}: {res.rows:,} rows {res.seconds:.2f}s cpu {res.cpu_seconds:.1f}s "
                       f"peak RSS {res.max_rss_mb:.0f} MB", file=sys.stderr)
@@ -199,7 +210,13 @@ def main() -> int:
         old = best[baseline]
         print(f"after / before: rows/s {tui.rows_per_s / old.rows_per_s:.2f}x, CPU seconds "
               f"{tui.cpu_seconds / max(old.cpu_seconds, 1e-9):.2f}x, peak RSS {tui.max_rss_mb / max(old.max_rss_mb, 1e-9):.2f}x")
-    print("(the machine is shared: wall-clock rows/s depends on load; CPU seconds less so)")
+    for name in variants:
+        v = best[name]
+        if v.rows_per_s > 0:
+            print(f"trino-tui / {name}: rows/s {tui.rows_per_s / v.rows_per_s:.2f}x, CPU seconds "
+                  f"{tui.cpu_seconds / max(v.cpu_seconds, 1e-9):.2f}x")
+    print("(the machine is shared: wall-clock rows/s depends on load; CPU seconds less so; CPU and peak RSS "
+          "include the export worker processes: os.wait4 reports the child with its reaped children)")
     bad = [r.name for r in best.values() if r.rows != expected or r.status != 0]
     if bad:
         print(f"WARNING: wrong row count or failure for {', '.join(bad)} (expected {expected:,} rows)")

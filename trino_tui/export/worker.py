@@ -104,9 +104,21 @@ def main() -> int:
     return 0
 
 
+def _profiled_main(directory: str) -> int:
+    """main() under cProfile, its stats dumped to DIRECTORY/worker-PID.prof (benchmarks/export_profile.py)."""
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(main)
+    finally:
+        profile.dump_stats(os.path.join(directory, f"worker-{os.getpid()}.prof"))
+
+
 if __name__ == "__main__":
     try:
-        code = main()
+        profile_dir = os.environ.get("TRINO_TUI_WORKER_PROFILE")
+        code = _profiled_main(profile_dir) if profile_dir else main()
     except KeyboardInterrupt:
         code = 130
     sys.stdout.flush = lambda: None  # type: ignore[method-assign]  # parent gone: stay quiet at exit
