@@ -28,6 +28,7 @@ from trino_tui.tui.clipboard import Clipboard, SystemClipboard
 from trino_tui.tui.commands import TrinoCommands
 from trino_tui.tui.explore_actions import ExploreActions
 from trino_tui.tui.grid_tool_actions import GridToolActions
+from trino_tui.tui.query_info_actions import QueryInfoActions
 from trino_tui.tui.messages import (
     QueryDone,
     QueryProgress,
@@ -89,7 +90,7 @@ def _host_port(server: str) -> str | None:
         return None
 
 
-class TrinoTuiApp(GridToolActions, ExploreActions, ResultActions, ProfileActions, App):
+class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActions, ProfileActions, App):
     """A Trino SQL client: editor on top, streaming result grid below, pipeline panel on F2."""
 
     CSS_PATH = "app.tcss"
@@ -110,6 +111,8 @@ class TrinoTuiApp(GridToolActions, ExploreActions, ResultActions, ProfileActions
         Binding("f9", "run_all", "Run all", show=False, priority=True, id="run-all"),
         Binding("ctrl+b", "toggle_browser", "Browser", show=False, priority=True, id="browser"),
         Binding("ctrl+r", "history", "History", show=False, priority=True, id="history"),
+        Binding("ctrl+g", "query_details", "Query details", show=False, priority=True, id="query-details"),
+        Binding("ctrl+l", "show_plan", "Plan", show=False, priority=True, id="plan"),
     ]
 
     def __init__(

@@ -81,17 +81,22 @@ class GridToolActions:
         """The app replaces its store (new run or new result): drop the kept original unless it is
         the one coming back; forget the spec unless this run is our own pushdown."""
         base, self._tool_base = self._tool_base, None
-        if base is not None and base is not new_store:
+        if base is not None and base is not new_store and not self._tool_held_elsewhere(base):
             base.close()
         if self._generation != self._tool_push_gen:
             self._tool_spec, self._tool_origin = ViewSpec(), None
             self.query_one(ResultGrid).tool_note = None
         self._tools.cancel("view")
 
+    def _tool_held_elsewhere(self, store: Any) -> bool:
+        """True when another owner (a result tab) keeps *store*: it must not be closed here."""
+        holds = getattr(self, "results_holds", None)
+        return bool(holds is not None and holds(store))
+
     def grid_tools_close(self, timeout: float) -> None:
         self._tools.close(timeout)
         base, self._tool_base = self._tool_base, None
-        if base is not None:
+        if base is not None and not self._tool_held_elsewhere(base):
             base.close()
 
     # -- actions ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from trino_tui.tui.bridge import CoalescingBridge
 from trino_tui.tui.messages import QueryDone, QueryProgress, ResultStarted
 
 if TYPE_CHECKING:
-    from trino_tui.client import Batch, Column, TrinoClient
+    from trino_tui.client import Batch, Column, QueryHandle, TrinoClient
 
 
 WARM_ROWS = 200
@@ -103,6 +103,11 @@ class QueryRunner:
     @property
     def outcome(self) -> Outcome | None:
         return self._run.outcome
+
+    @property
+    def query(self) -> "QueryHandle | None":
+        """The query this run submitted (None before ``execute``); its stats/snapshot are cheap."""
+        return self._run.query
 
     @property
     def store(self) -> RowStore | None:
