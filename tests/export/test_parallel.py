@@ -15,7 +15,8 @@ import zstandard
 
 from trino_tui.client import Batch, SegmentCorrupt
 from trino_tui.export import create_writer
-from trino_tui.export.parallel import ParallelWriter, SegmentFormatPool, default_workers, parallel_format
+from trino_tui.export import parallel_format
+from trino_tui.export.parallel import MIN_POOL_BYTES, ParallelWriter, SegmentFormatPool, default_workers
 from tests.export.golden_data import ROWS, columns
 
 PARALLEL = ["CSV", "CSV_HEADER", "CSV_UNQUOTED", "CSV_HEADER_UNQUOTED", "TSV", "TSV_HEADER", "JSON"]
@@ -54,7 +55,7 @@ def in_process(fmt: str, rows: list) -> bytes:
 def parallel(fmt: str, todo: list[Batch], workers: int = 2) -> tuple[bytes, SegmentFormatPool]:
     out = io.BytesIO()
     pool = SegmentFormatPool(fmt, columns(), workers=workers, per_worker=1)
-    pw = ParallelWriter(create_writer(fmt, out, columns()), out, pool)
+    pw = ParallelWriter(create_writer(fmt, out, columns()), out, pool, min_pool_bytes=0)
     try:
         for b in todo:
             pw.write_batch(b)
@@ -79,7 +80,7 @@ def test_worker_output_is_byte_identical_and_in_order(fmt: str) -> None:
     rows = ROWS * 3  # 15 rows: 8 batches over two workers, one a direct page
     data, pool = parallel(fmt, batches(rows))
     assert data == in_process(fmt, rows)
-    assert pool.submitted >= 5  # the workers did the work (the first segment is done in process)
+    assert pool.started and pool.submitted >= 5  # the workers did the work (the first segment in process)
     assert pool.closed and exited(pool.pids)
 
 
@@ -102,7 +103,7 @@ def test_workers_lost_midway_the_rest_is_written_in_process() -> None:
     rows = ROWS * 4
     out = io.BytesIO()
     pool = SegmentFormatPool("CSV", columns(), workers=2, per_worker=2)
-    pw = ParallelWriter(create_writer("CSV", out, columns()), out, pool)
+    pw = ParallelWriter(create_writer("CSV", out, columns()), out, pool, min_pool_bytes=0)
     todo = batches(rows, per=2)
     for b in todo[:4]:
         pw.write_batch(b)
@@ -121,3 +122,17 @@ def test_parallel_formats_and_worker_count() -> None:
     assert default_workers({"TRINO_TUI_EXPORT_WORKERS": "0"}) == 0
     assert default_workers({"TRINO_TUI_EXPORT_WORKERS": "3"}) == 3
     assert 1 <= default_workers({}) <= 2
+
+
+def test_small_segments_never_start_the_workers() -> None:
+    """A short answer (e.g. 3 rows) is written in process: no worker process is spawned for it."""
+    out = io.BytesIO()
+    pool = SegmentFormatPool("CSV", columns(), workers=2)
+    pw = ParallelWriter(create_writer("CSV", out, columns()), out, pool)
+    for b in batches(ROWS * 2):
+        pw.write_batch(b)
+    pw.close()
+    assert out.getvalue() == in_process("CSV", ROWS * 2)
+    assert not pool.started and pool.submitted == 0
+    big = segment(ROWS * 400, 0, 0)
+    assert max(big.uncompressed_size or 0, len(big.payload or b"")) >= MIN_POOL_BYTES  # the threshold is reachable

@@ -18,27 +18,23 @@ Used from one thread (the run's thread); `close` may be called from any thread.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections import deque
 from pathlib import Path
-from typing import Any, BinaryIO, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Sequence
 
 from .base import RowWriter
-from .registry import output_format
-from .worker import read_message, write_message
 
-__all__ = ["ParallelWriter", "SegmentFormatPool", "default_workers", "parallel_format"]
+if TYPE_CHECKING:
+    import subprocess
+
+__all__ = ["MIN_POOL_BYTES", "ParallelWriter", "SegmentFormatPool", "default_workers"]
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
-
-def parallel_format(fmt: str) -> bool:
-    """True if *fmt*'s output for a batch depends only on its rows (once the header is out)."""
-    try:
-        return output_format(fmt).parallel
-    except ValueError:
-        return False
+# A result whose segments are smaller than this is written in process: starting worker processes
+# (~0.1 s of CPU each) would cost more than they save (a 3-row answer never starts them).
+MIN_POOL_BYTES = 256 * 1024
 
 
 def default_workers(env: Any = None) -> int:
@@ -71,10 +67,17 @@ class SegmentFormatPool:
         self._workers: list[_Worker] = []
         self._order: deque[tuple[_Worker, Any]] = deque()
         self._submitted = 0
+        self.started = False  # start() was called (the worker processes were spawned)
         self.closed = False
 
     def start(self) -> None:
         """Spawn the workers and send them the setup. Raises OSError if a process cannot start."""
+        import subprocess  # here, not at import: a headless start-up that never needs workers skips it
+
+        from .worker import read_message, write_message
+
+        self._read, self._write = read_message, write_message
+        self.started = True
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
         try:
@@ -82,7 +85,7 @@ class SegmentFormatPool:
                 proc = subprocess.Popen([self._python, "-m", "trino_tui.export.worker"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=env, bufsize=1 << 20)
                 self._workers.append(_Worker(proc))
-                write_message(proc.stdin, self._setup)  # type: ignore[arg-type]
+                self._write(proc.stdin, self._setup)  # type: ignore[arg-type]
                 proc.stdin.flush()  # type: ignore[union-attr]
         except BaseException:
             self.close()
@@ -112,7 +115,7 @@ class SegmentFormatPool:
             raise RuntimeError("pool is full: take a result first")
         worker = min(free, key=lambda w: w.pending)
         try:
-            write_message(worker.proc.stdin, job)  # type: ignore[arg-type]
+            self._write(worker.proc.stdin, job)  # type: ignore[arg-type]
             worker.proc.stdin.flush()  # type: ignore[union-attr]
         except (OSError, ValueError) as exc:
             raise WorkerGone(str(exc)) from None
@@ -124,7 +127,7 @@ class SegmentFormatPool:
         """(key, ok, bytes or reason) of the oldest job; blocks until its worker answers."""
         worker, key = self._order[0]
         try:
-            answer = read_message(worker.proc.stdout)  # type: ignore[arg-type]
+            answer = self._read(worker.proc.stdout)  # type: ignore[arg-type]
         except (OSError, ValueError, EOFError) as exc:
             raise WorkerGone(str(exc)) from None
         if answer is None:
@@ -162,7 +165,7 @@ class SegmentFormatPool:
         for w in self._workers:
             try:
                 w.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
+            except Exception:  # subprocess.TimeoutExpired
                 w.proc.kill()
                 w.proc.wait()
         self._workers.clear()
@@ -171,8 +174,10 @@ class SegmentFormatPool:
 class ParallelWriter:
     """A `RowWriter` fed whole batches, their segments formatted by a `SegmentFormatPool` when possible."""
 
-    def __init__(self, writer: RowWriter, out: BinaryIO, pool: SegmentFormatPool | None) -> None:
+    def __init__(self, writer: RowWriter, out: BinaryIO, pool: SegmentFormatPool | None, *,
+                 min_pool_bytes: int = MIN_POOL_BYTES) -> None:
         self.writer, self._out, self._pool = writer, out, pool
+        self._min_pool_bytes = min_pool_bytes
         self.pool = pool  # kept for inspection (self._pool becomes None if the workers are lost)
         self._started = False
         self._header = False
@@ -220,7 +225,9 @@ class ParallelWriter:
     def _usable_pool(self, batch: Any) -> SegmentFormatPool | None:
         if self._pool is None or batch.payload is None or batch.encoding is None or batch.decoded:
             return None
-        if not self._started:  # the first segment is written here while the workers import
+        if not self._started:  # the first big segment is written here while the workers import
+            if max(batch.uncompressed_size or 0, len(batch.payload)) < self._min_pool_bytes:
+                return None
             self._started = True
             try:
                 self._pool.start()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import traceback
 from collections.abc import Mapping
@@ -19,7 +18,8 @@ from typing import Any, BinaryIO, TextIO
 from trino_tui.core.errors import ExitCode, describe
 from trino_tui.core.settings import SANDBOX_DEFAULTS, resolve
 from trino_tui.core.statements import Statement, split_statements
-from trino_tui.export.parallel import default_workers, parallel_format
+from trino_tui.export import parallel_format
+from trino_tui.export.parallel import default_workers
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter
 from trino_tui.headless.runner import HeadlessOptions, HeadlessRunner
@@ -101,6 +101,13 @@ def start_sandbox(stack: ExitStack, log: Any) -> Any:
     return sandbox
 
 
+def _terminal_width() -> int:
+    try:
+        return os.get_terminal_size(2).columns or 100
+    except (OSError, ValueError):
+        return 100
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -135,7 +142,7 @@ def run_headless(
     stdout_tty = _isatty(stdout)
     progress = ns.progress if ns.progress is not None else (stderr_tty and (bool(ns.output_file) or not stdout_tty))
     console = ProgressReporter(
-        stderr, tty=stderr_tty, enabled=progress, width=lambda: shutil.get_terminal_size((100, 24)).columns
+        stderr, tty=stderr_tty, enabled=progress, width=_terminal_width
     )
     try:
         statements = read_statements(ns, stdin)

@@ -23,7 +23,6 @@ from trino_tui.core.errors import ExitCode, describe
 from trino_tui.core.run import Cancelled, Failed, Finished, Outcome, StatementRun
 from trino_tui.core.statements import Statement
 from trino_tui.export import atomic_output, create_writer
-from trino_tui.export.parallel import ParallelWriter, SegmentFormatPool
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter, render_summary
 
@@ -67,7 +66,7 @@ class WriterSink:
         self._create = writer_factory
         self._on_rows = on_rows
         self._workers, self._max_uncompressed = workers, max_uncompressed
-        self._writer: ParallelWriter | None = None
+        self._writer: Any = None  # export.parallel.ParallelWriter (imported when a writer is opened)
         self.error_trace: str | None = None
 
     def begin(self, columns: "list[Column]") -> None:
@@ -75,6 +74,8 @@ class WriterSink:
             self._guarded(lambda: self._open(columns))
 
     def _open(self, columns: "list[Column]") -> None:
+        from trino_tui.export.parallel import ParallelWriter, SegmentFormatPool
+
         writer = self._create(self._fmt, self._out, columns)
         pool = (SegmentFormatPool(self._fmt, columns, workers=self._workers, max_uncompressed=self._max_uncompressed)
                 if self._workers else None)
