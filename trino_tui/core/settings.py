@@ -255,6 +255,8 @@ KNOBS: tuple[Knob, ...] = (
     Knob("network_logging", "--network-logging", _P,
          "log coordinator and segment HTTP traffic to stderr, secrets redacted: NONE, BASIC, HEADERS, BODY",
          target="network_logging", metavar="LEVEL", parse=str.upper),
+    Knob("result_tabs", "--result-tabs", _P, "results the TUI keeps in tabs (default 8; older ones are evicted)",
+         kind="int", env="TRINO_TUI_RESULT_TABS", metavar="N"),
     Knob("trace", "--trace", _P, "record the protocol as JSON lines to FILE, secrets removed; play it back "
          "with 'trino-tui replay FILE'", metavar="FILE", profile=False),
 )

@@ -8,8 +8,9 @@ thread (the connection's loaders are thread-safe). ``close`` closes the connecti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from .buffers import Buffer, EditorSession, SessionStore
 from .completion import CompletionEngine
@@ -64,14 +65,24 @@ class Workspace:
     def saved_buffer(self) -> Buffer | None:
         return self.session.current
 
+    def saved_buffers(self) -> tuple[Buffer, ...]:
+        """Every saved editor buffer (the active one is ``session.active``)."""
+        return self.session.buffers
+
     def save(self, text: str, cursor: tuple[int, int]) -> str | None:
-        """Remember the editor (one buffer) and the preferences; returns a one-line error or None."""
-        if self._sessions is None:
-            return None
+        """Remember the active buffer's text and cursor (the others stay); see ``save_buffers``."""
         buf = Buffer("buffer 1", text, (int(cursor[0]), int(cursor[1])))
         bufs = list(self.session.buffers) or [buf]
-        bufs[min(self.session.active, len(bufs) - 1)] = buf
-        self.session = EditorSession(tuple(bufs), min(self.session.active, len(bufs) - 1), self.session.prefs)
+        active = min(self.session.active, len(bufs) - 1)
+        bufs[active] = replace(bufs[active], text=buf.text, cursor=buf.cursor) if self.session.buffers else buf
+        return self.save_buffers(bufs, active)
+
+    def save_buffers(self, buffers: Sequence[Buffer], active: int) -> str | None:
+        """Remember every editor buffer, the active one and the preferences; a one-line error or None."""
+        bufs = tuple(buffers)
+        self.session = EditorSession(bufs, max(0, min(active, len(bufs) - 1)), self.session.prefs)
+        if self._sessions is None:
+            return None
         try:
             self._sessions.save(self.session)
         except OSError as exc:

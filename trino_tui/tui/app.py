@@ -26,6 +26,7 @@ from trino_tui.core.rowstore import RowStore
 from trino_tui.core.run import Failed, Finished
 from trino_tui.tui.clipboard import Clipboard, SystemClipboard
 from trino_tui.tui.commands import TrinoCommands
+from trino_tui.tui.buffer_actions import BUFFER_BINDINGS, EDITOR_TABS_HINT, BufferActions
 from trino_tui.tui.explore_actions import ExploreActions
 from trino_tui.tui.grid_tool_actions import GridToolActions
 from trino_tui.tui.query_info_actions import QueryInfoActions
@@ -37,6 +38,7 @@ from trino_tui.tui.messages import (
     SandboxReady,
 )
 from trino_tui.tui.result_actions import ResultActions
+from trino_tui.tui.result_tabs import RESULT_BINDINGS, ResultTabs
 from trino_tui.tui.profiles import ProfileActions
 from trino_tui.tui.runner import QueryRunner
 from trino_tui.tui.runtime import tune_runtime
@@ -47,6 +49,7 @@ from trino_tui.tui.widgets.editor import RunTarget, SqlEditor
 from trino_tui.tui.widgets.grid import ResultGrid
 from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.status_bar import QueryStatusBar
+from trino_tui.tui.widgets.tab_strip import TabStrip
 
 if TYPE_CHECKING:
     from trino_tui.client import ClientConfig, TrinoClient
@@ -90,7 +93,7 @@ def _host_port(server: str) -> str | None:
         return None
 
 
-class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActions, ProfileActions, App):
+class TrinoTuiApp(GridToolActions, QueryInfoActions, ResultTabs, BufferActions, ExploreActions, ResultActions, ProfileActions, App):
     """A Trino SQL client: editor on top, streaming result grid below, pipeline panel on F2."""
 
     CSS_PATH = "app.tcss"
@@ -113,6 +116,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
         Binding("ctrl+r", "history", "History", show=False, priority=True, id="history"),
         Binding("ctrl+g", "query_details", "Query details", show=False, priority=True, id="query-details"),
         Binding("ctrl+l", "show_plan", "Plan", show=False, priority=True, id="plan"),
+        *BUFFER_BINDINGS, *RESULT_BINDINGS,  # editor tabs / files, result tabs
     ]
 
     def __init__(
@@ -146,6 +150,8 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
         self._closing = False
         self._pending: RunTarget | None = None  # run requested while the sandbox was starting
         self.grid_tools_init()  # sort / filter / search (grid_tool_actions)
+        self.buffers_init()  # editor tabs (buffer_actions)
+        self.results_init(settings.values.get("result_tabs"))  # one result per statement (result_tabs)
         self.explore_init(workspace, custom_client=client_factory is not None)  # browser, completion, history
         self._explicit_sql = initial_sql is not None
         if initial_sql is None and sandbox_config is not None:
@@ -159,9 +165,10 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
 
     # -- composition -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        results = Vertical(ResultGrid(id="grid"),
+        results = Vertical(TabStrip(id="result-tabs"), ResultGrid(id="grid"),
                            PipelinePanel(id="pipeline", coordinator_host=_host_port(self.settings.server)), id="results")
-        yield from self.explore_layout([SqlEditor(self._initial_sql, id="editor"), results])
+        yield from self.explore_layout([TabStrip(id="editor-tabs", hint=EDITOR_TABS_HINT),
+                                        SqlEditor(self._initial_sql, id="editor"), results])
         yield QueryStatusBar(id="status")
         yield Footer()
 
@@ -275,7 +282,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
         self._generation += 1
         self._target = target
         self._snapshot = None
-        self._set_store(None)
+        self.results_open(target.statement.text, self._generation)  # a new result tab; the others keep theirs
         grid = self.query_one(ResultGrid)
         grid.set_status("streaming")
         self._status = "streaming"
@@ -285,7 +292,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
             target.statement.text,
             generation=self._generation,
             post=self.post_message,
-            store_factory=RowStore,
+            store_factory=self.results_store,
             previous=previous,
             server=self.settings.server,
         ).start()
@@ -296,13 +303,15 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
         self.grid_tools_forget(store)
         old, self._store = self._store, store
         self.query_one(ResultGrid).show_result(store)
-        if old is not None and old is not store:
+        if old is not None and old is not store and not self.results_holds(old):
             old.close()
 
     @_while_mounted
     def on_result_started(self, message: ResultStarted) -> None:
         if message.generation != self._generation:
             message.store.close()
+            return
+        if not self.results_attach(message.generation, message.store):  # its tab is not shown
             return
         self._set_store(message.store)
         self._status = "streaming"
@@ -311,7 +320,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
 
     @_while_mounted
     def on_query_progress(self, message: QueryProgress) -> None:
-        if message.generation != self._generation:
+        if message.generation != self._generation or not self.results_progress(message.generation, message.snapshot):
             return
         self.show_snapshot(message.snapshot)
         if self._store is not None:
@@ -345,18 +354,20 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
     @_while_mounted
     def on_query_done(self, message: QueryDone) -> None:
         self._retired = [r for r in self._retired if r.running]
+        shown = self.results_finish(message)  # its result tab keeps the outcome (a replaced run's too)
         if message.generation != self._generation:
             return
         outcome = message.outcome
-        self._status = outcome.status
-        if message.snapshot is not None:
-            self._snapshot = message.snapshot
-        grid = self.query_one(ResultGrid)
-        if self._store is not None:
-            grid.sync()
         error = outcome.error if isinstance(outcome, Failed) else None
-        grid.set_status(outcome.status, message=error.message if error else None)
-        self.show_snapshot(self._snapshot)
+        if shown:
+            self._status = outcome.status
+            if message.snapshot is not None:
+                self._snapshot = message.snapshot
+            grid = self.query_one(ResultGrid)
+            if self._store is not None:
+                grid.sync()
+            grid.set_status(outcome.status, message=error.message if error else None)
+            self.show_snapshot(self._snapshot)
         self.refresh_bindings()  # ctrl+c is the editor's copy key again
         if error is not None:
             self.notify(error.message, severity="error", title=_ERROR_TITLES.get(error.kind, "Query failed"),
@@ -431,6 +442,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ExploreActions, ResultActio
             if r.store is not None and not r.running:
                 r.store.close()  # a store whose ResultStarted was never handled
         self.grid_tools_close(left())
+        self.results_close()
         store, self._store = self._store, None
         if store is not None:
             store.close()

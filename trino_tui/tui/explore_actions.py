@@ -74,12 +74,9 @@ class ExploreActions:
     def explore_mount(self, editor: SqlEditor, *, explicit_sql: bool) -> None:
         """Restore the saved editor (unless SQL was given), attach completion, show the context."""
         editor.move_cursor(editor.document.end)  # a newcomer types below the sample, never into it
+        self.buffers_restore(editor, explicit_sql=explicit_sql)  # the saved tabs (buffer_actions)
         if self.workspace is None:
             return
-        saved = self.workspace.saved_buffer()
-        if saved is not None and not explicit_sql:
-            editor.load_text(saved.text)
-            editor.move_cursor(saved.cursor)
         editor.completion = CompletionController(editor, self._explore_engine)
         if self._sandbox_ready:
             self.explore_connected()
@@ -231,7 +228,7 @@ class ExploreActions:
                 editor.replace(sql, *editor.selection)
             editor.focus()
 
-    # -- screenshot / quit -----------------------------------------------------------------------
+    # -- screenshot / save -----------------------------------------------------------------------
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save an SVG screenshot: to ~/Downloads when it exists, else the current directory."""
         from platformdirs import user_downloads_path
@@ -247,19 +244,9 @@ class ExploreActions:
         self.notify(f"Screenshot saved to {saved}", title="Screenshot", timeout=5)
 
     def explore_save(self) -> None:
-        if self.workspace is None:
-            return
-        try:
-            editor = self.query_one(SqlEditor)
-        except Exception:  # noqa: BLE001 - already unmounted
-            return
-        err = self.workspace.save(editor.text, editor.cursor_location)
+        err = self.buffers_save()  # every editor tab (buffer_actions)
         if err:
             self.notify(err, severity="warning")
-
-    async def action_quit(self) -> None:
-        self.explore_save()
-        self.exit()
 
     def explore_close(self, timeout: float) -> None:
         if self.workspace is not None:

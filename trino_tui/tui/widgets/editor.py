@@ -46,6 +46,7 @@ class SqlEditor(CompletionKeysMixin, TextArea):
         # F6/F7 are the app's copy keys: the editor must not claim them (TextArea: select line/all)
         Binding("f6", "app.copy_cell", show=False),
         Binding("f7", "app.copy_row", show=False),
+        Binding("ctrl+w", "app.close_buffer", show=False),  # closes the editor tab (delete word: ctrl+backspace)
     ]
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:  # noqa: A002
