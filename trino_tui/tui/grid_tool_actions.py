@@ -307,3 +307,44 @@ class GridToolActions:
             grid.cursor = hit
             grid.focus()
             self.notify(f"{needle!r}: row {hit[0] + 1:,}, column {store.columns[hit[1]].name}", timeout=2)
+
+    # -- copy as ---------------------------------------------------------------------------------
+    def action_copy_as(self) -> None:
+        """Copy the selection (or the cursor cell) as CSV, TSV, Markdown, JSON or SQL INSERTs."""
+        from trino_tui.tui.copy_formats import COPY_FORMATS
+        from trino_tui.tui.screens.prompt import ChoicePrompt
+
+        grid = self._tool_grid()
+        if grid is None:
+            return
+        r0, c0, r1, c1 = grid.selection
+
+        def answered(fmt: str | None) -> None:
+            if fmt:
+                self._copy_as_pending = fmt
+                self._copy_as_now()
+
+        self.push_screen(ChoicePrompt("Copy as", f"{r1 - r0 + 1:,} rows × {c1 - c0 + 1} columns", COPY_FORMATS),
+                         answered)
+
+    def _copy_as_now(self) -> None:
+        from trino_tui.tui.copy_formats import COPY_FORMATS, copy_as
+
+        fmt = getattr(self, "_copy_as_pending", None)
+        if fmt is None:
+            return
+        values = self.query_one(ResultGrid).selection_values()
+        if values is None:  # rows not decoded yet: the grid's loader reads them (SelectionLoaded)
+            self.notify("Reading the selected rows…", timeout=2)
+            return
+        self._copy_as_pending = None
+        columns, rows = values
+        if not rows:
+            self.notify("Nothing to copy: no rows", severity="warning")
+            return
+        self._copy(copy_as(fmt, columns, rows), f"Copied as {dict(COPY_FORMATS)[fmt]}")
+
+    def on_result_grid_selection_loaded(self, message: ResultGrid.SelectionLoaded) -> None:
+        if getattr(self, "_copy_as_pending", None) is not None:
+            message.prevent_default()  # ours: not the F8 TSV copy
+            self._copy_as_now()

@@ -15,11 +15,11 @@ from textual.widgets import Button, Input, Label
 
 _CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 80; height: auto; padding: 1 2; border: thick $primary; background: $surface; }}
+{name} > Vertical {{ width: 90; height: auto; padding: 1 2; border: thick $primary; background: $surface; }}
 {name} .prompt-title {{ text-style: bold; margin-bottom: 1; }}
 {name} .prompt-help {{ color: $foreground-muted; margin-top: 1; }}
 {name} Horizontal {{ height: auto; align-horizontal: right; margin-top: 1; }}
-{name} Button {{ margin-left: 2; }}
+{name} Button {{ margin-left: 1; min-width: 8; width: auto; }}
 """
 
 

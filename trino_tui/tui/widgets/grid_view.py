@@ -37,6 +37,7 @@ TOOL_BINDINGS = [
     Binding("slash", "app.grid_search", "Search", show=False),
     Binding("n", "app.grid_search_next(True)", "Next match", show=False),
     Binding("N", "app.grid_search_next(False)", "Previous match", show=False),
+    Binding("y", "app.copy_as", "Copy as…", show=False),
 ]
 
 
