@@ -14,3 +14,9 @@ def sandbox():
         yield sb
     finally:
         sb.stop()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_home(tmp_path, monkeypatch):
+    """Headless runs append to the statement history (XDG state dir): keep it out of the user's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))

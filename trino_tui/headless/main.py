@@ -108,6 +108,15 @@ def _terminal_width() -> int:
         return 100
 
 
+def _history() -> Any:
+    """The TUI's statement history (XDG state dir): headless statements are appended to it too."""
+    from trino_tui.explore.history import HistoryStore
+    from trino_tui.explore.paths import state_dir
+    from trino_tui.explore.recorder import HistoryRecorder
+
+    return HistoryRecorder(HistoryStore(state_dir() / "history.jsonl")).record
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -187,7 +196,8 @@ def run_headless(
                 ignore_errors=bool(getattr(ns, "ignore_errors", False)),
                 export_workers=workers,
             )
-            code = HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard).run(statements)
+            code = HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard,
+                                  history=_history()).run(statements)
             if code == ExitCode.BROKEN_PIPE:
                 _silence_stdout(stdout)
             return code

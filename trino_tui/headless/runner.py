@@ -13,6 +13,7 @@ handling needs it); the client's threads are its own.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -122,8 +123,10 @@ class HeadlessRunner:
         console: ProgressReporter,
         guard: InterruptGuard,
         writer_factory: Callable[..., Any] = create_writer,
+        history: Callable[..., str | None] | None = None,
     ) -> None:
         self._client = client
+        self._history = history  # HistoryRecorder.record: every statement is appended (no secrets)
         self._opts = options
         self._stdout = stdout
         self._console = console
@@ -167,6 +170,7 @@ class HeadlessRunner:
                                                    512 * 1024 * 1024))
         run = StatementRun(self._client, stmt.text, sink, server=self._opts.server, on_query=self._console.attach)
         self._guard.watch(run)
+        started, t0 = time.time(), time.monotonic()
         try:
             outcome = run.run()
         except KeyboardInterrupt:  # a second signal: the query was cancelled and closed by the run
@@ -174,7 +178,17 @@ class HeadlessRunner:
         finally:
             self._guard.watch(None)
             sink.close()
+            self._record(stmt, run, started, time.monotonic() - t0)
         return self._conclude(run, outcome, sink)
+
+    def _record(self, stmt: Statement, run: StatementRun, started: float, duration: float) -> None:
+        if self._history is None or run.outcome is None:
+            return
+        err = self._history(stmt.text, config=getattr(self._client, "config", None),
+                            session=getattr(self._client, "session", None), started=started, duration=duration,
+                            outcome=run.outcome)
+        if err:
+            self._console.message(err)
 
     def _conclude(self, run: StatementRun, outcome: Outcome, sink: WriterSink) -> int:
         query = run.query
