@@ -145,3 +145,13 @@ def test_save_as_names_the_tab_and_a_write_error_is_one_line(tmp_path):
             assert app.query_one("#editor-tabs", TabStrip).labels == ("1 seven.sql",)
 
     asyncio.run(scenario())
+
+
+def test_f1_help_lists_the_tab_and_file_keys():
+    from trino_tui.tui.app import TrinoTuiApp
+    from trino_tui.tui.screens.help import help_markdown
+
+    text = help_markdown(TrinoTuiApp.BINDINGS)
+    for key, what in (("ctrl+n", "New editor tab"), ("ctrl+w", "Close editor tab"), ("ctrl+o", "Open .sql file"),
+                      ("ctrl+s", "Save .sql file"), ("alt+pagedown", "Next result tab"), ("alt+w", "Close result tab")):
+        assert f"| {key} | {what}" in text, key

@@ -18,6 +18,9 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+a / ctrl+home / ctrl+end (editor)", "select all / go to the start / the end of the SQL"),
     ("tab / enter, esc, ctrl+space (editor)", "accept / dismiss the completion popup; open it where you are"),
     ("i p d s c r / (browser)", "insert name, preview, describe, show create, copy name, refresh, filter"),
+    ("click a tab", "switch editor tab / result tab (the strips show with two tabs or a file)"),
+    ("ctrl+backspace (editor)", "delete the word left of the cursor (ctrl+w closes the editor tab)"),
+    ("tab (path prompt)", "complete the folder or .sql file name"),
     ("ctrl+p", "command palette (every action, plus themes)"),
     ("ctrl+q", "quit"),
 )
