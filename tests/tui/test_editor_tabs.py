@@ -13,7 +13,7 @@ from trino_tui.tui.widgets.editor import SqlEditor
 from trino_tui.tui.widgets.tab_strip import TabStrip
 
 from ..explore.fakes import tpch_runner
-from .test_explore_app import fake_client, make_app
+from .test_explore_app import fake_client, idle, make_app
 
 
 def _ws(tmp_path) -> Workspace:
@@ -74,6 +74,12 @@ def test_tabs_keep_text_and_cursor_and_come_back_on_the_next_start(tmp_path):
             assert editor.cursor_location == (0, 3)
             await pilot.press("ctrl+w")  # a scratch tab closes at once
             assert [b.text for b in app.buffers] == ["SELECT 2"] and editor.text == "SELECT 2"
+            await pilot.press("ctrl+n", *"SELECT", "space", "n", "a")
+            await idle(pilot, app)
+            assert editor.completion.visible  # typing a name opens the popup ...
+            await pilot.press("ctrl+pageup", "ctrl+pagedown")
+            await idle(pilot, app)
+            assert editor.text == "SELECT na" and not editor.completion.visible  # ... loading a tab does not
 
     asyncio.run(second())
 

@@ -38,7 +38,7 @@ from trino_tui.tui.messages import (
     SandboxReady,
 )
 from trino_tui.tui.result_actions import ResultActions
-from trino_tui.tui.result_tabs import RESULT_BINDINGS, ResultTabs
+from trino_tui.tui.result_tabs import RESULT_BINDINGS, RESULT_TABS_HINT, ResultTabs
 from trino_tui.tui.profiles import ProfileActions
 from trino_tui.tui.runner import QueryRunner
 from trino_tui.tui.runtime import tune_runtime
@@ -165,7 +165,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ResultTabs, BufferActions, 
 
     # -- composition -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        results = Vertical(TabStrip(id="result-tabs"), ResultGrid(id="grid"),
+        results = Vertical(TabStrip(id="result-tabs", hint=RESULT_TABS_HINT), ResultGrid(id="grid"),
                            PipelinePanel(id="pipeline", coordinator_host=_host_port(self.settings.server)), id="results")
         yield from self.explore_layout([TabStrip(id="editor-tabs", hint=EDITOR_TABS_HINT),
                                         SqlEditor(self._initial_sql, id="editor"), results])

@@ -122,6 +122,8 @@ class BufferActions:
         self._loading_buffer = True
         try:
             if editor.text != buf.text:
+                if editor.completion is not None:
+                    editor.completion.ignore_next_change()  # a loaded tab is not typing: no popup
                 editor.load_text(buf.text)
             row = min(buf.cursor[0], editor.document.line_count - 1)
             editor.move_cursor((row, buf.cursor[1]))

@@ -22,7 +22,7 @@ from trino_tui.tui.widgets.grid import ResultGrid
 from trino_tui.tui.widgets.pipeline_panel import PipelinePanel
 from trino_tui.tui.widgets.tab_strip import TabStrip
 
-__all__ = ["DEFAULT_RESULT_TABS", "MEMORY_BUDGET", "RESULT_BINDINGS", "ResultTab", "ResultTabs", "evictions"]
+__all__ = ["DEFAULT_RESULT_TABS", "MEMORY_BUDGET", "RESULT_BINDINGS", "RESULT_TABS_HINT", "ResultTab", "ResultTabs", "evictions"]
 
 DEFAULT_RESULT_TABS = 8
 MEMORY_BUDGET = 384 << 20       # compact bytes in memory over all held results
@@ -33,6 +33,7 @@ RESULT_BINDINGS = [
     Binding("alt+pageup", "next_result(-1)", "Previous result tab", show=False, id="prev-result"),
     Binding("alt+w", "close_result", "Close result tab", show=False, id="close-result"),
 ]
+RESULT_TABS_HINT = "alt+pgup/pgdn switch · alt+w close"
 _MARKS = {"streaming": "…", "failed": "✗", "cancelled": "⊘", "stopped": "■"}
 
 

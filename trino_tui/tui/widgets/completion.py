@@ -191,6 +191,11 @@ class CompletionController:
             return True
         return False
 
+    def ignore_next_change(self) -> None:
+        """The next text change is not typing (a buffer is loaded): close the popup, open none for it."""
+        self.dismiss()
+        self._suppress = True
+
     def text_changed(self) -> None:
         """After an edit: open/refresh the popup when the user is typing a name or a clause."""
         if self._suppress:
