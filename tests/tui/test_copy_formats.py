@@ -67,3 +67,15 @@ def test_copy_as_through_the_app():
             assert clip.items[-1].splitlines()[0].startswith("|")
 
     asyncio.run(scenario())
+
+
+def test_help_lists_the_grid_tool_keys():
+    from textual.binding import Binding
+
+    from trino_tui.tui.app import TrinoTuiApp
+    from trino_tui.tui.screens.help import help_markdown
+
+    text = help_markdown(b for b in TrinoTuiApp.BINDINGS if isinstance(b, Binding))
+    for needle in ("| ctrl+g | Query details |", "| ctrl+l | Plan |", "re-run on Trino", "n / N",
+                   "SQL INSERTs", "freeze the columns"):
+        assert needle in text

@@ -18,6 +18,12 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+a / ctrl+home / ctrl+end (editor)", "select all / go to the start / the end of the SQL"),
     ("tab / enter, esc, ctrl+space (editor)", "accept / dismiss the completion popup; open it where you are"),
     ("i p d s c r / (browser)", "insert name, preview, describe, show create, copy name, refresh, filter"),
+    ("s / f / = / x (grid)", "sort by the column (↑, ↓, off) / filter on it / keep rows equal to the cell / "
+     "clear: in place when complete and ≤ 200,000 rows, else offered as a re-run on Trino"),
+    ("/ then n / N (grid)", "search the held rows; next / previous match"),
+    ("# / z / < > (grid)", "row numbers / freeze the columns up to the cursor / narrower, wider column"),
+    ("y (grid)", "copy the selection as CSV, TSV, Markdown, JSON or SQL INSERTs"),
+    ("l / d / a (plan, ctrl+l)", "EXPLAIN / TYPE DISTRIBUTED / EXPLAIN ANALYZE (runs it); o / c (details): open / copy the web UI link"),
     ("click a tab", "switch editor tab / result tab (the strips show with two tabs or a file)"),
     ("ctrl+backspace (editor)", "delete the word left of the cursor (ctrl+w closes the editor tab)"),
     ("tab (path prompt)", "complete the folder or .sql file name"),
