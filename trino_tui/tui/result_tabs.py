@@ -201,7 +201,8 @@ class ResultTabs:
             why = (f"only {self.result_limit} results are kept" if held > self.result_limit
                    else f"held results over {self.memory_budget >> 20} MiB")
             store, tab.store = tab.store, None
-            tab.evicted = f"{len(store) if store is not None else 0:,} rows dropped: {why}"
+            n = len(store) if store is not None else 0
+            tab.evicted = f"{n:,} row{'' if n == 1 else 's'} dropped: {why}"
             if store is not None:
                 store.close()
             self.notify(f"Result #{tab.number} evicted ({tab.evicted})", timeout=4)
