@@ -130,3 +130,31 @@ def test_evictions_keep_the_count_and_the_memory_bound_but_never_the_shown_or_ru
     assert [t.number for t in evictions(tabs, limit=10, budget=250, keep=[])] == [0, 1, 2]
     assert [t.number for t in evictions(tabs, limit=3, budget=10_000, keep=[tabs[0]])] == [1, 2]
     assert evictions(tabs, limit=5, budget=500, keep=[]) == []
+
+
+def test_a_replaced_run_keeps_its_rows_so_far_in_its_tab_marked_cancelled():
+    held = {}
+
+    def factory(sql):
+        if sql == "SELECT slow":
+            held["q"] = FakeQuery(COLS, int_batches(6, 2), gate_at=1)  # delivers 2 rows, then waits
+            return held["q"]
+        return FakeQuery(COLS, int_batches(1, 1))
+
+    client = FakeClient(factory)
+
+    async def scenario():
+        app = _app(client)
+        async with app.run_test(size=(140, 45)) as pilot:
+            app.query_one(SqlEditor).load_text("SELECT slow")
+            await pilot.press("ctrl+j")
+            await wait_until(pilot, lambda: app.store is not None and len(app.store) == 2, what="first rows")
+            assert held["q"].reached_gate.wait(5)
+            await _run(pilot, app, "SELECT 9", 2)
+            slow = app.result_tabs[0]
+            await wait_until(pilot, lambda: slow.status == "cancelled", what="the replaced run's outcome")
+            assert len(slow.store) == 2 and not slow.store.closed and "⊘" in slow.label
+            await pilot.press("alt+pageup")
+            assert app.store is slow.store and app.query_status == "cancelled"
+
+    asyncio.run(scenario())
