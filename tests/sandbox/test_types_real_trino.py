@@ -109,3 +109,11 @@ def test_casts_to_lower_precision_round(sbx_engine: Engine, sql: str, value: str
 def test_json_casts(sbx_engine: Engine, sql: str, value) -> None:
     result, rows, _ = run(sbx_engine, sql, _session())
     assert result.columns[0].type == "json" and rows == [[value]]
+
+
+def test_show_stats_shape_matches_real_trino(sbx_engine: Engine) -> None:
+    (step,) = ENTRIES["m_show_stats"]
+    result, rows, _ = run(sbx_engine, step["sql"], _session())
+    assert [(c.name, c.type) for c in result.columns] == [(c["name"], c["type"]) for c in step["columns"]]
+    assert len(rows) == step["rows"]["count"]
+    assert rows[0][:4] == ["nationkey", None, 25.0, 0.0] and rows[-1] == [None, None, None, None, 25.0, None, None]

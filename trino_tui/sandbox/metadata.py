@@ -17,6 +17,8 @@ from .sqltext import significant, tokenize
 from .statements import SESSION_PROPERTIES, Parsed, check_property
 
 
+_RANGED = frozenset({"tinyint", "smallint", "integer", "bigint", "real", "double", "decimal", "date", "timestamp",
+                     "timestamp with time zone", "time"})
 _UNSIGNED = re.compile(r"\bU(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)\b|\bHUGEINT\b|\bVARINT\b|\bBIT\b")
 _DUCK_NAMES = {"float": "real", "blob": "varbinary", "any": "T", "decimal": "decimal(p,s)", "timestamptz": "timestamp with time zone",
                "timestamp with time zone": "timestamp with time zone", "": "unknown", "lambda": "function", "t": "T"}
@@ -164,6 +166,29 @@ class MetadataStatements:
         body = ",\n".join(f"   {_quoted(name)} {t.text}{not_null}" for name, t in self.engine.column_types(r))
         return self.engine.list_result([("Create Table", "varchar")], [[f"CREATE TABLE {r.trino} (\n{body}\n)"]],
                                        bounded=True)
+
+    def _show_stats(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
+        """Trino's SHOW STATS columns, computed by one scan (the sandbox keeps no statistics)."""
+        r = self.engine.resolve(p.names, session, sql, p.offset, "read")
+        cols = self.engine.column_types(r)
+        parts = ["count(*)"]
+        for name, t in cols:
+            c = '"' + name.replace('"', '""') + '"'
+            size = f"sum(length(CAST({c} AS VARCHAR)))" if t.raw in ("varchar", "char", "json") else "NULL"
+            ranged = t.raw in _RANGED
+            parts += [size, f"approx_count_distinct({c})", f"count({c})",
+                      f"CAST(min({c}) AS VARCHAR)" if ranged else "NULL", f"CAST(max({c}) AS VARCHAR)" if ranged else "NULL"]
+        (row,) = self.engine.cursor_fetch(f"SELECT {', '.join(parts)} FROM {r.duck}")
+        total = int(row[0])
+        rows: list[list] = []
+        for k, (name, _) in enumerate(cols):
+            size, distinct, present, low, high = row[1 + 5 * k: 6 + 5 * k]
+            rows.append([name, None if size is None else float(size), float(distinct),
+                         (total - present) / total if total else 0.0, None, low, high])
+        rows.append([None, None, None, None, float(total), None, None])
+        out = [("column_name", "varchar"), ("data_size", "double"), ("distinct_values_count", "double"),
+               ("nulls_fraction", "double"), ("row_count", "double"), ("low_value", "varchar"), ("high_value", "varchar")]
+        return self.engine.list_result(out, rows)
 
     def _explain(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         sig = [t for t in significant(tokenize(sql)) if t.start >= p.text_offset]

@@ -202,6 +202,10 @@ def _parse_show(sig: list[Token], sql: str) -> Parsed:
         like, i = _like(sig, i, sql)
         _expect_end(sig, i, sql)
         return Parsed("show_columns", names, off, like=like)
+    if what == "stats" and len(sig) > 3 and sig[2].lower == "for" and sig[3].is_ident:
+        names, off, i = _name(sig, 3, sql)
+        _expect_end(sig, i, sql)
+        return Parsed("show_stats", names, off)
     if what == "create" and len(sig) > 2 and sig[2].lower == "table":
         names, off, i = _name(sig, 3, sql)
         _expect_end(sig, i, sql)
