@@ -8,7 +8,8 @@ import asyncio
 
 from trino_tui.explore.sqlfiles import complete_path, read_sql_file, write_sql_file
 from trino_tui.explore.workspace import Workspace
-from trino_tui.tui.screens.path_prompt import ConfirmPrompt, PathPrompt
+from trino_tui.tui.screens.path_prompt import PathPrompt
+from trino_tui.tui.screens.prompt import ChoicePrompt
 from trino_tui.tui.widgets.editor import SqlEditor
 from trino_tui.tui.widgets.tab_strip import TabStrip
 
@@ -115,16 +116,16 @@ def test_open_with_tab_completion_dirty_marker_save_and_quit_confirm(tmp_path):
             await pilot.press("space", "+", "space", "1")
             await pilot.press("ctrl+q")
             await pilot.pause()
-            assert isinstance(app.screen, ConfirmPrompt) and app.is_running  # not quit yet
+            assert isinstance(app.screen, ChoicePrompt) and app.is_running  # not quit yet
             await pilot.press("escape")  # cancel: keep working
             await pilot.pause()
-            assert not isinstance(app.screen, ConfirmPrompt)
+            assert not isinstance(app.screen, ChoicePrompt)
             await pilot.press("ctrl+s")
             assert (folder / "report.sql").read_text() == "SELECT 42 + 1\n" and strip.labels == ("1 report.sql",)
             await pilot.press("space", "x")
             await pilot.press("ctrl+q")
             await pilot.pause()
-            await pilot.click("#answer-save")  # save all and quit
+            await pilot.click("#choice-save")  # save all and quit
             await pilot.pause()
         assert (folder / "report.sql").read_text() == "SELECT 42 + 1 x\n"
 

@@ -196,7 +196,7 @@ class BufferActions:
         if not buf.dirty:
             self._close_buffer()
             return
-        from trino_tui.tui.screens.path_prompt import ConfirmPrompt
+        from trino_tui.tui.screens.prompt import ChoicePrompt
 
         def answered(answer: str | None) -> None:
             if answer == "save" and self._write(buf, buf.path):
@@ -204,7 +204,7 @@ class BufferActions:
             elif answer == "discard":
                 self._close_buffer()
 
-        self.push_screen(ConfirmPrompt("Unsaved changes", f"{buf.path} has unsaved changes.",
+        self.push_screen(ChoicePrompt("Unsaved changes", f"{buf.path} has unsaved changes.",
                                        [("save", "Save and close"), ("discard", "Close without saving"),
                                         ("cancel", "Cancel")]), answered)
 
@@ -289,14 +289,14 @@ class BufferActions:
 
     async def action_quit(self) -> None:
         """Quit; with unsaved files, ask first (save all / quit anyway / cancel)."""
-        from trino_tui.tui.screens.path_prompt import ConfirmPrompt
+        from trino_tui.tui.screens.prompt import ChoicePrompt
 
         unsaved = self.unsaved_buffers()
         if not unsaved:
             self._save_quietly()
             self.exit()
             return
-        if isinstance(self.screen, ConfirmPrompt):
+        if isinstance(self.screen, ChoicePrompt):
             return
         names = ", ".join(b.name for b in unsaved[:4]) + (" …" if len(unsaved) > 4 else "")
 
@@ -307,7 +307,7 @@ class BufferActions:
                 self._save_quietly()  # unsaved text is kept in the session either way
                 self.exit()
 
-        self.push_screen(ConfirmPrompt("Unsaved changes", f"Unsaved changes in {names}.",
+        self.push_screen(ChoicePrompt("Unsaved changes", f"Unsaved changes in {names}.",
                                        [("save", "Save all and quit"), ("quit", "Quit without saving"),
                                         ("cancel", "Cancel")]), answered)
 
