@@ -190,3 +190,15 @@ def print_table(title: str, rows: list[tuple[str, str, str, str, str]]) -> None:
     for r in [header, *rows]:
         print("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
 
+
+async def grid_settled(pilot, grid) -> None:
+    """Until the TUI grid's RowLoader has decoded (and the grid painted) what the screen shows."""
+    import asyncio
+
+    for _ in range(100):
+        await pilot.pause()
+        grid.refresh()
+        await pilot.pause()
+        if not grid.loader.busy:
+            return
+        await asyncio.get_running_loop().run_in_executor(None, grid.loader.wait_idle, 30)

@@ -27,6 +27,7 @@ GOAL_MB = 600
 
 
 def child(url: str, schema: str, sql: str, tabs: int) -> None:
+    from benchmarks._common import grid_settled as settled
     from trino_tui.core.settings import TUI_DEFAULTS, resolve
     from trino_tui.tui.app import TrinoTuiApp
     from trino_tui.tui.widgets.editor import SqlEditor
@@ -34,15 +35,6 @@ def child(url: str, schema: str, sql: str, tabs: int) -> None:
 
     settings = resolve({}, env={}, overrides=dict(server=url, user="bench", catalog="tpch", schema=schema),
                        defaults=TUI_DEFAULTS)
-
-    async def settled(pilot, grid) -> None:
-        for _ in range(100):
-            await pilot.pause()
-            grid.refresh()
-            await pilot.pause()
-            if not grid.loader.busy:
-                return
-            await asyncio.get_running_loop().run_in_executor(None, grid.loader.wait_idle, 30)
 
     async def scenario() -> None:
         app = TrinoTuiApp(settings, initial_sql="")

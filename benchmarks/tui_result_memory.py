@@ -33,6 +33,7 @@ def child(url: str, schema: str, sql: str, variant: str) -> None:
     import functools
 
     import trino_tui.tui.app as appmod
+    from benchmarks._common import grid_settled as settled
     from trino_tui.core.rowstore import RowStore
     from trino_tui.core.settings import TUI_DEFAULTS, resolve
     from trino_tui.tui.app import TrinoTuiApp
@@ -43,16 +44,6 @@ def child(url: str, schema: str, sql: str, variant: str) -> None:
     extra = {"direct": True} if variant == "direct" else {}
     settings = resolve({}, env={}, overrides=dict(server=url, user="bench", catalog="tpch", schema=schema, **extra),
                        defaults=TUI_DEFAULTS)
-
-    async def settled(pilot, grid) -> None:
-        """Until the grid's RowLoader has decoded (and the grid painted) what the screen shows."""
-        for _ in range(100):
-            await pilot.pause()
-            grid.refresh()
-            await pilot.pause()
-            if not grid.loader.busy:
-                return
-            await asyncio.get_running_loop().run_in_executor(None, grid.loader.wait_idle, 30)
 
     async def scenario() -> None:
         app = TrinoTuiApp(settings, initial_sql=sql)
