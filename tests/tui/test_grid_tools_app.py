@@ -76,6 +76,26 @@ def test_sort_filter_in_place_and_clear():
     asyncio.run(scenario())
 
 
+def test_sorting_twice_on_a_column_keeps_the_cursor_there_and_descends():
+    client = _client()
+
+    async def scenario():
+        app = make_app(client, sql="select n, label, note from t")
+        async with app.run_test(size=(120, 30)) as pilot:
+            grid = await _run(app, pilot)
+            grid.cursor = (7, 1)
+            await pilot.press("s")
+            await wait_until(pilot, lambda: "label ↑ (in place" in str(grid.border_title), what="ascending")
+            assert grid.cursor == (0, 1)
+            await pilot.press("s")
+            await wait_until(pilot, lambda: "label ↓ (in place" in str(grid.border_title), what="descending")
+            assert app.store.rows(0, 1)[0][1] == "row 9"
+            await pilot.press("s")
+            await wait_until(pilot, lambda: not grid.tool_note, what="unsorted")
+
+    asyncio.run(scenario())
+
+
 def test_partial_result_offers_pushdown_to_trino():
     client = _client(gate_at=1)
 

@@ -135,7 +135,7 @@ def _from_boxes(text: str) -> list[PlanNode] | None:
     for y, line in enumerate(lines):
         for m in _BOX_TOP.finditer(line):
             x0, x1 = m.start(), m.end()
-            node = PlanNode(m.group(1).strip() or "?")
+            node = PlanNode(m.group(1).strip(" ┴┬┼│─") or "?")  # a connector may cut the top edge
             for below in lines[y + 1:]:
                 seg = below[x0:x1]
                 if not seg or seg[0] in "└╰":

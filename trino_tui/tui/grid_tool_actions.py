@@ -243,7 +243,9 @@ class GridToolActions:
             self._tool_base = None
         else:
             self._tool_base = base
+        col = grid.cursor[1]
         grid.show_result(store)
+        grid.cursor = (0, col)  # the column stays under the cursor (s again: descending)
         if old is not None and old is not store and old is not base:
             old.close()
         grid.tool_note = None if spec is None else (
