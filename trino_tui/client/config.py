@@ -64,6 +64,9 @@ class ClientConfig:
     downloaders: int = 5
     decoders: int = 5
     max_out_of_order: int = 10
+    # in-flight window in bytes as well as segments: segments whose declared uncompressed sizes
+    # add up to this may be in flight at once (one bigger segment still goes alone)
+    max_in_flight_bytes: int = 128 * MiB
     network_logging: str = "NONE"
     network_log: Callable[[str], None] | None = None
     descriptor_queue: int = 1000  # units queued between fetcher and dispatcher
@@ -137,7 +140,7 @@ class ClientConfig:
         object.__setattr__(self, "encoding", tuple(self.encoding))
         object.__setattr__(self, "client_tags", tuple(self.client_tags))
         for name in ("downloaders", "decoders", "max_out_of_order", "descriptor_queue", "parallel_parses",
-                     "decode_window", "max_response_bytes", "max_uncompressed_bytes"):
+                     "decode_window", "max_response_bytes", "max_uncompressed_bytes", "max_in_flight_bytes"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"{name} must be at least 1")
         for name in ("request_timeout", "retry_budget", "heartbeat_interval", "connect_timeout"):

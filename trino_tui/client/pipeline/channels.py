@@ -91,28 +91,41 @@ class Channel(Generic[T]):
 
 
 class Slots:
-    """Counting semaphore for segments in flight; ``acquire`` raises Cancelled on cancel."""
+    """Segments in flight, bounded by count and by bytes; ``acquire`` raises Cancelled on cancel.
 
-    def __init__(self, count: int, cancel: CancelToken) -> None:
+    ``acquire(nbytes)`` waits for a free slot and for *nbytes* to fit in ``max_bytes`` (0 = no
+    byte bound); a unit bigger than the whole budget goes when nothing else holds bytes, so the
+    oldest unit can always proceed (no deadlock)."""
+
+    def __init__(self, count: int, cancel: CancelToken, max_bytes: int = 0) -> None:
         self._free = count
         self.capacity = count
+        self.max_bytes = max_bytes
+        self.bytes_in_use = 0
         self._cancel = cancel
         self._cond = threading.Condition()
         cancel.register(self._cond)
 
-    def acquire(self) -> None:
+    def _blocked(self, nbytes: int) -> bool:
+        if self._free <= 0:
+            return True
+        return bool(self.max_bytes) and self.bytes_in_use > 0 and self.bytes_in_use + nbytes > self.max_bytes
+
+    def acquire(self, nbytes: int = 0) -> None:
         with self._cond:
-            while self._free <= 0:
+            while self._blocked(nbytes):
                 if self._cancel.cancelled:
                     raise Cancelled()
                 self._cond.wait()
             if self._cancel.cancelled:
                 raise Cancelled()
             self._free -= 1
+            self.bytes_in_use += nbytes
 
-    def release(self) -> None:
+    def release(self, nbytes: int = 0) -> None:
         with self._cond:
             self._free += 1
+            self.bytes_in_use -= nbytes
             self._cond.notify_all()
 
     @property

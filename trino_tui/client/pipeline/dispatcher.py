@@ -1,7 +1,7 @@
 """Dispatcher stage: routes units under the slot throttle.
 
-Every segment or direct page takes one slot (``Slots``, max_out_of_order) before it is routed,
-in stream order, so the oldest undelivered unit always holds a slot (no deadlock) and at most K
+Every segment or direct page takes one slot (``Slots``, max_out_of_order; a segment also its
+declared uncompressed bytes of max_in_flight_bytes) before it is routed, in stream order, so the oldest undelivered unit always holds a slot (no deadlock) and at most K
 units are in flight. Inline segments go straight to the decoders, spooled ones to the
 downloaders, direct pages and terminal units to the finalizer. Runs in one thread.
 """
@@ -35,7 +35,9 @@ class Dispatcher:
                     self.results.put(unit)
                     continue
                 self.stats.stage("dispatcher", state="waiting for slot")
-                self.slots.acquire()
+                seg = unit.segment
+                unit.slot_bytes = (seg.uncompressed_size or seg.segment_size or 0) if seg is not None else 0
+                self.slots.acquire(unit.slot_bytes)
                 self.stats.stage("dispatcher", state="running", processed=1)
                 if unit.segment is None:
                     self.results.put(unit)

@@ -60,7 +60,7 @@ class Finalizer:
             raise unit.error
         self._check_range(unit)
         self._next_offset += unit.rows_count
-        self.slots.release()
+        self.slots.release(unit.slot_bytes)
         seg = unit.segment
         if unit.segment_index is not None:
             self.stats.segment(unit.segment_index, SegmentState.DELIVERED, worker="finalizer")

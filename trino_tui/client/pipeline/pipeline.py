@@ -73,7 +73,7 @@ class Pipeline:
         self.downloads: Channel[Unit] = Channel("downloaders", ct, producers=1)
         self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
-        self.slots = Slots(config.max_out_of_order, ct)
+        self.slots = Slots(config.max_out_of_order, ct, config.max_in_flight_bytes)
         parse_gate = threading.BoundedSemaphore(config.parallel_parses)
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
