@@ -214,3 +214,37 @@ def test_null_and_string_null_look_different():
             assert null_seg.style.italic and not text_seg.style.italic
 
     asyncio.run(scenario())
+
+
+def test_result_tabs_keep_their_original_rows_and_no_stale_note():
+    client = _client()
+
+    async def scenario():
+        app = make_app(client, sql="select n, label, note from t")
+        async with app.run_test(size=(120, 30)) as pilot:
+            grid = await _run(app, pilot)
+            original = app.store
+            await pilot.press("s")
+            await wait_until(pilot, lambda: app.store is not original and bool(grid.tool_note), what="sorted")
+            derived = app.store
+            app.query_one("#editor").focus()
+            await pilot.press("ctrl+j")  # a second statement: a new result tab
+            await wait_until(pilot, lambda: len(client.executed) == 2 and app.query_status == "finished")
+            assert derived.closed and not original.closed and not grid.tool_note
+            app.action_next_result(-1)  # back to the first tab: its original rows, unsorted
+            await pilot.pause()
+            assert app.store is original and not grid.tool_note and len(original) == 50
+            # a pushdown's note belongs to its own result only
+            app._status = "stopped"
+            grid.focus()
+            await pilot.press("s")
+            await wait_until(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: len(client.executed) == 3 and app.query_status == "finished")
+            assert client.executed[2].startswith("SELECT * FROM (\nselect n, label, note from t\n)")
+            assert "on Trino" in str(grid.tool_note)
+            app.action_next_result(-1)
+            await pilot.pause()
+            assert not grid.tool_note
+
+    asyncio.run(scenario())

@@ -73,6 +73,7 @@ class GridToolActions:
         self._tool_spec = ViewSpec()
         self._tool_origin: tuple[str, list] | None = None  # (statement, columns) the spec applies to
         self._tool_push_gen = -1
+        self._tool_push_pending = False  # our pushdown run is starting: keep spec/origin/note
         self._tool_token = 0
         self._search_text = ""
 
@@ -83,7 +84,10 @@ class GridToolActions:
         base, self._tool_base = self._tool_base, None
         if base is not None and base is not new_store and not self._tool_held_elsewhere(base):
             base.close()
-        if self._generation != self._tool_push_gen:
+        if self._tool_push_pending and self._generation == self._tool_push_gen:
+            self._tool_push_pending = new_store is None  # our pushdown's result arrived: done keeping
+        else:
+            self._tool_push_pending = False
             self._tool_spec, self._tool_origin = ViewSpec(), None
             self.query_one(ResultGrid).tool_note = None
         self._tools.cancel("view")
@@ -176,9 +180,11 @@ class GridToolActions:
         if base is None:
             return
         if self._tool_origin is None:
-            if self._target is None:
+            tab = getattr(self, "_shown_tab", None)  # with result tabs: the shown result's statement
+            statement = getattr(tab, "sql", None) or (self._target.statement.text if self._target else None)
+            if statement is None:
                 return
-            self._tool_origin = (self._target.statement.text, list(base.columns))
+            self._tool_origin = (statement, list(base.columns))
         complete = self._status == "finished"
         n = len(base)
         if (complete and n <= LOCAL_LIMIT) or (spec.empty and self._tool_base is not None):
@@ -226,6 +232,7 @@ class GridToolActions:
             return
         target = RunTarget(Statement(sql, 0, len(sql), 0, len(sql), 1), sql)
         self._tool_push_gen = self._generation + 1  # run_sql's generation: keep spec and origin
+        self._tool_push_pending = True
         self._tool_spec = spec
         self.run_sql(target)
         if self._generation == self._tool_push_gen:
