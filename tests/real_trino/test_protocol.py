@@ -14,6 +14,7 @@ from trino_tui.client import QueryCancelled, QueryFailed, TrinoClient
 
 pytestmark = [pytest.mark.real_trino, pytest.mark.cluster("storage")]
 BIG = "SELECT * FROM tpch.sf1.lineitem"
+SLOW = "SELECT count(*) FROM tpch.sf100.lineitem WHERE comment LIKE '%x%'"
 
 
 def test_head_heartbeats_are_accepted(trino):
@@ -28,10 +29,11 @@ def test_head_heartbeats_are_accepted(trino):
 
     client = TrinoClient(config(trino, "json+zstd", heartbeat_interval=0.2, network_logging="BASIC", network_log=log))
     try:
-        query = client.execute(BIG)
-        batches = query.batches()
-        next(batches)  # then stop consuming: the pipeline fills and the fetcher idles
-        assert seen.wait(30), "no HEAD heartbeat was sent while the consumer was idle"
+        # a long aggregation: Trino holds each poll up to 1 s with nothing to send, so the fetcher
+        # is idle longer than the heartbeat interval (a fast stream keeps it busy and needs none)
+        query = client.execute(SLOW)
+        query.wait_columns(60)
+        assert seen.wait(30), "no HEAD heartbeat was sent while the fetcher waited on Trino"
         query.close()
     finally:
         client.close()
