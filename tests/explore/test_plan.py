@@ -106,3 +106,23 @@ def test_box_plan_and_fallback():
     assert only.name == "something odd" and only.details == ["second line"]
     assert parse_plan("")[0].name == "(empty plan)"
     assert parse_plan("{not json")[0].name == "{not json"
+
+
+SANDBOX_CHAIN = """\
+╭─ Hash Group By ──────────────────────────╮
+│ Groups: #0                               │
+│ ~7,607 rows                              │
+╰─────────────────────┬────────────────────╯
+╭─ Projection ────────┴────────────────────╮
+│ Projections: returnflag                  │
+╰─────────────────────┬────────────────────╯
+╭─ Read Parquet ──────┴────────────────────╮
+│ Function: READ_PARQUET                   │
+╰──────────────────────────────────────────╯
+"""
+
+
+def test_box_plan_children_whose_top_edge_carries_the_connector():
+    (root,) = parse_plan(SANDBOX_CHAIN)  # the sandbox's EXPLAIN answer: a chain of three boxes
+    assert root.name == "Hash Group By" and root.count() == 3
+    assert root.children[0].name == "Projection" and root.children[0].children[0].name == "Read Parquet"

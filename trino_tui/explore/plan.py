@@ -22,7 +22,7 @@ KINDS = ("logical", "distributed", "analyze")
 _NODE = re.compile(r"^[A-Z][A-Za-z0-9]*(\[.*)?$")
 _FRAGMENT = re.compile(r"^Fragment \d+")
 _BRANCH = re.compile(r"^([ │]*)(?:([├└])─ )?(.*)$")
-_BOX_TOP = re.compile(r"[┌╭]─+ ?([^─┐╮]*?) ?─*[┐╮]")
+_BOX_TOP = re.compile(r"[┌╭]─+ ?([^─┐╮┴┬]*?) ?[─┴┬]*[┐╮]")  # a child box's top edge carries the ┴ connector
 _MAX_DEPTH = 200
 
 
