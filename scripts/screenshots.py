@@ -104,6 +104,72 @@ async def shot_light_theme(app: TrinoTuiApp, pilot) -> None:
     await shot_results(app, pilot)
 
 
+async def idle(pilot, app: TrinoTuiApp) -> None:
+    """Until the exploration's background metadata loads are done."""
+    for _ in range(4):
+        await pilot.pause()
+        conn = app.workspace._conn
+        if conn is not None:
+            conn.pool.wait_idle(10)
+    await pilot.pause(0.1)
+
+
+async def shot_browser(app: TrinoTuiApp, pilot) -> None:
+    from trino_tui.tui.widgets.catalog_tree import CatalogBrowser
+
+    await pilot.press("ctrl+b")
+    await idle(pilot, app)
+    tree = app.query_one(CatalogBrowser).tree
+
+    def child(node, name):
+        return next(c for c in node.children if c.data.meta and c.data.meta.name == name)
+
+    node = tree.root
+    for name in ("tpch", "tiny", "lineitem"):
+        node = child(node, name)
+        node.expand()
+        await idle(pilot, app)
+    tree.move_cursor(node)
+    tree.focus()
+
+
+async def shot_completion(app: TrinoTuiApp, pilot) -> None:
+    editor = app.query_one(SqlEditor)
+    editor.text = ""
+    editor.focus()
+    await pilot.press(*"SELECT l.", "l", "i")
+    editor.text = ""
+    await pilot.press(*"SELECT * FROM tpch.tiny.lineitem l WHERE l.", "s", "h")
+    await idle(pilot, app)
+
+
+async def shot_history(app: TrinoTuiApp, pilot) -> None:
+    await pilot.press("ctrl+j")
+    await until(pilot, lambda: app.query_status == "finished")
+    app.clear_notifications()
+    await pilot.press("ctrl+r")
+    await pilot.pause(0.3)
+
+
+async def shot_details(app: TrinoTuiApp, pilot) -> None:
+    await pilot.press("ctrl+j")
+    await until(pilot, lambda: app.query_status == "finished")
+    app.clear_notifications()
+    await pilot.press("ctrl+g")
+    await pilot.pause(0.5)
+
+
+async def shot_plan(app: TrinoTuiApp, pilot) -> None:
+    from textual.widgets import Tree
+
+    editor = app.query_one(SqlEditor)
+    editor.text = "SELECT returnflag, count(*) FROM lineitem WHERE shipdate > DATE '1998-01-01' GROUP BY returnflag"
+    editor.move_cursor((0, 0))
+    await pilot.press("ctrl+l")
+    await until(pilot, lambda: any(len(t.root.children) for t in app.screen.query(Tree)))
+    await pilot.pause(0.3)
+
+
 SHOTS: dict[str, Shot] = {
     "results": shot_results,
     "pipeline": shot_pipeline,
@@ -111,13 +177,26 @@ SHOTS: dict[str, Shot] = {
     "export-dialog": shot_export,
     "command-palette": shot_palette,
     "theme-light": shot_light_theme,
+    "browser": shot_browser,
+    "completion": shot_completion,
+    "history": shot_history,
+    "query-details": shot_details,
+    "plan": shot_plan,
 }
+EXPLORE = {"browser", "completion", "history", "query-details", "plan"}
 
 
 async def take(name: str, shot: Shot, sandbox: Sandbox, out: Path, size: tuple[int, int]) -> None:
     settings = resolve({}, env={}, overrides={"server": sandbox.url, "user": "demo", "catalog": "tpch",
                                               "schema": "tiny"})
-    app = TrinoTuiApp(settings, initial_sql=SANDBOX_SQL, clipboard=MemoryClipboard())
+    workspace = None
+    if name in EXPLORE:  # the exploration tools need a workspace (kept in a throw-away state dir)
+        import tempfile
+
+        from trino_tui.explore.workspace import Workspace
+        from trino_tui.tui.explore_actions import default_metadata_runner
+        workspace = Workspace(default_metadata_runner, state_dir=Path(tempfile.mkdtemp(prefix="shots-")))
+    app = TrinoTuiApp(settings, initial_sql=SANDBOX_SQL, clipboard=MemoryClipboard(), workspace=workspace)
     app.animation_level = "none"
     app.sandbox_for_shots = sandbox  # type: ignore[attr-defined]
     async with app.run_test(size=size) as pilot:
