@@ -17,6 +17,7 @@ def sandbox():
 
 
 @pytest.fixture(autouse=True)
-def _private_state_home(tmp_path, monkeypatch):
-    """Headless runs append to the statement history (XDG state dir): keep it out of the user's."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+def _private_state_home(tmp_path_factory, monkeypatch):
+    """Headless runs append to the statement history (XDG state dir): keep it out of the user's,
+    and out of the test's own tmp_path (tests assert that nothing but their output is left there)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
