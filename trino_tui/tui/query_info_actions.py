@@ -3,15 +3,13 @@
 Owns what ctrl+g (details of the current query: web UI link, stats, stage tree — refreshed while
 it runs) and ctrl+l (plan of the statement under the cursor) open. UI thread only: the details
 screen reads the stats the client already holds; plans are fetched by a ``PlanJob`` thread on its
-own client. Relies on the app's ``settings``, ``_runner``, ``_client_factory``, ``_sandbox_ready``,
-``_copy`` and ``_modal_open()``.
+own client. Relies on the app's ``settings``, ``_runner``, ``_client_factory``, ``_copy``,
+``_modal_open()`` and ``_editor_statement()`` (ResultActions).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from trino_tui.tui.widgets.editor import SqlEditor
 
 
 class QueryInfoActions:
@@ -40,14 +38,8 @@ class QueryInfoActions:
         from trino_tui.tui.plan_job import PlanJob
         from trino_tui.tui.screens.plan import PlanScreen
 
-        if self._modal_open():
-            return
-        if not self._sandbox_ready:
-            self.notify("The sandbox is still starting; try again in a moment", severity="warning")
-            return
-        target = self.query_one(SqlEditor).run_target()
+        target = self._editor_statement("explain")
         if target is None:
-            self.notify("No statement to explain: the editor holds none", severity="warning")
             return
         sql, config, server = target.statement.text, self.settings.client, self.settings.server
 

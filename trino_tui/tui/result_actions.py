@@ -35,20 +35,27 @@ class ResultActions:
         self.push_screen(ExportDialog(f"Export result ({len(store):,} rows)", lambda: StoreSource(store),
                                       FORMATS, total_rows=len(store)))
 
+    def _editor_statement(self, what: str):
+        """The statement under the editor's cursor for an action that runs it, or None after telling
+        the user why not (a dialog is open, the sandbox is starting, the editor holds no statement)."""
+        if self._modal_open():
+            return None
+        if not self._sandbox_ready:
+            self.notify("The sandbox is still starting; try again in a moment", severity="warning")
+            return None
+        target = self.query_one(SqlEditor).run_target()
+        if target is None:
+            self.notify(f"Nothing to {what}: the editor holds no statement", severity="warning")
+        return target
+
     def action_export_query(self) -> None:
         """Stream the statement under the cursor straight to a file (not held in the grid)."""
         from trino_tui.export import FORMATS
         from trino_tui.tui.export_job import QuerySource
         from trino_tui.tui.screens.export_dialog import ExportDialog
 
-        if self._modal_open():
-            return
-        if not self._sandbox_ready:
-            self.notify("The sandbox is still starting; try again in a moment", severity="warning")
-            return
-        target = self.query_one(SqlEditor).run_target()
+        target = self._editor_statement("export")
         if target is None:
-            self.notify("Nothing to export: the editor holds no statement", severity="warning")
             return
         sql = target.statement.text
         short = " ".join(sql.split())
