@@ -40,12 +40,17 @@ async def until(pilot, cond, timeout: float = 60.0) -> None:
         await pilot.pause(0.02)
 
 
-async def shot_results(app: TrinoTuiApp, pilot) -> None:
+async def run_to_finish(app: TrinoTuiApp, pilot) -> None:
+    """Run the statement under the cursor and wait until it finished (notifications cleared)."""
     await pilot.press("ctrl+j")
     await until(pilot, lambda: app.query_status == "finished")
+    app.clear_notifications()
+
+
+async def shot_results(app: TrinoTuiApp, pilot) -> None:
+    await run_to_finish(app, pilot)
     app.query_one(ResultGrid).focus()
     await pilot.press("down", "down", "right", "right")
-    app.clear_notifications()
 
 
 async def shot_pipeline(app: TrinoTuiApp, pilot) -> None:
@@ -86,9 +91,7 @@ async def shot_error(app: TrinoTuiApp, pilot) -> None:
 
 
 async def shot_export(app: TrinoTuiApp, pilot) -> None:
-    await pilot.press("ctrl+j")
-    await until(pilot, lambda: app.query_status == "finished")
-    app.clear_notifications()
+    await run_to_finish(app, pilot)
     await pilot.press("f4")
     await pilot.pause(0.2)
 
@@ -144,17 +147,13 @@ async def shot_completion(app: TrinoTuiApp, pilot) -> None:
 
 
 async def shot_history(app: TrinoTuiApp, pilot) -> None:
-    await pilot.press("ctrl+j")
-    await until(pilot, lambda: app.query_status == "finished")
-    app.clear_notifications()
+    await run_to_finish(app, pilot)
     await pilot.press("ctrl+r")
     await pilot.pause(0.3)
 
 
 async def shot_details(app: TrinoTuiApp, pilot) -> None:
-    await pilot.press("ctrl+j")
-    await until(pilot, lambda: app.query_status == "finished")
-    app.clear_notifications()
+    await run_to_finish(app, pilot)
     await pilot.press("ctrl+g")
     await pilot.pause(0.5)
 
