@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from trino_tui.core.errors import describe
 from trino_tui.core.run import Cancelled, Failed, Outcome, StatementRun
+from trino_tui.core.run_slot import RunSlot
 from trino_tui.tui.messages import ExportDone, ExportProgress
 
 if TYPE_CHECKING:
@@ -90,25 +91,22 @@ class QuerySource:
         self.sql = sql
         self._server = server
         self._lock = threading.Lock()
-        self._run: StatementRun | None = None
+        self._slot = RunSlot()
         self._client: Any = None
-        self._cancelled = False
 
     def run(self, sink: WriterSink) -> Outcome:
         client = self._factory()
         run = StatementRun(client, self.sql, sink, server=self._server)
         with self._lock:
-            self._client, self._run = client, run
-            if self._cancelled:
-                run.cancel()
-        return run.run()
+            self._client = client
+        self._slot.enter(run)
+        try:
+            return run.run()
+        finally:
+            self._slot.leave()
 
     def cancel(self) -> None:
-        with self._lock:
-            self._cancelled = True
-            run = self._run
-        if run is not None:
-            run.cancel()
+        self._slot.cancel()
 
     def close(self, timeout: float = 2.0) -> None:
         with self._lock:

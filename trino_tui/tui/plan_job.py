@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from trino_tui.core.run import Failed, StatementRun
+from trino_tui.core.run_slot import RunSlot
 from trino_tui.explore.plan import explain_sql
 
 
@@ -51,9 +52,7 @@ class PlanJob:
         self.statement, self.kind = statement, kind
         self._deliver = deliver
         self._server = server
-        self._lock = threading.Lock()
-        self._run: StatementRun | None = None
-        self._cancelled = False
+        self._slot = RunSlot()
         self._thread = threading.Thread(target=self._main, name=f"tui-plan-{kind}", daemon=True)
 
     def start(self) -> "PlanJob":
@@ -61,11 +60,7 @@ class PlanJob:
         return self
 
     def cancel(self) -> None:
-        with self._lock:
-            self._cancelled = True
-            run = self._run
-        if run is not None:
-            run.cancel()
+        self._slot.cancel()
 
     def close(self, timeout: float = 2.0) -> bool:
         self.cancel()
@@ -76,13 +71,12 @@ class PlanJob:
     def _one(self, client: Any, sql: str) -> tuple[str | None, str | None]:
         sink = _Collect()
         run = StatementRun(client, sql, sink, server=self._server)
-        with self._lock:
-            if self._cancelled:
-                return None, "cancelled"
-            self._run = run
-        outcome = run.run()
-        with self._lock:
-            self._run = None
+        if not self._slot.enter(run):
+            return None, "cancelled"
+        try:
+            outcome = run.run()
+        finally:
+            self._slot.leave()
         if isinstance(outcome, Failed):
             return None, outcome.error.message
         if outcome.status != "finished":
@@ -106,7 +100,5 @@ class PlanJob:
                     client.close()
                 except Exception:  # noqa: BLE001
                     pass
-        with self._lock:
-            cancelled = self._cancelled
-        if not cancelled:
+        if not self._slot.cancelled:
             self._deliver(PlanResult(self.kind, text_sql, text, json_text, error))
