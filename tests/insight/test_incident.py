@@ -65,6 +65,9 @@ def test_from_trace_args_lets_later_flags_win_and_fails_in_one_line(tmp_path):
     assert "from trace: sandbox flags --encodings json+lz4 --retrieval-mode COORDINATOR_PROXY" in err.getvalue()
     assert from_trace_args(["--from-trace", str(tmp_path / "missing")], err) == 2
     assert "cannot read" in err.getvalue().splitlines()[-1]
+    (tmp_path / "bad.trace").write_text("not json\n")
+    assert from_trace_args(["--from-trace", str(tmp_path / "bad.trace")], err) == 2
+    assert err.getvalue().splitlines()[-1].startswith(f"trino-tui sandbox: {tmp_path / 'bad.trace'}: ")
     from trino_tui.cli import main
 
     assert main(["sandbox", "--from-trace=" + str(tmp_path / "missing")]) == 2

@@ -181,9 +181,20 @@ def load_trace(path: str):
         return read_trace(f)
 
 
-def replay_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def _read_trace_file(read: Callable[[str], Any], path: str, prog: str, err: TextIO) -> Any:
+    """``read(path)``, or None after one line on *err* saying why the trace can't be read."""
     from trino_tui.insight.trace import TraceFormatError
 
+    try:
+        return read(path)
+    except OSError as exc:
+        print(f"{prog}: cannot read {path}: {exc.strerror or exc}", file=err)
+    except TraceFormatError as exc:
+        print(f"{prog}: {path}: {exc}", file=err)
+    return None
+
+
+def replay_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     parser = argparse.ArgumentParser(
         prog="trino-tui replay", description="Play a trace recorded with --trace in the pipeline "
         "panel, offline. Keys: space pause/play, . and , step, +/- speed, r restart, e end, q quit.")
@@ -193,13 +204,8 @@ def replay_main(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys
     ns = _parse(parser, argv)
     if isinstance(ns, int):
         return ns
-    try:
-        trace = load_trace(ns.file)
-    except OSError as exc:
-        print(f"trino-tui replay: cannot read {ns.file}: {exc.strerror or exc}", file=err)
-        return EXIT_FAILED
-    except TraceFormatError as exc:
-        print(f"trino-tui replay: {ns.file}: {exc}", file=err)
+    trace = _read_trace_file(load_trace, ns.file, "trino-tui replay", err)
+    if trace is None:
         return EXIT_FAILED
     if not trace.snapshots:
         print(f"trino-tui replay: {ns.file} holds no pipeline snapshots", file=err)
@@ -220,7 +226,6 @@ def from_trace_args(args: Sequence[str], err: TextIO = sys.stderr) -> list[str] 
     """`sandbox --from-trace FILE …`: the sandbox flags that re-create the trace (see
     insight.incident), followed by the user's other flags (which win); notes go to *err*."""
     from trino_tui.insight.incident import flags_from_trace_file
-    from trino_tui.insight.trace import TraceFormatError
 
     rest, path, items = [], None, list(args)
     while items:
@@ -234,14 +239,10 @@ def from_trace_args(args: Sequence[str], err: TextIO = sys.stderr) -> list[str] 
     if not path:
         print("trino-tui sandbox: --from-trace needs a trace file", file=err)
         return EXIT_USAGE
-    try:
-        flags, notes = flags_from_trace_file(path)
-    except OSError as exc:
-        print(f"trino-tui sandbox: cannot read {path}: {exc.strerror or exc}", file=err)
+    read = _read_trace_file(flags_from_trace_file, path, "trino-tui sandbox", err)
+    if read is None:
         return EXIT_USAGE
-    except TraceFormatError as exc:
-        print(f"trino-tui sandbox: {path}: {exc}", file=err)
-        return EXIT_USAGE
+    flags, notes = read
     for note in notes:
         print(f"from trace: {note}", file=err)
     print(f"from trace: sandbox flags {' '.join(flags)}", file=err)
