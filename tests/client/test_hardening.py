@@ -228,6 +228,13 @@ def test_a_one_byte_per_second_drip_fails_by_the_deadline():
     assert clock.now <= 7  # stopped within a byte or two of the 5 s deadline, not after ~1000 s
 
 
+def test_the_client_clock_also_times_request_deadlines():
+    clock = TickClock()
+    config = ClientConfig(server="https://coord.test", user="u", encoding=())
+    with TrinoClient(config, clock=clock) as c:
+        assert c.transport.clock is clock  # one injected clock for stats and transport deadlines
+
+
 def test_the_retry_budget_bounds_all_attempts_together():
     clock = TickClock()
     attempts: list[float] = []

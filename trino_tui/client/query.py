@@ -165,7 +165,7 @@ class TrinoClient:
         self.config = config
         self.clock = clock
         self.session = ClientSession.from_config(config)
-        self.transport = transport or Transport(config)
+        self.transport = transport or Transport(config, clock=clock)
         self._current: Query | None = None
 
     def execute(self, sql: str, *, listener: Listener | None = None) -> Query:
