@@ -143,5 +143,38 @@ SPOOLED = [
     _e("sp_unknown_encoding", "SELECT 1", encoding="json+brotli"),
 ]
 
-CORPUS: list[Entry] = TYPES + TPCH + META + SESSION + ERRORS + SPOOLED
+# Round 3 (issue 16): Trino's type rules the sandbox emulates beyond the literals above.
+RULES = [
+    _e("r_decimal_arith", "SELECT DECIMAL '1.5' / DECIMAL '0.3', DECIMAL '10' / 3, DECIMAL '1.00' / DECIMAL '3', "
+       "7 / DECIMAL '2.5', DECIMAL '2' / DECIMAL '3', DECIMAL '-1' / DECIMAL '3', DECIMAL '1.5' * DECIMAL '2.25', "
+       "DECIMAL '1.5' + DECIMAL '2.25', DECIMAL '5.5' % DECIMAL '2', DECIMAL '1.5' - 1"),
+    _e("r_decimal_agg", "SELECT avg(x), sum(x), min(x), max(x), count(x) FROM "
+       "(VALUES (DECIMAL '1.10'), (DECIMAL '2.25'), (DECIMAL '3.01'), (NULL)) AS t(x)"),
+    _e("r_decimal_avg_group", "SELECT g, avg(x), avg(x) / 2 FROM (VALUES (1, DECIMAL '1.5'), (1, DECIMAL '2.0'), "
+       "(2, DECIMAL '-0.25')) AS t(g, x) GROUP BY g ORDER BY g"),
+    _e("r_values_bare", "VALUES 1, 2, 3"),
+    _e("r_values_bare_subquery", "SELECT x * 2 FROM (VALUES 1, 2) AS t(x) ORDER BY 1"),
+    _e("r_values_bare_strings", "VALUES 'a', 'bc'"),
+    _e("r_nested_bounded", "SELECT CAST(ARRAY['abc'] AS ARRAY(varchar(3))), CAST(ROW('ab') AS ROW(x char(2))), "
+       "ARRAY['a', 'bcd'], MAP(ARRAY['k'], ARRAY['vv']), ROW('a', 1), CAST(MAP(ARRAY['k'], ARRAY[1]) AS MAP(varchar(5), bigint))"),
+    _e("r_timestamp_tz_zones", "SELECT TIMESTAMP '2020-01-01 00:00:00 America/New_York', "
+       "TIMESTAMP '2020-06-01 12:00:00.5 +05:30', TIMESTAMP '2020-07-01 00:00:00 Europe/Berlin', "
+       "TIMESTAMP '2020-01-01 10:00:00 UTC'"),
+    _e("r_time_tz_offsets", "SELECT TIME '01:02:03.456 +08:00', TIME '23:59:59.999999 -05:00', TIME '10:00 +14:00'"),
+    _e("r_time_precision", "SELECT CAST(TIME '12:34:56.123456789' AS time(7)), "
+       "CAST(TIMESTAMP '2024-01-02 03:04:05.123456789' AS timestamp(7)), "
+       "CAST(TIMESTAMP '2024-12-31 23:59:59.9999999' AS timestamp(6)), TIME '23:59:59.9999999999', "
+       "TIMESTAMP '2024-01-02 03:04:05.1234567', CAST(TIME '01:02:03.9999995' AS time(6))"),
+    _e("r_describe_input", "PREPARE p2 FROM SELECT name FROM nation WHERE nationkey = ? AND name <> ?",
+       "DESCRIBE INPUT p2", "DESCRIBE OUTPUT p2", "PREPARE p3 FROM SELECT ? * 2, lower(?)", "DESCRIBE INPUT p3",
+       "DESCRIBE OUTPUT p3"),
+    _e("r_describe_input_more", "PREPARE p4 FROM SELECT ? = 'x', ? > DATE '2020-01-01', regionkey FROM nation LIMIT ?",
+       "DESCRIBE INPUT p4"),
+    _e("r_at_time_zone", "SELECT TIMESTAMP '2020-01-01 00:00:00 UTC' AT TIME ZONE 'America/New_York', "
+       "CAST(TIMESTAMP '2020-01-01 00:00:00 America/New_York' AS timestamp), "
+       "to_unixtime(TIMESTAMP '2020-01-01 00:00:00 America/New_York'), "
+       "TIMESTAMP '2020-01-01 00:00:00 America/New_York' + INTERVAL '1' DAY"),
+]
+
+CORPUS: list[Entry] = TYPES + TPCH + META + SESSION + ERRORS + SPOOLED + RULES
 assert len({e.id for e in CORPUS}) == len(CORPUS)

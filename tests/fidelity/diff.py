@@ -13,6 +13,7 @@ STATE_ORDER = ("QUEUED", "WAITING_FOR_RESOURCES", "DISPATCHING", "PLANNING", "ST
 EXACT = ("http_status", "first_keys", "keys", "last_keys", "stats_keys", "root_stage_keys",
          "update_type", "update_count", "warnings", "acks", "session_after")
 ERROR_FIELDS = ("errorName", "errorCode", "errorType", "errorLocation", "message", "keys", "failureInfo_keys")
+RECORDED_LATER = ("failureInfo_causes",)  # compared where the recording has them (recorded in round 3)
 
 
 # Trino sends partialCancelUri only on responses produced while a stage runs, so whether a short
@@ -115,6 +116,7 @@ def diff_step(trino: dict, sandbox: dict, compare_rows: bool) -> list[str]:
         out.append(f"error: trino={te and te['errorName']} sandbox={se and (se['errorName'], se['message'])}")
     elif te and se:
         out += [_field(f"error.{k}", te.get(k), se.get(k)) for k in ERROR_FIELDS if te.get(k) != se.get(k)]
+        out += [_field(f"error.{k}", te[k], se.get(k)) for k in RECORDED_LATER if k in te and te[k] != se.get(k)]
     if compare_rows:
         out += _rows_diff(trino["rows"], sandbox["rows"])
     elif trino["rows"]["count"] != sandbox["rows"]["count"] and trino["rows"]["count"] and not sandbox["rows"]["count"]:

@@ -10,7 +10,7 @@ import base64
 import http.client
 import json
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
 import lz4.block
 import zstandard
@@ -63,8 +63,8 @@ class WireSession:
             elif n == "x-trino-clear-session":
                 self.properties.pop(value, None)
             elif n == "x-trino-added-prepare":
-                k, _, v = value.partition("=")
-                self.prepared[unquote(k)] = unquote(v)
+                k, _, v = value.partition("=")   # form-encoded (Java's URLEncoder: '+' is a space)
+                self.prepared[unquote_plus(k)] = unquote_plus(v)
             elif n == "x-trino-deallocated-prepare":
                 self.prepared.pop(unquote(value), None)
             elif n == "x-trino-started-transaction-id":

@@ -31,7 +31,18 @@ def _error(err: dict | None) -> dict | None:
     return {"message": norm(err.get("message", "")), "errorCode": err.get("errorCode"),
             "errorName": err.get("errorName"), "errorType": err.get("errorType"),
             "errorLocation": err.get("errorLocation"), "keys": sorted(err),
-            "failureInfo_type": info.get("type"), "failureInfo_keys": sorted(info)}
+            "failureInfo_type": info.get("type"), "failureInfo_keys": sorted(info),
+            "failureInfo_causes": _causes(info)}
+
+
+def _causes(info: dict) -> list[dict]:
+    """The failureInfo cause chain: per level its type, message and keys (stacks dropped)."""
+    out = []
+    cause = info.get("cause")
+    while isinstance(cause, dict):
+        out.append({"type": cause.get("type"), "message": cause.get("message"), "keys": sorted(cause)})
+        cause = cause.get("cause")
+    return out
 
 
 def _rows(rows: list[list]) -> dict:
