@@ -162,3 +162,27 @@ def test_f1_help_lists_the_tab_and_file_keys():
     for key, what in (("ctrl+n", "New editor tab"), ("ctrl+w", "Close editor tab"), ("ctrl+o", "Open .sql file"),
                       ("ctrl+s", "Save .sql file"), ("alt+pagedown", "Next result tab"), ("alt+w", "Close result tab")):
         assert f"| {key} | {what}" in text, key
+
+
+def test_each_tab_keeps_its_own_undo_history(tmp_path):
+    async def go():
+        app = make_app(fake_client(), tmp_path, sql="SELECT 1", workspace=_ws(tmp_path))
+        async with app.run_test(size=(120, 40)) as pilot:
+            editor = app.query_one(SqlEditor)
+            editor.move_cursor(editor.document.end)
+            await pilot.press("A")  # one key per tab: one undo step whatever the checkpoint timer
+            assert editor.text == "SELECT 1A"
+            await pilot.press("ctrl+n")
+            await pilot.press("2")
+            await pilot.press("ctrl+pageup")
+            assert editor.text == "SELECT 1A"
+            editor.undo()  # the first tab's own edit is undone, not lost with the switch
+            assert editor.text == "SELECT 1"
+            await pilot.press("ctrl+pagedown")
+            assert editor.text == "2"
+            editor.undo()
+            assert editor.text == ""  # and the second tab undoes its typing, not the first's
+            editor.redo()
+            assert editor.text == "2"
+
+    asyncio.run(go())

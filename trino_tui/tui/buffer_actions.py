@@ -3,7 +3,7 @@
 
 Owns the open buffers (name, text, cursor, file path, dirty) and which is active. The active
 buffer's text lives in the editor widget; switching stores it back here and loads the next one
-(the editor's undo history is per switch). Buffers are saved into the workspace's editor session
+(each buffer keeps its own undo history while the app runs). Buffers are saved into the workspace's editor session
 (text, cursor, path, dirty) after each statement, on every tab change and on quit, and restored on
 the next start. A buffer is dirty when it has a file and its text differs from what was last read
 from or written to it. File reads/writes are local and small (``explore.sqlfiles``). UI thread only.
@@ -12,10 +12,11 @@ from or written to it. File reads/writes are local and small (``explore.sqlfiles
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.binding import Binding
+from textual.document._history import EditHistory
 from textual.widgets import TextArea
 
 from trino_tui.explore.buffers import Buffer
@@ -47,6 +48,7 @@ class OpenBuffer:
     path: str | None = None
     dirty: bool = False
     saved_text: str | None = None
+    history: EditHistory | None = field(default=None, repr=False, compare=False)  # undo, this run only
 
     @property
     def label(self) -> str:
@@ -113,7 +115,7 @@ class BufferActions:
         except Exception:  # noqa: BLE001 - unmounted
             return
         buf = self._buffers[self._active_buffer]
-        buf.text, buf.cursor = editor.text, editor.cursor_location
+        buf.text, buf.cursor, buf.history = editor.text, editor.cursor_location, editor.history
 
     def _show_buffer(self, index: int) -> None:
         self._active_buffer = index
@@ -124,7 +126,10 @@ class BufferActions:
             if editor.text != buf.text:
                 if editor.completion is not None:
                     editor.completion.ignore_next_change()  # a loaded tab is not typing: no popup
+                editor.history = _fresh_history(editor.history)  # load_text clears the one in use
                 editor.load_text(buf.text)
+            if buf.history is not None and buf.history is not editor.history:
+                editor.history = buf.history  # each tab keeps its own undo/redo
             row = min(buf.cursor[0], editor.document.line_count - 1)
             editor.move_cursor((row, buf.cursor[1]))
         finally:
@@ -310,6 +315,11 @@ class BufferActions:
         self.push_screen(ChoicePrompt("Unsaved changes", f"Unsaved changes in {names}.",
                                        [("save", "Save all and quit"), ("quit", "Quit without saving"),
                                         ("cancel", "Cancel")]), answered)
+
+
+def _fresh_history(like: EditHistory) -> EditHistory:
+    return EditHistory(max_checkpoints=like.max_checkpoints, checkpoint_timer=like.checkpoint_timer,
+                       checkpoint_max_characters=like.checkpoint_max_characters)
 
 
 def _start_dir() -> str:
