@@ -32,10 +32,10 @@ def _error(err: dict | None) -> dict | None:
             "errorName": err.get("errorName"), "errorType": err.get("errorType"),
             "errorLocation": err.get("errorLocation"), "keys": sorted(err),
             "failureInfo_type": info.get("type"), "failureInfo_keys": sorted(info),
-            "failureInfo_causes": _causes(info)}
+            "failureInfo_causes": cause_chain(info)}
 
 
-def _causes(info: dict) -> list[dict]:
+def cause_chain(info: dict) -> list[dict]:
     """The failureInfo cause chain: per level its type, message and keys (stacks dropped)."""
     out = []
     cause = info.get("cause")

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.fidelity.shape import cause_chain as recorded_causes
 from trino_tui.sandbox.engine import Engine, SessionContext
+from trino_tui.sandbox.results import QueryFailure
 from trino_tui.sandbox.sql_errors import TrinoError, from_duckdb
 
 ENTRIES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "real_trino" / "fidelity.json")
                      .read_text())["entries"]
-# e_max_run_time needs tpch.sf100000; e_type_mismatch: the sandbox types 'a' as varchar, Trino as varchar(1)
-CASES = sorted(k for k in ENTRIES if k.startswith("e_") and k not in ("e_max_run_time", "e_type_mismatch"))
+# e_max_run_time needs tpch.sf100000
+CASES = sorted(k for k in ENTRIES if k.startswith("e_") and k != "e_max_run_time")
 
 
 def _fail(engine: Engine, sql: str) -> TrinoError:
@@ -35,8 +37,18 @@ def test_error_matches_real_trino(sbx_engine: Engine, entry: str) -> None:
         want["errorName"], want["errorCode"], want["errorType"], want["message"])
 
 
+@pytest.mark.parametrize("entry", CASES)
+def test_failure_info_cause_chain_matches_real_trino(sbx_engine: Engine, entry: str) -> None:
+    """failureInfo.cause as Trino 476 nests it (ParsingException <- antlr's InputMismatchException,
+    DIVISION_BY_ZERO <- ArithmeticException, TYPE_MISMATCH <- OperatorNotFoundException <- ...)."""
+    step = ENTRIES[entry][-1]
+    wire = QueryFailure.from_engine(_fail(sbx_engine, step["sql"])).to_json()
+    assert recorded_causes(wire["failureInfo"]) == step["error"]["failureInfo_causes"]
+    assert sorted(wire["failureInfo"]) == step["error"]["failureInfo_keys"]
+
+
 @pytest.mark.parametrize("sql, name, message", [
-    ("SELECT 1 + 'a'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar"),
+    ("SELECT 1 + 'a'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar(1)"),
     ("SELECT length(1)", "FUNCTION_NOT_FOUND", "Unexpected parameters (integer) for function length"),
     ("SELECT CAST(1 AS HyperLogLog)", "TYPE_NOT_FOUND", "Unknown type: hyperloglog"),
     ("SELECT CAST('2020-13-01' AS DATE)", "INVALID_CAST_ARGUMENT", "Value cannot be cast to date: 2020-13-01"),

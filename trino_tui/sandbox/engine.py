@@ -441,7 +441,7 @@ class Engine:
 
         columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
         return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate, assemble, failed),
-                               total_rows=total)
+                               total_rows=total, scans=bool(refs))
 
     def _cheap_count(self, duck_sql: str, sig: list[Token], refs: list[Resolved]) -> int | None:
         """Row count up front for single-table scans (cheap in DuckDB); None otherwise."""

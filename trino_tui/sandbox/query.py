@@ -72,6 +72,7 @@ class StatementMeta:
     set_session: dict[str, str] = field(default_factory=dict)
     clear_session: tuple[str, ...] = ()
     changes: Any = None  # resultset.SessionChanges of the statement (None: a fake engine's result)
+    scans: bool = True   # reads a table (Trino reports no progress for a failed table-less query)
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ns|us|ms|s|m|h|d)\s*$")
@@ -228,7 +229,7 @@ class Query:
                 queued_splits=queued, running_splits=pending, completed_splits=self._handed,
                 processed_rows=self._rows, processed_bytes=self._bytes, total_rows=self._total_rows,
                 done=self._failure is not None or (self._produced_all and not pending),
-                staged=self.meta is None or bool(self.meta.columns), planned=self.meta is not None,
+                staged=self.meta is None or bool(self.meta.columns), planned=self.meta is not None and self.meta.scans,
             )
 
     def take(self, timeout: float) -> tuple[list[SegmentOut | tuple[int, bytes]], bool]:
@@ -367,7 +368,8 @@ class Query:
             columns=columns, update_type=getattr(res, "update_type", None),
             update_count=getattr(res, "update_count", None), set_catalog=getattr(res, "set_catalog", None),
             set_schema=getattr(res, "set_schema", None), set_session=dict(getattr(res, "set_session", None) or {}),
-            clear_session=tuple(getattr(res, "clear_session", None) or ()), changes=getattr(res, "changes", None))
+            clear_session=tuple(getattr(res, "clear_session", None) or ()), changes=getattr(res, "changes", None),
+            scans=getattr(res, "scans", True))
 
     def _set_running(self, opts: SpoolingOptions | None) -> None:
         with self._cond:

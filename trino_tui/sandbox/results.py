@@ -30,6 +30,7 @@ class QueryFailure:
     line: int | None = None
     column: int | None = None
     failure_type: str = "io.trino.spi.TrinoException"
+    causes: tuple[tuple[str, str | None], ...] = ()   # failureInfo.cause chain (error_causes.py)
 
     @classmethod
     def from_engine(cls, err: Any) -> "QueryFailure":
@@ -39,6 +40,7 @@ class QueryFailure:
             error_type=str(getattr(err, "error_type", "INTERNAL_ERROR")),
             line=getattr(err, "line", None), column=getattr(err, "column", None),
             failure_type=str(getattr(err, "failure_type", None) or "io.trino.spi.TrinoException"),
+            causes=tuple(getattr(err, "causes", ()) or ()),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -54,6 +56,13 @@ class QueryFailure:
             loc = {"lineNumber": int(self.line), "columnNumber": int(self.column or 1)}
             out["errorLocation"] = loc
             failure["errorLocation"] = loc
+        parent = failure
+        for ctype, cmessage in self.causes:   # each cause: a Failure without location, same errorInfo
+            cause: dict[str, Any] = {"type": ctype, "suppressed": [], "stack": [], "errorInfo": info}
+            if cmessage is not None:
+                cause["message"] = cmessage
+            parent["cause"] = cause
+            parent = cause
         out["failureInfo"] = failure
         return out
 
@@ -86,7 +95,7 @@ class Progress:
     total_rows: int | None
     done: bool
     staged: bool = True  # False for statements Trino runs without stages (USE, SET, START TRANSACTION, ...)
-    planned: bool = False  # the statement's columns are known (a failure after this is a runtime failure)
+    planned: bool = False  # columns known and a table read: a failure after this is a runtime failure with progress
 
 
 # StatementStats fields Trino 476 always sends; the sandbox does not measure these phases

@@ -134,6 +134,7 @@ class StatementResult:
     clear_session: list[str] = field(default_factory=list)
     total_rows: int | None = None
     changes: SessionChanges = field(default_factory=SessionChanges)
+    scans: bool = True   # the statement reads a table (False: constants/VALUES only)
 
     def iter_chunks(self, target_bytes: int = 256 * 1024) -> Iterator[tuple[int, bytes]]:
         """Chunks of ~target_bytes (a single row larger than that is its own chunk). The batch

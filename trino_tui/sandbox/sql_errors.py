@@ -8,7 +8,9 @@ DuckDB exception into a TrinoError (never lets a raw DuckDB error escape). Threa
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Union
+
+from .error_causes import Cause, causes_for
 
 # name -> (code, type) as in io.trino.spi.StandardErrorCode
 ERROR_CODES: dict[str, tuple[int, str]] = {
@@ -68,8 +70,10 @@ class TrinoError(Exception):
     "line L:C: " prefix when a location is known, as Trino's messages do."""
 
     def __init__(self, error_name: str, message: str, *, line: int | None = None,
-                 column: int | None = None, failure_type: str = SEMANTIC_EXCEPTION) -> None:
+                 column: int | None = None, failure_type: str = SEMANTIC_EXCEPTION,
+                 causes: tuple[Cause, ...] | None = None) -> None:
         code, etype = ERROR_CODES[error_name]
+        self.causes = causes_for(error_name, message, failure_type) if causes is None else causes
         self.error_name = error_name
         self.error_code = code
         self.error_type = etype
@@ -129,7 +133,8 @@ def _strip(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
-_DUCK_TYPE_NAMES = {"INTEGER_LITERAL": "integer", "STRING_LITERAL": "varchar", "INT32": "INT", "INT64": "BIGINT",
+_LITERAL_VARCHAR = "varchar(?)"   # a string literal's type: varchar(its length), filled in by relocate
+_DUCK_TYPE_NAMES = {"INTEGER_LITERAL": "integer", "STRING_LITERAL": _LITERAL_VARCHAR, "INT32": "INT", "INT64": "BIGINT",
                     "INT16": "SMALLINT", "INT8": "TINYINT", "INTEGER": "integer", "VARCHAR": "varchar",
                     "FLOAT": "real", "BLOB": "varbinary", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone"}
 
@@ -146,40 +151,42 @@ def _operator(m: re.Match[str]) -> tuple[str, str]:
     return "FUNCTION_NOT_FOUND", f"Unexpected parameters ({', '.join(args)}) for function {op}"
 
 
-_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
-    (re.compile(r'candidate function for the function call "([^"(]+)\(([^")]*)\)"'), _operator),
-    (re.compile(r"No function matches the given name and argument types '([^'(]+)\(([^')]*)\)'"), _operator),
-    (re.compile(r'(date|timestamp|time) field (?:format|value out of range): "([^"]*)"'),
-     lambda m: ("INVALID_CAST_ARGUMENT", f"Value cannot be cast to {m.group(1)}: {m.group(2)}")),
-    (re.compile(r"Could not convert string '(.*)' to ([A-Z0-9_]+)"),
+# DuckDB message pattern -> (Trino error name, message template with \1.. groups) or a function of
+# the match; a None template keeps DuckDB's message (without its prefix and context)
+_Rule = Union[tuple[str, "str | None"], Callable[[re.Match[str]], tuple[str, str]]]
+_RULE_TABLE: list[tuple[str, _Rule]] = [
+    (r'candidate function for the function call "([^"(]+)\(([^")]*)\)"', _operator),
+    (r"No function matches the given name and argument types '([^'(]+)\(([^')]*)\)'", _operator),
+    (r'(date|timestamp|time) field (?:format|value out of range): "([^"]*)"',
+     ("INVALID_CAST_ARGUMENT", r"Value cannot be cast to \1: \2")),
+    (r"Could not convert string '(.*)' to ([A-Z0-9_]+)",
      lambda m: ("INVALID_CAST_ARGUMENT", f"Cannot cast '{m.group(1)}' to {_DUCK_TYPE_NAMES.get(m.group(2), m.group(2))}")),
-    (re.compile(r"Type with name \"?([^\" !]+)\"? does not exist"),
-     lambda m: ("TYPE_NOT_FOUND", f"Unknown type: {m.group(1).lower()}")),
-    (re.compile(r'column "?([^" ]+)"? must appear in the GROUP BY clause'),
-     lambda m: ("EXPRESSION_NOT_AGGREGATE", f"'{m.group(1)}' must be an aggregate expression or appear in GROUP BY clause")),
-    (re.compile(r'Referenced column "([^"]+)" not found'),
-     lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
-    (re.compile(r'Values list "[^"]*" does not have a column named "([^"]+)"'),
-     lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
-    (re.compile(r'Referenced table "([^"]+)" not found'),
-     lambda m: ("COLUMN_NOT_FOUND", f"Column '{m.group(1)}' cannot be resolved")),
-    (re.compile(r"Table with name \"?([^\" ]+)\"? does not exist"),
-     lambda m: ("TABLE_NOT_FOUND", f"Table '{m.group(1)}' does not exist")),
-    (re.compile(r"Scalar Function with name ([^ ]+) does not exist"),
-     lambda m: ("FUNCTION_NOT_FOUND", f"Function '{m.group(1)}' not registered")),
-    (re.compile(r"(?:Aggregate|Table) Function with name ([^ ]+) does not exist"),
-     lambda m: ("FUNCTION_NOT_FOUND", f"Function '{m.group(1)}' not registered")),
-    (re.compile(r"Division by zero"), lambda m: ("DIVISION_BY_ZERO", "Division by zero")),
-    (re.compile(r"^(?:INTERRUPT Error: )?Interrupted"), lambda m: ("USER_CANCELED", "Query was canceled")),
-    (re.compile(r"Ambiguous reference to column name \"([^\"]+)\""),
-     lambda m: ("AMBIGUOUS_NAME", f"Column '{m.group(1)}' is ambiguous")),
-    (re.compile(r"More than one row returned by a subquery"),
-     lambda m: ("SUBQUERY_MULTIPLE_ROWS", "Scalar sub-query has returned multiple rows")),
-    (re.compile(r"already exists"), lambda m: ("TABLE_ALREADY_EXISTS", _strip(m.string))),
-    (re.compile(r"No function matches"), lambda m: ("FUNCTION_NOT_FOUND", _strip(m.string))),
-    (re.compile(r"Cannot compare values|Cannot mix values|No operator matches"),
-     lambda m: ("TYPE_MISMATCH", _strip(m.string))),
+    (r"Type with name \"?([^\" !]+)\"? does not exist", lambda m: ("TYPE_NOT_FOUND", f"Unknown type: {m.group(1).lower()}")),
+    (r'column "?([^" ]+)"? must appear in the GROUP BY clause',
+     ("EXPRESSION_NOT_AGGREGATE", r"'\1' must be an aggregate expression or appear in GROUP BY clause")),
+    (r'Referenced column "([^"]+)" not found', ("COLUMN_NOT_FOUND", r"Column '\1' cannot be resolved")),
+    (r'Values list "[^"]*" does not have a column named "([^"]+)"', ("COLUMN_NOT_FOUND", r"Column '\1' cannot be resolved")),
+    (r'Referenced table "([^"]+)" not found', ("COLUMN_NOT_FOUND", r"Column '\1' cannot be resolved")),
+    (r"Table with name \"?([^\" ]+)\"? does not exist", ("TABLE_NOT_FOUND", r"Table '\1' does not exist")),
+    (r"(?:Scalar|Aggregate|Table) Function with name ([^ ]+) does not exist",
+     ("FUNCTION_NOT_FOUND", r"Function '\1' not registered")),
+    (r"Division by zero", ("DIVISION_BY_ZERO", "Division by zero")),
+    (r"^(?:INTERRUPT Error: )?Interrupted", ("USER_CANCELED", "Query was canceled")),
+    (r"Ambiguous reference to column name \"([^\"]+)\"", ("AMBIGUOUS_NAME", r"Column '\1' is ambiguous")),
+    (r"More than one row returned by a subquery", ("SUBQUERY_MULTIPLE_ROWS", "Scalar sub-query has returned multiple rows")),
+    (r"already exists", ("TABLE_ALREADY_EXISTS", None)),
+    (r"No function matches", ("FUNCTION_NOT_FOUND", None)),
+    (r"Cannot compare values|Cannot mix values|No operator matches", ("TYPE_MISMATCH", None)),
 ]
+_RULES = [(re.compile(pattern), rule) for pattern, rule in _RULE_TABLE]
+
+
+def _apply(rule: _Rule, m: re.Match[str]) -> tuple[str, str]:
+    if callable(rule):
+        return rule(m)
+    name, template = rule
+    return name, _strip(m.string) if template is None else m.expand(template)
+
 
 _BY_CLASS = {
     "ParserException": "SYNTAX_ERROR",
@@ -211,10 +218,10 @@ def from_duckdb(exc: BaseException, sql: str, to_user_offset: Callable[[int], in
             token, offset = "<EOF>", len(sql.rstrip())
         message = f"mismatched input '{token}'" if token is not None else _strip(text)
         return _Located("SYNTAX_ERROR", message, offset, to_user_offset, PARSING_EXCEPTION)
-    for pattern, make in _RULES:
+    for pattern, rule in _RULES:
         m = pattern.search(text)
         if m:
-            name, message = make(m)
+            name, message = _apply(rule, m)
             return _Located(name, message, offset, to_user_offset)
     if cls == "InternalException" or "INTERNAL Error" in text:  # an engine bug: never show its internals
         return _Located("NOT_SUPPORTED", "This query uses a feature the sandbox cannot emulate", offset,
@@ -239,9 +246,13 @@ def relocate(err: TrinoError, user_sql: str) -> TrinoError:
         offset = err.offset
         if offset is None and err.error_name in ("COLUMN_NOT_FOUND", "FUNCTION_NOT_FOUND") and "'" in err.bare_message:
             offset = _find_identifier(user_sql, err.bare_message.split("'")[1])
-        elif offset is None and err.bare_message.startswith("Cannot apply operator: "):
-            offset = _find_operator(user_sql, err.bare_message.split()[-2])
-        return at(err.error_name, err.bare_message, user_sql, offset, failure_type=err.failure_type)
+        message = err.bare_message
+        if err.bare_message.startswith("Cannot apply operator: "):
+            op = err.bare_message.split()[-2]
+            offset = _find_operator(user_sql, op) if offset is None else offset
+            message = _literal_lengths(message, user_sql, op)
+        return at(err.error_name, message.replace(_LITERAL_VARCHAR, "varchar"), user_sql, offset,
+                  failure_type=err.failure_type)
     return err
 
 
@@ -249,6 +260,25 @@ def _find_operator(sql: str, op: str) -> int | None:
     """Offset of the first `op` punctuation token (Trino locates operator type errors there)."""
     from .sqltext import tokenize
     return next((tok.start for tok in tokenize(sql) if tok.kind == "punct" and tok.text == op), None)
+
+
+def _literal_lengths(message: str, sql: str, op: str) -> str:
+    """'Cannot apply operator: integer + varchar(?)' with the string literal operands' lengths
+    (Trino types 'a' as varchar(1)), read from the tokens around the first *op*."""
+    from .sqltext import significant, string_value, tokenize
+    sig = significant(tokenize(sql))
+    i = next((k for k, t in enumerate(sig) if t.kind == "punct" and t.text == op), None)
+    if i is None:
+        return message
+    head, _, operands = message.partition(": ")
+    left, _, right = operands.partition(f" {op} ")
+    sides = []
+    for text, k in ((left, i - 1), (right, i + 1)):
+        tok = sig[k] if 0 <= k < len(sig) else None
+        if text == _LITERAL_VARCHAR and tok is not None and tok.kind == "string":
+            text = f"varchar({len(string_value(tok))})"
+        sides.append(text)
+    return f"{head}: {sides[0]} {op} {sides[1]}"
 
 
 def _find_identifier(sql: str, name: str) -> int | None:
