@@ -19,16 +19,15 @@ Thread-safety: no shared state; the auth objects it creates are owned by the Cli
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from trino_tui.client import ConfigError
 
-from .cli_url import merge_cli_url
-from .secrets import keyring_secret, run_secret_command
+# Imported where used, so a run imports only what its flags need (start-up): ``.cli_url`` (a
+# positional URL), ``.secrets`` (password_cmd / password_keyring / access_token_cmd: subprocess,
+# shlex, keyring), ``tomllib`` (a config file), ``importlib.util`` (--socks-proxy).
 
 KEY_PASSWORD_ENV = "TRINO_CLIENT_KEY_PASSWORD"
 
@@ -38,6 +37,8 @@ def merge_url(flags: dict[str, Any]) -> dict[str, Any]:
     url = flags.get("url")
     if not url:
         return flags
+    from .cli_url import merge_cli_url
+
     merged = merge_cli_url(url, server=flags.get("server"), catalog=flags.get("catalog"),
                            schema=flags.get("schema"), user=flags.get("user"))
     return {**flags, **{k: v for k, v in merged.items() if v is not None}}
@@ -51,10 +52,16 @@ def resolve_secrets(values: dict[str, Any], password: str | None, env: Mapping[s
     if values.get("password_cmd") and values.get("password_keyring"):
         raise ConfigError("Use either password_cmd or password_keyring, not both")
     if password is None and values.get("password_cmd"):
+        from .secrets import run_secret_command
+
         password = run_secret_command(values["password_cmd"], what="password_cmd")
     elif password is None and values.get("password_keyring"):
+        from .secrets import keyring_secret
+
         password = keyring_secret(values["password_keyring"], user, what="password_keyring")
     if values.get("access_token_cmd") and not values.get("access_token"):
+        from .secrets import run_secret_command
+
         values["access_token"] = run_secret_command(values["access_token_cmd"], what="access_token_cmd")
     if values.get("client_key_password") is True:
         secret = env.get(KEY_PASSWORD_ENV)
@@ -123,6 +130,8 @@ def client_kwargs(values: Mapping[str, Any], server: str) -> dict[str, Any]:
     if values.get("http_proxy"):
         out["http_proxy"] = _proxy_url(values["http_proxy"], "http")
     elif values.get("socks_proxy"):
+        import importlib.util
+
         if importlib.util.find_spec("socksio") is None:
             raise ConfigError("--socks-proxy needs the socksio package (pip install 'httpx[socks]')")
         out["http_proxy"] = _proxy_url(values["socks_proxy"], "socks5")
@@ -139,6 +148,10 @@ def client_kwargs(values: Mapping[str, Any], server: str) -> dict[str, Any]:
 
 def profile_names(path: str) -> tuple[str, ...]:
     """Names of the ``[profiles.*]`` tables in the TOML file at *path* (() if missing or unreadable)."""
+    if not os.path.exists(path):
+        return ()
+    import tomllib
+
     try:
         with open(path, "rb") as fh:
             profiles = tomllib.load(fh).get("profiles")

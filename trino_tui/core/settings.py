@@ -17,9 +17,7 @@ Secrets (passwords, tokens) are never read from profiles. Every invalid value ra
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -267,6 +265,8 @@ def _os_user(env: Mapping[str, str]) -> str:
     for key in ("USER", "LOGNAME", "USERNAME"):
         if env.get(key):
             return env[key]
+    import getpass  # only when the environment names no user
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no passwd entry (containers)
@@ -283,6 +283,8 @@ def default_config_path(env: Mapping[str, str]) -> str:
 
 def load_profile(name: str, path: str) -> dict[str, Any]:
     """The `[profiles.NAME]` table of the TOML file at *path*, each value converted by its knob."""
+    import tomllib  # only a run with a profile reads TOML (start-up)
+
     try:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
@@ -351,11 +353,14 @@ def resolve(
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     defaults: Mapping[str, Any] | None = None,
-    prompt_password: Callable[[str], str] = getpass.getpass,
+    prompt_password: Callable[[str], str] | None = None,
     network_log: Callable[[str], None] | None = None,
 ) -> Settings:
     """Resolve *flags* (an argparse Namespace from ``core.args`` or a mapping of knob name → raw
-    value) into Settings; raises ConfigError for any invalid value."""
+    value) into Settings; raises ConfigError for any invalid value. *prompt_password* asks for a
+    password on the terminal (default ``getpass.getpass``, imported only when a prompt is needed)."""
+    if prompt_password is None:
+        prompt_password = _getpass
     flags = merge_url(dict(vars(flags) if hasattr(flags, "__dict__") else flags))
     env = os.environ if env is None else env
     profile_name = flags.get("profile") or env.get("TRINO_TUI_PROFILE") or None
@@ -398,6 +403,12 @@ def resolve(
     password = resolve_secrets(values, password, env, prompt_password)
     client = ClientConfig(**_client_kwargs(values, password, network_log))
     return Settings(client, values, sources, profile_name, password, network_log)
+
+
+def _getpass(prompt: str) -> str:
+    import getpass
+
+    return getpass.getpass(prompt)
 
 
 def _client_kwargs(values: Mapping[str, Any], password: str | None,

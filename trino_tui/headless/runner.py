@@ -23,7 +23,7 @@ from trino_tui.client import QueryCancelled
 from trino_tui.core.errors import ExitCode, describe
 from trino_tui.core.run import Cancelled, Failed, Finished, Outcome, StatementRun
 from trino_tui.core.statements import Statement
-from trino_tui.export import atomic_output, create_writer
+from trino_tui.export import create_writer
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter, render_summary
 
@@ -136,6 +136,8 @@ class HeadlessRunner:
     def run(self, statements: Sequence[Statement]) -> int:
         try:
             if self._opts.output_file:
+                from trino_tui.export import atomic_output  # tempfile/shutil: only when writing a file
+
                 with atomic_output(self._opts.output_file) as out:
                     code = self._run_all(statements, out, flush=False)
                     if code != ExitCode.OK and not (self._opts.ignore_errors and code == ExitCode.FAILED):

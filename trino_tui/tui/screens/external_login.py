@@ -114,9 +114,11 @@ class LoginDialogHandler:
 
 def install_login_dialog(app: App, config: Any) -> None:
     """Route *config*'s OAuth2 login (if it uses one) to ExternalLoginScreen."""
+    auth = getattr(config, "auth", None)
+    if auth is None:  # no connection method: the OAuth2 module (httpx, webbrowser) stays unloaded (start-up)
+        return
     from trino_tui.client import ExternalAuthentication
 
-    auth = getattr(config, "auth", None)
     if isinstance(auth, ExternalAuthentication) and not isinstance(getattr(auth.on_redirect, "__self__", None),
                                                                    LoginDialogHandler):
         handler = LoginDialogHandler(app, auth)
