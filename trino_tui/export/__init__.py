@@ -6,18 +6,33 @@ with wire rows, ``close()``), ``extension_for(fmt)``, ``atomic_output(path)`` an
 ``format_cell_text(value, t)``. Writers format wire values directly (no Python objects per cell).
 """
 
-from .atomic import atomic_output
-from .base import RowWriter
-from .registry import (FORMATS, OUTPUT_FORMATS, TRINO_CLI_FORMATS, OutputFormat, create_writer, extension_for,
-                       output_format, parallel_format)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+# Each name is loaded from its module on first use (PEP 562), so a run imports only what it uses
+# (start-up): e.g. ``atomic_output`` (tempfile, shutil) only when writing a file.
+_EXPORTS = {"atomic_output": "atomic", "RowWriter": "base", "format_cell_text": "text",
+            **dict.fromkeys(("FORMATS", "OUTPUT_FORMATS", "TRINO_CLI_FORMATS", "OutputFormat", "create_writer",
+                             "extension_for", "output_format", "parallel_format"), "registry")}
 
 
-def __getattr__(name: str) -> object:  # format_cell_text loads the text module on first use (start-up)
-    if name == "format_cell_text":
-        from .text import format_cell_text
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
-        return format_cell_text
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+if TYPE_CHECKING:
+    from .atomic import atomic_output
+    from .base import RowWriter
+    from .registry import (FORMATS, OUTPUT_FORMATS, TRINO_CLI_FORMATS, OutputFormat, create_writer, extension_for,
+                           output_format, parallel_format)
+    from .text import format_cell_text
 
 __all__ = ["FORMATS", "OUTPUT_FORMATS", "TRINO_CLI_FORMATS", "OutputFormat", "RowWriter", "atomic_output", "create_writer",
            "extension_for", "format_cell_text", "output_format", "parallel_format"]
