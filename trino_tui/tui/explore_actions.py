@@ -31,9 +31,13 @@ __all__ = ["ExploreActions", "default_metadata_runner"]
 
 def default_metadata_runner(config: Any) -> ClientRunner:
     """Metadata statements on fresh clients (never the editor's query client)."""
-    from trino_tui.client import TrinoClient
 
-    return ClientRunner(lambda: TrinoClient(config), server=str(getattr(config, "server", "")))
+    def new_client() -> Any:
+        from trino_tui.client import TrinoClient  # httpx and the pipeline: when the first one runs (start-up)
+
+        return TrinoClient(config)
+
+    return ClientRunner(new_client, server=str(getattr(config, "server", "")))
 
 
 class ExploreBody(Horizontal):

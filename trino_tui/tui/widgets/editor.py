@@ -50,21 +50,24 @@ class SqlEditor(CompletionKeysMixin, TextArea):
     ]
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:  # noqa: A002
-        try:
-            super().__init__(
-                text,
-                language="sql",
-                theme="monokai",
-                soft_wrap=False,
-                tab_behavior="focus",
-                show_line_numbers=True,
-                id=id,
-            )
-        except Exception:  # noqa: BLE001 - tree-sitter grammar missing: plain editor still works
-            super().__init__(text, soft_wrap=False, tab_behavior="focus", show_line_numbers=True, id=id)
+        # Plain until mounted: TextArea compiles the SQL highlight query (~50 ms) for every document it
+        # builds (twice in its __init__), so highlighting is switched on once, after the first frame.
+        super().__init__(text, theme="monokai", soft_wrap=False, tab_behavior="focus", show_line_numbers=True, id=id)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._follow_theme, init=True)
+        self.call_after_refresh(self._enable_highlighting)
+
+    def _enable_highlighting(self) -> None:
+        """language = "sql" (one compile), keeping the cursor, selection and scroll position."""
+        selection, (x, y) = self.selection, self.scroll_offset
+        try:
+            self.language = "sql"
+        except Exception:  # noqa: BLE001 - tree-sitter grammar missing: plain editor still works
+            self.set_reactive(SqlEditor.language, None)
+            return
+        self.selection = selection
+        self.scroll_to(x, y, animate=False, immediate=True)
 
     def _follow_theme(self, _name: str) -> None:
         """monokai on dark app themes, github_light on light ones."""
