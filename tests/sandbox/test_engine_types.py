@@ -167,7 +167,7 @@ def test_expressions_map_duckdb_types(sbx_engine) -> None:
     result, rows, _ = run(sbx_engine, "SELECT row(1, 'a'), [1.5, 2.5], MAP {'k': DATE '2024-01-02'}, "
                                       "CAST(1 AS HUGEINT), TIMESTAMP '2024-01-02 03:04:05'")
     assert [c.type for c in result.columns] == [
-        "row(integer, varchar)", "array(decimal(2, 1))", "map(varchar, date)", "bigint", "timestamp(0)"]
+        "row(integer, varchar(1))", "array(decimal(2, 1))", "map(varchar, date)", "bigint", "timestamp(0)"]
     assert rows == [[[1, "a"], ["1.5", "2.5"], {"k": "2024-01-02"}, 1, "2024-01-02 03:04:05"]]
 
 
@@ -184,7 +184,7 @@ def test_zone_spec_parsing() -> None:
     ("SELECT TIMESTAMP_NS '2024-01-01 00:00:00.123456789'", "timestamp(9)", b'["2024-01-01 00:00:00.123456789"]'),
     ("SELECT 1::UBIGINT", "decimal(20, 0)", b'["1"]'),
     ("SELECT NULL", "unknown", b"[null]"),
-    ("SELECT MAP {1.5::DOUBLE: 'x'}", "map(double, varchar)", b'[{"1.5":"x"}]'),
+    ("SELECT MAP {1.5::DOUBLE: 'x'}", "map(double, varchar(1))", b'[{"1.5":"x"}]'),
     ("SELECT {'a': [1.5, 'nan'::DOUBLE]}", "row(a array(double))", b'[[[1.5,"NaN"]]]'),
 ])
 def test_duckdb_only_types_are_reported_consistently(sbx_engine, sql, type_text, json_text) -> None:

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .literal_edits import marker_trino_type
+from .trino_types import TrinoType
+from .type_hints import hint_of, values_hints
 
 
 def _first_select(node: dict) -> dict | None:
@@ -65,17 +66,6 @@ def _precision(item: dict) -> int | None:
     return None
 
 
-def _hint(item: dict, plain: bool) -> str | None:
-    """The Trino type of a top-level cast to a marker type (literal_edits), e.g. 'char(5)', or of a
-    string literal ('abc' -> varchar(3)) in a plain SELECT (*plain*: not a set operation)."""
-    literal = item.get("literal") or {}
-    if plain and item.get("class") == "CONSTANT" and literal.get("kind") == "STRING":
-        return f"varchar({len(str(literal.get('text', '')))})"
-    if item.get("class") != "CAST":
-        return None
-    return marker_trino_type(str((item.get("type_expr") or {}).get("type_name", "")))
-
-
 @dataclass(frozen=True)
 class OutputColumns:
     """Trino names of a query's output columns, the base column each keeps the declared type
@@ -84,7 +74,7 @@ class OutputColumns:
     names: list[str]
     sources: list[str | None]
     precisions: list[int | None]
-    hints: list[str | None] | None = None
+    hints: list[TrinoType | None] | None = None   # type_hints.refine these into DuckDB's types
 
 
 def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> OutputColumns:
@@ -105,7 +95,7 @@ def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> Out
     from_table = node.get("from_table") or {}
     if from_table.get("type") == "EXPRESSION_LIST" and len(items) == 1 and items[0].get("class") == "STAR":
         return OutputColumns([f"_col{i}" for i in range(len(duck_names))], [None] * len(duck_names),
-                             [None] * len(duck_names))   # bare VALUES
+                             [None] * len(duck_names), _values(from_table, len(duck_names)))   # bare VALUES
     stars = sum(1 for e in items if e.get("class") == "STAR")
     if stars > 1 or len(items) - stars > len(duck_names):
         return fallback
@@ -120,12 +110,30 @@ def trino_column_names(cursor: Any, duck_sql: str, duck_names: list[str]) -> Out
             names.extend(expanded)
             sources.extend(expanded)
             precisions.extend([None] * len(expanded))
-            hints.extend([None] * len(expanded))
+            hints.extend(_values(_values_list(from_table), len(expanded)) if len(items) == 1 else [None] * len(expanded))
             continue
         pos = len(names)
         named = item.get("alias") or (item.get("class") == "COLUMN_REF" and _precision(item) is None)
         names.append(duck_names[pos] if named else f"_col{pos}")
         sources.append(_source(item))
         precisions.append(_precision(item))
-        hints.append(_hint(item, plain))
+        hints.append(hint_of(item, plain))
     return OutputColumns(names, sources, precisions, hints) if len(names) == len(duck_names) else fallback
+
+
+def _values_list(from_table: dict) -> dict:
+    """The VALUES list behind ``FROM (VALUES ...) AS t(a, b)`` (an empty dict otherwise)."""
+    if from_table.get("type") != "SUBQUERY":
+        return {}
+    node = (from_table.get("subquery") or {}).get("node") or {}
+    items = node.get("select_list") or []
+    inner = node.get("from_table") or {}
+    if node.get("type") == "SELECT_NODE" and len(items) == 1 and items[0].get("class") == "STAR" \
+            and inner.get("type") == "EXPRESSION_LIST":
+        return inner
+    return {}
+
+
+def _values(expression_list: dict, width: int) -> list[TrinoType | None]:
+    hints = values_hints(expression_list.get("values") or [])
+    return hints if len(hints) == width else [None] * width

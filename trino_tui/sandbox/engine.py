@@ -30,12 +30,13 @@ from .rowjson import MACROS, ZoneSpec, row_json_sql
 from .session_sql import session_value_edits
 from .session_statements import SessionStatements
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
-from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits
+from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits, values_row_edits
 from .statements import check_property, check_statement_shape, parse_statement
 from .synthetic import SyntheticCatalog, SyntheticSpec
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
 from .trino_types import TrinoType, from_duckdb as type_from_duckdb, parse_type
+from .type_hints import refine
 
 __all__ = ["Engine", "SessionContext", "CATALOGS", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
 
@@ -344,7 +345,8 @@ class Engine:
             rw.replace(ref.start - base, ref.end - base, r.duck)
             resolved.append(r)
         taken: list[tuple[int, int]] = []
-        edits = [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone), *literal_edits(sig, sql)]
+        edits = [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone), *literal_edits(sig, sql),
+                 *values_row_edits(sig)]
         for start, end, text in sorted(edits, key=lambda e: e[0] - e[1]):  # wider edits first
             if any(start < e and s < end for s, e in taken):
                 continue  # inside an edit already made (e.g. a nested type rewritten as a whole)
@@ -407,7 +409,7 @@ class Engine:
                 names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
                 types = self._declared_types(out.sources, list(rel.types), refs)
                 types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
-                types = [parse_type(h) if h else t for t, h in zip(types, out.hints or [None] * len(types))]
+                types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
                 if not session.parametric_datetime:
                     types = [legacy_datetime(t) for t in types]
                 assemble = None

@@ -255,7 +255,60 @@ def _nested_type_edit(sig: list[Token], i: int) -> tuple[int, int, str, int] | N
     else:
         return None
     try:
-        duck = duckdb_storage(parse_type(" ".join(t.text for t in sig[i:j + 1])))
+        duck = duckdb_storage(parse_type(" ".join(t.text for t in sig[i:j + 1])), markers=True)
     except (ValueError, KeyError, IndexError):
         return None
     return sig[i].start, sig[j].end, duck, j + 1
+
+
+# ---------------------------------------------------------------- VALUES without row parentheses
+
+_VALUES_END = frozenset({"order", "limit", "offset", "fetch", "union", "except", "intersect", "as", "window"})
+
+
+def values_row_edits(sig: list[Token]) -> list[tuple[int, int, str]]:
+    """Zero-width edits parenthesising each bare VALUES item: Trino's ``VALUES 1, 2`` is two
+    one-column rows (DuckDB needs ``VALUES (1), (2)``); ``ROW(1, 'a')`` items become ``(1, 'a')``."""
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(sig):
+        if tok.kind != "word" or tok.lower != "values":
+            continue
+        depth, start = 0, i + 1
+        j = start
+        while j <= len(sig):
+            t = sig[j] if j < len(sig) else None
+            at_end = t is None or (depth == 0 and (t.text in (")", ";") or (t.kind == "word" and t.lower in _VALUES_END)))
+            if at_end or (depth == 0 and t is not None and t.text == ","):
+                edits += _row_item(sig, start, j)
+                if at_end:
+                    break
+                start = j + 1
+            elif t is not None and t.text == "(":
+                depth += 1
+            elif t is not None and t.text == ")":
+                depth -= 1
+            j += 1
+    return edits
+
+
+def _row_item(sig: list[Token], start: int, end: int) -> list[tuple[int, int, str]]:
+    """Edits for the VALUES item sig[start:end] (none when it already is one parenthesised row)."""
+    if start >= end:
+        return []
+    first, last = sig[start], sig[end - 1]
+    if first.text == "(" and last.text == ")" and _closes(sig, start) == end - 1:
+        return []
+    if first.kind == "word" and first.lower == "row" and end - start > 2 and sig[start + 1].text == "(" \
+            and _closes(sig, start + 1) == end - 1:
+        return [(first.start, first.end, "")]
+    return [(first.start, first.start, "("), (last.end, last.end, ")")]
+
+
+def _closes(sig: list[Token], open_at: int) -> int:
+    """Index of the parenthesis closing the one at sig[open_at] (-1: unbalanced)."""
+    depth = 0
+    for k in range(open_at, len(sig)):
+        depth += {"(": 1, ")": -1}.get(sig[k].text, 0)
+        if depth == 0:
+            return k
+    return -1

@@ -206,14 +206,18 @@ _STORAGE = {
 }
 
 
-def duckdb_storage(t: TrinoType) -> str:
-    """DuckDB column type that holds values of `t` (lengths and precisions are not enforced)."""
+def duckdb_storage(t: TrinoType, markers: bool = False) -> str:
+    """DuckDB column type that holds values of `t` (lengths and precisions are not enforced);
+    *markers*: bounded varchar/char as the marker types (trino_varchar_3) that keep their bounds
+    visible in DuckDB's parse tree (literal_edits), for casts."""
     if t.raw == "decimal":
         return f"DECIMAL({t.params[0]},{t.params[1]})"
     if t.raw == "array":
-        return duckdb_storage(t.params[0]) + "[]"
+        return duckdb_storage(t.params[0], markers) + "[]"
     if t.raw == "map":
-        return f"MAP({duckdb_storage(t.params[0])}, {duckdb_storage(t.params[1])})"
+        return f"MAP({duckdb_storage(t.params[0], markers)}, {duckdb_storage(t.params[1], markers)})"
     if t.raw == "row":
-        return "STRUCT(" + ", ".join(f'"{n or ""}" {duckdb_storage(ft)}' for n, ft in t.params) + ")"
+        return "STRUCT(" + ", ".join(f'"{n or ""}" {duckdb_storage(ft, markers)}' for n, ft in t.params) + ")"
+    if markers and t.raw in ("varchar", "char") and t.params:
+        return f"trino_{t.raw}_{int(t.params[0])}"
     return _STORAGE[t.raw]
