@@ -1,14 +1,22 @@
 """Start-up cost, whole processes: a 3-row ``trino-tui --execute`` versus the official client doing
-the same, and the TUI's first paint, timed the same way (spawn to exit / spawn to first frame).
+the same, and the TUI's first paint, timed the same way (spawn to exit / spawn to first frame),
+each beside its floor measured in the same run.
 
 Measure a runtime-only install (what a user has): with the test extras installed, ``import httpx``
 also imports its CLI through click and rich. Make one with
 ``python3 -m venv /tmp/rt && /tmp/rt/bin/pip install .`` and pass ``--python /tmp/rt/bin/python``;
-``--tree DIR`` times another checkout of the code (e.g. an older one) with the same interpreter.
+``--tree DIR`` times another checkout of the code (e.g. an older one) with the same interpreter
+(PYTHONPATH=DIR, so it wins over the installed copy). The command timed is the install's
+``trino-tui`` console script when it has one (what a user types), else ``python -m trino_tui``.
 The official client is timed only when ``--official-python`` names an interpreter that has it.
 
+Floors (same interpreter, same server, same timing): ``python -c pass``; ``import httpx``; a bare
+httpx statement loop (POST, follow nextUri, print 3 rows: what any httpx-based client pays); and
+a minimal Textual app (one bordered Static and a Footer) for the TUI's first paint.
+
     .venv/bin/python benchmarks/startup.py --quick
-    .venv/bin/python benchmarks/startup.py --python /tmp/rt/bin/python --official-python .venv/bin/python
+    .venv/bin/python benchmarks/startup.py --python /tmp/rt/bin/python --official-python .venv/bin/python \\
+        --tree . --tree /tmp/before
 """
 
 from __future__ import annotations
@@ -40,6 +48,33 @@ for row in cur.fetchall():
     print(",".join(f'"{v}"' for v in row))
 """
 
+BARE_HTTPX = r"""
+import sys, httpx
+url, sql = sys.argv[1], sys.argv[2]
+with httpx.Client(headers={"X-Trino-User": "bench"}) as c:
+    r = c.post(url + "/v1/statement", content=sql.encode()).json()
+    rows = list(r.get("data") or [])
+    while r.get("nextUri"):
+        r = c.get(r["nextUri"]).json()
+        rows.extend(r.get("data") or [])
+for row in rows:
+    print(",".join(f'"{v}"' for v in row))
+"""
+
+MINIMAL_TEXTUAL = r"""
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Minimal(App):
+    CSS = "Static { border: round $accent; height: 1fr; }"
+
+    def compose(self):
+        yield Static("hello")
+        yield Footer()
+
+Minimal().run()
+"""
+
 
 def env_for(tree: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
@@ -47,7 +82,13 @@ def env_for(tree: Path) -> dict[str, str]:
     return bytecode_env(env, tree)
 
 
-def time_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+def trino_tui_command(python: str) -> list[str]:
+    """The install's console script (what a user runs), else ``python -m trino_tui``."""
+    script = Path(python).with_name("trino-tui")
+    return [str(script)] if script.exists() else [python, "-m", "trino_tui"]
+
+
+def time_process(argv: list[str], env: dict[str, str], lines: int | None = 3) -> tuple[float, float]:
     """(seconds from spawn to exit, CPU seconds of the child: user + system, from os.wait4).
     ``python -m`` puts the working directory first on sys.path, so the child runs in the tree named
     by PYTHONPATH. On a loaded machine the CPU seconds are the steadier figure."""
@@ -57,24 +98,23 @@ def time_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0 or out.count(b"\n") != 3:
+    if proc.returncode != 0 or (lines is not None and out.count(b"\n") != lines):
         raise SystemExit(f"{argv[:3]} failed ({proc.returncode}): {err.decode(errors='replace')[-300:]}")
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def first_paint(python: str, tree: Path, url: str, timeout: float = 20.0) -> float:
-    """Spawn the TUI on a pseudo-terminal; seconds until its first frame (a bordered widget) is written."""
-    argv = [python, "-m", "trino_tui", "--server", url, "--user", "bench"]
+def first_paint(argv: list[str], tree: Path, timeout: float = 20.0) -> float:
+    """Spawn *argv* on a pseudo-terminal; seconds until its first frame (a bordered widget) is written."""
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # child: the TUI on a 120x40 terminal
         os.environ.update(env_for(tree), TERM="xterm-256color", COLUMNS="120", LINES="40")
         os.chdir(tree)
-        os.execv(python, argv)
+        os.execv(argv[0], argv)
     seen = b""
     try:
         while time.perf_counter() - start < timeout:
-            ready, _, _ = select.select([fd], [], [], 0.05)
+            ready, _, _ = select.select([fd], [], [], 0.01)
             if ready:
                 try:
                     seen += os.read(fd, 65536)
@@ -89,46 +129,65 @@ def first_paint(python: str, tree: Path, url: str, timeout: float = 20.0) -> flo
         os.close(fd)
 
 
+Result = tuple[str, float, float, "float | None"]
+
+
+def timed(name: str, argv: list[str], env: dict[str, str], runs: int, lines: int | None = 3) -> Result:
+    time_process(argv, env, lines)  # warm the OS page cache (and the bytecode cache)
+    samples = [time_process(argv, env, lines) for _ in range(runs)]
+    walls = [t for t, _ in samples]
+    return name, statistics.median(walls), min(walls), statistics.median(c for _, c in samples)
+
+
+def painted(name: str, argv: list[str], tree: Path, runs: int) -> Result | None:
+    try:
+        first_paint(argv, tree)  # warm-up (bytecode cache, page cache)
+        paints = [first_paint(argv, tree) for _ in range(runs)]
+    except SystemExit as exc:  # that tree's TUI did not start: say so, keep the other figures
+        print(f"{name}: {exc}", file=sys.stderr)
+        return None
+    return name, statistics.median(paints), min(paints), None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable, help="interpreter of the install to time")
     ap.add_argument("--official-python", default=None, help="interpreter that has the official `trino` package")
     ap.add_argument("--tree", action="append", default=None, help="code checkout(s) to time (default: this one)")
     ap.add_argument("--runs", type=int, default=15, help="runs per variant (median reported)")
+    ap.add_argument("--paint-runs", type=int, default=None, help="first-paint runs per variant (default runs // 2)")
     ap.add_argument("--quick", action="store_true", help="3 runs: a smoke test (asserts nothing)")
     args = ap.parse_args()
     runs = 3 if args.quick else args.runs
+    paint_runs = 1 if args.quick else (args.paint_runs or max(1, runs // 2))
     trees = [Path(t).resolve() for t in (args.tree or [str(REPO)])]
-    results: list[tuple[str, float, float, float | None]] = []
+    command = trino_tui_command(args.python)
+    results: list[Result] = []
     with SandboxProcess(()) as sandbox:
         host, port = sandbox.url.split("://", 1)[1].rsplit(":", 1)
         for tree in trees:
-            argv = [args.python, "-m", "trino_tui", "--server", sandbox.url, "--user", "bench", "--execute", SQL]
-            time_process(argv, env_for(tree))  # warm the OS page cache
-            timed = [time_process(argv, env_for(tree)) for _ in range(runs)]
-            times = [t for t, _ in timed]
-            results.append((f"trino-tui --execute ({tree.name})", statistics.median(times), min(times),
-                            statistics.median(c for _, c in timed)))
+            argv = [*command, "--server", sandbox.url, "--user", "bench", "--execute", SQL]
+            results.append(timed(f"trino-tui --execute ({tree.name})", argv, env_for(tree), runs))
         if args.official_python:
-            argv = [args.official_python, "-c", OFFICIAL, host, port, SQL]
-            time_process(argv, env_for(REPO))
-            timed = [time_process(argv, env_for(REPO)) for _ in range(runs)]
-            times = [t for t, _ in timed]
-            results.append(("official client", statistics.median(times), min(times),
-                            statistics.median(c for _, c in timed)))
-        for tree in trees:
-            try:
-                paints = [first_paint(args.python, tree, sandbox.url) for _ in range(max(1, runs // 3))]
-            except SystemExit as exc:  # the TUI of that tree did not start: say so, keep the other figures
-                print(f"TUI first paint ({tree.name}): {exc}", file=sys.stderr)
-                continue
-            results.append((f"TUI first paint ({tree.name})", statistics.median(paints), min(paints), None))
-    print(f"\nstart-up, whole processes, {args.python}, median of {runs} wall (min wall), median CPU s")
+            results.append(timed("official client", [args.official_python, "-c", OFFICIAL, host, port, SQL],
+                                 env_for(REPO), runs))
+        results.append(timed("floor: bare httpx statement loop", [args.python, "-c", BARE_HTTPX, sandbox.url, SQL],
+                             env_for(REPO), runs))
+        results.append(timed("floor: python -c 'import httpx'", [args.python, "-c", "import httpx"], env_for(REPO),
+                             runs, lines=None))
+        results.append(timed("floor: python -c pass", [args.python, "-c", "pass"], env_for(REPO), runs, lines=None))
+        paints = [painted(f"TUI first paint ({tree.name})", [*command, "--server", sandbox.url, "--user", "bench"],
+                          tree, paint_runs) for tree in trees]
+        paints.append(painted("floor: minimal Textual app first paint", [args.python, "-c", MINIMAL_TEXTUAL], REPO,
+                              paint_runs))
+        results.extend(r for r in paints if r is not None)
+    print(f"\nstart-up, whole processes, {' '.join(command)} ({args.python}); "
+          f"median of {runs} ({paint_runs} for paints) wall (min wall), median CPU s")
     for name, med, low, cpu in results:
         print(f"  {name:<44}{med:>8.3f} s  ({low:.3f})" + (f"  CPU {cpu:.3f} s" if cpu is not None else ""))
     base, base_cpu = results[0][1], results[0][3] or 1e-9
     for name, med, _, cpu in results[1:]:
-        if cpu is not None:
+        if cpu is not None and not name.startswith("floor: python"):
             print(f"ratio {name} / {results[0][0]}: wall {med / base:.2f}x, CPU {cpu / base_cpu:.2f}x")
     return 0
 

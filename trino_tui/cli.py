@@ -18,8 +18,23 @@ __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (the console script exits with it)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    """Run the command line; returns the exit status (the console script exits with it).
+
+    Called without *argv* it is the program's entry point (the console script, ``python -m``): the
+    process exits right after, so the objects left are frozen out of the cyclic GC (``gc.freeze``)
+    and the interpreter's final collections skip them (~25 ms less teardown after a 3-row
+    ``--execute``). Nothing of ours relies on those collections: every file is closed by then and
+    the interpreter flushes stdout/stderr itself. Not after the embedded sandbox ran: DuckDB's
+    bindings (nanobind) report the objects that collections would have freed as leaks."""
+    code = _main(list(sys.argv[1:] if argv is None else argv))
+    if argv is None and "duckdb" not in sys.modules:
+        import gc
+
+        gc.freeze()
+    return code
+
+
+def _main(args: list[str]) -> int:
     if args and args[0] == "sandbox":
         return _run_sandbox(args[1:])
     if args and args[0] in ("doctor", "bench", "replay"):  # spooling insight (trino_tui.insight.cli)

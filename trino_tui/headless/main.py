@@ -108,13 +108,26 @@ def _terminal_width() -> int:
         return 100
 
 
-def _history() -> Any:
-    """The TUI's statement history (XDG state dir): headless statements are appended to it too."""
-    from trino_tui.explore.history import HistoryStore
-    from trino_tui.explore.paths import state_dir
-    from trino_tui.explore.recorder import HistoryRecorder
+class _History:
+    """The TUI's statement history (XDG state dir): headless statements are appended to it too.
 
-    return HistoryRecorder(HistoryStore(state_dir() / "history.jsonl")).record
+    Called like ``HistoryRecorder.record``; its modules are loaded by ``prepare()``, which the
+    runner calls while the server works on the first statement (start-up), else on first use."""
+
+    def __init__(self) -> None:
+        self._record: Any = None
+
+    def prepare(self) -> None:
+        if self._record is None:
+            from trino_tui.explore.history import HistoryStore
+            from trino_tui.explore.paths import state_dir
+            from trino_tui.explore.recorder import HistoryRecorder
+
+            self._record = HistoryRecorder(HistoryStore(state_dir() / "history.jsonl")).record
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str | None:
+        self.prepare()
+        return self._record(*args, **kwargs)
 
 
 def _isatty(stream: Any) -> bool:
@@ -197,7 +210,7 @@ def run_headless(
                 export_workers=workers,
             )
             code = HeadlessRunner(client, options, stdout=stdout, console=console, guard=guard,
-                                  history=_history()).run(statements)
+                                  history=_History()).run(statements)
             if code == ExitCode.BROKEN_PIPE:
                 _silence_stdout(stdout)
             return code

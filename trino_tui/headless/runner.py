@@ -170,7 +170,7 @@ class HeadlessRunner:
                           on_rows=on_rows, workers=self._opts.export_workers,
                           max_uncompressed=getattr(getattr(self._client, "config", None), "max_uncompressed_bytes",
                                                    512 * 1024 * 1024))
-        run = StatementRun(self._client, stmt.text, sink, server=self._opts.server, on_query=self._console.attach)
+        run = StatementRun(self._client, stmt.text, sink, server=self._opts.server, on_query=self._on_query)
         self._guard.watch(run)
         started, t0 = time.time(), time.monotonic()
         try:
@@ -182,6 +182,14 @@ class HeadlessRunner:
             sink.close()
             self._record(stmt, run, started, time.monotonic() - t0)
         return self._conclude(run, outcome, sink)
+
+    def _on_query(self, query: "QueryHandle") -> None:
+        """The statement is submitted: show its progress, and load the history recorder while the
+        server works on it (its import overlaps the wait for the first response)."""
+        self._console.attach(query)
+        prepare = getattr(self._history, "prepare", None)
+        if prepare is not None:
+            prepare()
 
     def _record(self, stmt: Statement, run: StatementRun, started: float, duration: float) -> None:
         if self._history is None or run.outcome is None:
