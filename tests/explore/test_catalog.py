@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from trino_tui.explore.catalog import CatalogLoader, Change
-from trino_tui.explore.metadata import level_sql, search_sql
+from trino_tui.explore.metadata import MetaNode, level_sql, search_sql
 
 from .fakes import FakeRunner, tpch_runner
 
@@ -154,13 +154,16 @@ def test_loaded_matches_and_server_search():
         assert [n.path for n in ld.loaded_matches("TIN")] == [("tpch", "tiny")]
         got: list[Change] = []
         ld.add_listener(got.append)
+        ld.match("stem")  # on the match thread, announced as a change
+        ld.wait_idle()
+        assert ld.matches() == ("stem", (MetaNode("catalog", ("system",)),)) and Change((), "matches") in got
         ld.search("line_")
         ld.wait_idle()
         text, results = ld.search_results()
-        assert text == "line_" and [r.catalog for r in results] == ["memory", "system", "tpch"]
+        assert text == "line_" and [r.path for r in results] == [("memory",), ("system",), ("tpch",)]
         tpch = results[-1]
-        assert tpch.state == "loaded" and [h.path for h in tpch.hits] == [("tpch", "tiny", "lineitem")]
-        assert Change(("tpch",), search=True) in got
+        assert tpch.state == "loaded" and [h.path for h in tpch.children] == [("tpch", "tiny", "lineitem")]
+        assert Change(("tpch",), "search") in got
         assert search_sql("tpch", "line_") in runner.calls
         assert r"'%line\_%' ESCAPE '\'" in search_sql("tpch", "line_")
         ld.search("")

@@ -45,7 +45,7 @@ def test_server_search_finds_tables_of_unloaded_schemas(loader):
     assert loader.wait_idle(30)
     _, results = loader.search_results()
     assert results[0].state == "loaded", results[0].error
-    assert ("tpch", "tiny", "lineitem") in [h.path for h in results[0].hits]
+    assert ("tpch", "tiny", "lineitem") in [h.path for h in results[0].children]
 
 
 def test_a_missing_catalog_is_an_error_level(loader):

@@ -129,7 +129,7 @@ def test_filter_narrows_loaded_names_and_searches_the_server(loader, runner):
             await settle(pilot, loader)
             browser.action_focus_filter()
             await pilot.press("t", "i")
-            await pilot.pause()
+            await settle(pilot, loader)
             assert browser.results.display and not browser.tree.display
             assert "▤ tpch.tiny" in labels(browser.results.root)  # loaded name, at once
             await pilot.press("backspace", "backspace", "l", "i", "n", "e")
@@ -157,29 +157,43 @@ def test_node_sql_for_each_kind():
     assert node_sql("describe", MetaNode("catalog", ("c",))) is None
 
 
-def test_a_big_level_is_added_in_chunks_and_capped(runner):
-    from trino_tui.tui.widgets import catalog_tree
+def test_a_10000_schema_level_adds_one_page_and_the_filter_scans_off_the_ui_thread(runner):
+    import threading
 
-    runner.responses["SHOW SCHEMAS FROM tpch"] = [[f"s{i:04d}"] for i in range(catalog_tree.MAX_CHILDREN + 5)]
+    from trino_tui.tui.widgets.catalog_tree import PAGE
+
+    runner.responses["SHOW SCHEMAS FROM tpch"] = [[f"s{i:05d}"] for i in range(10_000)]
     loader = CatalogLoader(runner)
+    scans: list[threading.Thread] = []
+    scan = loader.loaded_matches
+    loader.loaded_matches = lambda *a: (scans.append(threading.current_thread()), scan(*a))[1]  # type: ignore
 
     async def scenario():
         app = BrowserHost(loader)
         async with app.run_test(size=(80, 40)) as pilot:
-            tree = app.query_one(CatalogBrowser).tree
+            browser = app.query_one(CatalogBrowser)
+            tree = browser.tree
             await settle(pilot, loader)
+            added: list[object] = []
+            add_node = tree._add_node
+            tree._add_node = lambda *a, **k: (added.append(a), add_node(*a, **k))[1]  # type: ignore
             tpch = child(tree.root, "tpch")
             tpch.expand()
             await settle(pilot, loader)
-            browser = app.query_one(CatalogBrowser)
-            browser._show_level(tpch, loader.level(("tpch",)))  # synchronously: only the first chunk
-            assert len(tpch.children) == catalog_tree.CHUNK
-            for _ in range(40):
-                await pilot.pause()
-                if len(tpch.children) == catalog_tree.MAX_CHILDREN + 1:
-                    break
-            assert len(tpch.children) == catalog_tree.MAX_CHILDREN + 1
-            assert str(tpch.children[-1].label) == "… 5 more: type in the filter"
+            assert len(added) <= PAGE + 2  # the spinner, one page and the "more" node: never the whole level
+            assert len(tpch.children) == PAGE + 1 and labels(tpch)[:2] == ["▤ s00000", "▤ s00001"]
+            assert labels(tpch)[-1] == "… 9,900 more (enter: next 100; or type in the filter)"
+            tree.focus()
+            tree.move_cursor(tpch.children[-1])
+            await pilot.press("enter")  # the "more" node gives way to the next page
+            assert len(tpch.children) == 2 * PAGE + 1 and labels(tpch)[PAGE] == "▤ s00100"
+            assert labels(tpch)[-1] == "… 9,800 more (enter: next 100; or type in the filter)"
+            browser.action_focus_filter()
+            await pilot.press(*"s0999")
+            await settle(pilot, loader)
+            got = labels(browser.results.root)
+            assert got[:2] == ["▤ tpch.s09990", "▤ tpch.s09991"] and browser.shown_filter == "s0999"
+            assert scans and threading.main_thread() not in scans  # matched on the loader's match thread
 
     try:
         asyncio.run(scenario())

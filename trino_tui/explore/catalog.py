@@ -1,7 +1,9 @@
 """``CatalogLoader``: lazy, cached, background loading of one connection's catalog tree.
 
 Owns: the per-connection cache (path -> ``Level``), a ``TaskPool`` that runs the listing
-statements, background name searches per catalog, and change notification. ``request`` never
+statements, background name searches per catalog (each catalog's hits are a ``Level`` at
+``(catalog,)``), a one-thread pool that matches the filter against the loaded names (so a UI never
+scans the cache itself), and change notification. ``request`` never
 blocks: it returns what the cache holds and schedules the load of a missing level; listeners are
 called *on a pool thread* with a ``Change`` when a level or a search result changes (a UI must
 hand it to its own thread, e.g. ``post_message``). A slow or failing level affects only itself.
@@ -18,26 +20,16 @@ from .metadata import Level, MetaNode, Path, level_sql, parse_level, parse_searc
 from .runner import SqlRunner, one_line
 from .tasks import TaskPool
 
-__all__ = ["CatalogLoader", "Change", "SearchResult"]
+__all__ = ["CatalogLoader", "Change"]
 
 
 @dataclass(frozen=True)
 class Change:
-    """What changed: the level at ``path``, or (``search`` True) the search hits of catalog ``path[0]``."""
+    """What changed: ``what`` is ``level`` (the level at ``path``), ``search`` (the server search
+    hits of catalog ``path[0]``) or ``matches`` (the loaded names matching the filter; ``path`` ())."""
 
     path: Path
-    search: bool = False
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """Server-side name search of one catalog: ``state`` loading | loaded | error."""
-
-    catalog: str
-    text: str
-    state: str
-    hits: tuple[MetaNode, ...] = ()
-    error: str | None = None
+    what: str = "level"
 
 
 Listener = Callable[[Change], None]
@@ -57,7 +49,10 @@ class CatalogLoader:
         self._listeners: list[Listener] = []
         self._search_text = ""
         self._search_gen = 0
-        self._search: dict[str, SearchResult] = {}
+        self._search: dict[str, Level] = {}
+        self._match_pool = TaskPool(1, name="catalog-match")
+        self._match_gen = 0
+        self._matches: tuple[str, tuple[MetaNode, ...]] = ("", ())
 
     # -- listeners ----------------------------------------------------------------------------
     def add_listener(self, fn: Listener) -> Callable[[], None]:
@@ -151,10 +146,34 @@ class CatalogLoader:
                         return out
         return out
 
+    def match(self, text: str, limit: int = 1000) -> int:
+        """Compute ``loaded_matches(text, limit)`` on the match thread; ``Change((), "matches")``
+        announces it (read it with ``matches``). A newer call supersedes an unfinished one."""
+        with self._lock:
+            self._match_gen += 1
+            gen = self._match_gen
+        self._match_pool.submit(lambda: self._run_match(text, limit, gen))
+        return gen
+
+    def _run_match(self, text: str, limit: int, gen: int) -> None:
+        if gen != self._match_gen:
+            return  # superseded before it started
+        found = tuple(self.loaded_matches(text, limit))
+        with self._lock:
+            if gen != self._match_gen:
+                return
+            self._matches = (text, found)
+        self._notify(Change((), "matches"))
+
+    def matches(self) -> tuple[str, tuple[MetaNode, ...]]:
+        """The text of the last finished ``match`` and the loaded names it found."""
+        with self._lock:
+            return self._matches
+
     # -- server-side search -------------------------------------------------------------------
     def search(self, text: str, catalogs: Iterable[str] | None = None) -> int:
         """Search every loaded catalog (or ``catalogs``) for schema/table names containing ``text``;
-        results arrive as ``Change(search=True)``. A new search supersedes the previous one.
+        each catalog's hits arrive as ``Change((catalog,), "search")``. A new search supersedes the previous one.
         Returns the search generation. An empty ``text`` clears the results."""
         with self._lock:
             self._search_gen += 1
@@ -168,7 +187,7 @@ class CatalogLoader:
             n.name for n in (root.children if root is not None and root.loaded else ())]
         for cat in names:
             with self._lock:
-                self._search[cat] = SearchResult(cat, text, "loading")
+                self._search[cat] = Level((cat,), "loading")
             self._pool.submit(lambda cat=cat: self._run_search(cat, text, gen))
         return gen
 
@@ -176,24 +195,25 @@ class CatalogLoader:
         if gen != self._search_gen:
             return  # superseded before it started
         try:
-            result = SearchResult(catalog, text, "loaded", parse_search(catalog, self._runner(search_sql(catalog, text))))
+            result = Level((catalog,), "loaded", parse_search(catalog, self._runner(search_sql(catalog, text))))
         except Exception as exc:  # noqa: BLE001
-            result = SearchResult(catalog, text, "error", error=one_line(exc))
+            result = Level((catalog,), "error", error=one_line(exc))
         with self._lock:
             if gen != self._search_gen:
                 return
             self._search[catalog] = result
-        self._notify(Change((catalog,), search=True))
+        self._notify(Change((catalog,), "search"))
 
-    def search_results(self) -> tuple[str, list[SearchResult]]:
-        """The current search text and its per-catalog results (sorted by catalog)."""
+    def search_results(self) -> tuple[str, list[Level]]:
+        """The current search text and its per-catalog hits (``Level``s at ``(catalog,)``, sorted)."""
         with self._lock:
             return self._search_text, [self._search[c] for c in sorted(self._search)]
 
     # -- lifecycle ----------------------------------------------------------------------------
     def wait_idle(self, timeout: float | None = 5.0) -> bool:
-        """Block until no load or search is pending (tests)."""
-        return self._pool.wait_idle(timeout)
+        """Block until no load, search or match is pending (tests, benchmarks)."""
+        return self._pool.wait_idle(timeout) and self._match_pool.wait_idle(timeout)
 
     def close(self, timeout: float = 2.0) -> None:
-        self._pool.close(timeout)
+        self._match_pool.close(timeout / 2)
+        self._pool.close(timeout / 2)

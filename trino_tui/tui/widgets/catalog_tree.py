@@ -4,8 +4,11 @@
 Expanding a node asks the ``CatalogLoader``, which loads the level on its own threads; a level that
 is loading shows a spinner node, a failing one an error node (select it to retry), and neither
 blocks the UI or the other catalogs. Loader threads only ``post_message``; the tree is changed on
-the UI thread. The filter narrows loaded names at once and, after a short pause in typing, searches
-the not-yet-loaded levels on the server (per catalog). Node actions are posted as
+the UI thread, and never by work proportional to a level's size: a level shows its first ``PAGE``
+children and a "… N more" node that adds the next page when selected (the filter finds the rest),
+and ``CatalogTree`` measures a line without rendering it. The filter narrows the loaded names at
+once (matched on the loader's match thread) and, after a short pause in typing, searches the
+not-yet-loaded levels on the server (per catalog). Node actions are posted as
 ``CatalogBrowser.ActionRequested`` for the app to carry out (insert, preview, describe, show
 create, copy). UI thread only.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,11 +31,10 @@ from trino_tui.explore.catalog import CatalogLoader, Change
 from trino_tui.explore.metadata import Level, MetaNode, Path
 from trino_tui.explore.quoting import qualified
 
-__all__ = ["CatalogBrowser", "NodeData", "node_sql"]
+__all__ = ["CatalogBrowser", "CatalogTree", "NodeData", "node_sql"]
 
-MAX_CHILDREN = 2000   # a level with more children shows the first ones and a hint to filter
-MAX_MATCHES = 200     # filter results shown at once (type more to narrow)
-CHUNK = 200           # tree nodes added per refresh
+PAGE = 100            # children of a level added at once (the "… N more" node adds the next page)
+MAX_MATCHES = 100     # filter results shown at once (type more to narrow)
 SPINNER = "⠿ loading…"
 _ICON = {"catalog": "▣", "schema": "▤", "table": "▦", "view": "▧", "column": "·"}
 
@@ -43,6 +46,31 @@ class NodeData:
     kind: str                   # meta | loading | error | more | status
     meta: MetaNode | None = None
     path: Path = ()
+    offset: int = 0             # a "more" node: the index of the next child to add
+
+
+class CatalogTree(Tree[NodeData]):
+    """A ``Tree`` whose lines cost O(1) each to lay out: a label's width is its text's width (the
+    stock ``get_label_width`` renders every line of the tree on every rebuild), a one-line
+    ``Text`` label is taken as it is, and a batch of node changes asks for one refresh."""
+
+    def process_label(self, label) -> Text:
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        icon = cell_len(self.ICON_NODE) if node.allow_expand else 0
+        return icon + node.label.cell_len
+
+    def _invalidate(self) -> None:
+        """As ``Tree._invalidate``, but one ``refresh`` per batch of node changes (the stock one
+        refreshes once per node added or removed)."""
+        self._clear_line_cache()
+        self._updates += 1
+        self.root._reset()
+        if not (self._layout_required and self._repaint_required):
+            self.refresh(layout=True)
 
 
 def node_sql(action: str, node: MetaNode) -> str | None:
@@ -107,15 +135,15 @@ class CatalogBrowser(Vertical):
         self.search_delay = search_delay
         self._search_timer: Timer | None = None
         self._filter = ""
-        self._filling: dict[int, Level] = {}  # node id -> level still being added in chunks
+        self.shown_filter = ""  # the filter whose matches the results tree shows
         self._matches_pending = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter (/)", id="catalog-filter")
-        tree: Tree[NodeData] = Tree("catalogs", id="catalog-nodes")
+        tree = CatalogTree("catalogs", id="catalog-nodes")
         tree.show_root = False
         yield tree
-        results: Tree[NodeData] = Tree("matches", id="catalog-results")
+        results = CatalogTree("matches", id="catalog-results")
         results.show_root = False
         yield results
 
@@ -154,7 +182,6 @@ class CatalogBrowser(Vertical):
     # -- tree content -------------------------------------------------------------------------
     def _show_level(self, node: TreeNode[NodeData], level: Level) -> None:
         node.remove_children()
-        self._filling.pop(node.id, None)
         if level.state in ("loading", "unloaded"):
             node.add_leaf(Text(SPINNER), NodeData("loading", path=level.path))
             return
@@ -166,21 +193,24 @@ class CatalogBrowser(Vertical):
         self._fill(node, level, 0)
 
     def _fill(self, node: TreeNode[NodeData], level: Level, start: int) -> None:
-        """Add children ``CHUNK`` at a time, one chunk per refresh, so a big level never stalls
-        typing; a newer ``_show_level`` of the node stops an unfinished fill."""
-        if start and self._filling.get(node.id) is not level:
-            return
-        shown = level.children[:MAX_CHILDREN]
-        for child in shown[start:start + CHUNK]:
+        """Add one page of ``level``'s children from ``start``, then a "… N more" node if any are left."""
+        end = min(len(level.children), start + PAGE)
+        for child in level.children[start:end]:
             self._add_meta(node, child)
-        if start + CHUNK < len(shown):
-            self._filling[node.id] = level
-            self.call_after_refresh(self._fill, node, level, start + CHUNK)
+        rest = len(level.children) - end
+        if rest > 0:
+            node.add_leaf(Text(f"… {rest:,} more (enter: next {min(rest, PAGE)}; or type in the filter)", style="dim"),
+                          NodeData("more", path=level.path, offset=end))
+
+    def _more(self, more: TreeNode[NodeData]) -> None:
+        """The "… N more" node was selected: it gives way to the next page of its level."""
+        parent, data = more.parent, more.data
+        if parent is None or data is None or self._loader is None:
             return
-        self._filling.pop(node.id, None)
-        extra = len(level.children) - MAX_CHILDREN
-        if extra > 0:
-            node.add_leaf(Text(f"… {extra:,} more: type in the filter"), NodeData("more", path=level.path))
+        level = self._loader.level(data.path)
+        more.remove()
+        if level.loaded and data.offset < len(level.children):
+            self._fill(parent, level, data.offset)
 
     def _add_meta(self, parent: TreeNode[NodeData], meta: MetaNode, label: str | None = None) -> TreeNode[NodeData]:
         text = label or meta.name
@@ -191,15 +221,16 @@ class CatalogBrowser(Vertical):
         return parent.add(Text(f"{icon} {text}"), data, allow_expand=True)
 
     def _nodes_for(self, tree: Tree[NodeData], path: Path) -> list[TreeNode[NodeData]]:
-        """Expanded nodes of ``tree`` that show ``path``'s level."""
+        """Expanded nodes of ``tree`` that show ``path``'s level (only expanded nodes are walked)."""
         found = []
         stack = [tree.root]
         while stack:
             n = stack.pop()
             d = n.data
-            if d is not None and d.kind == "meta" and d.path == path and (n.is_expanded or n is tree.root):
+            if d is not None and d.kind == "meta" and d.path == path:
                 found.append(n)
-            stack.extend(n.children)
+            if len(d.path if d is not None else ()) < len(path):
+                stack.extend(c for c in n.children if c.is_expanded)
         return found
 
     def on_level_changed(self, message: LevelChanged) -> None:
@@ -207,7 +238,7 @@ class CatalogBrowser(Vertical):
         if loader is None:
             return
         change = message.change
-        if change.search:
+        if change.what != "level":
             if self._filter:
                 self._schedule_matches()
             return
@@ -218,7 +249,7 @@ class CatalogBrowser(Vertical):
                     continue
                 self._show_level(node, level)
         if self._filter and len(change.path) < 3:
-            self._schedule_matches()
+            loader.match(self._filter, MAX_MATCHES + 1)  # the loaded names changed
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         event.stop()
@@ -230,7 +261,9 @@ class CatalogBrowser(Vertical):
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
         data = event.node.data
-        if data is not None and data.kind == "error" and self._loader is not None:
+        if data is not None and data.kind == "more":
+            self._more(event.node)
+        elif data is not None and data.kind == "error" and self._loader is not None:
             parent = event.node.parent
             if parent is not None:
                 self._show_level(parent, self._loader.refresh(data.path))
@@ -248,7 +281,7 @@ class CatalogBrowser(Vertical):
         if not self._filter:
             self._loader.search("")
             return
-        self._show_matches()
+        self._loader.match(self._filter, MAX_MATCHES + 1)  # shown when the match thread answers
         if self.search_delay > 0:
             self._search_timer = self.set_timer(self.search_delay, self._start_search)
         else:
@@ -262,7 +295,7 @@ class CatalogBrowser(Vertical):
         self._search_timer = None
         if self._loader is not None and self._filter:
             self._loader.search(self._filter)
-            self._show_matches()
+            self._schedule_matches()
 
     def _schedule_matches(self) -> None:
         """Rebuild the filter view once per refresh however many loader changes arrive."""
@@ -271,28 +304,36 @@ class CatalogBrowser(Vertical):
             self.call_after_refresh(self._show_matches)
 
     def _show_matches(self) -> None:
-        """Loaded names containing the filter, then server search hits and per-catalog status."""
+        """Loaded names containing the filter, then server search hits and per-catalog status
+        (nothing changes until the match thread has answered for the current filter)."""
         self._matches_pending = False
         loader = self._loader
-        if loader is None:
+        if loader is None or not self._filter:
+            return
+        text, matches = loader.matches()
+        if text != self._filter:
             return
         root = self.results.root
         root.remove_children()
+        self.shown_filter = text
         seen: set[Path] = set()
-        for meta in loader.loaded_matches(self._filter, MAX_MATCHES):
+        for meta in matches[:MAX_MATCHES]:
             seen.add(meta.path)
             self._add_meta(root, meta, ".".join(meta.path))
-        text, results = loader.search_results()
-        if text == self._filter:
+        search_text, results = loader.search_results()
+        if search_text == self._filter:
             for res in results:
-                for hit in res.hits:
+                catalog = res.path[0]
+                for hit in res.children:
                     if hit.path not in seen and len(seen) < MAX_MATCHES:
                         seen.add(hit.path)
                         self._add_meta(root, hit, ".".join(hit.path))
                 if res.state == "loading":
-                    root.add_leaf(Text(f"{SPINNER} searching {res.catalog}"), NodeData("loading", path=(res.catalog,)))
+                    root.add_leaf(Text(f"{SPINNER} searching {catalog}"), NodeData("loading", path=(catalog,)))
                 elif res.state == "error":
-                    root.add_leaf(Text(f"✗ {res.catalog}: {res.error}"), NodeData("status", path=(res.catalog,)))
+                    root.add_leaf(Text(f"✗ {catalog}: {res.error}"), NodeData("status", path=(catalog,)))
+        if len(matches) > MAX_MATCHES or len(seen) >= MAX_MATCHES:
+            root.add_leaf(Text(f"… more than {MAX_MATCHES}: type more to narrow", style="dim"), NodeData("status"))
         if not root.children:
             root.add_leaf(Text("(no match)"), NodeData("status"))
 
