@@ -39,9 +39,26 @@ def test_a_three_row_execute_loads_no_tui_sandbox_or_unused_writers(sandbox) -> 
     unwanted = ("textual", "duckdb", "pyarrow", "trino_tui.tui", "trino_tui.sandbox", "trino_tui.explore.completion",
                 "trino_tui.explore.catalog",
                 "trino_tui.export.worker", "trino_tui.export.aligned", "trino_tui.export.markdown",
-                "trino_tui.export.json_array", "trino_tui.export.parquet")
-    # (not checked: rich — with the test extras httpx imports its CLI; shutil — argparse imports it)
+                "trino_tui.export.json_array", "trino_tui.export.parquet",
+                # what only other flags need: a profile (TOML), secret commands, a positional URL,
+                # OAuth2/Kerberos/keyring, an --output-file (atomic temp file), --trace/doctor
+                "tomllib", "subprocess", "shlex", "getpass", "webbrowser", "keyring", "trino_tui.core.secrets",
+                "trino_tui.core.cli_url", "trino_tui.client.oauth2", "trino_tui.client.kerberos",
+                "trino_tui.client.token_cache", "trino_tui.export.atomic", "trino_tui.insight")
+    # (not checked: rich, tempfile — with the test extras httpx imports its CLI; shutil — argparse imports it)
     assert [m for m in unwanted if has(mods, m)] == []
+
+
+def test_a_profile_a_url_and_an_output_file_load_what_they_need(sandbox, tmp_path) -> None:
+    """The other side of the test above: the lazily imported modules are loaded when a flag needs them."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[profiles.local]\nserver = "{sandbox.url}"\nuser = "t"\n')
+    out = tmp_path / "out.csv"
+    _, mods = run_probe(["--config", str(config), "--profile", "local", "--execute", SQL, "--output-file", str(out)])
+    assert out.read_bytes().count(b"\n") == 3
+    assert [m for m in ("tomllib", "trino_tui.export.atomic") if not has(mods, m)] == []
+    _, mods = run_probe([sandbox.url + "/tpch/tiny", "--user", "t", "--execute", "SELECT 1"])
+    assert has(mods, "trino_tui.core.cli_url") and not has(mods, "tomllib")
 
 
 def test_the_tui_without_a_sandbox_loads_no_duckdb() -> None:
