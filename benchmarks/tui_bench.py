@@ -14,13 +14,20 @@ tree with the same command (its own sandbox too); both app APIs (ClientConfig / 
 are supported. ``--quick``: tpch.tiny, 200 rows, prints the figures and asserts only that the
 run finished with every row (no timing asserts) — a smoke test of the benchmark itself.
 
+``--compare /tmp/before``: runs this tree and the other one, each in its own child process (and
+its own sandbox), one after the other in the same invocation, and prints both side by side with
+the new/old ratio (``--rounds N`` alternates them N times and keeps every run).
+``--profile FILE``: cProfile of the UI thread (the asyncio loop) while the result streams.
+
 Usage: .venv/bin/python benchmarks/tui_bench.py [--schema sf1|tiny] [--size 160x50] [--quick]
+       .venv/bin/python benchmarks/tui_bench.py --compare /tmp/before [--limit N]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import resource
 import subprocess
@@ -66,6 +73,11 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
+    """VmHWM of this process (ru_maxrss of a child starts at its parent's peak on Linux)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -92,7 +104,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
-              downloaders: int | None = None) -> dict[str, float]:
+              downloaders: int | None = None, profile: str | None = None) -> dict[str, float]:
     app = make_app(url, sql, decoders, downloaders)
     app.animation_level = "none"
     first_paint: list[float] = []
@@ -134,9 +146,18 @@ async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
             await asyncio.sleep(0.005)
         latencies: list[float] = []
         i = 0
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         while app.query_status == "streaming":
             latencies.append(await key_latency("down" if i % 2 == 0 else "up"))
             i += 1
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
         out["query_s"] = time.monotonic() - t0
         out["rows"] = float(grid.row_count)
         out["status_ok"] = float(app.query_status == "finished")
@@ -164,6 +185,53 @@ async def run(url: str, sql: str, size: tuple[int, int], decoders: int | None,
     return out
 
 
+def report(r: dict[str, float], sql: str, tuned: bool) -> list[tuple[str, float, float]]:
+    print(f"{sql} (tune_runtime: {tuned}): {int(r['rows']):,} rows in {r['query_s']:.1f} s "
+          f"(finished={bool(r['status_ok'])}, ctrl+end to last row visible={bool(r['last_row_visible'])}, "
+          f"{r['ctrl_end_ms']:.0f} ms)")
+    print(f"row store: {r['compact_mb']:.0f} MB compact in memory, {r['spilled_mb']:.0f} MB spilled; "
+          f"RSS before query {r['rss_before_mb']:.0f} MB, after {r['rss_after_mb']:.0f} MB")
+    return [
+        ("peak RSS holding the result (MB)", r["peak_rss_mb"], 500.0),
+        (f"keypress latency p50 while streaming (ms, {int(r['keys_streaming'])} keys)", r["lat_p50_ms"], 50.0),
+        ("keypress latency p95 while streaming (ms)", r["lat_p95_ms"], 50.0),
+        ("keypress latency p95 after the result is complete (ms)", r["idle_p95_ms"], 50.0),
+        ("first segment (row 0) decoded -> first row painted (ms)", r.get("first_paint_ms", float("nan")), 100.0),
+        ("first segment delivered to the app -> first row painted (ms)", r.get("delivered_paint_ms", float("nan")),
+         100.0),
+        ("query wall time while measuring (s)", r["query_s"], float("nan")),
+    ]
+
+
+def child_run(tree: str, argv: list[str]) -> dict[str, float]:
+    """This script with *argv* + ``--json`` against *tree* (PYTHONPATH) in a child process."""
+    env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve()))
+    proc = subprocess.run([sys.executable, __file__, *argv, "--json"], env=env, capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"the run against {tree} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def compare(other: str, argv: list[str], rounds: int) -> int:
+    """This tree and *other*, alternately, each in its own process; prints both side by side."""
+    here = str(Path(__file__).resolve().parents[1])
+    runs: dict[str, list[dict[str, float]]] = {here: [], other: []}
+    for _ in range(rounds):
+        for tree in (here, other):
+            runs[tree].append(child_run(tree, argv))
+    for k in range(rounds):
+        new = report(runs[here][k], f"{here}:", True)
+        old = report(runs[other][k], f"{other}:", True)
+        print(f"{'metric':62} {'this tree':>10} {'other':>10} {'this/other':>10} {'goal':>6}")
+        for (name, a, goal), (_, b, _) in zip(new, old):
+            name = name.split(" (ms, ")[0] + (" (ms)" if " (ms, " in name else "")
+            print(f"{name:62} {a:10.1f} {b:10.1f} {a / b if b else float('nan'):9.2f}x {goal:6.0f}")
+        print(f"keys measured while streaming: {int(runs[here][k]['keys_streaming'])} vs "
+              f"{int(runs[other][k]['keys_streaming'])}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schema", default="sf1")
@@ -174,7 +242,14 @@ def main() -> int:
                         help="client download threads (default: ClientConfig's)")
     parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")
     parser.add_argument("--quick", action="store_true", help="tpch.tiny, LIMIT 200; asserts no timings")
+    parser.add_argument("--compare", metavar="TREE", help="also run TREE (e.g. /tmp/before), side by side")
+    parser.add_argument("--rounds", type=int, default=1, help="with --compare: alternate the trees N times")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the UI thread while streaming into FILE")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        argv = [a for a in sys.argv[1:] if a not in ("--compare", args.compare, "--rounds", str(args.rounds))]
+        return compare(args.compare, argv, args.rounds)
     if args.quick:
         args.schema, args.limit = "tiny", 200
     sql = f"SELECT * FROM tpch.{args.schema}.lineitem" + (f" LIMIT {args.limit}" if args.limit else "")
@@ -183,24 +258,14 @@ def main() -> int:
     width, height = (int(v) for v in args.size.split("x"))
     proc, url = start_sandbox(args.schema)
     try:
-        r = asyncio.run(run(url, sql, (width, height), args.decoders, args.downloaders))
+        r = asyncio.run(run(url, sql, (width, height), args.decoders, args.downloaders, args.profile))
     finally:
         proc.terminate()
         proc.wait(30)
-    print(f"{sql} (tune_runtime: {not args.no_tune}): {int(r['rows']):,} rows in {r['query_s']:.1f} s "
-          f"(finished={bool(r['status_ok'])}, ctrl+end to last row visible={bool(r['last_row_visible'])}, "
-          f"{r['ctrl_end_ms']:.0f} ms)")
-    print(f"row store: {r['compact_mb']:.0f} MB compact in memory, {r['spilled_mb']:.0f} MB spilled; "
-          f"RSS before query {r['rss_before_mb']:.0f} MB, after {r['rss_after_mb']:.0f} MB")
-    rows = [
-        ("peak RSS holding the result (MB)", r["peak_rss_mb"], 500.0),
-        (f"keypress latency p50 while streaming (ms, {int(r['keys_streaming'])} keys)", r["lat_p50_ms"], 50.0),
-        ("keypress latency p95 while streaming (ms)", r["lat_p95_ms"], 50.0),
-        ("keypress latency p95 after the result is complete (ms)", r["idle_p95_ms"], 50.0),
-        ("first segment (row 0) decoded -> first row painted (ms)", r.get("first_paint_ms", float("nan")), 100.0),
-        ("first segment delivered to the app -> first row painted (ms)", r.get("delivered_paint_ms", float("nan")),
-         100.0),
-    ]
+    if args.json:
+        print(json.dumps(r))
+        return 0
+    rows = report(r, sql, not args.no_tune)
     print(f"tree under test: {ROOT}")
     print(f"{'metric':62} {'measured':>10} {'goal':>8} {'measured/goal':>14}")
     for name, value, goal in rows:

@@ -447,23 +447,32 @@ async def test_a_failed_spill_is_reported_once_and_rows_stay_readable(tmp_path) 
 
 @pilot_test
 async def test_scrollbar_grows_with_the_stream_and_end_reaches_the_newest_row() -> None:
-    """While rows stream in, the virtual height (scrollbar) follows the store — also on the
-    fast path that skips the layout pass — and ctrl+end lands on the newest row."""
+    """While rows stream in, the virtual height (scrollbar) follows the store at most every
+    TITLE_INTERVAL (injected clock) — on the fast path that skips the layout pass too — and
+    ctrl+end, pressed before the scrollbar caught up, still lands on the newest row."""
+    now = [100.0]
     source = make_rows(3_000)
     store = RowStore(make_columns())
     app = GridApp()
     async with app.run_test(size=(100, 20)) as pilot:
         grid = app.query_one(ResultGrid)
+        grid.clock = lambda: now[0]
         grid.show_result(store)
         grid.set_status("streaming")
-        for start in range(0, len(source), 500):
+        for start in range(0, 2_500, 500):
             store.append(Batch(start, source[start:start + 500]))
+            now[0] += grid.TITLE_INTERVAL
             grid.sync()
             await settle(pilot, grid)
             assert grid.virtual_size.height == HEADER_LINES + start + 500
             assert grid.vertical_scrollbar.window_virtual_size == HEADER_LINES + start + 500
+        store.append(Batch(2_500, source[2_500:]))
+        grid.sync()   # within TITLE_INTERVAL of the last update: the scrollbar waits
+        assert grid.row_count == len(source) and grid.virtual_size.height == HEADER_LINES + 2_500
         await pilot.press("ctrl+end")
         assert grid.cursor[0] == len(source) - 1
+        assert grid.virtual_size.height == HEADER_LINES + len(source)
+        await settle(pilot, grid)
         assert data_line(grid, len(source) - 1).lstrip().startswith(str(source[-1][0]))
     store.close()
 
@@ -487,7 +496,8 @@ async def test_streaming_row_count_title_is_throttled_but_never_stale_at_the_end
         store.append(Batch(10, source[10:20]))
         now[0] += grid.TITLE_INTERVAL / 2
         grid.sync()
-        assert grid.border_title == "10 rows so far…" and grid.virtual_size.height == HEADER_LINES + 20
+        assert grid.border_title == "10 rows so far…" and grid.row_count == 20
+        assert grid.virtual_size.height == HEADER_LINES + 20  # the new rows are on screen
         now[0] += grid.TITLE_INTERVAL
         grid.sync()
         assert grid.border_title == "20 rows so far…"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.tui import fake_snapshots as fs
 from tests.tui.pipeline_host import StatusHost, screen_text
-from trino_tui.tui.widgets.status_bar import QueryStatusBar, StatusPart, fit_parts, status_parts
+from trino_tui.core.formatting import human_bytes
+from trino_tui.tui.widgets.status_bar import QueryStatusBar, StatusPart, fit_parts, received_bytes, status_parts
 
 pytestmark = pytest.mark.anyio
 
@@ -25,7 +28,7 @@ def test_parts_of_a_running_query():
         "state": "RUNNING 62%",
         "splits": "splits 12 queued · 6 running · 30/48 done",
         "server": "server 37.6K rows 4.38 MB",
-        "received": "received 25.2K rows 2.01 MB",
+        "received": "received 25.2K rows 2.10 MB",  # 2.01 MB downloaded + the inline segments
         "rates": "18.2K rows/s 3.40 MB/s",
         "elapsed": "12.0s",
         "grid": "25,240 rows in grid",
@@ -64,7 +67,7 @@ async def test_status_bar_renders_and_updates():
         text = screen_text(app)
         assert (f"● streaming │ {fs.QUERY_ID} │ RUNNING 62% │ splits 12 queued · 6 running · 30/48 done"
                 in text)
-        assert "received 25.2K rows 2.01 MB │ 18.2K rows/s 3.40 MB/s │ 12.0s │ 25,240 rows in grid" in text
+        assert "received 25.2K rows 2.10 MB │ 18.2K rows/s 3.40 MB/s │ 12.0s │ 25,240 rows in grid" in text
         bar.update_snapshot(fs.failed_snapshot(), rows_in_grid=25_240, status="failed")
         await pilot.pause()
         assert bar.parts["status"] == "● failed"
@@ -117,3 +120,41 @@ def test_a_cancelled_query_does_not_look_like_it_still_runs():
     assert parts["state"] == "RUNNING (last seen)"
     running = {p.key: p.text for p in status_parts(fs.mid_query_snapshot(), rows_in_grid=10, status="streaming")}
     assert running["state"] == "RUNNING 62%"
+
+
+def test_received_bytes_count_inline_segments():
+    """A result delivered inline downloads nothing: the bar counts the inline bytes, not "0 B"."""
+    snap = fs.mid_query_snapshot()
+    inline = [s for s in snap.segments if s.kind == "inline"]
+    spooled_only = replace(snap, segments=tuple(s for s in snap.segments if s.kind != "inline"))
+    assert received_bytes(spooled_only) == snap.bytes_downloaded
+    assert received_bytes(snap) == snap.bytes_downloaded + sum(s.segment_size for s in inline)
+    only_inline = replace(snap, segments=tuple(inline), bytes_downloaded=0, rows_delivered=2)
+    text = {p.key: p.text for p in status_parts(only_inline, rows_in_grid=2, status="finished")}["received"]
+    assert text == f"received 2 rows {human_bytes(sum(s.segment_size for s in inline))}"
+    assert not text.endswith(" 0 B")
+
+
+async def test_counters_repaint_at_most_every_interval_but_a_status_change_at_once():
+    now = [100.0]
+    app = StatusHost()
+    async with app.run_test(size=(220, 3)) as pilot:
+        bar = app.query_one(QueryStatusBar)
+        bar.clock = lambda: now[0]
+        timers: list = []
+        bar.set_timer = lambda delay, callback: timers.append((delay, callback))  # no real waiting
+        snap = fs.mid_query_snapshot()
+        bar.update_snapshot(snap, rows_in_grid=1, status="streaming")   # status change: at once
+        painted = bar.repaints
+        for rows in range(2, 12):   # ten counter updates within one interval: one deferred repaint
+            now[0] += bar.INTERVAL / 20
+            bar.update_snapshot(snap, rows_in_grid=rows, status="streaming")
+        assert bar.repaints == painted and bar.parts["grid"] == "11 rows in grid"
+        assert len(timers) == 1 and timers[0][0] == pytest.approx(bar.INTERVAL * 19 / 20)
+        now[0] += bar.INTERVAL
+        timers[0][1]()   # the deferred repaint's timer fires
+        await pilot.pause()
+        assert bar.repaints == painted + 1
+        assert "11 rows in grid" in screen_text(app)
+        bar.update_snapshot(fs.finished_snapshot(), rows_in_grid=11, status="finished")
+        assert bar.repaints == painted + 2   # a new status never waits

@@ -26,7 +26,7 @@ class ResultStarted(Message):
 
 
 class QueryProgress(Message):
-    """Coalesced progress (≤ 20/s): the pipeline snapshot and the rows held so far."""
+    """Coalesced progress (≤ 10/s): the pipeline snapshot and the rows held so far."""
 
     def __init__(self, generation: int, snapshot: Any, rows: int) -> None:
         super().__init__()

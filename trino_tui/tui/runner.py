@@ -5,7 +5,7 @@ joins both within the bound. On the run's thread:
   1. the previous runner is closed first (bounded): a TrinoClient runs one query at a time,
   2. the ``StoreSink`` creates the RowStore when the columns are known and posts ``ResultStarted``,
      then appends every ordered batch (segment bytes are kept, not decoded) and notifies the bridge
-     (≤ 20 progress messages/s; the first rows are decoded on this thread and posted at once, so
+     (≤ 10 progress messages/s; the first rows are decoded on this thread and posted at once, so
      they paint without waiting for the bridge or the grid's loader),
   3. exactly one ``QueryDone`` carries the core outcome (Finished / Stopped / Cancelled / Failed).
 The bridge runs from the start, so a statement waiting on its POST (or retrying it) still shows
@@ -71,7 +71,7 @@ class QueryRunner:
         store_factory: Callable[[Sequence["Column"]], RowStore] = RowStore,
         previous: "QueryRunner | None" = None,
         server: str = "",
-        min_interval: float = 0.05,
+        min_interval: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sql = sql

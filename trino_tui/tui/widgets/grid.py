@@ -33,6 +33,7 @@ from trino_tui.tui.widgets.grid_model import (
     HEADER_LINES, STATUSES, selection_box, subtitle_for, title_for,
 )
 from trino_tui.tui.widgets.grid_nav import GridNavigation
+from trino_tui.tui.widgets.grid_border import set_border_text
 from trino_tui.tui.widgets.grid_paint import header_strip, row_strip, text_strip
 from trino_tui.tui.widgets.grid_view import TOOL_BINDINGS, GridViewTools
 from trino_tui.tui.widgets.row_loader import RowLoader
@@ -50,7 +51,7 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
     """Virtual result grid; see the module docstring."""
 
     TITLE_INTERVAL = 0.25
-    """Seconds between row-count title updates while streaming (the status bar counts at 20 Hz)."""
+    """Seconds between row-count title and scrollbar updates while streaming (each is a repaint)."""
     clock: Callable[[], float] = staticmethod(time.monotonic)
 
     COMPONENT_CLASSES = {
@@ -260,7 +261,9 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
         self.refresh()
 
     def sync(self) -> None:
-        """The store grew: update the virtual size, the title and any newly visible lines."""
+        """The store grew: update the row count, the virtual size, the title and any newly visible
+        lines. While streaming, the scrollbar and the title (each a repaint) follow at most every
+        ``TITLE_INTERVAL``; navigation brings the virtual size up to date first."""
         store = self._store
         n = len(store) if store is not None else 0
         if self._columns and self._sampled < min(n, self.sample_rows):
@@ -269,23 +272,28 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
             self._spill_warned = True
             self.notify(store.spill_error, severity="warning")
         old = self._nrows
+        now = self.clock()
+        due = self._status != "streaming" or old == 0 or now - self._titles_at >= self.TITLE_INTERVAL
         if n != old:
             self._nrows = n
-            self._resize_virtual()
             top = int(self.scroll_y)
             if old < top + self._data_height() + 1:
+                self._resize_virtual()
                 self.refresh()   # new rows are (or the empty state was) on screen
-        now = self.clock()
-        if self._status != "streaming" or old == 0 or now - self._titles_at >= self.TITLE_INTERVAL:
-            # a new title repaints the whole grid: while streaming, at most every TITLE_INTERVAL
+            elif due:
+                self._resize_virtual()
+        if due:
             self._titles_at = now
             self._update_titles()
+
+    def _virtual_stale(self) -> bool:
+        return bool(self._columns) and self.virtual_size.height != HEADER_LINES + self._nrows
 
     def _resize_virtual(self) -> None:
         """Grow the virtual size. ``virtual_size`` is a layout reactive: assigning it re-lays out and
         repaints the whole screen, which at 20 updates/s while streaming makes keypresses wait. When
-        only the height grows past an already scrolling viewport, the scrollbar is all that changes,
-        so update it without a layout pass."""
+        only the height grows past an already scrolling viewport, the vertical scrollbar is all that
+        changes, so update just it (no layout pass, no other scrollbar)."""
         width = self._layout.total_width + self._gutter() if self._layout else 0
         new = Size(width, HEADER_LINES + self._nrows if self._columns else 0)
         old = self.virtual_size
@@ -293,7 +301,8 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
         if (new.width == old.width and new.height >= old.height > viewport > 0
                 and self.show_vertical_scrollbar):
             self.set_reactive(ResultGrid.virtual_size, new)
-            self._scroll_update(new)  # Textual's own scrollbar update (what a layout pass would call)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = new.height   # a reactive: repaints the scrollbar only
         else:
             self.virtual_size = new
 
@@ -378,24 +387,36 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
             self.refresh()
 
     def _update_titles(self) -> None:
-        """Set the border texts only when they change: every assignment repaints the whole widget."""
+        """Set the border texts only when they change. Assigning ``border_title`` repaints the
+        whole widget, so a changed text repaints only its own border line (``set_border_text``)."""
         title = title_for(self._status, self._nrows, self._store is not None)
         title = f"{title} · {self._message}" if self._message else title
         title = f"{title} · {self.tool_note}" if self.tool_note else title
         subtitle = subtitle_for(self._cursor, self._anchor, self._nrows, len(self._columns))
-        if (title, subtitle) != self._titles:
-            self._titles = (title, subtitle)
-            self.border_title, self.border_subtitle = title, subtitle
+        old = self._titles or (None, None)
+        self._titles = (title, subtitle)
+        if title != old[0]:
+            set_border_text(self, "border_title", title, top=True)
+        if subtitle != old[1]:
+            set_border_text(self, "border_subtitle", subtitle, top=False)
 
     # ------------------------------------------------------------------ drawing
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_for = None   # CSS (theme, focus) changed: resolve the component styles again
+
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
-        """Fetch the visible rows once per frame, resolve styles, then draw line by line."""
-        self._styles = {
-            name: self.get_component_rich_style(f"result-grid--{name}")
-            for name in ("header", "header-type", "null", "cursor", "selection", "empty", "error")
-        }
-        self._styles["base"] = self.rich_style
+        """Fetch the visible rows once per frame, resolve styles (once per CSS change), then draw
+        line by line."""
+        key = (self.has_focus, self.app.theme)
+        if getattr(self, "_styles_for", None) != key:
+            self._styles = {
+                name: self.get_component_rich_style(f"result-grid--{name}")
+                for name in ("header", "header-type", "null", "cursor", "selection", "empty", "error")
+            }
+            self._styles["base"] = self.rich_style
+            self._styles_for = key
         self._prefetch(int(self.scroll_y), int(self.scroll_y) + self._data_height() + 1)  # +1: a partly shown row
         return super().render_lines(crop)
 

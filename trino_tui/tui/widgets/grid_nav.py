@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual import events
 
+from trino_tui.tui.widgets.grid_border import refresh_rows
 from trino_tui.tui.widgets.grid_model import HEADER_LINES, bound_extension, scroll_target
 from trino_tui.tui.widgets.grid_view import column_at_screen, scroll_x_for
 
@@ -24,21 +25,33 @@ class GridNavigation:
             return
         row = max(0, min(self._nrows - 1, row))
         col = max(0, min(len(self._columns) - 1, col))
-        changed = (row, col) != self._cursor
-        self._cursor = (row, col)
-        self._scroll_to_cursor()
+        before, self._cursor = self._cursor, (row, col)
+        changed = (row, col) != before
+        if self._virtual_stale():   # streaming: the scrollbar follows only every TITLE_INTERVAL
+            self._resize_virtual()
+        scrolled = self._scroll_to_cursor()
         self._update_titles()
-        self.refresh()
+        boxed, self._boxed = self._boxed, self._anchor is not None
+        if scrolled or boxed or self._anchor is not None:
+            self.refresh()   # a scroll or a selection rectangle: the whole body
+        else:   # the cursor moved on screen: only its old and new lines change
+            refresh_rows(self, (before[0], row), first_line=HEADER_LINES, top_row=int(self.scroll_y),
+                         height=self._data_height() + 1)
         if changed:
             self.post_message(self.CursorMoved(self, row, col))
 
-    def _scroll_to_cursor(self) -> None:
+    _boxed = False   # a selection rectangle was drawn by the last move
+
+    def _scroll_to_cursor(self) -> bool:
+        """Scroll so the cursor cell shows; True when the view scrolled."""
         scroll = (int(self.scroll_x), int(self.scroll_y))
         target = scroll_target(self._cursor, scroll, (self._view_width(), self._data_height()), None)
         target = (scroll_x_for(self._cursor[1], scroll[0], self._view_width(), self._layout,
                                self._frozen_cols(), self._gutter()), target[1])
         if target != scroll:
             self.scroll_to(target[0], target[1], animate=False, force=True)
+            return True
+        return False
 
     def _step(self, row: int, col: int, extend: bool) -> None:
         if extend:

@@ -5,13 +5,15 @@ retry ("retrying in 2 s (97 s left)", from ``PipelineSnapshot.retry``), splits
 (queued/running/done) and processed rows/bytes from the server stats, rows/bytes received, rates
 and elapsed time from the client, and rows in the grid. When the line is too narrow, facts of
 lower priority are dropped (never truncated mid-number). UI-thread only; re-renders only when the
-text changed.
+text changed, and while the status stays the same at most every ``INTERVAL`` seconds (a status
+change shows at once; the newest text is painted when the interval ends).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
 
 from rich.style import Style
 from rich.text import Text
@@ -48,6 +50,14 @@ def _splits(stats: Mapping[str, Any]) -> str | None:
             f"{human_count(done)}{suffix} done")
 
 
+def received_bytes(snap: "PipelineSnapshot") -> int:
+    """Segment bytes received: the spooled ones downloaded plus the inline ones delivered (their
+    bytes came inside the protocol responses, so ``bytes_downloaded`` does not count them)."""
+    inline = sum(seg.segment_size for seg in snap.segments
+                 if seg.kind == "inline" and seg.delivered_at is not None)
+    return snap.bytes_downloaded + inline
+
+
 def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
                  status: str) -> list[StatusPart]:
     """The facts of the bar in display order. Pure, for tests."""
@@ -80,7 +90,7 @@ def status_parts(snap: "PipelineSnapshot | None", *, rows_in_grid: int,
         parts.append(StatusPart(
             "received", f"received {human_count(snap.rows_delivered)} "
                         f"{'row' if snap.rows_delivered == 1 else 'rows'} "
-                        f"{human_bytes(snap.bytes_downloaded)}", "value", 2))
+                        f"{human_bytes(received_bytes(snap))}", "value", 2))
         if not snap.finished:
             parts.append(StatusPart(
                 "rates", f"{human_rate(snap.rows_per_s)} {human_rate(snap.bytes_per_s, 'bytes')}",
@@ -125,10 +135,17 @@ class QueryStatusBar(Widget):
     QueryStatusBar > .status-bar--retry { color: $warning; text-style: bold; }
     """
 
+    INTERVAL = 0.25
+    """Seconds between repaints while only counters change (each repaint costs the UI thread)."""
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._parts: list[StatusPart] = status_parts(None, rows_in_grid=0, status="idle")
+        self._painted_at = float("-inf")
+        self._deferred = False   # a repaint is scheduled for the end of the interval
+        self.repaints = 0        # refreshes asked for (tests)
 
     @property
     def parts(self) -> dict[str, str]:
@@ -139,9 +156,22 @@ class QueryStatusBar(Widget):
                         status: str) -> None:
         """Show *snap* (None: no query yet) with the grid's row count and the UI *status*."""
         parts = status_parts(snap, rows_in_grid=rows_in_grid, status=status)
-        if parts != self._parts:
-            self._parts = parts
-            self.refresh()
+        if parts == self._parts:
+            return
+        urgent = parts[0] != self._parts[0]   # the status itself changed
+        self._parts = parts
+        wait = self.INTERVAL - (self.clock() - self._painted_at)
+        if urgent or wait <= 0:
+            self._repaint()
+        elif not self._deferred:
+            self._deferred = True
+            self.set_timer(wait, self._repaint)
+
+    def _repaint(self) -> None:
+        self._deferred = False
+        self._painted_at = self.clock()
+        self.repaints += 1
+        self.refresh()
 
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"status-bar--{part}", partial=True)
