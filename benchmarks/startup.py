@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -132,21 +133,33 @@ def first_paint(argv: list[str], tree: Path, timeout: float = 20.0) -> float:
 Result = tuple[str, float, float, "float | None"]
 
 
-def timed(name: str, argv: list[str], env: dict[str, str], runs: int, lines: int | None = 3) -> Result:
-    time_process(argv, env, lines)  # warm the OS page cache (and the bytecode cache)
-    samples = [time_process(argv, env, lines) for _ in range(runs)]
-    walls = [t for t, _ in samples]
-    return name, statistics.median(walls), min(walls), statistics.median(c for _, c in samples)
-
-
-def painted(name: str, argv: list[str], tree: Path, runs: int) -> Result | None:
-    try:
-        first_paint(argv, tree)  # warm-up (bytecode cache, page cache)
-        paints = [first_paint(argv, tree) for _ in range(runs)]
-    except SystemExit as exc:  # that tree's TUI did not start: say so, keep the other figures
-        print(f"{name}: {exc}", file=sys.stderr)
-        return None
-    return name, statistics.median(paints), min(paints), None
+def interleaved(variants: list[tuple[str, Callable[[], tuple[float, float | None]]]], runs: int) -> list[Result]:
+    """Each variant once per round, *runs* rounds after a warm-up round (page and bytecode caches),
+    so a change in the machine's load hits every variant alike. A variant that fails is reported
+    on stderr and left out (e.g. an old tree's TUI that does not start)."""
+    samples: dict[str, list[tuple[float, float | None]]] = {name: [] for name, _ in variants}
+    failed: set[str] = set()
+    for round_no in range(runs + 1):
+        for name, measure in variants:
+            if name in failed:
+                continue
+            try:
+                sample = measure()
+            except SystemExit as exc:
+                print(f"{name}: {exc}", file=sys.stderr)
+                failed.add(name)
+                continue
+            if round_no:
+                samples[name].append(sample)
+    out: list[Result] = []
+    for name, _ in variants:
+        got = samples[name]
+        if name in failed or not got:
+            continue
+        walls = [w for w, _ in got]
+        cpus = [c for _, c in got if c is not None]
+        out.append((name, statistics.median(walls), min(walls), statistics.median(cpus) if cpus else None))
+    return out
 
 
 def main() -> int:
@@ -162,25 +175,29 @@ def main() -> int:
     paint_runs = 1 if args.quick else (args.paint_runs or max(1, runs // 2))
     trees = [Path(t).resolve() for t in (args.tree or [str(REPO)])]
     command = trino_tui_command(args.python)
-    results: list[Result] = []
     with SandboxProcess(()) as sandbox:
         host, port = sandbox.url.split("://", 1)[1].rsplit(":", 1)
-        for tree in trees:
-            argv = [*command, "--server", sandbox.url, "--user", "bench", "--execute", SQL]
-            results.append(timed(f"trino-tui --execute ({tree.name})", argv, env_for(tree), runs))
+
+        def process(argv: list[str], tree: Path, lines: int | None = 3) -> Callable[[], tuple[float, float | None]]:
+            return lambda: time_process(argv, env_for(tree), lines)
+
+        def paint(argv: list[str], tree: Path) -> Callable[[], tuple[float, float | None]]:
+            return lambda: (first_paint(argv, tree), None)
+
+        processes = [(f"trino-tui --execute ({tree.name})",
+                      process([*command, "--server", sandbox.url, "--user", "bench", "--execute", SQL], tree))
+                     for tree in trees]
         if args.official_python:
-            results.append(timed("official client", [args.official_python, "-c", OFFICIAL, host, port, SQL],
-                                 env_for(REPO), runs))
-        results.append(timed("floor: bare httpx statement loop", [args.python, "-c", BARE_HTTPX, sandbox.url, SQL],
-                             env_for(REPO), runs))
-        results.append(timed("floor: python -c 'import httpx'", [args.python, "-c", "import httpx"], env_for(REPO),
-                             runs, lines=None))
-        results.append(timed("floor: python -c pass", [args.python, "-c", "pass"], env_for(REPO), runs, lines=None))
-        paints = [painted(f"TUI first paint ({tree.name})", [*command, "--server", sandbox.url, "--user", "bench"],
-                          tree, paint_runs) for tree in trees]
-        paints.append(painted("floor: minimal Textual app first paint", [args.python, "-c", MINIMAL_TEXTUAL], REPO,
-                              paint_runs))
-        results.extend(r for r in paints if r is not None)
+            processes.append(("official client", process([args.official_python, "-c", OFFICIAL, host, port, SQL], REPO)))
+        processes += [
+            ("floor: bare httpx statement loop", process([args.python, "-c", BARE_HTTPX, sandbox.url, SQL], REPO)),
+            ("floor: python -c 'import httpx'", process([args.python, "-c", "import httpx"], REPO, None)),
+            ("floor: python -c pass", process([args.python, "-c", "pass"], REPO, None)),
+        ]
+        paints = [(f"TUI first paint ({tree.name})", paint([*command, "--server", sandbox.url, "--user", "bench"], tree))
+                  for tree in trees]
+        paints.append(("floor: minimal Textual app first paint", paint([args.python, "-c", MINIMAL_TEXTUAL], REPO)))
+        results = interleaved(processes, runs) + interleaved(paints, paint_runs)
     print(f"\nstart-up, whole processes, {' '.join(command)} ({args.python}); "
           f"median of {runs} ({paint_runs} for paints) wall (min wall), median CPU s")
     for name, med, low, cpu in results:
@@ -189,6 +206,10 @@ def main() -> int:
     for name, med, _, cpu in results[1:]:
         if cpu is not None and not name.startswith("floor: python"):
             print(f"ratio {name} / {results[0][0]}: wall {med / base:.2f}x, CPU {cpu / base_cpu:.2f}x")
+    floor = next((med for name, med, _, _ in results if name.startswith("floor: minimal Textual")), None)
+    for name, med, _, _ in results:
+        if floor and name.startswith("TUI first paint"):
+            print(f"{name}: {med - floor:+.3f} s over the minimal Textual app")
     return 0
 
 
