@@ -15,7 +15,7 @@ SCRIPTS = sorted(p.name for p in (REPO / "benchmarks").glob("*.py") if not p.nam
 
 def test_every_benchmark_script_is_covered() -> None:
     assert {"export_vs_official.py", "client_vs_official.py", "startup.py", "tui_bench.py", "go_vs_tui.py",
-            "export_profile.py"} <= set(SCRIPTS)
+            "export_profile.py", "explore_bench.py"} <= set(SCRIPTS)
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ line following USE against the sandbox."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -17,6 +18,7 @@ from trino_tui.tui.widgets.context_line import ContextLine
 from trino_tui.tui.widgets.editor import SqlEditor
 
 from ..explore.fakes import tpch_runner
+from .explore_host import child, complete_lineitem_then_where, expand_path
 from .conftest import FakeClient, FakeQuery, failed, int_batches, make_columns, make_settings
 from .test_app_pilot import wait_until
 
@@ -38,6 +40,14 @@ def make_app(client, tmp_path, sql=None, **kw):
                       workspace=ws, **kw)
     app.animation_level = "none"
     return app
+
+
+@asynccontextmanager
+async def running(tmp_path, sql=None, client=None, **kw):
+    """The app (``make_app``) running at 140x45: yields (app, pilot)."""
+    app = make_app(client or fake_client(), tmp_path, sql=sql, **kw)
+    async with app.run_test(size=(140, 45)) as pilot:
+        yield app, pilot
 
 
 async def idle(pilot, app):
@@ -68,24 +78,14 @@ def test_a_newcomer_typing_into_the_fresh_editor_gets_their_own_query_run(tmp_pa
 
 def test_browser_expand_to_columns_and_insert_a_name_at_the_cursor(tmp_path):
     async def scenario():
-        app = make_app(fake_client(), tmp_path, sql="SELECT * FROM ")
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path, "SELECT * FROM ") as (app, pilot):
             browser = app.query_one(CatalogBrowser)
             assert not browser.display
             await pilot.press("ctrl+b")
             await idle(pilot, app)
             assert browser.display and app.workspace.pref("browser") is True
             tree = browser.tree
-            find = lambda node, name: next(c for c in node.children if c.data.meta and c.data.meta.name == name)  # noqa: E731
-            tpch = find(tree.root, "tpch")
-            tpch.expand()
-            await idle(pilot, app)
-            tiny = find(tpch, "tiny")
-            tiny.expand()
-            await idle(pilot, app)
-            line = find(tiny, "lineitem")
-            line.expand()
-            await idle(pilot, app)
+            line = await expand_path(tree.root, ("tpch", "tiny", "lineitem"), lambda _node: idle(pilot, app))
             assert [str(c.label) for c in line.children][:2] == ["· orderkey  bigint", "· partkey  bigint"]
             tree.move_cursor(line)
             await pilot.press("i")
@@ -98,18 +98,10 @@ def test_browser_expand_to_columns_and_insert_a_name_at_the_cursor(tmp_path):
 
 def test_autocomplete_in_the_app_editor(tmp_path):
     async def scenario():
-        app = make_app(fake_client(), tmp_path, sql="")
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path, "") as (app, pilot):
             editor = app.query_one(SqlEditor)
-            editor.insert("SELECT * FROM tpch.tiny.line")
-            await pilot.press("i")
-            await idle(pilot, app)
-            assert [c.label for c in editor.completion.popup.items] == ["lineitem"]
-            await pilot.press("tab")
-            assert editor.text == "SELECT * FROM tpch.tiny.lineitem" and editor.has_focus
-            await pilot.press("space", *"WHERE", "space")
-            await idle(pilot, app)
-            assert editor.completion.popup.items[0].label == "orderkey"
+            assert await complete_lineitem_then_where(pilot, editor, lambda: idle(pilot, app)) == ["lineitem"]
+            assert editor.has_focus and editor.completion.popup.items[0].label == "orderkey"
             await pilot.press("enter")
             assert editor.text == "SELECT * FROM tpch.tiny.lineitem WHERE orderkey"
             await pilot.press("tab")  # no popup: Tab leaves the editor, as F1 and the README say
@@ -122,8 +114,7 @@ def test_history_records_each_statement_and_pastes_from_the_screen(tmp_path):
     client = fake_client()
 
     async def scenario():
-        app = make_app(client, tmp_path, sql="select 7")
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path, "select 7", client) as (app, pilot):
             await pilot.press("ctrl+j")
             await wait_until(pilot, lambda: app.query_status == "finished", what="finished")
             entry = app.workspace.history.entries()[0]
@@ -146,8 +137,7 @@ def test_run_all_runs_in_order_and_stops_at_the_first_failure(tmp_path):
     client = fake_client(fail="select 2")
 
     async def scenario():
-        app = make_app(client, tmp_path, sql="select 1;\nselect 2;\nselect 3;\n")
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path, "select 1;\nselect 2;\nselect 3;\n", client) as (app, pilot):
             await pilot.press("f9")
             await wait_until(pilot, lambda: app.query_status == "failed", what="failed")
             await pilot.pause()
@@ -172,8 +162,7 @@ def test_editor_keys_theme_and_screenshot(tmp_path, monkeypatch):
     monkeypatch.setattr("platformdirs.user_downloads_path", lambda: tmp_path / "no-such-Downloads")
 
     async def scenario():
-        app = make_app(fake_client(), tmp_path, sql="select 1;\nselect 2;", clipboard=clip)
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path, "select 1;\nselect 2;", clipboard=clip) as (app, pilot):
             editor = app.query_one(SqlEditor)
             await pilot.press("ctrl+home")
             assert editor.cursor_location == (0, 0)
@@ -196,16 +185,14 @@ def test_editor_keys_theme_and_screenshot(tmp_path, monkeypatch):
 
 def test_browser_visibility_and_editor_text_come_back_on_the_next_start(tmp_path):
     async def first():
-        app = make_app(fake_client(), tmp_path, sql=None)
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path) as (app, pilot):
             await pilot.press(*"select", "space", "9")
             await pilot.press("ctrl+b")
             await pilot.pause()
             await app.action_quit()
 
     async def second():
-        app = make_app(fake_client(), tmp_path, sql=None)
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path) as (app, pilot):
             await pilot.pause()
             editor = app.query_one(SqlEditor)
             assert editor.text == "select 9" and editor.cursor_location == (0, 8)
@@ -237,18 +224,13 @@ def test_browser_preview_describe_and_copy_act_on_the_app(tmp_path):
     clip = MemoryClipboard()
 
     async def scenario():
-        app = make_app(client, tmp_path, sql="", clipboard=clip)
-        async with app.run_test(size=(140, 45)) as pilot:
+        async with running(tmp_path, "", client, clipboard=clip) as (app, pilot):
             await pilot.press("ctrl+b")
             await idle(pilot, app)
             browser = app.query_one(CatalogBrowser)
             tree = browser.tree
-            find = lambda node, name: next(c for c in node.children if c.data.meta and c.data.meta.name == name)  # noqa: E731
-            find(tree.root, "tpch").expand()
-            await idle(pilot, app)
-            find(find(tree.root, "tpch"), "tiny").expand()
-            await idle(pilot, app)
-            tree.move_cursor(find(find(find(tree.root, "tpch"), "tiny"), "orders"))
+            tiny = await expand_path(tree.root, ("tpch", "tiny"), lambda _node: idle(pilot, app))
+            tree.move_cursor(child(tiny, "orders"))
             await pilot.press("p")
             await wait_until(pilot, lambda: app.query_status == "finished", what="preview")
             await pilot.press("d")

@@ -8,10 +8,10 @@ import asyncio
 import pytest
 
 from trino_tui.explore.catalog import CatalogLoader
-from trino_tui.tui.widgets.catalog_tree import CatalogBrowser, node_sql
+from trino_tui.tui.widgets.catalog_tree import node_sql
 
 from ..explore.fakes import tpch_runner
-from .explore_host import BrowserHost
+from .explore_host import browsing, child, expand_path, labels
 
 
 @pytest.fixture
@@ -33,22 +33,9 @@ async def settle(pilot, loader):
     await pilot.pause()
 
 
-def child(node, name):
-    for c in node.children:
-        if c.data is not None and c.data.meta is not None and c.data.meta.name == name:
-            return c
-    raise AssertionError(f"{name} not under {node.label}: {[str(c.label) for c in node.children]}")
-
-
-def labels(node):
-    return [str(c.label) for c in node.children]
-
-
 def test_expand_to_columns_and_insert_a_name(loader, runner):
     async def scenario():
-        app = BrowserHost(loader)
-        async with app.run_test(size=(80, 40)) as pilot:
-            browser = app.query_one(CatalogBrowser)
+        async with browsing(loader) as (app, pilot, browser):
             tree = browser.tree
             await settle(pilot, loader)
             assert labels(tree.root) == ["▣ memory", "▣ system", "▣ tpch"]
@@ -58,12 +45,7 @@ def test_expand_to_columns_and_insert_a_name(loader, runner):
             await pilot.pause()
             assert labels(tpch) == ["⠿ loading…"] or labels(tpch)[0].startswith("▤")
             await settle(pilot, loader)
-            tiny = child(tpch, "tiny")
-            tiny.expand()
-            await settle(pilot, loader)
-            line = child(tiny, "lineitem")
-            line.expand()
-            await settle(pilot, loader)
+            line = await expand_path(tpch, ("tiny", "lineitem"), lambda _node: settle(pilot, loader))
             assert labels(line)[:2] == ["· orderkey  bigint", "· partkey  bigint"]
             tree.focus()
             tree.move_cursor(line)
@@ -86,9 +68,8 @@ def test_error_node_and_retry_and_a_slow_catalog(loader, runner):
     gate = runner.gate("SHOW SCHEMAS FROM memory")
 
     async def scenario():
-        app = BrowserHost(loader)
-        async with app.run_test(size=(80, 40)) as pilot:
-            tree = app.query_one(CatalogBrowser).tree
+        async with browsing(loader) as (app, pilot, browser):
+            tree = browser.tree
             await settle(pilot, loader)
             memory, system, tpch = (child(tree.root, n) for n in ("memory", "system", "tpch"))
             memory.expand()
@@ -121,9 +102,7 @@ def test_filter_narrows_loaded_names_and_searches_the_server(loader, runner):
                                   if "tpch.information_schema.tables WHERE lower" in sql else [])
 
     async def scenario():
-        app = BrowserHost(loader)
-        async with app.run_test(size=(80, 40)) as pilot:
-            browser = app.query_one(CatalogBrowser)
+        async with browsing(loader) as (app, pilot, browser):
             await settle(pilot, loader)
             child(browser.tree.root, "tpch").expand()
             await settle(pilot, loader)
@@ -169,9 +148,7 @@ def test_a_10000_schema_level_adds_one_page_and_the_filter_scans_off_the_ui_thre
     loader.loaded_matches = lambda *a: (scans.append(threading.current_thread()), scan(*a))[1]  # type: ignore
 
     async def scenario():
-        app = BrowserHost(loader)
-        async with app.run_test(size=(80, 40)) as pilot:
-            browser = app.query_one(CatalogBrowser)
+        async with browsing(loader) as (app, pilot, browser):
             tree = browser.tree
             await settle(pilot, loader)
             added: list[object] = []

@@ -10,7 +10,7 @@ import pytest
 from trino_tui.explore.connection import ExploreConnection
 
 from ..explore.fakes import tpch_runner
-from .explore_host import CompletionHost, CompletingEditor
+from .explore_host import complete_lineitem_then_where, completing
 
 
 @pytest.fixture
@@ -29,23 +29,12 @@ async def settle(pilot, conn):
 
 def test_table_then_column(conn):
     async def scenario():
-        app = CompletionHost(conn)
-        async with app.run_test(size=(100, 30)) as pilot:
-            ed = app.query_one(CompletingEditor)
-            ed.focus()
-            ed.insert("SELECT * FROM tpch.tiny.line")
-            await pilot.press("i")
-            await settle(pilot, conn)
+        async with completing(conn) as (pilot, ed):
+            assert await complete_lineitem_then_where(pilot, ed, lambda: settle(pilot, conn)) == ["lineitem"]
             popup = ed.completion.popup
-            assert ed.completion.visible and [c.label for c in popup.items] == ["lineitem"]
-            assert popup.region.y == ed.cursor_screen_offset.y + 1  # drawn under the cursor
-            await pilot.press("tab")
-            assert ed.text == "SELECT * FROM tpch.tiny.lineitem"
-            assert not ed.completion.visible
-            await pilot.press("space", "W", "H", "E", "R", "E", "space")
-            await settle(pilot, conn)
-            items = ed.completion.popup.items
+            items = popup.items
             assert ed.completion.visible and items[0].kind == "column"
+            assert popup.region.y == ed.cursor_screen_offset.y + 1  # drawn under the cursor
             assert [c.label for c in items if c.kind == "column"] == ["orderkey", "partkey", "quantity", "shipdate"]
             await pilot.press("down", "enter")
             assert ed.text == "SELECT * FROM tpch.tiny.lineitem WHERE partkey"
@@ -56,10 +45,7 @@ def test_table_then_column(conn):
 
 def test_escape_dismisses_and_keys_return_to_the_editor(conn):
     async def scenario():
-        app = CompletionHost(conn)
-        async with app.run_test(size=(100, 30)) as pilot:
-            ed = app.query_one(CompletingEditor)
-            ed.focus()
+        async with completing(conn) as (pilot, ed):
             await pilot.press("s", "e", "l")
             await settle(pilot, conn)
             assert ed.completion.visible and ed.completion.popup.selected.text == "select"
@@ -81,11 +67,8 @@ def test_typing_while_metadata_loads_does_not_wait(conn):
     async def scenario():
         runner = conn.loader._runner
         gate = runner.gate("SHOW CATALOGS")
-        app = CompletionHost(conn)
         try:
-            async with app.run_test(size=(100, 30)) as pilot:
-                ed = app.query_one(CompletingEditor)
-                ed.focus()
+            async with completing(conn) as (pilot, ed):
                 ed.insert("SELECT * FROM tp")
                 await pilot.press("c")
                 await pilot.pause()

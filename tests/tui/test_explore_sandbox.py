@@ -9,9 +9,8 @@ import pytest
 
 from trino_tui.explore.connection import ExploreConnection
 from trino_tui.explore.runner import ClientRunner
-from trino_tui.tui.widgets.catalog_tree import CatalogBrowser
 
-from .explore_host import BrowserHost, CompletingEditor, CompletionHost
+from .explore_host import browsing, complete_lineitem_then_where, completing, expand_path, level_shown
 
 
 @pytest.fixture
@@ -33,27 +32,14 @@ async def settle(pilot, conn, cond, what):
     raise AssertionError(f"never: {what}")
 
 
-def named(node, name):
-    return next(c for c in node.children if c.data is not None and c.data.meta is not None
-                and c.data.meta.name == name)
-
-
 def test_browse_to_lineitem_columns_and_insert(conn):
     async def scenario():
-        app = BrowserHost(conn.loader)
-        async with app.run_test(size=(80, 50)) as pilot:
-            tree = app.query_one(CatalogBrowser).tree
-            await settle(pilot, conn, lambda: any(str(c.label) == "▣ tpch" for c in tree.root.children), "catalogs")
-            tpch = named(tree.root, "tpch")
-            tpch.expand()
-            await settle(pilot, conn, lambda: any(str(c.label) == "▤ tiny" for c in tpch.children), "schemas")
-            tiny = named(tpch, "tiny")
-            tiny.expand()
-            await settle(pilot, conn, lambda: any(str(c.label) == "▦ lineitem" for c in tiny.children), "tables")
-            line = named(tiny, "lineitem")
-            line.expand()
-            await settle(pilot, conn, lambda: len(line.children) == 16, "columns")
-            assert str(line.children[0].label) == "· orderkey  bigint"
+        async with browsing(conn.loader, size=(80, 50)) as (app, pilot, browser):
+            tree = browser.tree
+            await settle(pilot, conn, lambda: level_shown(tree.root), "catalogs")
+            line = await expand_path(tree.root, ("tpch", "tiny", "lineitem"),
+                                     lambda node: settle(pilot, conn, lambda: level_shown(node), node.label))
+            assert len(line.children) == 16 and str(line.children[0].label) == "· orderkey  bigint"
             tree.focus()
             tree.move_cursor(line)
             await pilot.press("i")
@@ -65,17 +51,10 @@ def test_browse_to_lineitem_columns_and_insert(conn):
 
 def test_autocomplete_lineitem_then_a_column(conn):
     async def scenario():
-        app = CompletionHost(conn)
-        async with app.run_test(size=(100, 30)) as pilot:
-            ed = app.query_one(CompletingEditor)
-            ed.focus()
-            ed.insert("SELECT * FROM tpch.tiny.line")
-            await pilot.press("i")
-            await settle(pilot, conn, lambda: ed.completion.visible and not ed.completion.result.pending, "tables")
-            assert [c.label for c in ed.completion.popup.items] == ["lineitem"]
-            await pilot.press("tab")
-            await pilot.press("space", "W", "H", "E", "R", "E", "space")
-            await settle(pilot, conn, lambda: ed.completion.visible and not ed.completion.result.pending, "columns")
+        async with completing(conn) as (pilot, ed):
+            popup_ready = lambda: settle(pilot, conn, lambda: ed.completion.visible and not ed.completion.result.pending,  # noqa: E731
+                                         "popup")
+            assert await complete_lineitem_then_where(pilot, ed, popup_ready) == ["lineitem"]
             cols = [c for c in ed.completion.popup.items if c.kind == "column"]
             assert len(cols) == 16 and (cols[0].label, cols[0].detail) == ("orderkey", "bigint  lineitem")  # ordinal order
             await pilot.press("s", "h", "i", "p", "d")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -31,15 +32,29 @@ def _quit(session: str) -> None:
     _tmux("wait-for", f"{session}-exited")
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_new_user_first_query_browser_and_persistence(tmp_path):
+def _type(session: str, text: str) -> None:
+    _tmux("send-keys", "-t", session, "-l", text)
+    _tmux("send-keys", "-t", session, "Escape")  # close the completion popup if one is open
+
+
+@contextmanager
+def _new_user(tmp_path):
+    """A tmux server kept up between two runs of the app and the first run ("first") started for
+    a new user (empty XDG state dir), its sample shown: yields (state dir, pane); kills the server."""
     state = str(tmp_path / "state")
     try:
-        _tmux("new-session", "-d", "-s", "keep", "cat")  # keeps the tmux server up between the two runs
+        _tmux("new-session", "-d", "-s", "keep", "cat")
         pane = _start("first", state)
         pane.wait_for("SELECT * FROM tpch.tiny.lineitem", "in tpch.tiny", timeout=90)
-        _tmux("send-keys", "-t", "first", "-l", "SELECT 40 + 2 AS answer")
-        _tmux("send-keys", "-t", "first", "Escape")  # close the completion popup if one is open
+        yield state, pane
+    finally:
+        _tmux("kill-server", check=False)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_new_user_first_query_browser_and_persistence(tmp_path):
+    with _new_user(tmp_path) as (state, pane):
+        _type("first", "SELECT 40 + 2 AS answer")
         pane.wait_for("SELECT 40 + 2 AS answer", timeout=10)
         _tmux("send-keys", "-t", "first", "C-j")
         pane.wait_for("answer", "1 row", timeout=120)
@@ -57,5 +72,3 @@ def test_new_user_first_query_browser_and_persistence(tmp_path):
         assert "SELECT 40 + 2 AS answer" in screen
         _tmux("send-keys", "-t", "second", "Escape")
         _quit("second")
-    finally:
-        _tmux("kill-server", check=False)

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from .test_explore_tmux import _quit, _start
+from .test_explore_tmux import _new_user, _quit, _start, _type
 from .test_tmux import _tmux
 
 pytestmark = pytest.mark.tmux
@@ -18,18 +18,9 @@ FIRST = "SELECT 40 + 2 AS answer"
 SECOND = "SELECT 'two' AS tab2"
 
 
-def _type(session: str, text: str) -> None:
-    _tmux("send-keys", "-t", session, "-l", text)
-    _tmux("send-keys", "-t", session, "Escape")  # close the completion popup if one is open
-
-
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_two_tabs_a_query_quit_and_both_tabs_and_the_history_are_back(tmp_path):
-    state = str(tmp_path / "state")
-    try:
-        _tmux("new-session", "-d", "-s", "keep", "cat")  # keeps the tmux server up between the two runs
-        pane = _start("first", state)
-        pane.wait_for("SELECT * FROM tpch.tiny.lineitem", "in tpch.tiny", timeout=90)
+    with _new_user(tmp_path) as (state, pane):
         _type("first", FIRST)
         pane.wait_for(FIRST, timeout=10)
         _tmux("send-keys", "-t", "first", "C-n")
@@ -53,5 +44,3 @@ def test_two_tabs_a_query_quit_and_both_tabs_and_the_history_are_back(tmp_path):
         assert SECOND in screen
         _tmux("send-keys", "-t", "second", "Escape")
         _quit("second")
-    finally:
-        _tmux("kill-server", check=False)
