@@ -243,3 +243,20 @@ def test_browser_preview_describe_and_copy_act_on_the_app(tmp_path):
             assert not browser.display and app.query_one(SqlEditor).has_focus
 
     asyncio.run(scenario())
+
+
+def test_the_client_stack_is_imported_on_the_metadata_pool_a_moment_after_start(tmp_path, monkeypatch):
+    import threading
+
+    from trino_tui.tui import explore_actions
+
+    seen: list[threading.Thread] = []
+    monkeypatch.setattr(explore_actions, "_import_client", lambda: seen.append(threading.current_thread()))
+
+    async def scenario():
+        async with running(tmp_path, "") as (app, pilot):
+            app._explore_warm()  # what the WARM_AFTER timer calls
+            assert app.workspace._conn.pool.wait_idle(5)
+            assert seen and threading.main_thread() not in seen
+
+    asyncio.run(scenario())

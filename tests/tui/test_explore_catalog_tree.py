@@ -126,6 +126,30 @@ def test_filter_narrows_loaded_names_and_searches_the_server(loader, runner):
     asyncio.run(scenario())
 
 
+def test_refresh_keeps_the_names_shown_until_different_ones_arrive(loader, runner):
+    runner.responses["SHOW SCHEMAS FROM tpch"] = [["sf1"], ["tiny"]]
+
+    async def scenario():
+        async with browsing(loader) as (app, pilot, browser):
+            tree = browser.tree
+            await settle(pilot, loader)
+            tpch = await expand_path(tree.root, ("tpch",), lambda _node: settle(pilot, loader))
+            before = list(tpch.children)
+            tree.focus()
+            tree.move_cursor(tpch)
+            await pilot.press("r")
+            assert list(tpch.children) == before  # no spinner in their place while reloading
+            await settle(pilot, loader)
+            assert list(tpch.children) == before  # the same names came back: nothing rebuilt
+            runner.responses["SHOW SCHEMAS FROM tpch"] = [["sf1"], ["sf100"], ["tiny"]]
+            await pilot.press("r")
+            await settle(pilot, loader)
+            assert labels(tpch) == ["▤ sf1", "▤ sf100", "▤ tiny"]
+            assert runner.calls.count("SHOW SCHEMAS FROM tpch") == 3
+
+    asyncio.run(scenario())
+
+
 def test_node_sql_for_each_kind():
     from trino_tui.explore.metadata import MetaNode
 

@@ -28,6 +28,13 @@ from trino_tui.tui.widgets.editor import RunTarget, SqlEditor
 
 __all__ = ["ExploreActions", "default_metadata_runner"]
 
+WARM_AFTER = 1.0  # seconds after mount: the client stack is imported in the background
+
+
+def _import_client() -> None:
+    from trino_tui.client import TrinoClient  # noqa: F401 - the lazy import is the point
+    from trino_tui.core import run  # noqa: F401
+
 
 def default_metadata_runner(config: Any) -> ClientRunner:
     """Metadata statements on fresh clients (never the editor's query client)."""
@@ -86,6 +93,13 @@ class ExploreActions:
             self.explore_connected()
         else:
             self.explore_context()
+        self.set_timer(WARM_AFTER, self._explore_warm)
+
+    def _explore_warm(self) -> None:
+        """A moment after start: import the client stack on the metadata pool (no network, no
+        login), so the first ctrl+b or completion does not wait for the imports (~0.3-0.6 s)."""
+        if self.workspace is not None and self._sandbox_ready:
+            self.workspace.connection(self.config).pool.submit(_import_client)
 
     def _explore_engine(self) -> Any:
         if self.workspace is None or not self._sandbox_ready:

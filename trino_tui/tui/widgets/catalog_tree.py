@@ -181,6 +181,8 @@ class CatalogBrowser(Vertical):
 
     # -- tree content -------------------------------------------------------------------------
     def _show_level(self, node: TreeNode[NodeData], level: Level) -> None:
+        if level.state in ("loading", "unloaded", "loaded") and self._unchanged(node, level):
+            return  # a refresh: the names shown stay until different ones arrive (no flicker, no repaint)
         node.remove_children()
         if level.state in ("loading", "unloaded"):
             node.add_leaf(Text(SPINNER), NodeData("loading", path=level.path))
@@ -191,6 +193,19 @@ class CatalogBrowser(Vertical):
         if not level.children:
             node.add_leaf(Text("(empty)"), NodeData("status", path=level.path))
         self._fill(node, level, 0)
+
+    @staticmethod
+    def _unchanged(node: TreeNode[NodeData], level: Level) -> bool:
+        """``node`` shows loaded names, none of them expanded, and ``level`` is still loading or
+        holds the same first names (one page: O(PAGE), whatever the level's size)."""
+        shown = [c.data.meta for c in node.children if c.data is not None and c.data.kind == "meta"]
+        if not shown or any(c.is_expanded for c in node.children):
+            return False
+        if not level.loaded:
+            return True
+        more = [c.data.offset for c in node.children if c.data is not None and c.data.kind == "more"]
+        rest = len(level.children) - len(shown)
+        return list(level.children[:len(shown)]) == shown and (more == [len(shown)] if rest > 0 else not more)
 
     def _fill(self, node: TreeNode[NodeData], level: Level, start: int) -> None:
         """Add one page of ``level``'s children from ``start``, then a "… N more" node if any are left."""
@@ -367,6 +382,7 @@ class CatalogBrowser(Vertical):
         node = self.tree.cursor_node
         target = node if node is not None and node.data is not None and node.data.path == path else None
         level = self._loader.refresh(path)
+        self.notify(f"Reloading {'.'.join(path) or 'the catalogs'}", timeout=2)
         if not path:
             self._show_level(self.tree.root, level)
         elif target is not None:
