@@ -33,8 +33,9 @@ def set_border_text(widget: Widget, attr: str, text: str, *, top: bool) -> None:
 
 def refresh_rows(widget: Widget, rows: Iterable[int], *, first_line: int, top_row: int, height: int) -> None:
     """Repaint the body lines of result *rows* that are visible (row ``top_row`` is drawn on
-    content line ``first_line``; ``height`` body lines are shown)."""
-    width = widget.size.width
+    content line ``first_line``; ``height`` body lines are shown). The regions stop short of the
+    vertical scrollbar, which would otherwise be drawn again too (it is not cached)."""
+    width = widget.scrollable_content_region.width
     for row in set(rows):
         line = row - top_row
         if 0 <= line < height:
