@@ -64,7 +64,7 @@ def test_joins_aggregates_ctes_values(sbx_engine, tiny) -> None:
     assert [c.name for c in result.columns] == ["_col0", "_col1"]
     assert rows == [[1, "a"], [2, None]]
     _, rows, _ = run(sbx_engine, "SELECT 7 / 2, 7.0 / 2")
-    assert rows == [[3, 3.5]]   # integer division like Trino
+    assert rows == [[3, '3.5']]   # integer division like Trino; decimal(2,1) / integer is decimal(2, 1)
 
 
 def test_column_names_follow_trino(sbx_engine, tiny) -> None:

@@ -167,7 +167,7 @@ def test_expressions_map_duckdb_types(sbx_engine) -> None:
     result, rows, _ = run(sbx_engine, "SELECT row(1, 'a'), [1.5, 2.5], MAP {'k': DATE '2024-01-02'}, "
                                       "CAST(1 AS HUGEINT), TIMESTAMP '2024-01-02 03:04:05'")
     assert [c.type for c in result.columns] == [
-        "row(integer, varchar(1))", "array(decimal(2, 1))", "map(varchar, date)", "bigint", "timestamp(0)"]
+        "row(integer, varchar(1))", "array(decimal(2, 1))", "map(varchar(1), date)", "bigint", "timestamp(0)"]
     assert rows == [[[1, "a"], ["1.5", "2.5"], {"k": "2024-01-02"}, 1, "2024-01-02 03:04:05"]]
 
 

@@ -21,7 +21,9 @@ EXACT = ["t_varchar", "t_column_names", "m_show_catalogs", "m_show_create_table"
          "t_time_tz", "t_interval", "t_uuid", "t_ipaddress", "t_nulls", "t_untyped_null",
          # bounded varchar(n)/char(n) inside array/map/row, bare VALUES lists (round 3)
          "t_row", "t_array", "t_map", "t_values", "r_nested_bounded", "r_values_bare", "r_values_bare_subquery",
-         "r_values_bare_strings"]
+         "r_values_bare_strings",
+         # decimal division and avg(decimal) by Trino's rules (round 3)
+         "r_decimal_arith", "r_decimal_agg", "r_decimal_avg_group"]
 ROWS_ONLY = {  # types differ: SHOW FUNCTIONS lists DuckDB's functions in Trino's words
     "m_show_functions_like", "m_info_schema_columns"}
 

@@ -19,16 +19,16 @@ import duckdb
 from . import alltypes, info_schema, system_tables
 from .catalog import TpchCatalog, default_data_dir
 from .catalog_facts import CatalogFacts
-from .colnames import trino_column_names
+from .decimal_rules import MACROS as DECIMAL_MACROS
 from .engine_api import CATALOGS, SessionContext
 from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl, marker_names
 from .metadata import MetadataStatements
-from .nestedjson import is_nested, row_query as nested_row_query
-from .result_types import declared_result_types, legacy_datetime, with_precision
-from .resultset import DuckSource, ListSource, ResultColumn, StatementResult
-from .rowjson import MACROS, ZoneSpec, row_json_sql
+from .result_types import declared_result_types
+from .resultset import ListSource, ResultColumn, StatementResult
+from .rowjson import MACROS, ZoneSpec
 from .session_sql import session_value_edits
 from .session_statements import SessionStatements
+from .select_query import run_query
 from .sql_errors import TrinoError, at, from_duckdb, memory_exceeded, relocate
 from .sqltext import Rewriter, Token, find_table_refs, significant, tokenize, type_syntax_edits, values_row_edits
 from .statements import check_property, check_statement_shape, parse_statement
@@ -36,15 +36,12 @@ from .synthetic import SyntheticCatalog, SyntheticSpec
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
 from .trino_types import TrinoType, from_duckdb as type_from_duckdb, parse_type
-from .type_hints import refine
 
 __all__ = ["Engine", "SessionContext", "CATALOGS", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
 
 _DML_TYPES = {"insert": "INSERT", "delete": "DELETE", "update": "UPDATE"}
 _PARSING = "io.trino.sql.parser.ParsingException"
-_FIRST_BATCH = 256
 DEFAULT_MEMORY_LIMIT = 2 * 1024**3  # DuckDB memory_limit: over it a query fails EXCEEDED_LOCAL_MEMORY_LIMIT
-_COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ class Engine:
 
     def _setup(self) -> None:
         con = self._con
-        for macro in (*MACROS, *FUNCTION_MACROS):
+        for macro in (*MACROS, *FUNCTION_MACROS, *DECIMAL_MACROS):
             con.execute(macro)
         for marker in MARKER_TYPES:
             con.execute(str(marker_ddl(marker)))
@@ -132,13 +129,13 @@ class Engine:
         cur.interrupt()
         return True
 
-    def _check_cancelled(self, session: SessionContext) -> None:
+    def check_cancelled(self, session: SessionContext) -> None:
         with self._running_lock:
             if session.query_id in self._cancelled:
                 raise TrinoError("USER_CANCELED", "Query was canceled")
 
     @contextmanager
-    def _tracked(self, session: SessionContext, cur: Any) -> Iterator[None]:
+    def tracked(self, session: SessionContext, cur: Any) -> Iterator[None]:
         if not session.query_id:
             yield
             return
@@ -381,7 +378,7 @@ class Engine:
             cur.close()
         return [str(r[-1]) for r in rows]
 
-    def _declared_types(self, sources: list[str | None], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
+    def declared_types(self, sources: list[str | None], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
         """Trino types for result columns (see result_types.declared_result_types)."""
         declared: dict[str, list[TrinoType]] = {}
         seen: set[str] = set()
@@ -392,67 +389,13 @@ class Engine:
                     declared.setdefault(name, []).append(t)
         return declared_result_types(sources, duck_types, declared)
 
-    # ------------------------------------------------------------------ queries
-
     def query(self, sql: str, sig: list[Token], session: SessionContext, zone: ZoneSpec,
               base: int = 0) -> StatementResult:
-        """SELECT-like statement: columns now, rows streamed as Trino JSON."""
-        duck_sql, omap, refs = self.rewrite(sql, sig, session, base)
-        cur = self._con.cursor()
-        try:
-            with self._tracked(session, cur):
-                rel = cur.sql(duck_sql)
-                if rel is None:
-                    raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
-                out = trino_column_names(cur, duck_sql, list(rel.columns))
-                quoted = {t.ident for t in sig if t.kind == "qident"}
-                names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
-                types = self._declared_types(out.sources, list(rel.types), refs)
-                types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
-                types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
-                if not session.parametric_datetime:
-                    types = [legacy_datetime(t) for t in types]
-                assemble = None
-                if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
-                    row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)
-                else:
-                    row_sql = row_json_sql(duck_sql, types, zone)
-                del rel
-                self._check_cancelled(session)
-                failed: duckdb.Error | None = None
-                try:
-                    cur.execute(row_sql)   # streams: fetchmany pulls chunks
-                    first = cur.fetchmany(_FIRST_BATCH)
-                except duckdb.Error as exc:   # a runtime failure: like Trino, answer the columns, then fail
-                    first, failed = [], exc
-                self._check_cancelled(session)
-                total = len(first) if failed or len(first) < _FIRST_BATCH else self._cheap_count(duck_sql, sig, refs)
-        except duckdb.Error as exc:
-            cur.close()
-            raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
-        except BaseException:
-            cur.close()
-            raise
+        """SELECT-like statement: columns now, rows streamed as Trino JSON (select_query.py)."""
+        return run_query(self, sql, sig, session, zone, base)
 
-        def translate(exc: BaseException) -> Exception:
-            if isinstance(exc, duckdb.Error):
-                return self.limits(relocate(from_duckdb(exc, duck_sql, omap), sql))
-            if isinstance(exc, MemoryError):
-                return self.limits(memory_exceeded(""))
-            return TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
-
-        columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
-        return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate, assemble, failed),
-                               total_rows=total, scans=bool(refs))
-
-    def _cheap_count(self, duck_sql: str, sig: list[Token], refs: list[Resolved]) -> int | None:
-        """Row count up front for single-table scans (cheap in DuckDB); None otherwise."""
-        if len(refs) != 1 or any(t.kind == "word" and t.lower in _COSTLY for t in sig):
-            return None
-        try:
-            return int(self.cursor_fetch(f"SELECT count(*) FROM (\n{duck_sql}\n) AS _c")[0][0])
-        except duckdb.Error:
-            return None
+    def new_cursor(self) -> Any:
+        return self._con.cursor()
 
     def _modify(self, sql: str, sig: list[Token], session: SessionContext) -> StatementResult:
         """INSERT/DELETE/UPDATE/CREATE TABLE/DROP TABLE on the memory catalog."""
@@ -463,7 +406,7 @@ class Engine:
         duck_sql, to_user, refs = self.rewrite(sql, sig, session)
         cur = self._con.cursor()
         try:
-            with self._tracked(session, cur):
+            with self.tracked(session, cur):
                 cur.execute(duck_sql)
                 rows = cur.fetchall() if cur.description else []
         except duckdb.Error as exc:

@@ -1,0 +1,113 @@
+"""SELECT-like statements of the sandbox engine: rewrite for DuckDB, bind, type by Trino's rules,
+then stream rows as Trino JSON.
+
+Owns `run_query(engine, sql, sig, session, zone, base)`: the rewritten SQL is bound once for the
+output names and types (colnames, declared table types, literal precisions, type_hints), decimal
+division/avg are rewritten to Trino's exact decimals (decimal_rules), the row-JSON query starts
+streaming and the first batch is fetched; a failure while binding raises TrinoError, a failure
+while running is answered after the columns (as Trino does). Thread-safe: a cursor per call.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any, Callable, Protocol
+
+import duckdb
+
+from .colnames import trino_column_names
+from .decimal_rules import decimal_rewrite
+from .engine_api import SessionContext
+from .nestedjson import is_nested, row_query as nested_row_query
+from .result_types import legacy_datetime, with_precision
+from .resultset import DuckSource, ResultColumn, StatementResult
+from .rowjson import ZoneSpec, row_json_sql
+from .sql_errors import TrinoError, from_duckdb, memory_exceeded, relocate
+from .sqltext import Token
+from .trino_types import TrinoType
+from .type_hints import refine
+
+
+class QueryHost(Protocol):
+    """What run_query needs of the engine (engine.Engine)."""
+
+    def rewrite(self, sql: str, sig: list[Token], session: SessionContext,
+                base: int = 0) -> tuple[str, Callable[[int], int], list[Any]]: ...
+    def new_cursor(self) -> Any: ...
+    def tracked(self, session: SessionContext, cur: Any) -> AbstractContextManager[None]: ...
+    def check_cancelled(self, session: SessionContext) -> None: ...
+    def declared_types(self, sources: list[str | None], duck_types: list, refs: list[Any]) -> list[TrinoType]: ...
+    def limits(self, err: TrinoError) -> TrinoError: ...
+    def cursor_fetch(self, sql: str, params: list | None = None) -> list[tuple]: ...
+
+FIRST_BATCH = 256
+_COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
+
+
+def _maybe_decimal(sig: list[Token]) -> bool:
+    return any(t.text == "/" or t.lower == "avg" for t in sig)
+
+
+def run_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionContext, zone: ZoneSpec,
+              base: int = 0) -> StatementResult:
+    """SELECT-like statement: columns now, rows streamed as Trino JSON."""
+    duck_sql, omap, refs = engine.rewrite(sql, sig, session, base)
+    cur = engine.new_cursor()
+    try:
+        with engine.tracked(session, cur):
+            rel = cur.sql(duck_sql)
+            if rel is None:
+                raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
+            out = trino_column_names(cur, duck_sql, list(rel.columns))
+            exact = decimal_rewrite(cur, duck_sql) if _maybe_decimal(sig) else None
+            if exact is not None:   # bound fine as written: errors keep their locations
+                duck_sql, rel = exact, cur.sql(exact)
+            quoted = {t.ident for t in sig if t.kind == "qident"}
+            names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
+            types = engine.declared_types(out.sources, list(rel.types), refs)
+            types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
+            types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
+            if not session.parametric_datetime:
+                types = [legacy_datetime(t) for t in types]
+            assemble = None
+            if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
+                row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)
+            else:
+                row_sql = row_json_sql(duck_sql, types, zone)
+            del rel
+            engine.check_cancelled(session)
+            failed: duckdb.Error | None = None
+            try:
+                cur.execute(row_sql)   # streams: fetchmany pulls chunks
+                first = cur.fetchmany(FIRST_BATCH)
+            except duckdb.Error as exc:   # a runtime failure: like Trino, answer the columns, then fail
+                first, failed = [], exc
+            engine.check_cancelled(session)
+            total = len(first) if failed or len(first) < FIRST_BATCH else _cheap_count(engine, duck_sql, sig, refs)
+    except duckdb.Error as exc:
+        cur.close()
+        raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
+    except BaseException:
+        cur.close()
+        raise
+
+    def translate(exc: BaseException) -> Exception:
+        if isinstance(exc, duckdb.Error):
+            return engine.limits(relocate(from_duckdb(exc, duck_sql, omap), sql))
+        if isinstance(exc, MemoryError):
+            return engine.limits(memory_exceeded(""))
+        return TrinoError("GENERIC_INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
+
+    columns = [ResultColumn.of(n, t) for n, t in zip(names, types)]
+    return StatementResult(columns, is_query=True, source=DuckSource(cur, first, translate, assemble, failed),
+                           total_rows=total, scans=bool(refs))
+
+
+def _cheap_count(engine: QueryHost, duck_sql: str, sig: list[Token], refs: list[Any]) -> int | None:
+    """Row count up front for single-table scans (cheap in DuckDB); None otherwise."""
+    if len(refs) != 1 or any(t.kind == "word" and t.lower in _COSTLY for t in sig):
+        return None
+    try:
+        return int(engine.cursor_fetch(f"SELECT count(*) FROM (\n{duck_sql}\n) AS _c")[0][0])
+    except duckdb.Error:
+        return None
