@@ -13,6 +13,8 @@ parent's peak) next to the store's compact/spilled bytes. Variants:
     .venv/bin/python benchmarks/tui_result_memory.py
     .venv/bin/python benchmarks/tui_result_memory.py --schema tiny --variants spooled,direct
     .venv/bin/python benchmarks/tui_result_memory.py --quick   # tpch.tiny, 5,000 rows; asserts no timings
+    .venv/bin/python benchmarks/tui_result_memory.py --generated 20000000 --variants spooled
+        # 20 M lineitem rows (sf1 lineitem 4 times, UNION ALL, LIMIT): issue 15's goal is <= 600 MB peak RSS
 """
 
 from __future__ import annotations
@@ -92,7 +94,13 @@ def main() -> None:
     p.add_argument("--child")
     p.add_argument("--url")
     p.add_argument("--quick", action="store_true", help="tpch.tiny, 5,000 rows, spooled+direct; asserts no timings")
+    p.add_argument("--generated", type=int, metavar="N",
+                   help="N lineitem rows (sf1 lineitem repeated with UNION ALL, LIMIT N) instead of --sql")
     args = p.parse_args()
+    if args.generated and not args.child:
+        copies = -(-args.generated // 6_001_215)   # whole copies one after the other: rows of a
+        args.schema = "sf1"                        # segment compress like lineitem's own
+        args.sql = " union all ".join(["select * from lineitem"] * copies) + f" limit {args.generated}"
     if args.quick and not args.child:
         args.schema, args.sql, args.variants = "tiny", "select * from lineitem limit 5000", "spooled,direct"
     if args.child:
@@ -124,6 +132,8 @@ def main() -> None:
               f"{r['peak_rss'] / first['peak_rss']:>6.2f} {r['end_ms']:>11} {r['mid_ms']:>8}")
     if args.quick:
         assert all(r["status"] == "finished" and int(r["rows"]) == 5000 for r in results.values()), results
+    if args.generated:
+        assert all(int(r["rows"]) == args.generated for r in results.values()), results
 
 
 if __name__ == "__main__":

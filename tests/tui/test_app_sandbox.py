@@ -40,6 +40,17 @@ def make_app(config, sql: str = "", clipboard=None) -> TrinoTuiApp:
     return app
 
 
+async def run_to_grid(pilot, *, status: str = "finished", timeout: float = 10.0) -> ResultGrid:
+    """Run the editor's statement (ctrl+j) until the app's status is *status*; the grid, focused."""
+    app = pilot.app
+    await pilot.press("ctrl+j")
+    await wait_until(pilot, lambda: app.query_status == status, timeout=timeout, what=status)
+    grid = app.query_one(ResultGrid)
+    grid.focus()
+    await pilot.pause()
+    return grid
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[_character_to_key(ch) for ch in text])
 
@@ -66,10 +77,7 @@ def test_scroll_to_the_last_row_of_a_large_result(client_settings):
     async def scenario():
         app = make_app(client_settings, "SELECT orderkey, linenumber FROM lineitem")
         async with app.run_test(size=(100, 36)) as pilot:
-            await pilot.press("ctrl+j")
-            await wait_until(pilot, lambda: app.query_status == "finished", timeout=60)
-            grid = app.query_one(ResultGrid)
-            grid.focus()
+            grid = await run_to_grid(pilot, timeout=60)
             await pilot.press("ctrl+end")
             await pilot.pause()
             assert grid.cursor[0] == LINEITEM_ROWS - 1

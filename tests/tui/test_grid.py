@@ -67,6 +67,29 @@ async def settle(pilot, grid: ResultGrid) -> None:
     raise AssertionError("the grid kept requesting rows")
 
 
+async def show(pilot, store: RowStore | None, status: str = "finished", *, settled: bool = True,
+               clock=None) -> ResultGrid:
+    """The app's grid showing *store* with *status* (its clock injected; drawn and its rows
+    decoded unless ``settled`` is False)."""
+    grid = pilot.app.query_one(ResultGrid)
+    if clock is not None:
+        grid.clock = clock
+    grid.show_result(store)
+    grid.set_status(status)
+    if settled:
+        await settle(pilot, grid)
+    return grid
+
+
+def two_chunk_store(n: int = 5000) -> tuple[list[list], RowStore]:
+    """*n* rows in two payload chunks: json+zstd rows [0, 3000), json+lz4 the rest."""
+    source = make_rows(n)
+    store = RowStore(make_columns())
+    store.append(payload_batch(source[:3000], 0, "json+zstd"))
+    store.append(payload_batch(source[3000:], 3000, "json+lz4"))
+    return source, store
+
+
 def data_line(grid: ResultGrid, row: int) -> str:
     """Text of the screen line that shows result row *row* (must be visible)."""
     y = HEADER_LINES + row - int(grid.scroll_y)
@@ -215,10 +238,7 @@ async def test_ctrl_end_on_a_million_rows_renders_the_last_row(monkeypatch) -> N
     monkeypatch.setattr(store, "_decode", lambda chunk: decoded.append(chunk.start) or real(chunk))
     app = GridApp()
     async with app.run_test(size=(60, 20)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store)
         assert grid.border_title == "1,000,000 rows"
         await pilot.press("ctrl+end")
         await settle(pilot, grid)
@@ -339,25 +359,17 @@ async def test_unreadable_rows_show_a_one_line_error() -> None:
     store.append(Batch(0, rows, 0, b"\x00garbage" + raw[8:], "json", None))
     app = GridApp()
     async with app.run_test(size=(80, 10)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store)
         text = body(grid)
         assert "cannot decode rows 0-9" in text
 
 
 @pilot_test
 async def test_payload_chunks_and_clear() -> None:
-    source = make_rows(5000)
-    store = RowStore(make_columns())
-    store.append(payload_batch(source[:3000], 0, "json+zstd"))
-    store.append(payload_batch(source[3000:], 3000, "json+lz4"))
+    source, store = two_chunk_store()
     app = GridApp()
     async with app.run_test(size=(80, 12)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
+        grid = await show(pilot, store, settled=False)
         grid.cursor = (3001, 0)
         await settle(pilot, grid)
         assert "name-3001-" in data_line(grid, 3001)
@@ -455,10 +467,7 @@ async def test_scrollbar_grows_with_the_stream_and_end_reaches_the_newest_row() 
     store = RowStore(make_columns())
     app = GridApp()
     async with app.run_test(size=(100, 20)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.clock = lambda: now[0]
-        grid.show_result(store)
-        grid.set_status("streaming")
+        grid = await show(pilot, store, "streaming", settled=False, clock=lambda: now[0])
         for start in range(0, 2_500, 500):
             store.append(Batch(start, source[start:start + 500]))
             now[0] += grid.TITLE_INTERVAL
@@ -486,10 +495,7 @@ async def test_streaming_row_count_title_is_throttled_but_never_stale_at_the_end
     store = RowStore(make_columns())
     app = GridApp()
     async with app.run_test(size=(80, 16)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.clock = lambda: now[0]
-        grid.show_result(store)
-        grid.set_status("streaming")
+        grid = await show(pilot, store, "streaming", settled=False, clock=lambda: now[0])
         store.append(Batch(0, source[:10]))
         grid.sync()  # the first rows always show
         assert grid.border_title == "10 rows so far…"
@@ -513,10 +519,7 @@ async def test_streaming_row_count_title_is_throttled_but_never_stale_at_the_end
 async def test_a_cache_miss_paints_a_placeholder_and_decoding_never_runs_on_the_ui_thread() -> None:
     import threading
 
-    source = make_rows(5000)
-    store = RowStore(make_columns())
-    store.append(payload_batch(source[:3000], 0, "json+zstd"))
-    store.append(payload_batch(source[3000:], 3000, "json+lz4"))
+    source, store = two_chunk_store()
     decode_threads: list[threading.Thread] = []
     release = threading.Event()
     real_decode = store._decode
@@ -530,9 +533,7 @@ async def test_a_cache_miss_paints_a_placeholder_and_decoding_never_runs_on_the_
     app = GridApp()
     async with app.run_test(size=(80, 12)) as pilot:
         ui_thread = threading.current_thread()
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
+        grid = await show(pilot, store, settled=False)
         await pilot.pause()
         lines(grid)  # a frame while the loader is held: placeholders, no decoding here
         assert data_line(grid, 0).strip() == "…"
@@ -605,10 +606,7 @@ async def test_copying_a_selection_of_undecoded_rows_loads_them_off_the_ui_threa
 
     app = CopyApp()
     async with app.run_test(size=(80, 14)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store)
         grid.cursor = (8990, 0)
         await settle(pilot, grid)
         grid._anchor = (100, 0)      # a selection from row 100 to 8990: most of it not decoded now

@@ -4,9 +4,8 @@ what made keypresses wait while a result streamed)."""
 
 from __future__ import annotations
 
-from tests.test_rowstore import Batch, make_columns, make_rows
-from tests.tui.test_grid import GridApp, data_line, pilot_test, settle
-from trino_tui.core.rowstore import RowStore
+from tests.test_rowstore import Batch, make_rows
+from tests.tui.test_grid import GridApp, data_line, pilot_test, show, store_with
 from trino_tui.tui.widgets.grid import HEADER_LINES, ResultGrid
 
 
@@ -23,7 +22,7 @@ def spy_lines(grid: ResultGrid) -> list[int]:
     return drawn
 
 
-def border_lines(app: GridApp, grid: ResultGrid) -> tuple[str, str]:
+def border_lines(grid: ResultGrid) -> tuple[str, str]:
     """The grid's top and bottom border lines as last drawn."""
     strips = grid._styles_cache._cache  # noqa: SLF001 - the lines last drawn, by widget y
     height = grid.outer_size.height
@@ -32,25 +31,28 @@ def border_lines(app: GridApp, grid: ResultGrid) -> tuple[str, str]:
 
 @pilot_test
 async def test_a_cursor_move_on_screen_repaints_two_lines_and_the_subtitle() -> None:
-    store = RowStore(make_columns())
-    store.append(Batch(0, make_rows(50)))
+    """... while a scroll or a selection rectangle still repaints the whole body."""
+    store = store_with(make_rows(50))
     app = GridApp()
     async with app.run_test(size=(80, 16)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store)
         drawn = spy_lines(grid)
         await pilot.press("down")
         await pilot.pause()
         assert sorted(set(drawn)) == [HEADER_LINES, HEADER_LINES + 1]   # rows 0 and 1 only
-        assert "row 2/50" in border_lines(app, grid)[1]
+        assert "row 2/50" in border_lines(grid)[1]
         assert "row 2/50" in grid.border_subtitle
         drawn.clear()
         await pilot.press("right")
         await pilot.pause()
         assert sorted(set(drawn)) == [HEADER_LINES + 1]
-        assert "col 2/" in border_lines(app, grid)[1]
+        assert "col 2/" in border_lines(grid)[1]
+        await pilot.press("left", "shift+down", "shift+down")
+        drawn.clear()
+        await pilot.press("down")   # drops the 3-row selection: every row of it repaints
+        await pilot.pause()
+        assert {HEADER_LINES + 1, HEADER_LINES + 2, HEADER_LINES + 3, HEADER_LINES + 4} <= set(drawn)
+        assert grid.selection == (4, 0, 4, 0)
         drawn.clear()
         await pilot.press("pagedown")   # scrolls: the whole body repaints
         await pilot.pause()
@@ -60,43 +62,17 @@ async def test_a_cursor_move_on_screen_repaints_two_lines_and_the_subtitle() -> 
 
 
 @pilot_test
-async def test_a_selection_still_repaints_its_whole_rectangle() -> None:
-    store = RowStore(make_columns())
-    store.append(Batch(0, make_rows(50)))
-    app = GridApp()
-    async with app.run_test(size=(80, 16)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store)
-        grid.set_status("finished")
-        await settle(pilot, grid)
-        await pilot.press("shift+down", "shift+down")
-        drawn = spy_lines(grid)
-        await pilot.press("down")   # drops the 3-row selection: every row of it repaints
-        await pilot.pause()
-        assert {HEADER_LINES, HEADER_LINES + 1, HEADER_LINES + 2, HEADER_LINES + 3} <= set(drawn)
-        assert grid.selection == (3, 0, 3, 0)
-    store.close()
-
-
-@pilot_test
 async def test_a_streaming_title_update_repaints_only_the_top_border() -> None:
     now = [100.0]
     source = make_rows(400)
-    store = RowStore(make_columns())
-    app = GridApp()
-    async with app.run_test(size=(80, 16)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.clock = lambda: now[0]
-        grid.show_result(store)
-        grid.set_status("streaming")
-        store.append(Batch(0, source[:300]))   # more than the width sample (200 rows)
-        grid.sync()
-        await settle(pilot, grid)
+    store = store_with(source[:300])   # more than the width sample (200 rows)
+    async with GridApp().run_test(size=(80, 16)) as pilot:
+        grid = await show(pilot, store, "streaming", clock=lambda: now[0])
         drawn = spy_lines(grid)
         store.append(Batch(300, source[300:]))   # below the screen
         now[0] += grid.TITLE_INTERVAL
         grid.sync()
         await pilot.pause()
         assert drawn == []   # no body line redrawn
-        assert "400 rows so far" in border_lines(app, grid)[0]
+        assert "400 rows so far" in border_lines(grid)[0]
     store.close()

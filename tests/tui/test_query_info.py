@@ -13,12 +13,11 @@ from trino_tui.explore.query_stats import query_details
 from trino_tui.tui.screens.plan import PlanScreen
 from trino_tui.tui.screens.prompt import ChoicePrompt
 from trino_tui.tui.screens.query_details import QueryDetailsScreen
-from trino_tui.tui.widgets.grid import ResultGrid
 
 from tests.core.fakes import FakeBatch
 from tests.tui.conftest import FakeClient, FakeQuery, make_columns
 from tests.tui.test_app_pilot import make_app as make_fake_app, wait_until
-from tests.tui.test_app_sandbox import make_app
+from tests.tui.test_app_sandbox import make_app, run_to_grid
 
 STATS = {
     "state": "RUNNING", "cpuTimeMillis": 1500, "wallTimeMillis": 4000, "queuedTimeMillis": 12,
@@ -128,11 +127,8 @@ def test_pushdown_against_the_sandbox(client_settings):
     async def scenario():
         app = make_app(client_settings, "select name, regionkey from nation")
         async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("ctrl+j")
-            await wait_until(pilot, lambda: app.query_status == "finished")
+            grid = await run_to_grid(pilot)
             app._status = "stopped"  # as if stopped early: the result is partial
-            grid = app.query_one(ResultGrid)
-            grid.focus()
             grid.cursor = (0, 1)
             await pilot.press("f", *">= 3", "enter")
             await wait_until(pilot, lambda: isinstance(app.screen, ChoicePrompt))
