@@ -74,9 +74,9 @@ class SegmentFormatPool:
         """Spawn the workers and send them the setup. Raises OSError if a process cannot start."""
         import subprocess  # here, not at import: a headless start-up that never needs workers skips it
 
-        from .worker import read_message, write_message
+        from .worker import ResultReader, write_message
 
-        self._read, self._write = read_message, write_message
+        self._read, self._write = ResultReader().read, write_message
         self.started = True
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
@@ -124,7 +124,8 @@ class SegmentFormatPool:
         self._order.append((worker, key))
 
     def next_result(self) -> tuple[Any, bool, Any]:
-        """(key, ok, bytes or reason) of the oldest job; blocks until its worker answers."""
+        """(key, ok, output or reason) of the oldest job; blocks until its worker answers. The
+        output is a memoryview valid until the next call."""
         worker, key = self._order[0]
         try:
             answer = self._read(worker.proc.stdout)  # type: ignore[arg-type]
@@ -134,7 +135,7 @@ class SegmentFormatPool:
             raise WorkerGone("worker process ended")
         self._order.popleft()
         worker.pending -= 1
-        ok, data = answer  # type: ignore[misc]
+        ok, data = answer
         return key, ok, data
 
     def keys(self) -> list[Any]:

@@ -59,8 +59,9 @@ def compile_row_formatters(columns: Sequence[Column], *, sep: str = "\x1f", rows
         elif c.type.raw == "double":
             # str(float) is Java's text for 0 and 1e-3 <= |x| < 1e7: inline that common case
             env[f"_f{i}"] = text_formatter(c.type, null, hex_per_line)
-            exprs.append(f"{{a{i} if a{i}.__class__ is float and (0.001 <= a{i} < 1e7 or a{i} == 0.0 "
-                         f"or -1e7 < a{i} <= -0.001) else _f{i}(a{i})}}")
+            # (...)!s: str() of a float is its repr, without format()'s generic __format__ dispatch
+            exprs.append(f"{{(a{i} if a{i}.__class__ is float and (0.001 <= a{i} < 1e7 or a{i} == 0.0 "
+                         f"or -1e7 < a{i} <= -0.001) else _f{i}(a{i}))!s}}")
         else:
             env[f"_f{i}"] = text_formatter(c.type, null, hex_per_line)
             exprs.append(f"{{_f{i}(a{i})}}")
