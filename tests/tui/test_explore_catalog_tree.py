@@ -150,6 +150,31 @@ def test_refresh_keeps_the_names_shown_until_different_ones_arrive(loader, runne
     asyncio.run(scenario())
 
 
+def test_catalog_tree_lines_read_as_the_stock_tree_draws_them(loader):
+    from textual.widgets import Tree
+
+    async def scenario():
+        async with browsing(loader) as (app, pilot, browser):
+            tree = browser.tree
+            await settle(pilot, loader)
+            await expand_path(tree.root, ("tpch", "tiny"), lambda _node: settle(pilot, loader))
+            tree.focus()
+            tree.cursor_line = 3
+            await pilot.pause()
+            style = tree.rich_style
+            width = tree.size.width
+            for y in range(len(tree._tree_lines)):
+                ours = tree._render_line(y, 0, width, style)
+                tree._clear_line_cache()
+                stock = Tree._render_line(tree, y, 0, width, style)
+                assert ours.text == stock.text, y
+                metas = lambda strip: {tuple(sorted(seg.style.meta.items())) for seg in strip if seg.style and seg.style.meta}  # noqa: E731
+                assert metas(ours) == metas(stock), y  # mouse: line, node and toggle targets
+            assert "└─" in tree._render_line(len(tree._tree_lines) - 1, 0, width, style).text
+
+    asyncio.run(scenario())
+
+
 def test_node_sql_for_each_kind():
     from trino_tui.explore.metadata import MetaNode
 
