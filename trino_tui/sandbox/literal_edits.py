@@ -145,7 +145,7 @@ def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
             i += 2
             continue
         if low == "time" and nxt is not None and nxt.kind == "string" and _TIME_WITH_OFFSET.match(string_value(nxt)):
-            value = re.sub(r"\s+", "", string_value(nxt))
+            value = re.sub(r"^(\d{1,2}:\d{2})(?=[+-])", r"\1:00", re.sub(r"\s+", "", string_value(nxt)))  # 10:00 -> 10:00:00
             edits.append((tok.start, nxt.end, f"TIMETZ {_quote(value)}"))
             i += 2
             continue

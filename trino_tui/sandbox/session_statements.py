@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
+from .describe_prepared import describe_input, describe_output
 from .engine_api import EngineOps, SessionContext
 from .resultset import SessionChanges, StatementResult
 from .sql_errors import TrinoError, at
@@ -24,9 +25,6 @@ from .sqltext import Token, significant, string_value, tokenize
 
 _PARSING = "io.trino.sql.parser.ParsingException"
 _ISOLATION = ("read uncommitted", "read committed", "repeatable read", "serializable")
-_TYPE_SIZE = {"boolean": 1, "tinyint": 1, "smallint": 2, "integer": 4, "bigint": 8, "real": 4, "double": 8,
-              "date": 4, "time": 8, "timestamp": 8, "uuid": 16, "interval day to second": 8,
-              "interval year to month": 4}
 
 
 _DESCRIBE_OUTPUT = [("Column Name", "varchar"), ("Catalog", "varchar"), ("Schema", "varchar"), ("Table", "varchar"),
@@ -224,17 +222,15 @@ class SessionStatements:
             raise _syntax(sql, sig[3], "<EOF>")
         statement = self._lookup(session, name)
         count = sum(1 for t in significant(tokenize(statement)) if t.text == "?")
-        if what == "input":  # the sandbox does not infer parameter types
+        if what == "input":
             return self._engine.list_result([("Position", "integer"), ("Type", "varchar")],
-                                            [[i, "unknown"] for i in range(count)], bounded=True)
+                                            describe_input(self._engine, statement, session), bounded=True)
         first = next((t.lower for t in significant(tokenize(statement))), "")
         if first not in ("select", "with", "values", "table", "("):  # never run a write to describe it
             return self._engine.list_result(_DESCRIBE_OUTPUT, [], bounded=True)
         result = self._engine.execute(bind_parameters(statement, ["NULL"] * count), session)
         result.close()
-        body = {t.ident for t in significant(tokenize(statement)) if t.is_ident}
-        rows = [[c.name, "", "", "", c.type, _type_size(c.type), c.name in body and not c.name.startswith("_col")]
-                for c in (result.columns if result.is_query else [])]
+        rows = describe_output(self._engine, statement, session, result.columns if result.is_query else [])
         return self._engine.list_result(_DESCRIBE_OUTPUT, rows, bounded=True)
 
     # ------------------------------------------------------------------ transactions
@@ -317,12 +313,3 @@ class SessionStatements:
             raise _syntax(sql, sig[3] if len(sig) > 3 else None, "<identifier>, <string>")
         user = string_value(sig[3]) if sig[3].kind == "string" else sig[3].ident
         return _done("SET SESSION AUTHORIZATION", SessionChanges(set_authorization_user=user))
-
-
-def _type_size(type_text: str) -> int:
-    base = type_text.split("(", 1)[0].strip()
-    if base == "varchar":
-        return int(type_text[8:-1]) if "(" in type_text else 2147483647
-    if base == "decimal":
-        return 8 if int(type_text.split("(")[1].split(",")[0]) <= 18 else 16
-    return _TYPE_SIZE.get(base, 0)
