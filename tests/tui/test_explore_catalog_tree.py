@@ -134,13 +134,16 @@ def test_refresh_keeps_the_names_shown_until_different_ones_arrive(loader, runne
             tree = browser.tree
             await settle(pilot, loader)
             tpch = await expand_path(tree.root, ("tpch",), lambda _node: settle(pilot, loader))
-            before = list(tpch.children)
+            tiny = await expand_path(tpch, ("tiny",), lambda _node: settle(pilot, loader))
+            before, tables = list(tpch.children), list(tiny.children)
             tree.focus()
             tree.move_cursor(tpch)
             await pilot.press("r")
             assert list(tpch.children) == before  # no spinner in their place while reloading
             await settle(pilot, loader)
             assert list(tpch.children) == before  # the same names came back: nothing rebuilt
+            assert tiny.is_expanded and list(tiny.children) == tables  # the open schema asked again, unchanged
+            assert sum("table_schema = 'tiny'" in c for c in runner.calls) == 2
             runner.responses["SHOW SCHEMAS FROM tpch"] = [["sf1"], ["sf100"], ["tiny"]]
             await pilot.press("r")
             await settle(pilot, loader)

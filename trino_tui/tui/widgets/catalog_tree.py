@@ -265,6 +265,8 @@ class CatalogBrowser(Vertical):
     # -- tree content -------------------------------------------------------------------------
     def _show_level(self, node: TreeNode[NodeData], level: Level) -> None:
         if level.state in ("loading", "unloaded", "loaded") and self._unchanged(node, level):
+            if level.loaded:
+                self._reload_open(node)
             return  # a refresh: the names shown stay until different ones arrive (no flicker, no repaint)
         node.remove_children()
         if level.state in ("loading", "unloaded"):
@@ -279,16 +281,25 @@ class CatalogBrowser(Vertical):
 
     @staticmethod
     def _unchanged(node: TreeNode[NodeData], level: Level) -> bool:
-        """``node`` shows loaded names, none of them expanded, and ``level`` is still loading or
-        holds the same first names (one page: O(PAGE), whatever the level's size)."""
+        """``node`` shows loaded names and ``level`` is still loading or holds the same first names
+        (one page: O(PAGE), whatever the level's size)."""
         shown = [c.data.meta for c in node.children if c.data is not None and c.data.kind == "meta"]
-        if not shown or any(c.is_expanded for c in node.children):
+        if not shown:
             return False
         if not level.loaded:
             return True
         more = [c.data.offset for c in node.children if c.data is not None and c.data.kind == "more"]
         rest = len(level.children) - len(shown)
         return list(level.children[:len(shown)]) == shown and (more == [len(shown)] if rest > 0 else not more)
+
+    def _reload_open(self, node: TreeNode[NodeData]) -> None:
+        """The level of ``node`` came back unchanged: its open children ask for their levels again
+        (a refresh forgot them); each stays on screen until its own answer differs."""
+        if self._loader is None:
+            return
+        for c in node.children:
+            if c.is_expanded and c.data is not None and c.data.kind == "meta":
+                self._show_level(c, self._loader.request(c.data.path))
 
     def _fill(self, node: TreeNode[NodeData], level: Level, start: int) -> None:
         """Add one page of ``level``'s children from ``start``, then a "… N more" node if any are left."""
@@ -337,7 +348,9 @@ class CatalogBrowser(Vertical):
             return
         change = message.change
         if change.what != "level":
-            if self._filter:
+            if self._filter and change.what == "matches":
+                self._show_matches()  # one message per answer of the match thread: shown at once
+            elif self._filter:
                 self._schedule_matches()
             return
         level = loader.level(change.path)
@@ -396,10 +409,10 @@ class CatalogBrowser(Vertical):
             self._schedule_matches()
 
     def _schedule_matches(self) -> None:
-        """Rebuild the filter view once per refresh however many loader changes arrive."""
+        """Rebuild the filter view once however many search answers arrive meanwhile."""
         if not self._matches_pending:
             self._matches_pending = True
-            self.call_after_refresh(self._show_matches)
+            self.call_later(self._show_matches)
 
     def _show_matches(self) -> None:
         """Loaded names containing the filter, then server search hits and per-catalog status
