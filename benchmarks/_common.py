@@ -202,3 +202,58 @@ async def grid_settled(pilot, grid) -> None:
         if not grid.loader.busy:
             return
         await asyncio.get_running_loop().run_in_executor(None, grid.loader.wait_idle, 30)
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeRss:
+    """Samples the summed RSS of a process and all its descendants (Linux /proc) every *interval*
+    seconds on its own thread: ``start()``, ``stop()`` (joins within 2 s); ``peak_mb`` is the
+    highest sum seen. os.wait4's ru_maxrss is the peak of the largest single process of the tree,
+    not their sum (an export's worker processes come on top of the main process)."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        import threading
+
+        self.pid, self.interval = pid, interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tree-rss", daemon=True)
+
+    def start(self) -> "TreeRss":
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = sum(_rss_kib(p) for p in _descendants(self.pid))
+            self.peak_mb = max(self.peak_mb, total / 1024)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join(2.0)
+        return self.peak_mb

@@ -128,7 +128,10 @@ class _External:
 def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REPO,
                extra_env: dict[str, str] | None = None) -> Result:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=_child_env(repo, extra_env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # cwd=repo: `python -m` puts the working directory first on sys.path, so a child started from
+    # another tree would import that tree's trino_tui (a --baseline run would time the wrong code)
+    proc = subprocess.Popen(argv, env=_child_env(repo, extra_env), cwd=str(repo), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
