@@ -195,7 +195,7 @@ def test_duckdb_only_types_are_reported_consistently(sbx_engine, sql, type_text,
 
 @pytest.mark.parametrize("sql, type_text, json_text", [
     ("SELECT TIMESTAMP '2024-01-02 03:04:05.123 America/New_York'", "timestamp(3) with time zone",
-     b'["2024-01-02 08:04:05.123 UTC"]'),
+     b'["2024-01-02 03:04:05.123 America/New_York"]'),   # in its own zone, as Trino shows it
     ("SELECT CAST('2024-01-02 03:04:05+01:00' AS TIMESTAMP(3) WITH TIME ZONE)", "timestamp(3) with time zone",
      b'["2024-01-02 02:04:05.000 UTC"]'),
     ("SELECT TIMESTAMP '2024-01-02 03:04:05'", "timestamp(0)", b'["2024-01-02 03:04:05"]'),

@@ -47,17 +47,16 @@ _FRACTION = re.compile(r":\d{2}\.(\d+)")
 
 def _precision(item: dict) -> int | None:
     """Trino's precision for datetime literals and clock functions (DuckDB keeps microseconds):
-    TIMESTAMP '...' -> the literal's fraction digits; CAST(.. AS timestamp) and now() -> 3."""
+    TIMESTAMP '...' -> the literal's fraction digits; CAST(x AS timestamp) and now() -> 3."""
     cls = item.get("class")
     if cls == "CAST":
         type_expr = item.get("type_expr") or {}
         child = item.get("child") or {}
-        if str(type_expr.get("type_name", "")).upper() in _DATETIME_CASTS and not type_expr.get("children") \
-                and child.get("class") == "CONSTANT":
-            if child.get("query_location") == _SYNTHETIC:
+        if str(type_expr.get("type_name", "")).upper() in _DATETIME_CASTS and not type_expr.get("children"):
+            if child.get("class") == "CONSTANT" and child.get("query_location") == _SYNTHETIC:
                 m = _FRACTION.search(str((child.get("literal") or {}).get("text", "")))
                 return len(m.group(1)) if m else 0
-            return 3
+            return 3   # CAST(x AS timestamp) is timestamp(3) in Trino
     if cls == "COLUMN_REF" and item.get("column_names") in (["current_timestamp"], ["localtimestamp"]):
         return 3
     if cls == "FUNCTION" and item.get("function_name") in ("now", "current_timestamp", "localtimestamp") \

@@ -21,6 +21,7 @@ import re
 
 from .sql_errors import at
 from .sqltext import Token, string_value
+from .zoned_literals import ZONE_MARKER, ZONE_MARKER_USE, marker_zone
 
 MARKER_TYPES = {"trino_ipaddress": "VARCHAR", "trino_interval_ym": "INTERVAL"}
 _MARKER = re.compile(r"^trino_(char|varchar|time|timestamp|timetz|timestamptz)_(\d+)$")
@@ -43,11 +44,14 @@ def marker_trino_type(type_name: str) -> str | None:
         return "ipaddress"
     if low == "trino_interval_ym":
         return "interval year to month"
+    zoned = marker_zone(low)
+    if zoned is not None:
+        return f"timestamp({zoned[0]}) with time zone" if zoned[0] is not None else "timestamp with time zone"
     m = _MARKER.match(low)
     return _MARKER_TEXT[m.group(1)].format(int(m.group(2))) if m else None
 
 
-_MARKER_USE = re.compile(r"\btrino_(?:char|varchar|time|timestamp|timetz|timestamptz)_\d+\b")
+_MARKER_USE = re.compile(r"\btrino_(?:char|varchar|time|timestamp|timetz|timestamptz)_\d+\b|\b" + ZONE_MARKER_USE + r"\b")
 
 
 def marker_names(text: str) -> list[str]:
@@ -57,6 +61,8 @@ def marker_names(text: str) -> list[str]:
 
 def marker_ddl(type_name: str) -> str | None:
     """CREATE TYPE statement for a marker type (None: not a marker)."""
+    if ZONE_MARKER.match(type_name):
+        return f"CREATE TYPE {type_name} AS TIMESTAMPTZ"
     m = _MARKER.match(type_name)
     base = MARKER_TYPES.get(type_name) or (_MARKER_BASE[m.group(1)] if m else None)
     if m and m.group(1) == "timestamp" and int(m.group(2)) > 6:

@@ -106,8 +106,8 @@ def leaf(value: Any, t: TrinoType, zone: ZoneSpec) -> str:
     if r == "timestamp":
         base, _, frac = s.partition(".")
         return _q(base + _fraction(frac, t.precision))
-    if r == "timestamp with time zone":
-        return _q(_timestamp_tz(s, t.precision, zone))
+    if r == "timestamp with time zone":   # a value's own zone (zoned_literals) or the session's
+        return _q(_timestamp_tz(s, t.precision, ZoneSpec.parse(t.zone) if t.zone else zone))
     if r == "interval day to second":
         return _q(_interval_ds(s))
     if r == "interval year to month":

@@ -180,8 +180,8 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
                              t.precision))
     if r == "timestamp":
         return _quoted(_frac(f"strftime({_rounded(x, t.precision)}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
-    if r == "timestamp with time zone":
-        return _timestamp_tz_sql(x, t.precision, zone)
+    if r == "timestamp with time zone":   # a value's own zone (zoned_literals) or the session's
+        return _timestamp_tz_sql(x, t.precision, ZoneSpec.parse(t.zone) if t.zone else zone)
     if r == "time with time zone":
         return _time_tz_sql(x, t.precision)
     if r == "interval day to second":

@@ -32,6 +32,7 @@ class TrinoType:
     raw: str
     params: tuple[Any, ...] = ()
     duck_cast: bool = field(default=False, compare=False)   # DuckDB value must be CAST to VARCHAR
+    zone: str | None = field(default=None, compare=False)   # timestamp with time zone shown in this zone
 
     @property
     def text(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .literal_edits import marker_trino_type
 from .trino_types import TrinoType, parse_type
+from .zoned_literals import marker_zone
 
 UNKNOWN = TrinoType("?")
 _NULL = TrinoType("null")   # a NULL literal: no bound of its own (ARRAY['a', NULL] is array(varchar(1)))
@@ -36,6 +37,9 @@ def type_expr_hint(type_expr: dict) -> TrinoType:
     """The Trino type a cast target names where markers say so (UNKNOWN elsewhere)."""
     name = str(type_expr.get("type_name", ""))
     children = type_expr.get("children") or []
+    zoned = marker_zone(name)
+    if zoned is not None:   # precision None: DuckDB's (refine keeps the reported one)
+        return TrinoType("timestamp with time zone", () if zoned[0] is None else (zoned[0],), zone=zoned[1])
     marker = marker_trino_type(name)
     if marker is not None:
         return parse_type(marker)
@@ -108,6 +112,8 @@ def refine(reported: TrinoType, hint: TrinoType | None) -> TrinoType:
     """*reported* with the parts *hint* knows better (scalars: the hint; nested: part by part)."""
     if hint is None or hint is UNKNOWN or hint is _NULL:
         return reported
+    if hint.raw == reported.raw and hint.zone and not hint.params:
+        return TrinoType(hint.raw, reported.params, zone=hint.zone)
     if hint.raw not in ("array", "map", "row"):
         return hint
     if reported.raw != hint.raw or len(reported.params) != len(hint.params):
@@ -122,6 +128,6 @@ def hint_of(item: dict, plain: bool) -> Any:
     if plain:
         return expr_hint(item)
     if item.get("class") == "CAST":
-        marker = marker_trino_type(str((item.get("type_expr") or {}).get("type_name", "")))
-        return parse_type(marker) if marker else None
+        hint = type_expr_hint(item.get("type_expr") or {})
+        return None if hint is UNKNOWN or hint.raw in ("array", "map", "row") else hint
     return None
