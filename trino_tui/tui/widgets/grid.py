@@ -30,7 +30,7 @@ from textual.strip import Strip
 
 from trino_tui.tui.widgets.grid_cells import GridLayout, RowTexts, header_layout, row_texts, widen
 from trino_tui.tui.widgets.grid_model import (
-    HEADER_LINES, STATUSES, selection_box, subtitle_for, title_for,
+    HEADER_LINES, STATUSES, empty_state, no_rows_text, selection_box, subtitle_for, title_for,
 )
 from trino_tui.tui.widgets.grid_nav import GridNavigation
 from trino_tui.tui.widgets.grid_border import set_border_text
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     from trino_tui.core.rowstore import RowStore
 
 LOADING_TEXT = "…"
-EMPTY_TEXT = "No result yet. Run a query to see its rows here."
-WAITING_TEXT = "Running… waiting for the first rows."
 
 
 class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
@@ -467,7 +465,7 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
         if row >= self._nrows:
             if self._nrows == 0 and y == HEADER_LINES:
                 failed = bool(self._error) or (self._status == "failed" and bool(self._message))
-                return self._message_line(0, width, base, self._empty_result_text(),
+                return self._message_line(0, width, base, no_rows_text(self._status, self._message, self._error),
                                           "error" if failed else "empty")
             return Strip.blank(width, base)
         cells = self._line(row)
@@ -480,29 +478,12 @@ class ResultGrid(GridViewTools, GridNavigation, ScrollView, can_focus=True):
                                                    cursor=self._cursor, box=box, scroll_x=x, width=w),
                              row, base, scroll_x, width)
 
-    def _empty_result_text(self) -> str:
-        if self._error:
-            return self._error
-        if self._message and self._status == "failed":
-            return self._message
-        if self._status in ("idle", "streaming"):
-            return "waiting for rows…"
-        return "(no rows)"
-
     def _message_line(self, y: int, width: int, base: Style, text: str | None = None,
                       kind: str = "empty") -> Strip:
         """Empty-state lines: one message on the first line (or centred when no result)."""
         if text is None:
-            if self._store is None:
-                text = self._message or (WAITING_TEXT if self._status == "streaming" else EMPTY_TEXT)
-            elif self._error:
-                text, kind = self._error, "error"
-            elif self._message:
-                text = self._message
-            else:
-                text = "The statement returned no columns." if not self._columns else ""
-            if self._error or (self._message and self._status == "failed"):
-                kind = "error"
+            text, kind = empty_state(self._store is not None, bool(self._columns), self._status,
+                                     self._message, self._error)
             target = max(0, (self.size.height - 1) // 2) if self._store is None else 0
             if y != target:
                 return Strip.blank(width, base)

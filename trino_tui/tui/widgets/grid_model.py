@@ -1,6 +1,6 @@
 """Pure cursor/selection/title logic of the result grid (no widget state, no Textual).
 
-Owns: the wording of the grid's border title and subtitle, the scroll offsets that bring the cursor
+Owns: the wording of the grid's border title and subtitle and of its empty states, the scroll offsets that bring the cursor
 cell into view, and bounding a selection's row span. Pure functions; safe from any thread.
 """
 
@@ -30,6 +30,29 @@ def title_for(status: str, n: int, has_store: bool) -> str:
     if status in ("stopped", "cancelled", "failed"):
         return f"{status} after {_rows(n)}"
     return _rows(n)
+
+
+EMPTY_TEXT = "No result yet. Run a query to see its rows here."
+WAITING_TEXT = "Running… waiting for the first rows."
+
+
+def empty_state(has_store: bool, has_columns: bool, status: str, message: str | None,
+                error: str | None) -> tuple[str, str]:
+    """(text, kind) of a grid without columns to draw: kind "error" or "empty" (its style)."""
+    if not has_store:
+        text = message or (WAITING_TEXT if status == "streaming" else EMPTY_TEXT)
+    else:
+        text = error or message or ("" if has_columns else "The statement returned no columns.")
+    return text, "error" if error or (message and status == "failed") else "empty"
+
+
+def no_rows_text(status: str, message: str | None, error: str | None) -> str:
+    """The first body line of a result with columns but no rows (yet)."""
+    if error:
+        return error
+    if message and status == "failed":
+        return message
+    return "waiting for rows…" if status in ("idle", "streaming") else "(no rows)"
 
 
 def selection_box(cursor: Cell, anchor: Cell | None) -> tuple[int, int, int, int]:
