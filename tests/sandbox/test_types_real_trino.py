@@ -25,7 +25,9 @@ EXACT = ["t_varchar", "t_column_names", "m_show_catalogs", "m_show_create_table"
          # decimal division and avg(decimal) by Trino's rules (round 3)
          "r_decimal_arith", "r_decimal_agg", "r_decimal_avg_group",
          # timestamp with time zone literals shown in their own zone (round 3)
-         "r_timestamp_tz_zones"]
+         "r_timestamp_tz_zones",
+         # time(p) / timestamp(p) to picoseconds with Trino's rounding (round 3)
+         "t_time", "t_timestamp", "t_timestamp_tz", "r_time_precision"]
 ROWS_ONLY = {  # types differ: SHOW FUNCTIONS lists DuckDB's functions in Trino's words
     "m_show_functions_like", "m_info_schema_columns"}
 
@@ -82,24 +84,27 @@ def test_clients_without_parametric_datetime_get_legacy_types(sb) -> None:
             assert [t for t, _ in columns] == ["timestamp(9)", "time(6)"]
 
 
-# entry -> result columns whose values match (the others need more than DuckDB's resolution:
-# TIME beyond microseconds, TIMESTAMP beyond nanoseconds, each TIMESTAMP WITH TIME ZONE in its own zone)
-PARTIAL = {"t_time": [0, 1, 3], "t_timestamp": [0, 1, 2, 4], "t_timestamp_tz": [0, 1, 2]}
+@pytest.mark.parametrize("sql", [
+    "SELECT TIME '12:34:56.1234567' < TIME '13:00:00'",        # a picosecond literal inside an expression
+    "SELECT ARRAY[TIMESTAMP '2024-01-02 03:04:05.1234567891']",
+    "SELECT TIMESTAMP '2024-01-02 03:04:05.1234567 UTC' + INTERVAL '1' DAY",
+])
+def test_finer_literals_in_expressions_are_refused(sbx_engine: Engine, sql: str) -> None:
+    """Never silently wrong: digits DuckDB cannot hold fail with NOT_SUPPORTED unless shown as written."""
+    from trino_tui.sandbox.sql_errors import TrinoError
 
-
-@pytest.mark.parametrize("entry", sorted(PARTIAL))
-def test_datetime_precision_and_rounding(sbx_engine: Engine, entry: str) -> None:
-    (step,) = ENTRIES[entry]
-    result, rows, _ = run(sbx_engine, step["sql"], _session())
-    assert [c.type for c in result.columns] == [c["type"] for c in step["columns"]]
-    want = step["rows"]["values"][0]
-    assert [rows[0][i] for i in PARTIAL[entry]] == [want[i] for i in PARTIAL[entry]]
+    with pytest.raises(TrinoError) as info:
+        run(sbx_engine, sql, _session())
+    assert info.value.error_name == "NOT_SUPPORTED" and "microseconds" in info.value.message
 
 
 @pytest.mark.parametrize("sql, value", [
     ("SELECT CAST(TIMESTAMP '2024-01-02 03:04:05.5' AS timestamp(0))", "2024-01-02 03:04:06"),
     ("SELECT CAST(TIME '01:02:03.1234' AS time(2))", "01:02:03.12"),
     ("SELECT CAST(TIMESTAMP '2024-01-02 03:04:05.129' AS timestamp(2))", "2024-01-02 03:04:05.13"),
+    ("SELECT CAST(TIME '23:59:59.9999999' AS time(6))", "00:00:00.000000"),            # a time wraps at midnight
+    ("SELECT CAST(TIMESTAMP '2024-02-28 23:59:59.99999999995' AS timestamp(10))", "2024-02-29 00:00:00.0000000000"),
+    ("SELECT CAST(TIME '01:02:03.123456789' AS time(11))", "01:02:03.12345678900"),
 ])
 def test_casts_to_lower_precision_round(sbx_engine: Engine, sql: str, value: str) -> None:
     _, rows, _ = run(sbx_engine, sql, _session())

@@ -36,6 +36,7 @@ from .synthetic import SyntheticCatalog, SyntheticSpec
 from .system_tables import SystemInfo
 from .trino_functions import FUNCTION_MACROS
 from .zoned_literals import zoned_edits
+from .fine_datetime import fine_edits
 from .trino_types import TrinoType, from_duckdb as type_from_duckdb, parse_type
 
 __all__ = ["Engine", "SessionContext", "CATALOGS", "ResultColumn", "StatementResult", "TrinoError", "SystemInfo"]
@@ -344,7 +345,7 @@ class Engine:
             resolved.append(r)
         taken: list[tuple[int, int]] = []
         edits = [*type_syntax_edits(sig), *session_value_edits(sig, session, session.time_zone), *literal_edits(sig, sql),
-                 *values_row_edits(sig), *zoned_edits(sig)]
+                 *values_row_edits(sig), *zoned_edits(sig), *fine_edits(sig)]
         for start, end, text in sorted(edits, key=lambda e: e[0] - e[1]):  # wider edits first
             if any(start < e and s < end for s, e in taken):
                 continue  # inside an edit already made (e.g. a nested type rewritten as a whole)

@@ -6,7 +6,7 @@ top-level cast to them (char(n), varchar(n), ipaddress, interval year to month):
   DECIMAL '1.50'                     -> CAST('1.50' AS DECIMAL(3,2))          (Trino's p and s)
   TIME '12:34:56 +05:30'             -> TIMETZ '12:34:56+05:30'
   TIMESTAMP '... +01:00'             -> the offset written without the space DuckDB rejects
-  TIMESTAMP '...05.123456789'        -> CAST('...' AS trino_timestamp_9)      (nanoseconds kept)
+  TIMESTAMP '...05.123456789'        -> CAST('...' AS trino_timestamp_9)      (fine_datetime.py)
   INTERVAL '2-3' YEAR TO MONTH       -> CAST(INTERVAL '27 months' AS trino_interval_ym)
   INTERVAL '1 02:03:04.5' DAY TO SECOND -> INTERVAL '1 days 02:03:04.5'
   CAST(x AS JSON)                    -> to_json(x)
@@ -21,6 +21,7 @@ import re
 
 from .sql_errors import at
 from .sqltext import Token, string_value
+from .fine_datetime import TAIL_MARKER, TAIL_MARKER_USE
 from .zoned_literals import ZONE_MARKER, ZONE_MARKER_USE, marker_zone
 
 MARKER_TYPES = {"trino_ipaddress": "VARCHAR", "trino_interval_ym": "INTERVAL"}
@@ -33,7 +34,6 @@ _OFFSET_GAP = re.compile(r"(\d)\s+([+-]\d{1,2}(?::?\d{2})?)\s*$")
 _TIME_WITH_OFFSET = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-]\d{1,2}(?::?\d{2})?\s*$")
 _YM = re.compile(r"^\s*([+-]?)(\d+)(?:-(\d+))?\s*$")
 _DS = re.compile(r"^\s*([+-]?)(\d+)\s+(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*$")
-_FINE_TIMESTAMP = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.(\d{7,})\s*$")
 _UNITS = ("year", "month", "day", "hour", "minute", "second")
 
 
@@ -44,6 +44,9 @@ def marker_trino_type(type_name: str) -> str | None:
         return "ipaddress"
     if low == "trino_interval_ym":
         return "interval year to month"
+    tail = TAIL_MARKER.match(low)
+    if tail:
+        return f"{tail.group(1)}({int(tail.group(2))})"
     zoned = marker_zone(low)
     if zoned is not None:
         return f"timestamp({zoned[0]}) with time zone" if zoned[0] is not None else "timestamp with time zone"
@@ -51,7 +54,8 @@ def marker_trino_type(type_name: str) -> str | None:
     return _MARKER_TEXT[m.group(1)].format(int(m.group(2))) if m else None
 
 
-_MARKER_USE = re.compile(r"\btrino_(?:char|varchar|time|timestamp|timetz|timestamptz)_\d+\b|\b" + ZONE_MARKER_USE + r"\b")
+_MARKER_USE = re.compile(r"\btrino_(?:char|varchar|time|timestamp|timetz|timestamptz)_\d+\b|\b" + ZONE_MARKER_USE
+                         + r"\b|\b" + TAIL_MARKER_USE + r"\b")
 
 
 def marker_names(text: str) -> list[str]:
@@ -63,6 +67,9 @@ def marker_ddl(type_name: str) -> str | None:
     """CREATE TYPE statement for a marker type (None: not a marker)."""
     if ZONE_MARKER.match(type_name):
         return f"CREATE TYPE {type_name} AS TIMESTAMPTZ"
+    tail = TAIL_MARKER.match(type_name)
+    if tail:
+        return f"CREATE TYPE {type_name} AS {'TIME' if tail.group(1) == 'time' else 'TIMESTAMP_NS'}"
     m = _MARKER.match(type_name)
     base = MARKER_TYPES.get(type_name) or (_MARKER_BASE[m.group(1)] if m else None)
     if m and m.group(1) == "timestamp" and int(m.group(2)) > 6:
@@ -153,12 +160,6 @@ def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
         if low == "time" and nxt is not None and nxt.kind == "string" and _TIME_WITH_OFFSET.match(string_value(nxt)):
             value = re.sub(r"^(\d{1,2}:\d{2})(?=[+-])", r"\1:00", re.sub(r"\s+", "", string_value(nxt)))  # 10:00 -> 10:00:00
             edits.append((tok.start, nxt.end, f"TIMETZ {_quote(value)}"))
-            i += 2
-            continue
-        fine = _FINE_TIMESTAMP.match(string_value(nxt)) if low == "timestamp" and nxt is not None and \
-            nxt.kind == "string" else None
-        if fine and len(fine.group(1)) <= 12:  # beyond microseconds: DuckDB's TIMESTAMP_NS keeps nanoseconds
-            edits.append((tok.start, nxt.end, f"CAST({_quote(string_value(nxt).strip())} AS trino_timestamp_{len(fine.group(1))})"))
             i += 2
             continue
         if low == "timestamp" and nxt is not None and nxt.kind == "string" and _OFFSET_GAP.search(string_value(nxt)):

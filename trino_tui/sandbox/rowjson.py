@@ -135,14 +135,15 @@ def _interval_ym_sql(x: str) -> str:
                    f"|| '-' || CAST(abs({months}) % 12 AS VARCHAR)")
 
 
-def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec) -> str:
+def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec, tail: str = "") -> str:
+    """*tail*: a literal's digits beyond microseconds (fine_datetime), shown as written."""
     x = _rounded(x, p)
     if zone.region is not None:
         local = f"timezone({_lit(zone.region)}, {x})"
     else:
         local = f"(timezone('UTC', {x}) + INTERVAL {zone.offset_minutes} MINUTE)"
-    text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%n')", 19, p)
-    return _quoted(f"{text} || {_lit(' ' + zone.label)}")
+    text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%n')", 19, p if not tail else 6)
+    return _quoted(f"{text} || {_lit(tail + ' ' + zone.label)}")
 
 
 def _time_tz_sql(x: str, p: int) -> str:
@@ -175,13 +176,18 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
         return _quoted(f"to_base64({x})")
     if r in ("date", "uuid"):
         return _quoted(f"CAST({x} AS VARCHAR)")
+    if r == "time" and t.fraction_tail:   # a literal finer than DuckDB holds (fine_datetime)
+        return _quoted(f"{_frac(f'strftime(DATE {chr(39)}1970-01-01{chr(39)} + {x}, {chr(39)}%H:%M:%S.%n{chr(39)})', 8, 6)} "
+                       f"|| '{t.fraction_tail}'")
+    if r == "timestamp" and t.fraction_tail:
+        return _quoted(f"{_frac(f'strftime({x}, {chr(39)}%Y-%m-%d %H:%M:%S.%n{chr(39)})', 19, 9)} || '{t.fraction_tail}'")
     if r == "time":
         return _quoted(_frac(f"strftime(DATE '1970-01-01' + {_rounded(x, t.precision)}, '%H:%M:%S.%n')", 8,
                              t.precision))
     if r == "timestamp":
         return _quoted(_frac(f"strftime({_rounded(x, t.precision)}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
     if r == "timestamp with time zone":   # a value's own zone (zoned_literals) or the session's
-        return _timestamp_tz_sql(x, t.precision, ZoneSpec.parse(t.zone) if t.zone else zone)
+        return _timestamp_tz_sql(x, t.precision, ZoneSpec.parse(t.zone) if t.zone else zone, t.fraction_tail)
     if r == "time with time zone":
         return _time_tz_sql(x, t.precision)
     if r == "interval day to second":

@@ -18,6 +18,7 @@ import duckdb
 from .colnames import trino_column_names
 from .decimal_rules import decimal_rewrite
 from .engine_api import SessionContext
+from .fine_datetime import check_tails
 from .nestedjson import is_nested, row_query as nested_row_query
 from .result_types import legacy_datetime, with_precision
 from .resultset import DuckSource, ResultColumn, StatementResult
@@ -67,6 +68,7 @@ def run_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCon
             types = engine.declared_types(out.sources, list(rel.types), refs)
             types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
             types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
+            check_tails(duck_sql, sum(1 for t in types if t.fraction_tail))
             if not session.parametric_datetime:
                 types = [legacy_datetime(t) for t in types]
             assemble = None

@@ -33,6 +33,7 @@ class TrinoType:
     params: tuple[Any, ...] = ()
     duck_cast: bool = field(default=False, compare=False)   # DuckDB value must be CAST to VARCHAR
     zone: str | None = field(default=None, compare=False)   # timestamp with time zone shown in this zone
+    fraction_tail: str = field(default="", compare=False)   # digits beyond DuckDB's (fine_datetime literals)
 
     @property
     def text(self) -> str:

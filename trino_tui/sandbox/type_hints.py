@@ -14,6 +14,7 @@ from typing import Any
 
 from .literal_edits import marker_trino_type
 from .trino_types import TrinoType, parse_type
+from .fine_datetime import tail_of
 from .zoned_literals import marker_zone
 
 UNKNOWN = TrinoType("?")
@@ -37,9 +38,13 @@ def type_expr_hint(type_expr: dict) -> TrinoType:
     """The Trino type a cast target names where markers say so (UNKNOWN elsewhere)."""
     name = str(type_expr.get("type_name", ""))
     children = type_expr.get("children") or []
+    tail = tail_of(name)
+    if tail is not None:
+        return TrinoType(tail[0], (tail[1],), fraction_tail=tail[2])
     zoned = marker_zone(name)
     if zoned is not None:   # precision None: DuckDB's (refine keeps the reported one)
-        return TrinoType("timestamp with time zone", () if zoned[0] is None else (zoned[0],), zone=zoned[1])
+        return TrinoType("timestamp with time zone", () if zoned[0] is None else (zoned[0],), zone=zoned[1],
+                         fraction_tail=zoned[2])
     marker = marker_trino_type(name)
     if marker is not None:
         return parse_type(marker)

@@ -15,23 +15,23 @@ import re
 
 from .sqltext import Token, string_value
 
-ZONE_MARKER = re.compile(r"^trino_tstz_(?:(\d+)_)?z([0-9a-f]+)$")
-ZONE_MARKER_USE = r"trino_tstz_(?:\d+_)?z[0-9a-f]+"
+ZONE_MARKER = re.compile(r"^trino_tstz_(?:(\d+)_)?z([0-9a-f]+)(?:_f(\d+))?$")
+ZONE_MARKER_USE = r"trino_tstz_(?:\d+_)?z[0-9a-f]+(?:_f\d+)?"   # _f<digits>: beyond microseconds (fine_datetime)
 _ZONED = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.(\d*))?)?)\s*"
                     r"([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{1,2}(?::?\d{2})?)\s*$")
 
 
-def zone_marker(zone: str, precision: int | None) -> str:
+def zone_marker(zone: str, precision: int | None, tail: str = "") -> str:
     p = "" if precision is None else f"{precision}_"
-    return f"trino_tstz_{p}z{zone.encode().hex()}"
+    return f"trino_tstz_{p}z{zone.encode().hex()}" + (f"_f{tail}" if tail else "")
 
 
-def marker_zone(type_name: str) -> tuple[int | None, str] | None:
-    """(precision or None, zone) of a zone marker type name (None: not one)."""
+def marker_zone(type_name: str) -> tuple[int | None, str, str] | None:
+    """(precision or None, zone, fraction digits beyond microseconds) of a zone marker type name."""
     m = ZONE_MARKER.match(type_name.lower())
     if not m:
         return None
-    return (int(m.group(1)) if m.group(1) is not None else None), bytes.fromhex(m.group(2)).decode()
+    return (int(m.group(1)) if m.group(1) is not None else None), bytes.fromhex(m.group(2)).decode(), m.group(3) or ""
 
 
 def _offset(zone: str) -> str:
@@ -44,14 +44,16 @@ def _zone_label(zone: str) -> str:
     return "UTC" if zone.upper() in ("UTC", "Z", "GMT", "UT") else _offset(zone)
 
 
-def zoned_literal(text: str) -> tuple[str, int, str] | None:
-    """(DuckDB TIMESTAMPTZ text, precision, zone label) of a zoned TIMESTAMP literal; None when the
-    literal has no zone or more than 6 fraction digits (literal_edits handles those)."""
+def zoned_literal(text: str) -> tuple[str, int, str, str] | None:
+    """(DuckDB TIMESTAMPTZ text, precision, zone label, digits beyond microseconds) of a zoned
+    TIMESTAMP literal; None when the literal has no zone."""
     m = _ZONED.match(text)
-    if not m or len(m.group(2) or "") > 6:
+    if not m:
         return None
     zone = _zone_label(m.group(3))
-    return f"{m.group(1)}{zone if zone[0] in '+-' else ' ' + zone}", len(m.group(2) or ""), zone
+    digits = len(m.group(2) or "")
+    value = m.group(1)[:len(m.group(1)) - max(0, digits - 6)]
+    return f"{value}{zone if zone[0] in '+-' else ' ' + zone}", digits, zone, (m.group(2) or "")[6:]
 
 
 def _cast_to_timestamp(sig: list[Token], i: int) -> bool:
@@ -74,9 +76,9 @@ def zoned_edits(sig: list[Token]) -> list[tuple[int, int, str]]:
             if found is not None and _cast_to_timestamp(sig, i):   # Trino keeps the local date-time
                 edits.append((nxt.start, nxt.end, "'" + _ZONED.match(string_value(nxt)).group(1) + "'"))  # type: ignore[union-attr]
             elif found is not None:
-                value, p, zone = found
+                value, p, zone, tail = found
                 text = "'" + value.replace("'", "''") + "'"
-                edits.append((tok.start, nxt.end, f"CAST(TIMESTAMPTZ {text} AS {zone_marker(zone, p)})"))
+                edits.append((tok.start, nxt.end, f"CAST(TIMESTAMPTZ {text} AS {zone_marker(zone, p, tail)})"))
         elif tok.kind == "word" and tok.lower == "at" and [t.lower for t in sig[i + 1:i + 3]] == ["time", "zone"] \
                 and i + 3 < len(sig) and sig[i + 3].kind == "string":
             zone = _zone_label(string_value(sig[i + 3]).strip())
