@@ -162,6 +162,8 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ResultTabs, BufferActions, 
         for t in loaded.themes:
             self.register_theme(t)
         self._wanted_theme = theme or DEFAULT_THEME
+        if self._wanted_theme in self.available_themes:  # before the first CSS pass: set in on_mount, it
+            self.theme = self._wanted_theme             # re-applied every style before the first frame
 
     # -- composition -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -174,9 +176,7 @@ class TrinoTuiApp(GridToolActions, QueryInfoActions, ResultTabs, BufferActions, 
 
     def on_mount(self) -> None:
         install_login_dialog(self, self.settings.client)  # before any client (also the catalog browser's) runs
-        if self._wanted_theme in self.available_themes:
-            self.theme = self._wanted_theme
-        else:
+        if self._wanted_theme not in self.available_themes:
             self.notify(f"Unknown theme {self._wanted_theme!r}; available: {', '.join(sorted(self.available_themes))}",
                         severity="error")
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
