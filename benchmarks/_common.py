@@ -93,6 +93,22 @@ def run_ours(url: str, scale: str, sql: str, encoding: str = "json+zstd", **knob
     return Run(rows, time.perf_counter() - t0)
 
 
+def run_ours_runs(url: str, scale: str, sql: str, encoding: str = "json+zstd", **knobs) -> Run:
+    """trino-tui's client as a consumer that takes rows in runs (a writer): decode="deferred" and
+    ``Batch.row_runs()`` -- the segments are parsed in ~64 KB runs on the consumer's thread."""
+    from trino_tui.client import ClientConfig, TrinoClient
+
+    config = ClientConfig(server=url, user="bench", catalog="tpch", schema=scale, encoding=(encoding,),
+                          decode="deferred", **knobs)
+    t0 = time.perf_counter()
+    rows = 0
+    with TrinoClient(config) as client, client.execute(sql) as query:
+        for batch in query.batches():
+            for run in batch.row_runs():
+                rows += len(run)
+    return Run(rows, time.perf_counter() - t0)
+
+
 def run_official(url: str, scale: str, sql: str, encoding: str = "json+zstd") -> Run:
     """The official client (dbapi): iterate the cursor row by row, count rows."""
     import trino.dbapi
@@ -146,7 +162,7 @@ def decode_floor(payloads: list[tuple[bytes, int | None, str | None]]) -> Run:
 _CHILD = """
 import json, sys
 sys.path.insert(0, {repo!r})
-from benchmarks._common import run_ours, run_official, peak_rss_mb
+from benchmarks._common import run_ours, run_ours_runs, run_official, peak_rss_mb
 run = {func}({url!r}, {scale!r}, {sql!r}, **{knobs!r})
 print(json.dumps({{"rows": run.rows, "seconds": run.seconds, "rss_mb": peak_rss_mb()}}))
 """
@@ -169,7 +185,7 @@ def peak_rss_mb() -> float:
 
 def run_in_child(which: str, url: str, scale: str, sql: str, **knobs) -> Run:
     """Run one client in a fresh interpreter and report its peak RSS (see peak_rss_mb)."""
-    func = {"ours": "run_ours", "official": "run_official"}[which]
+    func = {"ours": "run_ours", "ours_runs": "run_ours_runs", "official": "run_official"}[which]
     code = _CHILD.format(repo=str(REPO), func=func, url=url, scale=scale, sql=sql, knobs=knobs)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(REPO)})

@@ -74,3 +74,20 @@ def test_other_layouts_parse_whole(data, rows):
 def test_not_an_array_of_rows():
     with pytest.raises(SegmentCorrupt, match="not an array of rows"):
         _runs(b'{"a": 1}')
+
+
+def test_batch_row_runs_deferred_eager_and_corrupt():
+    import zstandard
+
+    from trino_tui.client import Batch
+
+    rows = [[i, "x" * 40] for i in range(4000)]
+    raw = orjson.dumps(rows)
+    deferred = Batch(10, 4000, segment=3, payload=zstandard.ZstdCompressor().compress(raw), encoding="json+zstd",
+                     uncompressed_size=len(raw))
+    runs = list(deferred.row_runs())
+    assert len(runs) > 1 and [r for run in runs for r in run] == rows and not deferred.decoded
+    assert deferred.wire_rows() == rows and list(deferred.row_runs()) == [rows]  # decoded: one run
+    short = Batch(0, 4001, segment=4, payload=raw, encoding="json")
+    with pytest.raises(SegmentCorrupt, match="segment has 4000 rows, rowsCount says 4001"):
+        list(short.row_runs())

@@ -136,3 +136,21 @@ def test_small_segments_never_start_the_workers() -> None:
     assert not pool.started and pool.submitted == 0
     big = segment(ROWS * 400, 0, 0)
     assert max(big.uncompressed_size or 0, len(big.payload or b"")) >= MIN_POOL_BYTES  # the threshold is reachable
+
+
+@pytest.mark.parametrize("fmt", ["CSV", "TSV", "JSON", "JSON_ARRAY", "ALIGNED", "MARKDOWN", "VERTICAL"])
+def test_in_process_deferred_batches_are_written_in_runs_byte_identical(fmt: str) -> None:
+    rows = [list(r) for r in ROWS] * 2400  # > 64 KB of JSON per segment, > one 10,000-row CLI buffer
+    todo = [segment(rows[:7000], 0, 0), segment(rows[7000:], 7000, 1)]
+    out = io.BytesIO()
+    writer = create_writer(fmt, out, columns())
+    calls = []
+    write_rows = writer.write_rows
+    writer.write_rows = lambda r: (calls.append(len(r)), write_rows(r))  # type: ignore[method-assign]
+    pw = ParallelWriter(writer, out, None)
+    for b in todo:
+        pw.write_batch(b)
+    pw.close()
+    assert out.getvalue() == in_process(fmt, rows)
+    assert len(calls) > 4 and max(calls) < 7000  # parsed and written a run at a time ...
+    assert not any(b.decoded for b in todo)  # ... and the batch's rows were never all decoded

@@ -2,7 +2,10 @@
 
 Whatever ``ClientConfig.decode`` says, ``wire_rows()`` is the one way to get rows: an eagerly
 decoded batch returns the rows the decoder parsed; a deferred one decodes its payload on the
-first call (``codecs.decode_payload``: one decompression) and caches the list. The pipeline
+first call (``codecs.decode_payload``: one decompression) and caches the list. ``row_runs()``
+serves consumers that can take rows a few hundred at a time (writers): a deferred batch is then
+decoded in ~64 KB runs of JSON and nothing is cached (the rows of a run are used while they are
+still in the CPU cache, and the whole batch never exists as Python objects). The pipeline
 keeps no reference to a delivered batch, so a consumer may drop it (or clear its rows) to free
 memory. Not thread-safe: one consumer owns a batch.
 """
@@ -10,8 +13,9 @@ memory. Not thread-safe: one consumer owns a batch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
-from .codecs import DEFAULT_MAX_UNCOMPRESSED, decode_payload
+from .codecs import DEFAULT_MAX_UNCOMPRESSED, decode_payload, decompress, iter_row_chunks
 
 
 @dataclass(eq=False)
@@ -43,3 +47,12 @@ class Batch:
                 max_uncompressed=self._max_uncompressed, first_row=self.row_offset, index=self.segment,
             )
         return self._rows
+
+    def row_runs(self) -> Iterator[list[list]]:
+        """The rows in order, in runs (one run if already decoded); same checks and errors as
+        ``wire_rows``, though a failure may come after earlier runs (the consumer discards them)."""
+        if self._rows is not None or self.payload is None or self.encoding is None:
+            yield self.wire_rows()
+            return
+        data = decompress(self.payload, self.encoding, self.uncompressed_size, self._max_uncompressed, self.segment)
+        yield from iter_row_chunks(data, self.row_count, self._width, self.row_offset, self.segment)

@@ -7,10 +7,11 @@ worker holds the oldest job).
 
 `ParallelWriter` puts one `RowWriter` in front of it: ``write_batch(batch)`` sends a batch that
 still holds its segment bytes (``ClientConfig.decode="deferred"``: the main process never parses)
-to a worker and writes the bytes that come back, in batch order; a batch without bytes (a direct
-page, rows already decoded) is written in process after everything before it. The worker runs the
-same writer class, primed past its header, so the output is byte-identical to the in-process
-writer. A batch a worker could not do (corrupt segment, odd value) is redone in process, which
+to a worker and writes the bytes that come back, in batch order; any other batch (a direct page,
+rows already decoded, no pool, a format the workers do not do) is written in process after
+everything before it, through ``Batch.row_runs`` (a deferred one is parsed and written a few
+hundred rows at a time, so its rows never all exist at once). The worker runs the same writer
+class, primed past its header, so the output is byte-identical to the in-process writer. A batch a worker could not do (corrupt segment, odd value) is redone in process, which
 raises the in-process error; if the workers cannot start or die, the rest is written in process.
 Used from one thread (the run's thread); `close` may be called from any thread.
 """
@@ -260,6 +261,7 @@ class ParallelWriter:
             self._write_in_process(batch)
 
     def _write_in_process(self, batch: Any) -> None:
-        rows = batch.wire_rows()
-        self.writer.write_rows(rows)
-        rows.clear()
+        runs = batch.row_runs() if hasattr(batch, "row_runs") else (batch.wire_rows(),)  # (a duck-typed batch)
+        for rows in runs:  # a deferred batch: parsed and written a few hundred rows at a time
+            self.writer.write_rows(rows)
+            rows.clear()

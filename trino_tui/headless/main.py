@@ -183,8 +183,9 @@ def run_headless(
                 sandbox = start_sandbox(stack, console.message if (progress or stderr_tty) else None)
                 overrides, defaults = {"server": sandbox.url}, dict(SANDBOX_DEFAULTS)
             workers = default_workers(env) if parallel_format(ns.output_format) else 0
-            if workers:  # segments go to the export workers as bytes: this process never parses them
-                defaults = {**(defaults or {}), "decode": "deferred"}
+            # segments reach the writer as bytes: the export workers parse them, or this process does
+            # in runs (export.parallel, Batch.row_runs), so decoded rows never pile up in memory
+            defaults = {**(defaults or {}), "decode": "deferred"}
             network_log = console.message if (ns.network_logging or "NONE").upper() != "NONE" else None
             settings = resolve(ns, env=env, overrides=overrides, defaults=defaults, network_log=network_log)
             config = settings.client
