@@ -97,14 +97,10 @@ def tui_wire_rows(cluster: Cluster, sql: str, encoding: str | None) -> list[list
 def official_rows(cluster: Cluster, sql: str, encoding: str | None, **kw: Any) -> list[list]:
     import trino
 
-    conn = trino.dbapi.connect(host="127.0.0.1", port=cluster.port, user="tester", http_scheme="http",
-                               encoding=encoding, timezone="UTC", **kw)
-    try:
-        cur = conn.cursor()
-        cur.execute(sql)
-        return cur.fetchall()
-    finally:
-        conn.close()
+    from tests.sandbox.helpers_server import fetch_all
+
+    return fetch_all(trino.dbapi.connect(host="127.0.0.1", port=cluster.port, user="tester", http_scheme="http",
+                                         encoding=encoding, timezone="UTC", **kw), sql)
 
 
 def same(a: Any, b: Any) -> bool:

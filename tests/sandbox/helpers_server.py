@@ -127,6 +127,16 @@ def real_sandbox(**knobs: Any) -> Iterator[Sandbox]:
         sb.stop()
 
 
+def fetch_all(conn: Any, sql: str) -> list[list]:
+    """All rows of *sql* on an official-client DB-API connection, which is closed afterwards."""
+    try:
+        cur = conn.cursor()
+        cur.execute(sql)
+        return cur.fetchall()
+    finally:
+        conn.close()
+
+
 def trino_connect(sb: Sandbox, encoding: str | None, **kw: Any):
     """Official trino client DB-API connection to *sb* (encoding None → direct protocol)."""
     import trino

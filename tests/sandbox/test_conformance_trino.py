@@ -17,7 +17,7 @@ import pytest
 
 from trino_tui.sandbox import Sandbox
 from trino_tui.sandbox.alltypes import COLUMNS, all_types_reference
-from tests.sandbox.helpers_server import fast_config, trino_connect
+from tests.sandbox.helpers_server import fast_config, fetch_all, trino_connect
 
 MODES = ["STORAGE", "COORDINATOR_STORAGE_REDIRECT", "COORDINATOR_PROXY", "WORKER_PROXY"]
 SPOOLED = ["json", "json+zstd", "json+lz4"]
@@ -57,13 +57,7 @@ def reference(sb: Sandbox, sql: str) -> list[tuple]:
 
 
 def fetch(sb: Sandbox, sql: str, encoding: str | None) -> list[list]:
-    conn = trino_connect(sb, encoding)
-    try:
-        cur = conn.cursor()
-        cur.execute(sql)
-        return cur.fetchall()
-    finally:
-        conn.close()
+    return fetch_all(trino_connect(sb, encoding), sql)
 
 
 def assert_all_acked(sb: Sandbox) -> None:
