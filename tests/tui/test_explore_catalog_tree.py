@@ -160,7 +160,7 @@ def test_catalog_tree_lines_read_as_the_stock_tree_draws_them(loader):
         async with browsing(loader) as (app, pilot, browser):
             tree = browser.tree
             await settle(pilot, loader)
-            await expand_path(tree.root, ("tpch", "tiny"), lambda _node: settle(pilot, loader))
+            await expand_path(tree.root, ("tpch", "tiny", "lineitem"), lambda _node: settle(pilot, loader))
             tree.focus()
             tree.cursor_line = 3
             await pilot.pause()
@@ -171,9 +171,10 @@ def test_catalog_tree_lines_read_as_the_stock_tree_draws_them(loader):
                 tree._clear_line_cache()
                 stock = Tree._render_line(tree, y, 0, width, style)
                 assert ours.text == stock.text, y
-                metas = lambda strip: {tuple(sorted(seg.style.meta.items())) for seg in strip if seg.style and seg.style.meta}  # noqa: E731
-                assert metas(ours) == metas(stock), y  # mouse: line, node and toggle targets
+                cells = lambda strip: [(ch, seg.style) for seg in strip for ch in seg.text]  # noqa: E731
+                assert cells(ours) == cells(stock), y  # the same colours and mouse targets (line, node, toggle)
             assert "└─" in tree._render_line(len(tree._tree_lines) - 1, 0, width, style).text
+            assert any("bigint" in tree._render_line(y, 0, width, style).text for y in range(len(tree._tree_lines)))
 
     asyncio.run(scenario())
 

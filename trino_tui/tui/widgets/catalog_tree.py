@@ -66,6 +66,7 @@ class CatalogTree(Tree[NodeData]):
         super().__init__(*args, **kwargs)
         self._strips: dict[tuple, Strip] = {}
         self._styles: tuple[tuple, tuple[Style, Style, Style, Style]] | None = None
+        self._base_style: Style | None = None
 
     def process_label(self, label) -> Text:
         if isinstance(label, Text) and "\n" not in label.plain:
@@ -100,6 +101,18 @@ class CatalogTree(Tree[NodeData]):
             self._strips.clear()
         return self._styles[1]
 
+    def render_lines(self, crop):
+        self._base_style = self.rich_style  # once per paint (the stock render_line asks per line)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
+    def render_line(self, y: int) -> Strip:
+        base = self._base_style if self._base_style is not None else self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, base)
+
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         lines = self._tree_lines
         width = self.size.width
@@ -124,27 +137,33 @@ class CatalogTree(Tree[NodeData]):
         node = line.node
         line_style = base_style + Style(meta={"line": y})
         node_meta = Style(meta={"node": node._id})
-        text = Text(style=line_style)
+        segments: list[Segment] = []
         path = line.path
         if len(path) > 1:
             space, vertical, last, middle = self._guides()
-            text.append("".join(space if n.is_last else vertical for n in path[1:-1]) + (last if line.last else middle),
-                        style=guide_style)
+            guides = "".join(space if n.is_last else vertical for n in path[1:-1]) + (last if line.last else middle)
+            segments.append(Segment(guides, line_style + guide_style))
         if node._allow_expand:
-            text.append(self.ICON_NODE_EXPANDED if node._expanded else self.ICON_NODE, style=self._TOGGLE + node_meta)
-        label = node._label.copy()
+            icon = self.ICON_NODE_EXPANDED if node._expanded else self.ICON_NODE
+            segments.append(Segment(icon, line_style + self._TOGGLE + node_meta))
         style = label_style
         if self.hover_line == y:
             style += highlight_style
         if self.cursor_line == y:
             style += cursor_style
-        label.stylize(style)
-        label.stylize(node_meta)
-        text.append_text(label)
-        segments = list(text.render(self.app.console))
-        fill = pad_width - text.cell_len
-        if fill > 0:
-            segments.append(Segment(" " * fill, line_style))
+        label: Text = node._label
+        if label.spans:
+            text = label.copy()
+            text.stylize(style)
+            text.stylize(node_meta)
+            segments.extend(Segment(seg.text, line_style + seg.style if seg.style else line_style)
+                            for seg in text.render(self.app.console))
+        else:
+            own = label.style if isinstance(label.style, Style) else Style.parse(label.style or "none")
+            segments.append(Segment(label.plain, line_style + own + style + node_meta))
+        used = sum(cell_len(seg.text) for seg in segments)
+        if pad_width > used:
+            segments.append(Segment(" " * (pad_width - used), line_style))
         return Strip(segments)
 
     def _guides(self) -> tuple[str, str, str, str]:
