@@ -105,6 +105,8 @@ def test_finer_literals_in_expressions_are_refused(sbx_engine: Engine, sql: str)
     ("SELECT CAST(TIME '23:59:59.9999999' AS time(6))", "00:00:00.000000"),            # a time wraps at midnight
     ("SELECT CAST(TIMESTAMP '2024-02-28 23:59:59.99999999995' AS timestamp(10))", "2024-02-29 00:00:00.0000000000"),
     ("SELECT CAST(TIME '01:02:03.123456789' AS time(11))", "01:02:03.12345678900"),
+    ("SELECT CAST('abcdef' AS varchar(2))", "ab"),                     # casts to varchar(n)/char(n) cut
+    ("SELECT CAST('abcdef' AS char(3))", "abc"),
 ])
 def test_casts_to_lower_precision_round(sbx_engine: Engine, sql: str, value: str) -> None:
     _, rows, _ = run(sbx_engine, sql, _session())

@@ -140,6 +140,20 @@ def _json_cast(sig: list[Token], i: int) -> list[tuple[int, int, str]]:
     return [(sig[i].start, sig[i + 1].end, "to_json("), (sig[j - 2].start, sig[j - 1].end, "")]
 
 
+def _truncating(sig: list[Token], as_index: int, length: int) -> list[tuple[int, int, str]]:
+    """Zero-width edits making ``CAST(x AS varchar(n))`` cut x to n characters, as Trino does
+    (``CAST(left(CAST(x AS VARCHAR), n) AS ...)``); none when the CAST is not found."""
+    depth = 0
+    for k in range(as_index - 1, 0, -1):
+        depth += {")": 1, "(": -1}.get(sig[k].text, 0)
+        if depth < 0:
+            if sig[k - 1].lower in ("cast", "try_cast"):
+                return [(sig[k].end, sig[k].end, "left(CAST("),
+                        (sig[as_index].start, sig[as_index].start, f"AS VARCHAR), {length}) ")]
+            return []
+    return []
+
+
 def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
     """Edits for the literals and types listed in the module docstring (offsets into *sql*)."""
     edits: list[tuple[int, int, str]] = []
@@ -181,6 +195,8 @@ def literal_edits(sig: list[Token], sql: str) -> list[tuple[int, int, str]]:
             if low in ("time", "timestamp") and p > 12:
                 raise at("INVALID_LITERAL", f"{low.upper()} precision must be in range [0, 12]: {p}", sql, sig[i + 2].start)
             edits.append((tok.start, sig[last].end, f"trino_{name}_{p}"))
+            if low in ("char", "varchar"):
+                edits += _truncating(sig, i - 1, p)
             i = last + 1
             continue
         if low == "char" and i > 0 and sig[i - 1].lower == "as" and (nxt is None or nxt.text != "("):
