@@ -26,14 +26,17 @@ from trino_tui.tui.widgets.tab_strip import TabStrip
 
 __all__ = ["BUFFER_BINDINGS", "BufferActions", "OpenBuffer"]
 
-BUFFER_BINDINGS = [
-    Binding("ctrl+n", "new_buffer", "New editor tab", show=False, id="new-buffer"),
-    Binding("ctrl+w", "close_buffer", "Close editor tab", show=False, id="close-buffer"),
-    Binding("ctrl+pagedown", "next_buffer(1)", "Next editor tab", show=False, id="next-buffer"),
-    Binding("ctrl+pageup", "next_buffer(-1)", "Previous editor tab", show=False, id="prev-buffer"),
-    Binding("ctrl+o", "open_file", "Open .sql file", show=False, id="open-file"),
-    Binding("ctrl+s", "save_file", "Save .sql file", show=False, id="save-file"),
-    Binding("alt+s", "save_file_as", "Save as…", show=False, id="save-file-as"),
+BUFFER_BINDINGS = [  # key, action, description, id; none of them shown in the footer
+    Binding(key, action, description, show=False, id=id_)
+    for key, action, description, id_ in (
+        ("ctrl+n", "new_buffer", "New editor tab", "new-buffer"),
+        ("ctrl+w", "close_buffer", "Close editor tab", "close-buffer"),
+        ("ctrl+pagedown", "next_buffer(1)", "Next editor tab", "next-buffer"),
+        ("ctrl+pageup", "next_buffer(-1)", "Previous editor tab", "prev-buffer"),
+        ("ctrl+o", "open_file", "Open .sql file", "open-file"),
+        ("ctrl+s", "save_file", "Save .sql file", "save-file"),
+        ("alt+s", "save_file_as", "Save as…", "save-file-as"),
+    )
 ]
 EDITOR_TABS_HINT = "ctrl+n new · ctrl+w close · ctrl+pgup/pgdn switch · ctrl+o open · ctrl+s save"
 
