@@ -36,6 +36,26 @@ def palette_hits(app) -> int:
     return lists.first().option_count if lists else 0
 
 
+def streaming_client(columns, gate_at: int) -> FakeClient:
+    """A client whose queries stream 1,000 rows in batches of 100, holding at batch *gate_at*."""
+    return FakeClient(lambda sql: FakeQuery(columns, int_batches(1000, 100), gate_at=gate_at))
+
+
+def run_to_gate(columns, gate_at: int, body, size=(100, 30)):
+    """Start the app, press ctrl+j, wait until the query holds at its gate, then
+    ``await body(app, pilot, client, query)``; returns what body returns."""
+    client = streaming_client(columns, gate_at)
+
+    async def scenario():
+        app = make_app(client)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("ctrl+j")
+            query = client.wait_query()
+            assert query.reached_gate.wait(10)
+            return await body(app, pilot, client, query)
+
+    return asyncio.run(scenario())
+
 def make_app(client: FakeClient, sql: str = "select n, label from t", **kw) -> TrinoTuiApp:
     app = TrinoTuiApp(CONFIG, initial_sql=sql, client_factory=lambda cfg: client,
                       clipboard=kw.pop("clipboard", MemoryClipboard()), **kw)
@@ -44,26 +64,19 @@ def make_app(client: FakeClient, sql: str = "select n, label from t", **kw) -> T
 
 
 def test_run_streams_rows_then_finishes(fake_columns):
-    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=3))
+    async def body(app, pilot, client, query):
+        grid = app.query_one(ResultGrid)
+        await wait_until(pilot, lambda: grid.row_count == 300, what="300 rows so far")
+        assert app.query_status == "streaming"
+        assert "so far" in str(grid.border_title)
+        query.gate.set()
+        await wait_until(pilot, lambda: app.query_status == "finished", what="finished")
+        assert grid.row_count == 1000 and "1,000 rows" in str(grid.border_title)
+        assert client.executed == ["select n, label from t"]
+        editor = app.query_one(SqlEditor)
+        assert editor.language == "sql" and editor.is_syntax_aware and editor.show_line_numbers
 
-    async def scenario():
-        app = make_app(client)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("ctrl+j")
-            grid = app.query_one(ResultGrid)
-            query = client.wait_query()
-            assert query.reached_gate.wait(10)
-            await wait_until(pilot, lambda: grid.row_count == 300, what="300 rows so far")
-            assert app.query_status == "streaming"
-            assert "so far" in str(grid.border_title)
-            query.gate.set()
-            await wait_until(pilot, lambda: app.query_status == "finished", what="finished")
-            assert grid.row_count == 1000 and "1,000 rows" in str(grid.border_title)
-            assert client.executed == ["select n, label from t"]
-            editor = app.query_one(SqlEditor)
-            assert editor.language == "sql" and editor.is_syntax_aware and editor.show_line_numbers
-
-    asyncio.run(scenario())
+    run_to_gate(fake_columns, 3, body, size=(120, 36))
 
 
 def test_runs_statement_under_cursor_and_ctrl_enter(fake_columns):
@@ -86,23 +99,16 @@ def test_runs_statement_under_cursor_and_ctrl_enter(fake_columns):
 @pytest.mark.parametrize("key,status,title", [("ctrl+c", "cancelled", "cancelled after 300 rows"),
                                               ("f3", "stopped", "stopped after 300 rows")])
 def test_cancel_and_stop_mid_stream(fake_columns, key, status, title):
-    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=3))
+    async def body(app, pilot, client, query):
+        grid = app.query_one(ResultGrid)
+        await wait_until(pilot, lambda: grid.row_count == 300)
+        await pilot.press(key)
+        await wait_until(pilot, lambda: app.query_status == status, what=status)
+        assert title in str(grid.border_title)
+        assert grid.row_count == 300
+        assert (query.cancelled if key == "ctrl+c" else query.stop_requested).is_set()
 
-    async def scenario():
-        app = make_app(client)
-        async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("ctrl+j")
-            grid = app.query_one(ResultGrid)
-            assert client.wait_query().reached_gate.wait(10)
-            await wait_until(pilot, lambda: grid.row_count == 300)
-            await pilot.press(key)
-            await wait_until(pilot, lambda: app.query_status == status, what=status)
-            assert title in str(grid.border_title)
-            assert grid.row_count == 300
-            q = client.queries[0]
-            assert (q.cancelled if key == "ctrl+c" else q.stop_requested).is_set()
-
-    asyncio.run(scenario())
+    run_to_gate(fake_columns, 3, body, size=(120, 36))
 
 
 def test_ctrl_c_copies_in_editor_when_idle(fake_columns):
@@ -138,22 +144,15 @@ def test_error_moves_cursor_to_location_relative_to_statement(fake_columns):
 
 
 def test_new_query_cancels_the_running_one(fake_columns):
-    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=1))
+    async def body(app, pilot, client, first):
+        await pilot.press("ctrl+j")
+        second = client.wait_query(2)
+        assert first.cancelled.is_set()
+        second.gate.set()
+        await wait_until(pilot, lambda: app.query_status == "finished")
+        assert app.query_one(ResultGrid).row_count == 1000
 
-    async def scenario():
-        app = make_app(client)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("ctrl+j")
-            first = client.wait_query()
-            assert first.reached_gate.wait(10)
-            await pilot.press("ctrl+j")
-            second = client.wait_query(2)
-            assert first.cancelled.is_set()
-            second.gate.set()
-            await wait_until(pilot, lambda: app.query_status == "finished")
-            assert app.query_one(ResultGrid).row_count == 1000
-
-    asyncio.run(scenario())
+    run_to_gate(fake_columns, 1, body)
 
 
 def test_copy_cell_row_and_selection(fake_columns):
@@ -254,20 +253,14 @@ def test_palette_commands_run_actions(fake_columns):
 def test_quit_while_streaming_cancels_and_joins_every_thread(fake_columns):
     import threading
 
-    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=2))
+    async def body(app, pilot, client, query):
+        await wait_until(pilot, lambda: app.query_one(ResultGrid).row_count == 200)
+        runner = app.runner
+        await pilot.press("ctrl+q")
+        return runner, query
 
-    async def scenario():
-        app = make_app(client)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("ctrl+j")
-            assert client.wait_query().reached_gate.wait(10)
-            await wait_until(pilot, lambda: app.query_one(ResultGrid).row_count == 200)
-            runner = app.runner
-            await pilot.press("ctrl+q")
-        return runner
-
-    runner = asyncio.run(scenario())
-    assert client.queries[0].cancelled.is_set() and client.queries[0].closed
+    runner, query = run_to_gate(fake_columns, 2, body)
+    assert query.cancelled.is_set() and query.closed
     assert not runner.running and runner.store.closed
     assert not [t.name for t in threading.enumerate() if t.name.startswith("tui-")]
 
