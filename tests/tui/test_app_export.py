@@ -24,6 +24,15 @@ def _done(inbox: queue.Queue) -> ExportDone:
             return m
 
 
+async def run_then_open_export(app, pilot) -> ExportDialog:
+    """Run the editor's query to the end, then open the export dialog (F4) on its result."""
+    await pilot.press("ctrl+j")
+    await wait_until(pilot, lambda: app.query_status == "finished")
+    await pilot.press("f4")
+    await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+    return app.screen
+
+
 def test_export_job_from_store_writes_atomically(tmp_path, fake_columns):
     store = RowStore(fake_columns)
     for b in int_batches(5, 2):
@@ -76,11 +85,7 @@ def test_export_dialog_writes_the_current_result(tmp_path, fake_columns):
     async def scenario():
         app = make_app(client)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("ctrl+j")
-            await wait_until(pilot, lambda: app.query_status == "finished")
-            await pilot.press("f4")
-            await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
-            dialog = app.screen
+            dialog = await run_then_open_export(app, pilot)
             dialog.query_one("#export-format", Select).value = "TSV_HEADER"
             await pilot.pause()
             dialog.query_one("#export-path", Input).value = str(target)
@@ -140,11 +145,7 @@ def test_export_dialog_refuses_a_directory(tmp_path, fake_columns):
     async def scenario():
         app = make_app(client)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("ctrl+j")
-            await wait_until(pilot, lambda: app.query_status == "finished")
-            await pilot.press("f4")
-            await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
-            dialog = app.screen
+            dialog = await run_then_open_export(app, pilot)
             dialog.query_one("#export-path", Input).value = str(tmp_path)
             await pilot.click("#export-go")
             await pilot.pause()
