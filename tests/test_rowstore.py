@@ -9,16 +9,16 @@ import os
 import random
 import threading
 
-import lz4.block
 import orjson
 import pytest
-import zstandard
 
 from dataclasses import dataclass
 
 from trino_tui.client import Column
 from trino_tui.client.types import parse_type_text
 from trino_tui.core.rowstore import BLOCK_ROWS, SEAL_ROWS, RowStore, RowStoreError
+
+from tests.client.fake_server import encode
 
 
 @dataclass
@@ -66,15 +66,6 @@ def make_rows(n: int, start: int = 0, seed: int = 0) -> list[list]:
             {"k": i % 100},
         ])
     return out
-
-
-def encode(rows: list[list], encoding: str, compress: bool = True) -> tuple[bytes, int | None]:
-    raw = orjson.dumps(rows)
-    if encoding == "json" or not compress:
-        return raw, None
-    if encoding == "json+zstd":
-        return zstandard.ZstdCompressor().compress(raw), len(raw)
-    return lz4.block.compress(raw, store_size=False), len(raw)
 
 
 def payload_batch(rows: list[list], offset: int, encoding: str, compress: bool = True) -> Batch:
