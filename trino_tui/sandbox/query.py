@@ -26,6 +26,7 @@ from .config import SandboxConfig
 from .results import ABANDONED, USER_CANCELED, Progress, QueryFailure, SegmentOut, internal_error
 from .spooling import (PageBuilder, SegmentPlan, Segmenter, SpoolingOptions, encode_payload,
                        spooling_disabled_by_session)
+from .statement_meta import StatementMeta
 from .storage import SegmentStore
 from .workers import WorkerPool
 
@@ -58,21 +59,6 @@ class ClientSession:
     prepared: dict[str, str] = field(default_factory=dict)  # X-Trino-Prepared-Statement: name -> SQL
     transaction_id: str | None = None  # X-Trino-Transaction-Id (None: autocommit)
     parametric_datetime: bool = True  # X-Trino-Client-Capabilities has PARAMETRIC_DATETIME
-
-
-@dataclass(frozen=True)
-class StatementMeta:
-    """What the engine said about the statement (known once planning finished)."""
-
-    columns: list[dict[str, Any]]
-    update_type: str | None = None
-    update_count: int | None = None
-    set_catalog: str | None = None
-    set_schema: str | None = None
-    set_session: dict[str, str] = field(default_factory=dict)
-    clear_session: tuple[str, ...] = ()
-    changes: Any = None  # resultset.SessionChanges of the statement (None: a fake engine's result)
-    scans: bool = True   # reads a table (Trino reports no progress for a failed table-less query)
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ns|us|ms|s|m|h|d)\s*$")
@@ -363,13 +349,7 @@ class Query:
             self._deps.cache.discard(record)
 
     def _set_meta(self, res: Any) -> None:
-        columns = [{"name": c.name, "type": c.type, "typeSignature": c.type_signature} for c in res.columns]
-        self.meta = StatementMeta(
-            columns=columns, update_type=getattr(res, "update_type", None),
-            update_count=getattr(res, "update_count", None), set_catalog=getattr(res, "set_catalog", None),
-            set_schema=getattr(res, "set_schema", None), set_session=dict(getattr(res, "set_session", None) or {}),
-            clear_session=tuple(getattr(res, "clear_session", None) or ()), changes=getattr(res, "changes", None),
-            scans=getattr(res, "scans", True))
+        self.meta = StatementMeta.of(res)
 
     def _set_running(self, opts: SpoolingOptions | None) -> None:
         with self._cond:
