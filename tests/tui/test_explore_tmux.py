@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import subprocess
 from contextlib import contextmanager
 
 import pytest
@@ -37,13 +38,26 @@ def _type(session: str, text: str) -> None:
     _tmux("send-keys", "-t", session, "Escape")  # close the completion popup if one is open
 
 
+def _keep_server(attempts: int = 3) -> None:
+    """Start the "keep" session; a server still exiting from the previous test ("server exited
+    unexpectedly") is killed and the start tried again."""
+    for i in range(attempts):
+        try:
+            _tmux("new-session", "-d", "-s", "keep", "cat")
+            return
+        except subprocess.CalledProcessError:
+            if i == attempts - 1:
+                raise
+            _tmux("kill-server", check=False)
+
+
 @contextmanager
 def _new_user(tmp_path):
     """A tmux server kept up between two runs of the app and the first run ("first") started for
     a new user (empty XDG state dir), its sample shown: yields (state dir, pane); kills the server."""
     state = str(tmp_path / "state")
     try:
-        _tmux("new-session", "-d", "-s", "keep", "cat")
+        _keep_server()
         pane = _start("first", state)
         pane.wait_for("SELECT * FROM tpch.tiny.lineitem", "in tpch.tiny", timeout=90)
         yield state, pane
