@@ -80,6 +80,26 @@ class SandboxProcess:
                 self.proc.kill()
 
 
+class ExternalSandbox:
+    """An already running sandbox at *url* (context manager doing nothing; its knobs are the caller's)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> "ExternalSandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def lineitem_export(scale: str, server: str | None, storage_latency: float) -> tuple[str, object]:
+    """The export benchmarks' statement (``SELECT * FROM tpch.<scale>.lineitem``) and the sandbox
+    to run it on: *server* if given, else a new `SandboxProcess` with the result cache on."""
+    sql = f"SELECT * FROM tpch.{scale}.lineitem"
+    return sql, ExternalSandbox(server) if server else SandboxProcess((scale,), storage_latency)
+
+
 def run_ours(url: str, scale: str, sql: str, encoding: str = "json+zstd", **knobs) -> Run:
     """trino-tui's client: iterate batches, count rows (*knobs*: extra ClientConfig fields)."""
     from trino_tui.client import ClientConfig, TrinoClient

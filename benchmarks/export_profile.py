@@ -27,7 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.export_vs_official import SandboxProcess, _External, _child_env  # noqa: E402
+from benchmarks._common import lineitem_export  # noqa: E402
+from benchmarks.export_vs_official import _child_env  # noqa: E402
 
 # (bucket, substrings of "file:function"); the first match wins
 BUCKETS = (
@@ -112,9 +113,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.quick:
         args.scale, args.top = "tiny", 5
-    sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
-    schemas = "tiny" if args.scale == "tiny" else "tiny,sf1"
-    cm = _External(args.server) if args.server else SandboxProcess(0.05, schemas)
+    sql, cm = lineitem_export(args.scale, args.server, 0.05)
     with tempfile.TemporaryDirectory(prefix="export-profile-") as tmp, cm as sandbox:
         print(f"profiling `{sql}` to CSV against {sandbox.url}")
         if not args.server:  # fill the sandbox's result cache first

@@ -1,6 +1,6 @@
 """Export benchmark: `trino-tui --execute ... --output-file` versus the official `trino` client + csv.
 
-Both run as subprocesses, one at a time, against the same sandbox (`trino-tui sandbox
+Both run as subprocesses, one at a time, against the same sandbox (`python -m trino_tui.sandbox
 --cache-results --storage-latency 0.05` by default, itself a subprocess so that the measured children
 are forked from a small parent and their peak RSS is their own), exporting
 `SELECT * FROM tpch.<scale>.lineitem` to a CSV file with the json+zstd spooling encoding.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._common import bytecode_env  # noqa: E402
+from benchmarks._common import bytecode_env, lineitem_export  # noqa: E402
 
 EXPECTED_ROWS = {"tiny": 60_175, "sf1": 6_001_215}
 
@@ -81,50 +80,6 @@ def _child_env(repo: Path | str = REPO, extra: dict[str, str] | None = None) -> 
     return bytecode_env(env, repo)
 
 
-class SandboxProcess:
-    """`python -m trino_tui sandbox` on an ephemeral port (context manager; SIGINT + wait on exit)."""
-
-    def __init__(self, storage_latency: float, schemas: str) -> None:
-        self.argv = [sys.executable, "-m", "trino_tui", "sandbox", "--port", "0", "--cache-results",
-                     "--storage-latency", str(storage_latency), "--schemas", schemas]
-        self.proc: subprocess.Popen | None = None
-        self.url = ""
-
-    def __enter__(self) -> "SandboxProcess":
-        self.proc = subprocess.Popen(self.argv, env=_child_env(), stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if line.startswith("Sandbox coordinator: "):
-                self.url = line.split(": ", 1)[1].strip()
-                break
-        if not self.url:
-            self.__exit__()
-            raise SystemExit("the sandbox did not start")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-class _External:
-    """An already running sandbox (its knobs are the caller's responsibility)."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def __enter__(self) -> "_External":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
 def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REPO,
                extra_env: dict[str, str] | None = None) -> Result:
     start = time.perf_counter()
@@ -169,15 +124,13 @@ def main() -> int:
     if args.quick:
         args.scale, args.runs = "tiny", 1
 
-    sql = f"SELECT * FROM tpch.{args.scale}.lineitem"
-    schemas = "tiny" if args.scale == "tiny" else "tiny,sf1"
+    sql, sandbox_cm = lineitem_export(args.scale, args.server, args.storage_latency)
     baseline = f"trino-tui @{args.baseline}" if args.baseline else None
     variants = {f"trino-tui workers={n}": n.strip() for n in args.workers.split(",") if n.strip()}
     results: dict[str, list[Result]] = {"trino-tui": [], **{v: [] for v in variants}}
     if baseline:
         results[baseline] = []
     results["official trino + csv"] = []
-    sandbox_cm = _External(args.server) if args.server else SandboxProcess(args.storage_latency, schemas)
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp, sandbox_cm as sandbox:
         out = os.path.join(tmp, "out.csv")
         extra = args.tui_args.split()

@@ -1,7 +1,8 @@
 """Parquet writer (optional extra ``trino-tui[parquet]``: pyarrow, imported only when used).
 
-Rows are buffered into row groups of ``row_group_rows`` and each full group is written at once,
-so memory stays bounded by one group. Trino types map to Arrow types exactly:
+Rows are converted to Arrow record batches every ``CONVERT_ROWS`` rows (Arrow columns are compact;
+Python rows are not) and written as row groups of ``row_group_rows`` rows, so memory stays bounded
+by one group in Arrow form plus ``CONVERT_ROWS`` Python rows. Trino types map to Arrow types exactly:
 integers → int8/16/32/64, real/double → float32/64, decimal(p, s) → decimal128(p, s), varchar/char/
 json → string, varbinary → binary, date → date32, time(p ≤ 9) → time32(ms)/time64(us|ns),
 timestamp(p ≤ 9) → timestamp(ms|us|ns) (``with time zone`` → the UTC instant, tz "UTC"),
@@ -27,6 +28,7 @@ from .base import RowWriter
 __all__ = ["ParquetWriter", "arrow_type", "pyarrow_available"]
 
 ROW_GROUP_ROWS = 64 * 1024
+CONVERT_ROWS = 8 * 1024  # Python rows held before they become an Arrow record batch
 _EPOCH = date(1970, 1, 1).toordinal()
 _UNIT = ((3, "ms", 1_000), (6, "us", 1_000_000), (9, "ns", 1_000_000_000))
 _INTS = {"tinyint": "int8", "smallint": "int16", "integer": "int32", "bigint": "int64"}
@@ -207,17 +209,30 @@ class ParquetWriter(RowWriter):
         self.schema = pa.schema(fields)
         self._writer = pq.ParquetWriter(out, self.schema, compression=compression)
         self._buffer: list[list] = []
+        self._batches: list[Any] = []  # converted rows not yet written (pyarrow RecordBatch)
+        self._pending = 0
         self.row_groups = 0
 
     def write_rows(self, rows: list[list]) -> None:
         for row in rows:
             self._check_width(row)
         self._buffer.extend(rows)
-        while len(self._buffer) >= self.row_group_rows:
-            group, self._buffer = self._buffer[:self.row_group_rows], self._buffer[self.row_group_rows:]
-            self._write_group(group)
+        if len(self._buffer) >= min(CONVERT_ROWS, self.row_group_rows):
+            self._convert()
 
-    def _write_group(self, rows: list[list]) -> None:
+    def _convert(self) -> None:
+        """Buffered Python rows -> one record batch; every full row group is written."""
+        rows, self._buffer = self._buffer, []
+        if rows:
+            self._batches.append(self._record_batch(rows))
+            self._pending += len(rows)
+        while self._pending >= self.row_group_rows:
+            table = self._pa.Table.from_batches(self._batches, schema=self.schema)
+            self._write_group(table.slice(0, self.row_group_rows))
+            rest = table.slice(self.row_group_rows)
+            self._batches, self._pending = rest.to_batches(), rest.num_rows
+
+    def _record_batch(self, rows: list[list]) -> Any:
         pa = self._pa
         arrays = []
         for i, (conv, typ) in enumerate(zip(self._convs, self._types)):
@@ -226,12 +241,16 @@ class ParquetWriter(RowWriter):
             except (ValueError, TypeError, ArithmeticError, pa.ArrowException) as e:
                 col = self.columns[i]
                 raise ValueError(f"cannot write column {col.name!r} ({col.type.text}) as Parquet: {e}") from None
-        self._writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
-        self.rows_written += len(rows)
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+    def _write_group(self, table: Any) -> None:
+        self._writer.write_table(table, row_group_size=max(1, table.num_rows))
+        self.rows_written += table.num_rows
         self.row_groups += 1
 
     def _finish(self) -> None:
-        rows, self._buffer = self._buffer, []
-        if rows:
-            self._write_group(rows)
+        self._convert()
+        if self._pending:
+            self._write_group(self._pa.Table.from_batches(self._batches, schema=self.schema))
+            self._batches, self._pending = [], 0
         self._writer.close()
