@@ -136,7 +136,9 @@ GOLDEN = [
      datetime(2024, 1, 2, 3, 4, 5, 123000, tzinfo=ZoneInfo("UTC"))),
     ("timestamp(6) with time zone", "2024-01-02 03:04:05.000001 +05:30",
      datetime(2024, 1, 2, 3, 4, 5, 1, tzinfo=timezone(timedelta(hours=5, minutes=30)))),
-    ("interval day to second", "1 02:03:04.500", "1 02:03:04.500"),
+    ("interval day to second", "1 02:03:04.500", timedelta(days=1, hours=2, minutes=3, seconds=4.5)),
+    ("interval day to second", "-1 02:03:04.007", -timedelta(days=1, hours=2, minutes=3, seconds=4.007)),
+    ("interval day to second", "0 00:00:00.000", timedelta(0)),
     ("interval year to month", "2-3", "2-3"),
     ("ipaddress", "2001:db8::1", "2001:db8::1"),
     ("uuid", "12151fd2-7586-11e9-8f9e-2a86e4085a59", uuid.UUID("12151fd2-7586-11e9-8f9e-2a86e4085a59")),
@@ -174,8 +176,14 @@ def test_nan_double() -> None:
     assert math.isnan(conv("real")("NaN"))
 
 
+def test_interval_day_to_second_beyond_timedelta_is_a_one_line_value_error() -> None:
+    with pytest.raises(ValueError, match="outside the range of datetime.timedelta") as info:
+        conv("interval day to second")("106751991167 07:12:55.807")  # Trino's maximum
+    assert "\n" not in str(info.value)
+
+
 def test_identity_where_no_conversion_is_needed() -> None:
-    for text in ("boolean", "bigint", "varchar", "char(3)", "json", "interval day to second",
+    for text in ("boolean", "bigint", "varchar", "char(3)", "json", "interval year to month",
                  "ipaddress", "array(varchar)", "map(varchar, array(bigint))", "HyperLogLog"):
         assert conv(text) is identity, text
 
@@ -224,6 +232,8 @@ CROSS = [g for g in GOLDEN if not g[0].startswith("interval")] + [
      [1, [1.5, None, "Infinity"], {"k": "2024-01-02 03:04:05.123 Europe/Warsaw", "n": None}], None),
     ("array(row(a uuid, b varbinary))", [["12151fd2-7586-11e9-8f9e-2a86e4085a59", "AAE="], None], None),
     ("time(6)", "23:59:59.9999995", None),
+    ("interval day to second", "-3 04:05:06.789", None),
+    ("interval day to second", "106751991 00:00:00.000", None),
     ("timestamp(12) with time zone", "2024-01-02 03:04:05.123456789012 +01:00", None),
 ]
 

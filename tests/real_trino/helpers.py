@@ -132,13 +132,6 @@ def equivalent(ours: Any, theirs: Any) -> bool:
 
 
 # trino-tui bugs found by these tests (reported, not fixed here): type -> what differs.
-KNOWN_VALUE_BUGS = {
-    "interval day to second": "rows() returns Trino's text ('1 02:03:04.567') where the official client "
-                              "returns datetime.timedelta",
-}
-KNOWN_BUG_COLUMNS = frozenset(i for i, (_, t) in enumerate(ALL_TYPES) if t in KNOWN_VALUE_BUGS)
-
-
 def first_mismatch(ours: list, theirs: list, skip: frozenset[int] = frozenset()) -> str | None:
     """None when every value is equivalent (columns in *skip* aside), else every differing column
     of the first bad row."""

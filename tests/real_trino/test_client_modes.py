@@ -9,7 +9,7 @@ import pytest
 from tests.fidelity.driver import spooled_rows
 from tests.real_trino.harness import wire
 from tests.real_trino.helpers import (
-    ALL_TYPES, ALL_TYPES_SQL, ENCODINGS, KNOWN_BUG_COLUMNS, KNOWN_VALUE_BUGS, MODES, StorageLog, eventually, first_mismatch, official_rows,
+    ALL_TYPES, ALL_TYPES_SQL, ENCODINGS, MODES, StorageLog, eventually, first_mismatch, official_rows,
     tui_query_rows, tui_wire_rows,
 )
 
@@ -34,15 +34,7 @@ def test_every_type_same_values_as_official_client(trino, mode, encoding):
     ours, query = tui_query_rows(trino, ALL_TYPES_SQL, encoding)
     theirs = official_rows(trino, ALL_TYPES_SQL, encoding)
     assert len(query.columns) == len(ALL_TYPES) and query.columns[0].type.text == "boolean"
-    assert first_mismatch(ours, theirs, KNOWN_BUG_COLUMNS) is None, first_mismatch(ours, theirs, KNOWN_BUG_COLUMNS)
-
-
-@pytest.mark.xfail(reason="trino-tui bug: " + "; ".join(KNOWN_VALUE_BUGS.values()))
-@pytest.mark.cluster("storage")
-def test_known_value_bugs(trino):
-    ours, _ = tui_query_rows(trino, ALL_TYPES_SQL, "json+zstd")
-    theirs = official_rows(trino, ALL_TYPES_SQL, "json+zstd")
-    assert first_mismatch(ours, theirs) is None, first_mismatch(ours, theirs)
+    assert first_mismatch(ours, theirs) is None, first_mismatch(ours, theirs)  # every column, strictly
 
 
 @pytest.mark.parametrize("mode", MODE_PARAMS)

@@ -333,6 +333,8 @@ def value_converter(t: TrinoType) -> Converter:
         return _none_safe(_time_parser(min(t.precision or 0, 6), raw != "time"))
     if raw in ("timestamp", "timestamp with time zone"):
         return _none_safe(_timestamp_parser(min(t.precision or 0, 6), raw != "timestamp"))
+    if raw == "interval day to second":
+        return _none_safe(_day_to_second)
     if raw == "array":
         elem = value_converter(t.element) if t.element else identity
         if elem is identity:
@@ -346,7 +348,7 @@ def value_converter(t: TrinoType) -> Converter:
         return lambda v: None if v is None else {kconv(k): vconv(x) for k, x in v.items()}
     if raw == "row":
         return _row_converter(t)
-    # boolean, integers, varchar, char, json, intervals, ipaddress, sketches, geometry, unknown...
+    # boolean, integers, varchar, char, json, interval year to month, ipaddress, sketches, geometry, unknown...
     return identity
 
 
@@ -409,6 +411,20 @@ def _tzinfo(zone: str) -> tzinfo:
             tz = ZoneInfo(zone)
         _TZ_CACHE[zone] = tz  # bounded by the number of zone ids in use
     return tz
+
+
+def _day_to_second(v: str) -> timedelta:
+    """Trino's ``[-]D HH:MM:SS.mmm`` as a timedelta (the sign applies to the whole interval)."""
+    negative = v.startswith("-")
+    days, clock = v.lstrip("-").split(" ")
+    hours, minutes, seconds = clock.split(":")
+    whole, _, millis = seconds.partition(".")
+    try:
+        delta = timedelta(days=int(days), hours=int(hours), minutes=int(minutes), seconds=int(whole),
+                          milliseconds=int(millis or 0))
+    except OverflowError:
+        raise ValueError(f"interval day to second {v!r} is outside the range of datetime.timedelta") from None
+    return -delta if negative else delta
 
 
 def _time_parser(digits: int, with_tz: bool) -> Converter:
