@@ -5,7 +5,8 @@ One sandbox (`python -m trino_tui.sandbox --cache-results`, its own process). Ea
 whole `python -m trino_tui` process writing `SELECT * FROM tpch.sf1.lineitem LIMIT <rows>` to a
 temp file; its peak RSS is the highest *sum* over the process and its export workers (sampled
 from /proc every 20 ms, see `_common.TreeRss`) — os.wait4 alone reports the largest single
-process. The counting consumer is `_common.run_ours` in a fresh interpreter (its VmHWM).
+process. The counting consumers are `_common.run_ours` (eager decoding, ``wire_rows()`` per batch)
+and `_common.run_ours_runs` (``decode="deferred"``, ``row_runs()``), each in a fresh interpreter (VmHWM).
 Goals (issue 15): <= 200 MB for any export, <= 150 MB streaming 6 M rows. Prints a table; checks
 nothing (--quick runs tpch.tiny as a smoke test).
 
@@ -84,10 +85,11 @@ def main() -> int:
             print(f"  {fmt}: peak {peak:.0f} MB (largest process {largest:.0f} MB), {seconds:.1f} s", flush=True)
             if os.path.exists(out):
                 os.unlink(out)
-        stream = run_in_child("ours", sandbox.url, args.stream_scale, "SELECT * FROM lineitem")
-        ok = "yes" if stream.rss_mb is not None and stream.rss_mb <= STREAM_GOAL_MB else "NO"
-        table.append((f"stream {stream.rows:,} rows (counting)", f"{stream.rss_mb:.0f}", f"{stream.rss_mb:.0f}",
-                      f"{stream.seconds:.1f} s", ok))
+        for which, label in (("ours", "wire_rows per batch"), ("ours_runs", "row_runs, deferred")):
+            stream = run_in_child(which, sandbox.url, args.stream_scale, "SELECT * FROM lineitem")
+            ok = "yes" if stream.rss_mb is not None and stream.rss_mb <= STREAM_GOAL_MB else "NO"
+            table.append((f"stream {stream.rows:,} rows, counting ({label})", f"{stream.rss_mb:.0f}",
+                          f"{stream.rss_mb:.0f}", f"{stream.seconds:.1f} s", ok))
     header = ("output", "peak MB (sum)", "largest MB", "run", "within goal")
     widths = [max(len(r[i]) for r in [header, *table]) for i in range(5)]
     print(f"\nPeak RSS: exports of {sql} (goal <= {EXPORT_GOAL_MB} MB), counting consumer "
