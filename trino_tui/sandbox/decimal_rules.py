@@ -1,23 +1,29 @@
 """Trino's decimal division and avg(decimal) for the sandbox (DuckDB answers DOUBLE for both).
 
 Owns `decimal_rewrite(cursor, duck_sql)`: the query with each ``a / b`` whose operands are
-decimal (or a decimal and an integer) and each ``avg(x)`` of a decimal replaced by an exact
-computation of Trino's result: for decimal(p1, s1) / decimal(p2, s2) the type is
-decimal(min(38, p1 + s2 + max(0, s2 - s1)), max(s1, s2)), for avg(decimal(p, s)) decimal(p, s),
-and the value is rounded half away from zero at that scale (integers count as decimal(3|5|10|19,
-0)). The operand types come from DuckDB itself: a probe query with the same FROM / WHERE /
-GROUP BY selecting the operands is bound (not run). Only the outermost SELECT's items are
-rewritten; anything it cannot type (set operations, windows, a failing probe) keeps DuckDB's
-answer. Uses json_serialize_sql / json_deserialize_sql. Thread-safe (the caller's cursor).
+decimal (or a decimal and an integer) and each ``avg(x)`` of a decimal (aggregate or window,
+DISTINCT and FILTER kept) replaced by an exact computation of Trino's result: for
+decimal(p1, s1) / decimal(p2, s2) the type is decimal(min(38, p1 + s2 + max(0, s2 - s1)),
+max(s1, s2)), for avg(decimal(p, s)) decimal(p, s), and the value is rounded half away from zero
+at that scale (integers count as decimal(3|5|10|19, 0)). Everywhere in the statement: subqueries,
+CTEs, set operations, windows, WHERE / GROUP BY / HAVING / ORDER BY, lambdas; innermost first, so
+outer operands see the inner results' decimal types. An operand's type is DuckDB's own, read in
+place: the statement with that operand wrapped in ``union_tag(...)`` (which accepts no decimal or
+number) is bound and the binder's error names the operand's type. An operand it cannot type
+raises NOT_SUPPORTED (never DuckDB's double silently). Uses json_serialize_sql /
+json_deserialize_sql. Thread-safe (the caller's cursor).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Iterator
+import re
+from typing import Any
 
 import duckdb
+
+from .sql_errors import TrinoError
 
 MACROS = (
     "CREATE MACRO trino_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)",
@@ -25,15 +31,19 @@ MACROS = (
     "WHEN d = 0 THEN error('Division by zero') "
     "ELSE sign(n) * sign(d) * ((2 * abs(n) + abs(d)) // (2 * abs(d))) END)",
 )
-_INTEGERS = {"TINYINT": (3, 0), "SMALLINT": (5, 0), "INTEGER": (10, 0), "BIGINT": (19, 0)}
-_AGGREGATES = frozenset({"sum", "avg", "min", "max", "count", "count_star", "any_value", "arbitrary", "first", "last",
-                         "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "array_agg",
-                         "list", "string_agg", "bool_and", "bool_or", "max_by", "min_by", "approx_count_distinct",
-                         "geometric_mean", "product", "median", "mode"})
-_A, _B = "__trino_a", "__trino_b"
+_INTEGERS = {"TINYINT": (3, 0), "SMALLINT": (5, 0), "INTEGER": (10, 0), "BIGINT": (19, 0), "HUGEINT": (19, 0)}
+_A, _B, _S, _C = "__trino_a", "__trino_b", "__trino_s", "__trino_c"
+_PROBE = "union_tag"   # accepts only UNION values: binding it names its argument's type
+_PROBED = re.compile(r"argument types '" + _PROBE + r"\((.*)\)'")
+# a SELECT's parts in dependency order: what the select list reads is rewritten before it
+_FIRST = ("cte_map", "from_table", "where_clause", "group_expressions", "group_sets", "having", "qualify")
+_LOCATION = frozenset({"query_location", "query_location_length"})
 
 
-def _decimal(type_text: str) -> tuple[int, int] | None:
+def _decimal(type_text: str, operand: dict) -> tuple[int, int] | None:
+    if type_text == "INTEGER_LITERAL":   # DuckDB's untyped integer literal: Trino's integer or bigint
+        text = (operand.get("literal") or {}).get("text", "0")
+        return (10, 0) if text.lstrip("-").isdigit() and abs(int(text)) < 2 ** 31 else (19, 0)
     if type_text in _INTEGERS:
         return _INTEGERS[type_text]
     if type_text.startswith("DECIMAL(") and type_text.endswith(")"):
@@ -58,7 +68,7 @@ def _division(a: tuple[int, int], b: tuple[int, int]) -> str:
 
 def _average(x: tuple[int, int]) -> str:
     p, s = x
-    return (f"CAST(CAST(trino_div_round(trino_unscaled(sum({_A})), nullif(count({_A}), 0)) AS DECIMAL(38,0)) "
+    return (f"CAST(CAST(trino_div_round(trino_unscaled({_S}), nullif({_C}, 0)) AS DECIMAL(38,0)) "
             f"* {_unit(s)} AS DECIMAL({p},{s}))")
 
 
@@ -76,119 +86,136 @@ def _operands(node: dict) -> list[dict]:
 
 
 def _kind(node: dict) -> str | None:
-    if node.get("class") != "FUNCTION":
-        return None
     args = _operands(node)
-    if node.get("function_name") in ("/", "//") and node.get("is_operator") and len(args) == 2:  # // under integer_division
+    if node.get("class") == "FUNCTION" and node.get("function_name") in ("/", "//") and node.get("is_operator") \
+            and len(args) == 2:   # // under integer_division
         return "div"
-    if node.get("function_name") == "avg" and len(args) == 1 and not node.get("distinct") and node.get("filter") is None:
+    if node.get("class") in ("FUNCTION", "WINDOW") and node.get("function_name") == "avg" and len(args) == 1:
         return "avg"
     return None
 
 
-def _ready(node: Any, done: set[int], inside_agg: bool, out: list) -> bool:
-    """Collect (node, inside an aggregate) of candidates with no pending candidate below them;
-    returns whether *node*'s subtree holds a pending candidate."""
-    if isinstance(node, list):
-        return any([_ready(x, done, inside_agg, out) for x in node])
-    if not isinstance(node, dict) or node.get("class") in ("WINDOW", "SUBQUERY", "LAMBDA"):
-        return False
-    kind = _kind(node)
-    agg = inside_agg or (node.get("class") == "FUNCTION" and node.get("function_name") in _AGGREGATES)
-    below = any([_ready(v, done, agg, out) for k, v in node.items() if k not in ("filter", "order_bys")])
-    if kind is None or id(node) in done:
-        return below
-    if not below:
-        out.append((node, inside_agg))
-    return True
+def _canonical(node: Any) -> str:
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k not in _LOCATION}
+        return [strip(v) for v in x] if isinstance(x, list) else x
+    return json.dumps(strip(node), sort_keys=True)
 
 
-def _probe_items(cands: list[tuple[dict, bool]]) -> Iterator[dict]:
-    for node, inside_agg in cands:
-        for operand in _operands(node):
-            if _kind(node) == "avg" or inside_agg:
-                yield {"class": "FUNCTION", "type": "FUNCTION", "alias": "", "function_name": "min", "schema": "",
-                       "catalog": "", "filter": None, "order_bys": {"type": "ORDER_MODIFIER", "orders": []},
-                       "distinct": False, "is_operator": False, "export_state": False,
-                       "arguments": [{"name": "", "expression": copy.deepcopy(operand)}],
-                       "query_location": 18446744073709551615, "query_location_length": 0}
-            else:
-                yield copy.deepcopy(operand)
+def _renamed(node: dict, name: str) -> dict:
+    out = copy.deepcopy(node)
+    out["function_name"] = name
+    if isinstance(out.get("qualified_name"), dict):
+        out["qualified_name"]["path"] = [name]
+    return out
 
 
-def _replace(tree: Any, old: dict, new: dict) -> bool:
-    if isinstance(tree, list):
-        for i, x in enumerate(tree):
-            if x is old:
-                tree[i] = new
-                return True
-            if _replace(x, old, new):
-                return True
-    elif isinstance(tree, dict):
-        for k, v in tree.items():
-            if v is old:
-                tree[k] = new
-                return True
-            if isinstance(v, (list, dict)) and _replace(v, old, new):
-                return True
-    return False
-
-
-def _substitute(template: Any, operands: list[dict]) -> Any:
+def _substitute(template: Any, slots: dict[str, dict]) -> Any:
     if isinstance(template, list):
-        return [_substitute(x, operands) for x in template]
+        return [_substitute(x, slots) for x in template]
     if not isinstance(template, dict):
         return template
-    if template.get("class") == "COLUMN_REF" and template.get("column_names") in ([_A], [_B]):
-        return operands[0 if template["column_names"] == [_A] else 1]   # the same nodes: done-marks stay valid
-    return {k: _substitute(v, operands) for k, v in template.items()}
+    names = template.get("column_names")
+    if template.get("class") == "COLUMN_REF" and isinstance(names, list) and len(names) == 1 and names[0] in slots:
+        return slots[names[0]]
+    return {k: _substitute(v, slots) for k, v in template.items()}
 
 
-def _replacement(cur: Any, node: dict, types: list[str]) -> dict | None:
-    kinds = [_decimal(t) for t in types]
-    if any(k is None for k in kinds):
-        return None
-    if _kind(node) == "div":
-        if all(t in _INTEGERS for t in types):
-            return None   # integer division stays integer
-        sql = _division(kinds[0], kinds[1])  # type: ignore[arg-type]
-    elif types[0] in _INTEGERS:
-        return None   # avg(integer) is double in Trino too
-    else:
-        sql = _average(kinds[0])  # type: ignore[arg-type]
-    template = _serialize(cur, f"SELECT {sql}")
-    if template is None:
-        return None
-    new = _substitute(template["statements"][0]["node"]["select_list"][0], _operands(node))
-    new["alias"] = node.get("alias", "")
-    return new
+class _Rewriter:
+    """One statement's rewrite: the tree, the cursor, and each SELECT's already-typed candidates."""
+
+    def __init__(self, cur: Any, tree: dict) -> None:
+        self.cur, self.tree, self.changed = cur, tree, False
+
+    def walk(self, node: Any, seen: dict[str, list[str]]) -> Any:
+        """*node* with its candidates rewritten (post-order); returns its replacement."""
+        if isinstance(node, list):
+            for i, x in enumerate(node):
+                node[i] = self.walk(x, seen)
+            return node
+        if not isinstance(node, dict):
+            return node
+        if node.get("type") == "SELECT_NODE":
+            seen = {}   # equal expressions of one SELECT (GROUP BY a/b ... SELECT a/b) get one type
+            keys = [k for k in _FIRST if k in node] + [k for k in node if k not in _FIRST]
+        else:
+            keys = list(node)
+        for k in keys:
+            if isinstance(node[k], (dict, list)):
+                node[k] = self.walk(node[k], seen)
+        kind = _kind(node)
+        if kind is None:
+            return node
+        key = _canonical(node)
+        types = seen.get(key) or [self.probe(node, i) for i in range(len(_operands(node)))]
+        seen[key] = types
+        new = self.replacement(node, kind, types)
+        if new is None:
+            return node
+        self.changed = True
+        return new
+
+    def probe(self, node: dict, index: int) -> str:
+        """DuckDB's type of *node*'s operand *index*, bound in place (module docstring)."""
+        arg = node["arguments"][index]
+        operand = arg["expression"]
+        arg["expression"] = {"class": "FUNCTION", "type": "FUNCTION", "alias": "", "function_name": _PROBE,
+                             "schema": "", "catalog": "", "filter": None,
+                             "order_bys": {"type": "ORDER_MODIFIER", "orders": []}, "distinct": False,
+                             "is_operator": False, "export_state": False,
+                             "arguments": [{"name": "", "expression": operand}]}
+        try:
+            self.cur.sql(_deserialize(self.cur, self.tree))
+            return "NULL"   # bound: an untyped NULL operand, left to DuckDB
+        except duckdb.Error as exc:
+            found = _PROBED.search(str(exc))
+        finally:
+            arg["expression"] = operand
+        if found is None:
+            shown = "avg(...)" if _kind(node) == "avg" else "a / b"
+            raise TrinoError("NOT_SUPPORTED", f"The sandbox cannot type the operands of {shown} in this statement "
+                                              "to apply Trino's decimal rules")
+        return found.group(1)
+
+    def replacement(self, node: dict, kind: str, types: list[str]) -> dict | None:
+        operands = _operands(node)
+        kinds = [_decimal(t, o) for t, o in zip(types, operands)]
+        if any(k is None for k in kinds):
+            return None
+        if kind == "div":
+            if not any(t.startswith("DECIMAL(") for t in types):
+                return None   # integer division stays integer
+            sql, slots = _division(kinds[0], kinds[1]), {_A: operands[0], _B: operands[1]}  # type: ignore[arg-type]
+        elif not types[0].startswith("DECIMAL("):
+            return None   # avg(integer) is double in Trino too
+        else:
+            sql, slots = _average(kinds[0]), {_S: _renamed(node, "sum"), _C: _renamed(node, "count")}  # type: ignore[arg-type]
+        template = _serialize(self.cur, f"SELECT {sql}")
+        if template is None:
+            return None
+        new = _substitute(template["statements"][0]["node"]["select_list"][0], slots)
+        new["alias"] = node.get("alias", "")
+        return new
 
 
-def decimal_rewrite(cur: Any, duck_sql: str, max_rounds: int = 6) -> str | None:
-    """*duck_sql* with Trino's decimal division/avg (module docstring); None: nothing to change."""
+def decimal_rewrite(cur: Any, duck_sql: str) -> str | None:
+    """*duck_sql* with Trino's decimal division/avg (module docstring); None: nothing to change.
+    Raises TrinoError(NOT_SUPPORTED) when a candidate's operands cannot be typed."""
     try:
         tree = _serialize(cur, duck_sql)
-        top = tree["statements"][0]["node"] if tree else {}
-        if top.get("type") != "SELECT_NODE":
-            return None
-        done: set[int] = set()
-        changed = False
-        for _ in range(max_rounds):
-            cands: list[tuple[dict, bool]] = []
-            _ready(top["select_list"], done, False, cands)
-            if not cands:
-                break
-            probe = copy.deepcopy(tree)
-            node = probe["statements"][0]["node"]
-            node.update(select_list=list(_probe_items(cands)), modifiers=[], qualify=None)
-            types = [str(t) for t in cur.sql(_deserialize(cur, probe)).types]
-            for cand, _inside in cands:
-                n = len(_operands(cand))
-                mine, types = types[:n], types[n:]
-                new = _replacement(cur, cand, mine)
-                done.add(id(cand))
-                if new is not None and _replace(top["select_list"], cand, new):
-                    changed = True
-        return _deserialize(cur, tree) if changed else None
-    except (duckdb.Error, KeyError, TypeError, ValueError):
-        return None   # DuckDB's own answer stands
+    except duckdb.Error:
+        return None
+    if tree is None:
+        return None
+    rewriter = _Rewriter(cur, tree)
+    rewriter.walk(tree["statements"][0]["node"], {})
+    if not rewriter.changed:
+        return None
+    sql = _deserialize(cur, tree)
+    try:
+        cur.sql(sql)
+    except duckdb.Error as exc:
+        raise TrinoError("NOT_SUPPORTED", "The sandbox cannot apply Trino's decimal rules to this statement: "
+                                          f"{str(exc).splitlines()[0]}") from None
+    return sql
