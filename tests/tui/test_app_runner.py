@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import queue
 
 from trino_tui.core.rowstore import RowStore
@@ -57,27 +59,18 @@ def test_runner_fills_store_and_finishes(fake_columns):
     store.close()
 
 
-def test_cancel_mid_stream_reports_cancelled_with_rows_so_far(fake_columns):
-    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=3))
+@pytest.mark.parametrize("action, gate_at, status", [("cancel", 3, "cancelled"), ("stop", 4, "stopped")])
+def test_cancel_or_stop_mid_stream_reports_the_rows_so_far(fake_columns, action, gate_at, status):
+    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=gate_at))
     inbox = Inbox()
     r = _runner(client, inbox)
     assert client.wait_query().reached_gate.wait(10)
-    r.cancel()
+    getattr(r, action)()
     done = inbox.wait_for(QueryDone)
     r.close()
-    assert done.outcome.status == "cancelled" and done.outcome.rows == 300
-    assert client.queries[0].cancelled.is_set()
-
-
-def test_stop_keeps_rows(fake_columns):
-    client = FakeClient(lambda sql: FakeQuery(fake_columns, int_batches(1000, 100), gate_at=4))
-    inbox = Inbox()
-    r = _runner(client, inbox)
-    assert client.wait_query().reached_gate.wait(10)
-    r.stop()
-    done = inbox.wait_for(QueryDone)
-    r.close()
-    assert done.outcome.status == "stopped" and done.outcome.rows == 400
+    assert done.outcome.status == status and done.outcome.rows == gate_at * 100
+    query = client.queries[0]
+    assert (query.cancelled if action == "cancel" else query.stop_requested).is_set()
 
 
 def test_failure_carries_location_and_one_line_message(fake_columns):

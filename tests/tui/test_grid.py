@@ -202,10 +202,7 @@ async def test_failed_without_rows_shows_the_message() -> None:
 async def test_keyboard_navigation_and_horizontal_scrolling() -> None:
     app = GridApp()
     async with app.run_test(size=(40, 14)) as pilot:   # narrow: columns do not all fit
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store_with(make_rows(200)))
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store_with(make_rows(200)))
         await pilot.press("down", "down", "right")
         assert grid.cursor == (2, 1)
         await pilot.press("end")
@@ -283,10 +280,7 @@ async def test_long_values_are_truncated_with_an_ellipsis() -> None:
     rows = [[1, "y" * 300, 1.0, [], {}]]
     app = GridApp()
     async with app.run_test(size=(100, 10)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store_with(rows))
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store_with(rows))
         assert grid._layout.widths[1] == grid.max_column_width
         assert ("y" * (grid.max_column_width - 1) + "…") in data_line(grid, 0)
 
@@ -296,10 +290,7 @@ async def test_shift_arrows_select_a_rectangle() -> None:
     source = make_rows(20)
     app = GridApp()
     async with app.run_test(size=(80, 14)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store_with(source))
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store_with(source))
         cols, values = grid.selection_values()
         assert [c.name for c in cols] == ["id"] and values == [[0]]
         await pilot.press("down", "right", "shift+down", "shift+down", "shift+right")
@@ -315,10 +306,7 @@ async def test_shift_arrows_select_a_rectangle() -> None:
 async def test_mouse_click_moves_the_cursor() -> None:
     app = GridApp()
     async with app.run_test(size=(80, 14)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store_with(make_rows(20)))
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store_with(make_rows(20)))
         layout = grid._layout
         # +1: the grid's border; click the 4th data row, 3rd column
         await pilot.click(ResultGrid, offset=(1 + layout.xs[2] + 1, 1 + HEADER_LINES + 3))
@@ -337,10 +325,7 @@ async def test_enter_opens_the_cell_viewer_and_escape_closes_it() -> None:
     rows = [[7, "short", 1.5, ["a", "b"], {"key": 42}]]
     app = GridApp()
     async with app.run_test(size=(80, 20)) as pilot:
-        grid = app.query_one(ResultGrid)
-        grid.show_result(store_with(rows))
-        grid.set_status("finished")
-        await settle(pilot, grid)
+        grid = await show(pilot, store_with(rows))
         await pilot.press("end", "enter")
         await settle(pilot, grid)
         assert isinstance(app.screen, CellViewerScreen)
