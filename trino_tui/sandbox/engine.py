@@ -350,12 +350,12 @@ class Engine:
             if any(start < e and s < end for s, e in taken):
                 continue  # inside an edit already made (e.g. a nested type rewritten as a whole)
             taken.append((start, end))
-            self._ensure_marker(text)
+            self.ensure_marker(text)
             rw.replace(start - base, end - base, text)
         duck_sql, omap = rw.result()
         return duck_sql, (lambda off: omap(off) + base), resolved
 
-    def _ensure_marker(self, text: str) -> None:
+    def ensure_marker(self, text: str) -> None:
         """Create the DuckDB marker types an edit uses (trino_char_5, ...) once."""
         for name in marker_names(text):
             if name in self._markers:

@@ -3,7 +3,8 @@ then stream rows as Trino JSON.
 
 Owns `run_query(engine, sql, sig, session, zone, base)`: the rewritten SQL is bound once for the
 output names and types (colnames, declared table types, literal precisions, type_hints), decimal
-division/avg are rewritten to Trino's exact decimals (decimal_rules), the row-JSON query starts
+division/avg are rewritten to Trino's exact decimals (decimal_rules), zoned timestamps keep
+their zone through interval arithmetic (zoned_arith), the row-JSON query starts
 streaming and the first batch is fetched; a failure while binding raises TrinoError, a failure
 while running is answered after the columns (as Trino does). Thread-safe: a cursor per call.
 """
@@ -27,6 +28,7 @@ from .sql_errors import TrinoError, from_duckdb, memory_exceeded, relocate
 from .sqltext import Token
 from .trino_types import TrinoType
 from .type_hints import refine
+from .zoned_arith import zoned_rewrite
 
 
 class QueryHost(Protocol):
@@ -35,6 +37,7 @@ class QueryHost(Protocol):
     def rewrite(self, sql: str, sig: list[Token], session: SessionContext,
                 base: int = 0) -> tuple[str, Callable[[int], int], list[Any]]: ...
     def new_cursor(self) -> Any: ...
+    def ensure_marker(self, text: str) -> None: ...
     def tracked(self, session: SessionContext, cur: Any) -> AbstractContextManager[None]: ...
     def check_cancelled(self, session: SessionContext) -> None: ...
     def declared_types(self, sources: list[str | None], duck_types: list, refs: list[Any]) -> list[TrinoType]: ...
@@ -59,6 +62,9 @@ def run_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCon
             rel = cur.sql(duck_sql)
             if rel is None:
                 raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
+            zoned = zoned_rewrite(cur, duck_sql, engine.ensure_marker) if "trino_tstz_" in duck_sql else None
+            if zoned is not None:   # zoned arithmetic keeps its zone (a select item typed by its marker)
+                duck_sql, rel = zoned, cur.sql(zoned)
             out = trino_column_names(cur, duck_sql, list(rel.columns))
             exact = decimal_rewrite(cur, duck_sql) if _maybe_decimal(sig) else None
             if exact is not None:   # bound fine as written: errors keep their locations
