@@ -69,3 +69,16 @@ def test_an_operand_it_cannot_type_is_not_supported_never_double() -> None:
     assert err.value.error_name == "NOT_SUPPORTED" and "decimal rules" in str(err.value)
     assert decimal_rewrite(con.cursor(), "SELECT 1 + 2, 'a/b'") is None   # nothing to change
     assert decimal_rewrite(con.cursor(), "SELECT NULL / 2") is None       # untyped NULL: DuckDB's answer
+
+
+def test_create_table_as_and_insert_store_trinos_decimals(sbx_engine: Engine) -> None:
+    s = SessionContext(user="t")
+    run(sbx_engine, "CREATE TABLE memory.default.dec_ctas AS (SELECT DECIMAL '2.0' / 3 AS q, avg(x) AS a "
+                    "FROM (VALUES DECIMAL '1.5', DECIMAL '2.25') AS t(x))", s)
+    run(sbx_engine, "INSERT INTO memory.default.dec_ctas SELECT DECIMAL '1.0' / 4, avg(DECIMAL '0.01')", s)
+    try:
+        result, rows, _ = run(sbx_engine, "SELECT q, a FROM memory.default.dec_ctas ORDER BY q", s)
+    finally:
+        run(sbx_engine, "DROP TABLE memory.default.dec_ctas", s)
+    assert [c.type for c in result.columns] == ["decimal(2, 1)", D32]
+    assert rows == [["0.3", "0.01"], ["0.7", "1.88"]]   # 1.0 / 4 = 0.25 -> 0.3 (half away from zero)

@@ -11,7 +11,8 @@ outer operands see the inner results' decimal types. An operand's type is DuckDB
 place: the statement with that operand wrapped in ``union_tag(...)`` (which accepts no decimal or
 number) is bound and the binder's error names the operand's type. An operand it cannot type
 raises NOT_SUPPORTED (never DuckDB's double silently). Uses json_serialize_sql /
-json_deserialize_sql. Thread-safe (the caller's cursor).
+json_deserialize_sql. `rewrite_written_query` does the same for the query of CREATE TABLE … AS /
+INSERT. Thread-safe (the caller's cursor).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import duckdb
 
 from .sql_errors import TrinoError
+from .sqltext import significant, tokenize
 
 MACROS = (
     "CREATE MACRO trino_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)",
@@ -219,3 +221,18 @@ def decimal_rewrite(cur: Any, duck_sql: str) -> str | None:
         raise TrinoError("NOT_SUPPORTED", "The sandbox cannot apply Trino's decimal rules to this statement: "
                                           f"{str(exc).splitlines()[0]}") from None
     return sql
+
+
+def rewrite_written_query(cur: Any, duck_sql: str) -> str:
+    """*duck_sql* (CREATE TABLE … AS / INSERT … query) with its query part given Trino's decimal
+    division/avg, so the stored values and column types are Trino's; unchanged without one."""
+    depth = 0
+    for tok in significant(tokenize(duck_sql)):
+        depth += (tok.text == "(") - (tok.text == ")")
+        if tok.kind == "word" and tok.lower in ("select", "with", "values") and depth <= 1:
+            query, close = duck_sql[tok.start:].rstrip(), ""
+            if depth and query.endswith(")"):   # CREATE TABLE t AS (SELECT ...)
+                query, close = query[:-1], ")"
+            exact = decimal_rewrite(cur, query)
+            return duck_sql if exact is None else duck_sql[:tok.start] + exact + close
+    return duck_sql
