@@ -152,6 +152,16 @@ RULES = [
        "(VALUES (DECIMAL '1.10'), (DECIMAL '2.25'), (DECIMAL '3.01'), (NULL)) AS t(x)"),
     _e("r_decimal_avg_group", "SELECT g, avg(x), avg(x) / 2 FROM (VALUES (1, DECIMAL '1.5'), (1, DECIMAL '2.0'), "
        "(2, DECIMAL '-0.25')) AS t(g, x) GROUP BY g ORDER BY g"),
+    _e("r_decimal_scopes", "SELECT q, (SELECT avg(y) FROM (VALUES (1, DECIMAL '1.5'), (1, DECIMAL '2.0'), (2, DECIMAL '-0.25')) AS u(h, y) WHERE h = t.g) AS c, "
+       "avg(x) OVER (PARTITION BY g) AS w, sum(x / 2) OVER (ORDER BY x) AS r "
+       "FROM (SELECT g, x, x / 3 AS q FROM (VALUES (1, DECIMAL '1.5'), (1, DECIMAL '2.0'), (2, DECIMAL '-0.25')) AS v(g, x)) AS t ORDER BY x"),
+    _e("r_decimal_union_cte", "WITH w AS (SELECT avg(x) AS a FROM (VALUES (1, DECIMAL '1.5'), (1, DECIMAL '2.0'), (2, DECIMAL '-0.25')) AS v(g, x)) "
+       "SELECT a / 7 FROM w UNION ALL SELECT DECIMAL '1' / 7 ORDER BY 1"),
+    _e("r_decimal_where", "SELECT count(*) FROM (VALUES (1, DECIMAL '1.5'), (1, DECIMAL '2.0'), (2, DECIMAL '-0.25')) AS v(g, x) WHERE x / 3 = DECIMAL '0.67'"),
+    _e("r_tstz_interval", "SELECT TIMESTAMP '2020-01-01 00:00:00 America/New_York' + INTERVAL '1' HOUR, "
+       "INTERVAL '1' DAY + TIMESTAMP '2020-03-07 12:00:00.5 America/New_York', "
+       "TIMESTAMP '2020-01-01 00:00:00 America/New_York' + INTERVAL '1-2' YEAR TO MONTH, "
+       "TIMESTAMP '2020-01-31 10:00:00.123456 Asia/Tokyo' + INTERVAL '1' MONTH - INTERVAL '2' HOUR"),
     _e("r_values_bare", "VALUES 1, 2, 3"),
     _e("r_values_bare_subquery", "SELECT x * 2 FROM (VALUES 1, 2) AS t(x) ORDER BY 1"),
     _e("r_values_bare_strings", "VALUES 'a', 'bc'"),

@@ -29,6 +29,4 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
         frozenset(['columns', 'header', 'rows'])),
     'r_describe_input_more': ("header x-trino-added-prepare: trino=['p4=SELECT%0A++%28%3F+%3D+%27x%27%29%0A%2C+%28%3F+%3E+DATE+%272020-01-01%",
         frozenset(['header'])),
-    'r_at_time_zone': ("columns[3]: trino={'name': '_col3', 'type': 'timestamp(3) with time zone', 'typeSignature': {'arguments': [{'k | rows[0]: trino=['2019-12-31 19:00:00 America/New_York', '2020-01-01 00:00:00.000', 1577854800.0, '2020-01-02 0",
-        frozenset(['columns', 'rows'])),
 }

@@ -24,6 +24,8 @@ EXACT = ["t_varchar", "t_column_names", "m_show_catalogs", "m_show_create_table"
          "r_values_bare_strings",
          # decimal division and avg(decimal) by Trino's rules (round 3)
          "r_decimal_arith", "r_decimal_agg", "r_decimal_avg_group",
+         # ... in subqueries, correlated subqueries, windows, CTEs, UNION, WHERE; zoned timestamps + intervals
+         "r_decimal_scopes", "r_decimal_union_cte", "r_decimal_where", "r_tstz_interval", "r_at_time_zone",
          # timestamp with time zone literals shown in their own zone (round 3)
          "r_timestamp_tz_zones",
          # time(p) / timestamp(p) to picoseconds with Trino's rounding (round 3)
