@@ -74,12 +74,16 @@ def _average(x: tuple[int, int]) -> str:
             f"* {_unit(s)} AS DECIMAL({p},{s}))")
 
 
-def _serialize(cur: Any, sql: str) -> dict | None:
-    tree = json.loads(cur.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+def parse_tree(cur: Any, sql: str) -> dict | None:
+    """DuckDB's parse tree of one SELECT statement (None: not one, or not parsable)."""
+    try:
+        tree = json.loads(cur.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    except duckdb.Error:
+        return None
     return None if tree.get("error") or len(tree.get("statements") or []) != 1 else tree
 
 
-def _deserialize(cur: Any, tree: dict) -> str:
+def tree_sql(cur: Any, tree: dict) -> str:
     return str(cur.execute("SELECT json_deserialize_sql(?)", [json.dumps(tree)]).fetchone()[0])
 
 
@@ -113,15 +117,15 @@ def _renamed(node: dict, name: str) -> dict:
     return out
 
 
-def _substitute(template: Any, slots: dict[str, dict]) -> Any:
+def substitute(template: Any, slots: dict[str, dict]) -> Any:
     if isinstance(template, list):
-        return [_substitute(x, slots) for x in template]
+        return [substitute(x, slots) for x in template]
     if not isinstance(template, dict):
         return template
     names = template.get("column_names")
     if template.get("class") == "COLUMN_REF" and isinstance(names, list) and len(names) == 1 and names[0] in slots:
         return slots[names[0]]
-    return {k: _substitute(v, slots) for k, v in template.items()}
+    return {k: substitute(v, slots) for k, v in template.items()}
 
 
 class _Rewriter:
@@ -168,7 +172,7 @@ class _Rewriter:
                              "is_operator": False, "export_state": False,
                              "arguments": [{"name": "", "expression": operand}]}
         try:
-            self.cur.sql(_deserialize(self.cur, self.tree))
+            self.cur.sql(tree_sql(self.cur, self.tree))
             return "NULL"   # bound: an untyped NULL operand, left to DuckDB
         except duckdb.Error as exc:
             found = _PROBED.search(str(exc))
@@ -193,10 +197,10 @@ class _Rewriter:
             return None   # avg(integer) is double in Trino too
         else:
             sql, slots = _average(kinds[0]), {_S: _renamed(node, "sum"), _C: _renamed(node, "count")}  # type: ignore[arg-type]
-        template = _serialize(self.cur, f"SELECT {sql}")
+        template = parse_tree(self.cur, f"SELECT {sql}")
         if template is None:
             return None
-        new = _substitute(template["statements"][0]["node"]["select_list"][0], slots)
+        new = substitute(template["statements"][0]["node"]["select_list"][0], slots)
         new["alias"] = node.get("alias", "")
         return new
 
@@ -204,17 +208,14 @@ class _Rewriter:
 def decimal_rewrite(cur: Any, duck_sql: str) -> str | None:
     """*duck_sql* with Trino's decimal division/avg (module docstring); None: nothing to change.
     Raises TrinoError(NOT_SUPPORTED) when a candidate's operands cannot be typed."""
-    try:
-        tree = _serialize(cur, duck_sql)
-    except duckdb.Error:
-        return None
+    tree = parse_tree(cur, duck_sql)
     if tree is None:
         return None
     rewriter = _Rewriter(cur, tree)
     rewriter.walk(tree["statements"][0]["node"], {})
     if not rewriter.changed:
         return None
-    sql = _deserialize(cur, tree)
+    sql = tree_sql(cur, tree)
     try:
         cur.sql(sql)
     except duckdb.Error as exc:

@@ -10,16 +10,14 @@ year-to-month ones. Other uses that keep only the instant (comparisons, BETWEEN,
 GROUP BY keys, ``z1 - z2``, ARRAY / ROW items, a cast to another zone) are left as they are; any
 other use (a function such as hour(z), CAST(z AS varchar), CASE, min/max, ...) would show the
 session zone's fields instead of the value's, so it raises NOT_SUPPORTED. Uses the parse tree
-(decimal_rules' serializer). Thread-safe (the caller's cursor).
+(decimal_rules' parse_tree / tree_sql). Thread-safe (the caller's cursor).
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-import duckdb
-
-from .decimal_rules import _deserialize, _serialize, _substitute
+from .decimal_rules import parse_tree, substitute, tree_sql
 from .sql_errors import TrinoError
 from .zoned_literals import marker_zone, zone_marker
 
@@ -113,10 +111,10 @@ class _Zoned:
             precision = max(3, precision)
         marker = zone_marker(zone, precision)
         self.ensure_marker(marker)
-        template = _serialize(self.cur, f"SELECT CAST(timezone('UTC', timezone('UTC', __trino_z) {op} __trino_i) "
+        template = parse_tree(self.cur, f"SELECT CAST(timezone('UTC', timezone('UTC', __trino_z) {op} __trino_i) "
                                         f"AS {marker})")
         assert template is not None
-        new = _substitute(template["statements"][0]["node"]["select_list"][0], {"__trino_z": zoned, "__trino_i": other})
+        new = substitute(template["statements"][0]["node"]["select_list"][0], {"__trino_z": zoned, "__trino_i": other})
         new["alias"] = node.get("alias", "")
         self.changed = True
         return new
@@ -125,12 +123,9 @@ class _Zoned:
 def zoned_rewrite(cur: Any, duck_sql: str, ensure_marker: Callable[[str], None]) -> str | None:
     """*duck_sql* with zoned arithmetic kept zoned (module docstring); None: nothing to change.
     Raises TrinoError(NOT_SUPPORTED) where the zone would be lost."""
-    try:
-        tree = _serialize(cur, duck_sql)
-    except duckdb.Error:
-        return None
+    tree = parse_tree(cur, duck_sql)
     if tree is None:
         return None
     zoned = _Zoned(cur, ensure_marker)
     zoned.visit(tree["statements"][0]["node"], None)
-    return _deserialize(cur, tree) if zoned.changed else None
+    return tree_sql(cur, tree) if zoned.changed else None
