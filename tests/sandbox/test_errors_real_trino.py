@@ -67,8 +67,15 @@ class InternalException(Exception):
     """Stands in for duckdb.InternalException (matched by class name)."""
 
 
-def test_internal_engine_errors_become_not_supported() -> None:
-    exc = InternalException("INTERNAL Error: BindBuiltinScalarFunction did not return a BoundFunctionExpr")
+class BinderException(Exception):
+    """Stands in for duckdb.BinderException (matched by class name)."""
+
+
+@pytest.mark.parametrize("exc", [
+    InternalException("INTERNAL Error: BindBuiltinScalarFunction did not return a BoundFunctionExpr"),
+    BinderException("Binder Error: BindBuiltinScalarFunction did not return a BoundFunctionExpression"),
+], ids=["internal", "binder-naming-internals"])
+def test_internal_engine_errors_become_not_supported(exc) -> None:
     err = from_duckdb(exc, "SELECT 1")
     assert (err.error_name, err.error_code) == ("NOT_SUPPORTED", 13)
     assert "Bind" not in err.message and "sandbox cannot emulate" in err.message

@@ -186,6 +186,14 @@ class _Rewriter:
 
     def replacement(self, node: dict, kind: str, types: list[str]) -> dict | None:
         operands = _operands(node)
+        if kind == "div" and "NULL" in types and any(t.startswith("DECIMAL(") for t in types):
+            # Trino coerces an untyped NULL beside a decimal to decimal(1, 0)
+            null = parse_tree(self.cur, "SELECT CAST(NULL AS DECIMAL(1,0))")
+            if null is None:
+                return None
+            typed = null["statements"][0]["node"]["select_list"][0]
+            operands = [typed if t == "NULL" else o for t, o in zip(types, operands)]
+            types = ["DECIMAL(1,0)" if t == "NULL" else t for t in types]
         kinds = [_decimal(t, o) for t, o in zip(types, operands)]
         if any(k is None for k in kinds):
             return None

@@ -188,6 +188,8 @@ def _apply(rule: _Rule, m: re.Match[str]) -> tuple[str, str]:
     return name, _strip(m.string) if template is None else m.expand(template)
 
 
+_ENGINE_INTERNALS = re.compile(r"\bBind[A-Z]\w+|\bBound[A-Z]\w*Expression\b")
+
 _BY_CLASS = {
     "ParserException": "SYNTAX_ERROR",
     "ConversionException": "INVALID_CAST_ARGUMENT",
@@ -223,7 +225,8 @@ def from_duckdb(exc: BaseException, sql: str, to_user_offset: Callable[[int], in
         if m:
             name, message = _apply(rule, m)
             return _Located(name, message, offset, to_user_offset)
-    if cls == "InternalException" or "INTERNAL Error" in text:  # an engine bug: never show its internals
+    if cls == "InternalException" or "INTERNAL Error" in text or _ENGINE_INTERNALS.search(text):
+        # an engine bug, or a message naming the engine's own internals: never show them
         return _Located("NOT_SUPPORTED", "This query uses a feature the sandbox cannot emulate", offset,
                         to_user_offset)
     name = _BY_CLASS.get(cls, "GENERIC_INTERNAL_ERROR")
