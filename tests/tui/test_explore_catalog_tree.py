@@ -63,6 +63,27 @@ def test_expand_to_columns_and_insert_a_name(loader, runner):
     asyncio.run(scenario())
 
 
+def test_arrow_keys_open_and_close_levels_like_a_file_tree(loader, runner):
+    async def scenario():
+        async with browsing(loader) as (app, pilot, browser):
+            tree = browser.tree
+            await settle(pilot, loader)
+            tree.focus()
+            tpch = child(tree.root, "tpch")
+            tree.move_cursor(tpch)
+            await pilot.press("right")  # a closed node opens and its level loads
+            await settle(pilot, loader)
+            assert tpch.is_expanded and labels(tpch)[0].startswith("▤")
+            await pilot.press("right")  # on an open node: to its first child
+            assert tree.cursor_node is tpch.children[0]
+            await pilot.press("left")   # a closed child: back to the parent
+            assert tree.cursor_node is tpch
+            await pilot.press("left")   # an open node closes
+            assert not tpch.is_expanded and tree.cursor_node is tpch
+
+    asyncio.run(scenario())
+
+
 def test_error_node_and_retry_and_a_slow_catalog(loader, runner):
     runner.responses["SHOW SCHEMAS FROM system"] = RuntimeError("Access Denied: system")
     gate = runner.gate("SHOW SCHEMAS FROM memory")

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -41,6 +42,30 @@ class CatalogTree(Tree[NodeData]):
 
     _TOGGLE = Style.from_meta({"toggle": True})
     _MAX_STRIPS = 4000
+    BINDINGS = [
+        Binding("right", "open_or_child", "Expand / first child", show=False),
+        Binding("left", "close_or_parent", "Collapse / parent", show=False),
+    ]
+
+    def action_open_or_child(self) -> None:
+        """→ expands a closed node (its level loads as with enter); on an open one, goes to its first child."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            self._toggle_node(node)
+        elif node.is_expanded and node.children:
+            self.action_cursor_down()
+
+    def action_close_or_parent(self) -> None:
+        """← collapses an open node; on a closed one (or a leaf), goes to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded:
+            self._toggle_node(node)
+        else:
+            self.action_cursor_parent()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
