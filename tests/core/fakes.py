@@ -31,6 +31,10 @@ class FakeBatch:
     def wire_rows(self) -> list[list]:
         return self.rows
 
+    def row_runs(self):
+        """The rows in runs, as Batch.row_runs gives them (here: one run)."""
+        yield self.rows
+
 
 @dataclass
 class Script:

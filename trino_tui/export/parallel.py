@@ -261,7 +261,7 @@ class ParallelWriter:
             self._write_in_process(batch)
 
     def _write_in_process(self, batch: Any) -> None:
-        runs = batch.row_runs() if hasattr(batch, "row_runs") else (batch.wire_rows(),)  # (a duck-typed batch)
+        runs = batch.row_runs()
         for rows in runs:  # a deferred batch: parsed and written a few hundred rows at a time
             self.writer.write_rows(rows)
             rows.clear()
