@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textual.binding import Binding
-from textual.document._history import EditHistory
 from textual.widgets import TextArea
+from textual.widgets.text_area import EditHistory
 
 from trino_tui.explore.buffers import Buffer
 from trino_tui.explore.sqlfiles import SqlFileError, read_sql_file, write_sql_file
