@@ -64,3 +64,21 @@ def test_autocomplete_lineitem_then_a_column(conn):
             assert ed.text == "SELECT * FROM tpch.tiny.lineitem WHERE shipdate"
 
     asyncio.run(scenario())
+
+
+def test_metadata_clients_run_few_pipeline_threads(sandbox):
+    """The browser's lookups use small clients (2 downloaders, 1 decoder), same server and user,
+    and still answer through the real pipeline."""
+    from trino_tui.client import ClientConfig
+
+    from trino_tui.tui.explore_actions import default_metadata_runner
+
+    config = ClientConfig(server=sandbox.url, user="explore", catalog="tpch", schema="tiny")
+    runner = default_metadata_runner(config)
+    try:
+        assert runner("SELECT name FROM tpch.tiny.region ORDER BY regionkey")[0] == ["AFRICA"]
+        client = runner._client()
+        assert (client.config.downloaders, client.config.decoders) == (2, 1)
+        assert (client.config.server, client.config.user) == (config.server, config.user)
+    finally:
+        runner.close()

@@ -10,6 +10,7 @@ threads; this mixin only hands results to widgets on the UI thread.
 from __future__ import annotations
 
 import time
+from dataclasses import is_dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -39,10 +40,14 @@ def _import_client() -> None:
 def default_metadata_runner(config: Any) -> ClientRunner:
     """Metadata statements on fresh clients (never the editor's query client)."""
 
+    # metadata answers are small: 2 downloaders and 1 decoder per statement, not the query's 5 + 5
+    # threads started and joined for every lookup (4 loader threads run lookups side by side)
+    small = replace(config, downloaders=2, decoders=1) if is_dataclass(config) else config
+
     def new_client() -> Any:
         from trino_tui.client import TrinoClient  # httpx and the pipeline: when the first one runs (start-up)
 
-        return TrinoClient(config)
+        return TrinoClient(small)
 
     return ClientRunner(new_client, server=str(getattr(config, "server", "")))
 

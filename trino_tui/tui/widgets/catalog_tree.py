@@ -191,7 +191,8 @@ class CatalogBrowser(Vertical):
             self._add_meta(node, child)
         rest = len(level.children) - end
         if rest > 0:
-            node.add_leaf(Text(f"… {rest:,} more (enter: next {min(rest, PAGE)}; or type in the filter)", style="dim"),
+            # short enough for the 40-column sidebar at table depth (no horizontal scrollbar for it)
+            node.add_leaf(Text(f"… {rest:,} more (enter: next {min(rest, PAGE)})", style="dim"),
                           NodeData("more", path=level.path, offset=end))
 
     def _more(self, more: TreeNode[NodeData]) -> None:
