@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .trino_types import duckdb_storage, parse_type
+from .trino_types import parse_type, table_storage
+from .zoned_columns import pack_sql
 
 TABLE = "all_types"
 
@@ -80,22 +81,30 @@ COLUMNS: tuple[TypedColumn, ...] = (
 ROWS = 4   # three value rows and one all-NULL row (id 4)
 
 
+def _value(c: TypedColumn, i: int) -> str:
+    storage = table_storage(parse_type(c.type_text))
+    if parse_type(c.type_text).raw == "timestamp with time zone":   # its zone kept with it: UTC
+        return pack_sql(f"CAST({c.values[i]} AS TIMESTAMPTZ)", "'UTC'", parse_type(c.type_text).precision)
+    return f"CAST({c.values[i]} AS {storage})"
+
+
 def create(con: Any) -> None:
     """Create and fill memory.default.all_types (the schema must exist)."""
-    cols = ", ".join(f'"{c.name}" {duckdb_storage(parse_type(c.type_text))}' for c in COLUMNS)
+    cols = ", ".join(f'"{c.name}" {table_storage(parse_type(c.type_text))}' for c in COLUMNS)
     con.execute(f'CREATE TABLE memory."default".{TABLE} ({cols})')
     for i in range(3):
-        values = ", ".join(
-            f"CAST({c.values[i]} AS {duckdb_storage(parse_type(c.type_text))})" for c in COLUMNS)
+        values = ", ".join(_value(c, i) for c in COLUMNS)
         con.execute(f'INSERT INTO memory."default".{TABLE} VALUES ({values})')
     nulls = ", ".join("4" if c.name == "id" else "NULL" for c in COLUMNS)
     con.execute(f'INSERT INTO memory."default".{TABLE} VALUES ({nulls})')
 
 
 def all_types_reference(con: Any) -> list[tuple]:
-    """The rows as DuckDB holds them (Python values), ordered by id."""
+    """The rows as DuckDB holds them (Python values; zoned timestamps: the instant), ordered by id."""
     cur = con.cursor()
+    items = ", ".join(f'struct_extract_at("{c.name}", 1)' if parse_type(c.type_text).raw == "timestamp with time zone"
+                      else f'"{c.name}"' for c in COLUMNS)
     try:
-        return cur.execute(f'SELECT * FROM memory."default".{TABLE} ORDER BY id').fetchall()
+        return cur.execute(f'SELECT {items} FROM memory."default".{TABLE} ORDER BY id').fetchall()
     finally:
         cur.close()

@@ -11,6 +11,8 @@ from . import alltypes, info_schema, system_tables
 from .synthetic import SyntheticCatalog
 from .trino_types import TrinoType, parse_type
 
+DECLARED_PREFIX = "trino:"   # a memory table column's DuckDB comment: its declared Trino type (memory_tables)
+
 
 class CatalogFacts:
     def __init__(self, tpch: Any, configured: Sequence[str], synthetic: SyntheticCatalog | None,
@@ -63,4 +65,8 @@ class CatalogFacts:
             return [(n, parse_type(t)) for n, t in self._synthetic.columns()]  # type: ignore[union-attr]
         if (schema, table) == ("default", alltypes.TABLE):
             return [(c.name, parse_type(c.type_text)) for c in alltypes.COLUMNS]
+        rows = self._fetch("SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'memory' "
+                           "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, table])
+        if rows and all(isinstance(c, str) and c.startswith(DECLARED_PREFIX) for _, c in rows):
+            return [(n, parse_type(c[len(DECLARED_PREFIX):])) for n, c in rows]   # tables the sandbox created
         return None

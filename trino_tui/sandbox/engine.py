@@ -22,6 +22,7 @@ from .catalog_facts import CatalogFacts
 from .decimal_rules import MACROS as DECIMAL_MACROS, rewrite_written_query
 from .engine_api import CATALOGS, SessionContext
 from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl, marker_names
+from .memory_tables import MemoryTables
 from .metadata import MetadataStatements
 from .result_types import declared_result_types
 from .resultset import ListSource, ResultColumn, StatementResult
@@ -93,6 +94,7 @@ class Engine:
         self._running_lock = threading.Lock()
         self.metadata = MetadataStatements(self)
         self.sessions = SessionStatements(self)
+        self.memory_tables = MemoryTables(self)
         for schema in self._configured:
             self._tpch.ensure(self._con, schema)
 
@@ -405,6 +407,9 @@ class Engine:
         words = [t.lower for t in sig[:4]]
         if first in ("create", "drop") and next((w for w in words[1:] if w in ("table", "schema", "view")), None) != "table":
             raise TrinoError("NOT_SUPPORTED", f"{' '.join(w.upper() for w in words[:2])} is not supported by the sandbox")
+        handled = self.memory_tables.run(sql, sig, session) if first in ("create", "insert") else None
+        if handled is not None:   # declared Trino types kept (memory_tables)
+            return handled
         duck_sql, to_user, refs = self.rewrite(sql, sig, session)
         cur = self._con.cursor()
         try:

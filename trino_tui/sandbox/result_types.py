@@ -19,7 +19,7 @@ def declared_result_types(sources: list[str | None], duck_types: list[Any],
     out: list[TrinoType] = []
     for name, dt in zip(sources, duck_types):
         reported = type_from_duckdb(dt)
-        if name is None:
+        if name is None or reported.stored_zone:   # a zoned column's struct names its own precision
             out.append(reported)
             continue
         name = name.lower()   # DuckDB, like Trino, matches column names case-insensitively

@@ -1,10 +1,12 @@
 """SELECT-like statements of the sandbox engine: rewrite for DuckDB, bind, type by Trino's rules,
 then stream rows as Trino JSON.
 
-Owns `run_query(engine, sql, sig, session, zone, base)`: the rewritten SQL is bound once for the
+Owns `bind_query` (also used for the query of INSERT / CREATE TABLE AS, memory_tables) and
+`run_query(engine, sql, sig, session, zone, base)`: the rewritten SQL is bound once for the
 output names and types (colnames, declared table types, literal precisions, type_hints), decimal
 division/avg are rewritten to Trino's exact decimals (decimal_rules), zoned timestamps keep
-their zone through interval arithmetic (zoned_arith), the row-JSON query starts
+their zone through interval arithmetic (zoned_arith), zoned table columns are used as Trino
+uses them (zoned_refs), the row-JSON query starts
 streaming and the first batch is fetched; a failure while binding raises TrinoError, a failure
 while running is answered after the columns (as Trino does). Thread-safe: a cursor per call.
 """
@@ -12,6 +14,7 @@ while running is answered after the columns (as Trino does). Thread-safe: a curs
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Protocol
 
 import duckdb
@@ -29,6 +32,8 @@ from .sqltext import Token
 from .trino_types import TrinoType
 from .type_hints import refine
 from .zoned_arith import zoned_rewrite
+from .zoned_columns import literal_structs
+from .zoned_refs import column_facts, column_rewrite
 
 
 class QueryHost(Protocol):
@@ -43,6 +48,7 @@ class QueryHost(Protocol):
     def declared_types(self, sources: list[str | None], duck_types: list, refs: list[Any]) -> list[TrinoType]: ...
     def limits(self, err: TrinoError) -> TrinoError: ...
     def cursor_fetch(self, sql: str, params: list | None = None) -> list[tuple]: ...
+    def declared_columns(self, r: Any) -> list[tuple[str, TrinoType]] | None: ...
 
 FIRST_BATCH = 256
 _COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
@@ -52,37 +58,79 @@ def _maybe_decimal(sig: list[Token]) -> bool:
     return any(t.text == "/" or t.lower == "avg" for t in sig)
 
 
+@dataclass
+class BoundQuery:
+    """A SELECT-like statement bound for DuckDB: its cursor, final SQL, Trino names and types
+    (before the legacy-datetime view), DuckDB's types and the referenced tables."""
+
+    cur: Any
+    duck_sql: str
+    omap: Callable[[int], int]
+    refs: list[Any]
+    names: list[str]
+    types: list[TrinoType]
+    duck_types: list[Any]
+
+
+def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionContext, base: int = 0,
+               store: bool = False, cur: Any = None) -> BoundQuery:
+    """Rewrite and bind on *cur* (None: a new cursor); *store*: the rows go into a table (zoned
+    literals keep their zone per row). The caller owns the returned cursor; on failure it is
+    closed and a TrinoError raised."""
+    duck_sql, omap, refs = engine.rewrite(sql, sig, session, base)
+    cur = engine.new_cursor() if cur is None else cur
+    written = duck_sql   # as rewritten from the user's text (typed literals still recognisable)
+    try:
+        if store and "trino_tstz_" in duck_sql:
+            duck_sql = literal_structs(cur, duck_sql) or duck_sql
+        facts = column_facts([engine.declared_columns(r) or [] for r in refs])
+        columns = column_rewrite(cur, duck_sql, facts, engine.ensure_marker)
+        if columns is not None:   # zoned table columns used as Trino uses them
+            duck_sql = columns
+        rel = cur.sql(duck_sql)
+        if rel is None:
+            raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
+        zoned = zoned_rewrite(cur, duck_sql, engine.ensure_marker) if "trino_tstz_" in duck_sql else None
+        if zoned is not None:   # zoned arithmetic keeps its zone (a select item typed by its marker)
+            duck_sql, rel = zoned, cur.sql(zoned)
+        out = trino_column_names(cur, duck_sql, list(rel.columns))
+        if duck_sql != written:   # a tree rewrite re-wrote typed literals as casts: their precision from before
+            before = trino_column_names(cur, written, list(rel.columns)).precisions
+            out = replace(out, precisions=[b if b is not None else a for b, a in zip(before, out.precisions)])
+        exact = decimal_rewrite(cur, duck_sql) if _maybe_decimal(sig) else None
+        if exact is not None:   # bound fine as written: errors keep their locations
+            duck_sql, rel = exact, cur.sql(exact)
+        quoted = {t.ident for t in sig if t.kind == "qident"}
+        names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
+        types = engine.declared_types(out.sources, list(rel.types), refs)
+        types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
+        types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
+        return BoundQuery(cur, duck_sql, omap, refs, names, types, list(rel.types))
+    except duckdb.Error as exc:
+        cur.close()
+        raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
+    except BaseException:
+        cur.close()
+        raise
+
+
 def run_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionContext, zone: ZoneSpec,
               base: int = 0) -> StatementResult:
     """SELECT-like statement: columns now, rows streamed as Trino JSON."""
-    duck_sql, omap, refs = engine.rewrite(sql, sig, session, base)
     cur = engine.new_cursor()
+    duck_sql, omap = sql, (lambda off: off)
     try:
-        with engine.tracked(session, cur):
-            rel = cur.sql(duck_sql)
-            if rel is None:
-                raise TrinoError("NOT_SUPPORTED", "Statement does not return rows")
-            zoned = zoned_rewrite(cur, duck_sql, engine.ensure_marker) if "trino_tstz_" in duck_sql else None
-            if zoned is not None:   # zoned arithmetic keeps its zone (a select item typed by its marker)
-                duck_sql, rel = zoned, cur.sql(zoned)
-            out = trino_column_names(cur, duck_sql, list(rel.columns))
-            exact = decimal_rewrite(cur, duck_sql) if _maybe_decimal(sig) else None
-            if exact is not None:   # bound fine as written: errors keep their locations
-                duck_sql, rel = exact, cur.sql(exact)
-            quoted = {t.ident for t in sig if t.kind == "qident"}
-            names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
-            types = engine.declared_types(out.sources, list(rel.types), refs)
-            types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
-            types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
+        with engine.tracked(session, cur):   # binding too: a cancel interrupts whatever runs
+            bound = bind_query(engine, sql, sig, session, base, cur=cur)
+            duck_sql, omap, refs, names, types = bound.duck_sql, bound.omap, bound.refs, bound.names, bound.types
             check_tails(duck_sql, sum(1 for t in types if t.fraction_tail))
             if not session.parametric_datetime:
                 types = [legacy_datetime(t) for t in types]
             assemble = None
             if any(is_nested(t) for t in types):   # linear-cost path (see nestedjson)
-                row_sql, assemble = nested_row_query(duck_sql, types, list(rel.types), zone)
+                row_sql, assemble = nested_row_query(duck_sql, types, bound.duck_types, zone)
             else:
                 row_sql = row_json_sql(duck_sql, types, zone)
-            del rel
             engine.check_cancelled(session)
             failed: duckdb.Error | None = None
             try:

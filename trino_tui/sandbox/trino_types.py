@@ -34,6 +34,7 @@ class TrinoType:
     duck_cast: bool = field(default=False, compare=False)   # DuckDB value must be CAST to VARCHAR
     zone: str | None = field(default=None, compare=False)   # timestamp with time zone shown in this zone
     fraction_tail: str = field(default="", compare=False)   # digits beyond DuckDB's (fine_datetime literals)
+    stored_zone: bool = field(default=False, compare=False)   # each value carries its zone (STORED_ZONE_STRUCT)
 
     @property
     def text(self) -> str:
@@ -158,6 +159,48 @@ def parse_type(text: str) -> TrinoType:
     return result
 
 
+# ---------------------------------------------------------------- zoned table columns
+
+# A timestamp(p) with time zone table column keeps each value's zone (as Trino does): DuckDB holds
+# it as STRUCT(trino_tstz_i<p> TIMESTAMPTZ, trino_tstz_z VARCHAR), the instant and Trino's zone id
+# text; the field name carries p so the type survives subqueries (zoned_columns, zoned_refs).
+# Zoned literals written into a table travel as the same struct without p plus trino_tstz_p.
+STORED_INSTANT = "trino_tstz_i"
+STORED_ZONE = "trino_tstz_z"
+STORED_PRECISION = "trino_tstz_p"
+
+
+def stored_zone_struct(precision: int) -> str:
+    return f'STRUCT("{STORED_INSTANT}{precision}" TIMESTAMPTZ, "{STORED_ZONE}" VARCHAR)'
+
+
+def _stored_zone_type(names: list[str]) -> TrinoType | None:
+    if len(names) < 2 or names[1] != STORED_ZONE or not names[0].startswith(STORED_INSTANT):
+        return None
+    digits = names[0][len(STORED_INSTANT):]
+    if digits.isdigit() and len(names) == 2:
+        return TrinoType("timestamp with time zone", (int(digits),), stored_zone=True)
+    if not digits and names[2:] == [STORED_PRECISION]:
+        return TrinoType("timestamp with time zone", (), stored_zone=True)   # a literal on its way into a table
+    return None
+
+
+def table_storage(t: TrinoType) -> str:
+    """DuckDB column type of a sandbox table column of Trino type *t* (zoned timestamps: the struct)."""
+    if t.raw == "timestamp with time zone":
+        return stored_zone_struct(t.precision)
+    if _has_zoned_timestamp(t):
+        raise ValueError("nested timestamp with time zone")
+    return duckdb_storage(t)
+
+
+def _has_zoned_timestamp(t: TrinoType) -> bool:
+    if t.raw == "timestamp with time zone":
+        return True
+    parts = [p[1] if isinstance(p, tuple) else p for p in t.params]
+    return any(isinstance(p, TrinoType) and _has_zoned_timestamp(p) for p in parts)
+
+
 # ---------------------------------------------------------------- DuckDB -> Trino
 
 _DUCK_SCALARS = {
@@ -188,6 +231,9 @@ def from_duckdb(t: Any) -> TrinoType:
         ch = dict(t.children)
         return TrinoType("map", (from_duckdb(ch["key"]), from_duckdb(ch["value"])))
     if tid in ("struct", "tuple"):
+        stored = _stored_zone_type([name for name, _ in t.children])
+        if stored is not None:
+            return stored
         return TrinoType("row", tuple((name or None, from_duckdb(ct)) for name, ct in t.children))
     if str(t).upper() == "JSON":
         return TrinoType("json")

@@ -1,0 +1,183 @@
+"""Zoned table columns (timestamp(p) with time zone, each value with its own zone; DuckDB holds
+them as trino_types.stored_zone_struct) inside a query, and the precision of ``col AT TIME ZONE``.
+
+Owns `column_rewrite(cur, duck_sql, columns, ensure_marker)`, a rewrite of DuckDB's parse tree:
+a zoned column stays the struct where Trino shows the value as it is (a select item, min/max/
+arbitrary/count of one: rowjson renders it in its own zone); it becomes its instant where Trino
+uses only the instant (comparisons, BETWEEN, IN, IS NULL, ORDER BY keys, ``z1 - z2``,
+to_unixtime); ``z AT TIME ZONE 'x'`` is the instant shown in x with z's precision (also for a
+timestamp(p) column). Any other use (hour(z), CAST(z AS varchar), z + INTERVAL, CASE, GROUP BY z,
+DISTINCT, UNION, ...) raises NOT_SUPPORTED: DuckDB would compute it in another zone or by the
+stored zone's text. Thread-safe (the caller's cursor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .decimal_rules import parse_tree, substitute, tree_sql
+from .sql_errors import TrinoError
+from .trino_types import TrinoType
+from .zoned_literals import marker_zone, zone_marker
+
+_INSTANT_CLASSES = frozenset({"COMPARISON", "BETWEEN"})
+_INSTANT_OPERATORS = frozenset({"OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL", "COMPARE_IN", "COMPARE_NOT_IN"})
+_PASS = frozenset({"CONJUNCTION", "CONJUNCTION_AND", "CONJUNCTION_OR", "OPERATOR_NOT"})
+_AS_IS_AGGREGATES = frozenset({"min", "max", "arbitrary", "any_value", "first", "count"})
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """Columns of the referenced tables, by lower-case name: zoned ones (precision), timestamp(p)
+    ones (precision, for AT TIME ZONE), and names a zoned and another column share (ambiguous)."""
+
+    zoned: dict[str, int] = field(default_factory=dict)
+    timestamps: dict[str, int] = field(default_factory=dict)
+    ambiguous: frozenset[str] = frozenset()
+
+
+def column_facts(tables: list[list[tuple[str, TrinoType]]]) -> ColumnFacts:
+    zoned: dict[str, int] = {}
+    timestamps: dict[str, int] = {}
+    others: set[str] = set()
+    for columns in tables:
+        for name, t in columns:
+            key = name.lower()
+            if t.raw == "timestamp with time zone":
+                zoned[key] = t.precision
+            elif t.raw == "timestamp":
+                timestamps[key] = t.precision
+                others.add(key)
+            else:
+                others.add(key)
+    return ColumnFacts(zoned, timestamps, frozenset(zoned) & frozenset(others))
+
+
+def _refused(what: str) -> TrinoError:
+    return TrinoError("NOT_SUPPORTED", f"The sandbox cannot emulate {what} on a timestamp with time zone column "
+                                       "(Trino computes it in each value's own zone)")
+
+
+def _name(node: dict) -> str:
+    return str((node.get("column_names") or [""])[-1]).lower()
+
+
+def _args(node: dict) -> list[dict]:
+    return [a.get("expression") or {} for a in node.get("arguments") or []]
+
+
+def _cast_type(node: dict) -> str:
+    return str((node.get("type_expr") or {}).get("type_name") or "")
+
+
+class _Columns:
+    """One statement's rewrite (module docstring)."""
+
+    def __init__(self, cur: Any, facts: ColumnFacts, ensure_marker: Callable[[str], None]) -> None:
+        self.cur, self.facts, self.ensure_marker, self.changed = cur, facts, ensure_marker, False
+
+    def template(self, sql: str, slots: dict[str, dict]) -> dict:
+        tree = parse_tree(self.cur, sql)
+        assert tree is not None
+        self.changed = True
+        return substitute(tree["statements"][0]["node"]["select_list"][0], slots)
+
+    def instant(self, ref: dict) -> dict:
+        node = self.template("SELECT struct_extract_at(__trino_c, 1)", {"__trino_c": ref})
+        node["alias"] = ref.get("alias", "")
+        return node
+
+    def zoned(self, node: Any) -> bool:
+        return isinstance(node, dict) and node.get("class") == "COLUMN_REF" and _name(node) in self.facts.zoned
+
+    def column(self, node: dict, ctx: str) -> dict:
+        name = _name(node)
+        if name in self.facts.ambiguous:
+            raise TrinoError("NOT_SUPPORTED", f"The sandbox cannot tell which table's column '{name}' is meant "
+                                              "(one of them is a timestamp with time zone)")
+        if name not in self.facts.zoned or ctx in ("item", "as_is"):
+            return node
+        if ctx == "instant":
+            return self.instant(node)
+        raise _refused(ctx)
+
+    def select(self, node: dict) -> dict:
+        for k, v in list(node.items()):
+            if k == "select_list":
+                node[k] = [self.visit(x, "item") for x in v]
+            elif k == "group_expressions":
+                node[k] = self.visit(v, "GROUP BY")
+            elif k == "modifiers":
+                for m in v:
+                    if m.get("type") == "DISTINCT_MODIFIER" and self.facts.zoned:
+                        raise _refused("DISTINCT")
+                    for order in m.get("orders") or []:
+                        order["expression"] = self.visit(order.get("expression"), "instant")
+            elif isinstance(v, (dict, list)):
+                node[k] = self.visit(v, "this expression")
+        return node
+
+    def visit(self, node: Any, ctx: str) -> Any:
+        if isinstance(node, list):
+            return [self.visit(x, ctx) for x in node]
+        if not isinstance(node, dict):
+            return node
+        cls, kind = node.get("class"), node.get("type")
+        if kind == "SELECT_NODE":
+            return self.select(node)
+        if kind == "SET_OPERATION_NODE" and self.facts.zoned and not node.get("setop_all", True):
+            raise _refused("a set operation without ALL")
+        if cls == "COLUMN_REF":
+            return self.column(node, ctx)
+        if cls == "CAST" and marker_zone(_cast_type(node)) is not None:
+            return self.at_time_zone(node)
+        fn = node.get("function_name")
+        pair = _args(node)
+        if cls in _INSTANT_CLASSES or kind in _INSTANT_OPERATORS or fn == "to_unixtime" or (
+                fn == "-" and node.get("is_operator") and len(pair) == 2 and all(self.zoned(a) for a in pair)):
+            inner = "instant"
+        elif fn in _AS_IS_AGGREGATES and ctx == "item" and not node.get("distinct") and len(pair) == 1:
+            inner = "as_is"
+        elif cls is None or cls == "TYPE" or kind in _PASS or cls == "SUBQUERY":
+            inner = ctx if cls is None or kind in _PASS else "this expression"
+        else:
+            inner = f"{fn}(...)" if fn else f"CAST(... AS {_cast_type(node)})" if cls == "CAST" else \
+                str(cls).lower().replace("_", " ")
+        for k, v in list(node.items()):
+            if isinstance(v, (dict, list)):
+                node[k] = self.visit(v, inner)
+        return node
+
+    def at_time_zone(self, node: dict) -> dict:
+        """``x AT TIME ZONE 'z'`` (zoned_literals' marker cast) on a column: the column's precision."""
+        child = node.get("child") or {}
+        precision, zone, tail = marker_zone(_cast_type(node))   # type: ignore[misc]
+        if child.get("class") != "COLUMN_REF":
+            node["child"] = self.visit(child, f"CAST(... AS {_cast_type(node)})")
+            return node
+        name = _name(child)
+        p = self.facts.zoned.get(name, self.facts.timestamps.get(name))
+        if name in self.facts.zoned:
+            child = self.instant(child)
+        if p is None or precision is not None or tail:
+            node["child"] = child
+            return node
+        marker = zone_marker(zone, p)
+        self.ensure_marker(marker)
+        new = self.template(f"SELECT CAST(__trino_c AS {marker})", {"__trino_c": child})
+        new["alias"] = node.get("alias", "")
+        return new
+
+
+def column_rewrite(cur: Any, duck_sql: str, facts: ColumnFacts, ensure_marker: Callable[[str], None]) -> str | None:
+    """*duck_sql* with zoned columns used as Trino uses them (module docstring); None: unchanged.
+    Raises TrinoError(NOT_SUPPORTED) for a use the sandbox cannot emulate."""
+    if not facts.zoned and not facts.timestamps:
+        return None
+    tree = parse_tree(cur, duck_sql)
+    if tree is None:
+        return None
+    rewrite = _Columns(cur, facts, ensure_marker)
+    rewrite.visit(tree["statements"][0]["node"], "this expression")
+    return tree_sql(cur, tree) if rewrite.changed else None
