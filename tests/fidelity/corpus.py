@@ -186,5 +186,36 @@ RULES = [
        "TIMESTAMP '2020-01-01 00:00:00 America/New_York' + INTERVAL '1' DAY"),
 ]
 
-CORPUS: list[Entry] = TYPES + TPCH + META + SESSION + ERRORS + SPOOLED + RULES
+# Round 4 (issue 16): table columns of zoned and fine-precision datetime types, in a session zone
+# that differs from every stored value's, so a value shown in the session zone would differ.
+_TZ_TABLE = ("CREATE TABLE memory.default.fid_tz (id integer, a timestamp(3) with time zone, b timestamp(0) with time zone, "
+             "c time(3) with time zone, d timestamp(1), e timestamp(6) with time zone)")
+_TZ_ROWS = ("INSERT INTO fid_tz VALUES (1, TIMESTAMP '2020-01-01 00:00:00 America/New_York', "
+            "TIMESTAMP '2020-06-01 12:00:00.5 +05:30', TIME '01:02:03.456 +08:00', TIMESTAMP '2020-01-01 00:00:00.56', "
+            "TIMESTAMP '2019-12-31 23:59:59.999999 Europe/Berlin'), (2, TIMESTAMP '2020-01-01 05:00:00 UTC', NULL, NULL, "
+            "NULL, TIMESTAMP '2020-01-01 05:00:00.123456 UTC'), (3, TIMESTAMP '2020-06-01 12:00:00.5 +05:30', "
+            "TIMESTAMP '2020-01-01 00:00:00 Asia/Kolkata', TIME '23:59:59.9996 -05:00', TIMESTAMP '2020-01-01 23:59:59.96', NULL)")
+ZONED = [
+    _e("z_table_columns", "SET TIME ZONE 'Asia/Tokyo'", _TZ_TABLE, _TZ_ROWS, "SELECT * FROM fid_tz ORDER BY id",
+       "DESCRIBE fid_tz", "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'default' "
+       "AND table_name = 'fid_tz' ORDER BY ordinal_position", "DROP TABLE fid_tz", catalog="memory", schema="default"),
+    _e("z_table_uses", "SET TIME ZONE 'Asia/Tokyo'", _TZ_TABLE, _TZ_ROWS,
+       "SELECT id, a AT TIME ZONE 'UTC', e AT TIME ZONE 'America/New_York', d AT TIME ZONE 'America/New_York' "
+       "FROM fid_tz ORDER BY a DESC, id",
+       "SELECT id, a, e FROM fid_tz WHERE a = TIMESTAMP '2020-01-01 05:00:00 UTC' OR e < a ORDER BY id",
+       "SELECT min(a), max(e), count(DISTINCT a), count(b) FROM fid_tz",
+       "SELECT id, to_unixtime(a), e - a, a BETWEEN TIMESTAMP '2020-01-01 00:00:00 UTC' AND TIMESTAMP '2020-01-02 00:00:00 UTC' "
+       "FROM fid_tz WHERE e IS NOT NULL ORDER BY id",
+       "SELECT id, hour(a), day(e), CAST(a AS date), CAST(e AS timestamp(3)), CAST(b AS timestamp(0)), CAST(a AS varchar) "
+       "FROM fid_tz ORDER BY id",
+       "DROP TABLE fid_tz", catalog="memory", schema="default"),
+    _e("z_table_ctas", "SET TIME ZONE 'Asia/Tokyo'", _TZ_TABLE, _TZ_ROWS,
+       "CREATE TABLE fid_tz2 AS SELECT id, a, TIMESTAMP '2020-01-01 00:00:00.12 Asia/Kolkata' AS k, "
+       "TIME '01:02:03 +05:00' AS t FROM fid_tz",
+       "INSERT INTO fid_tz2 (id, k) VALUES (4, TIMESTAMP '2021-03-04 05:06:07.891 -08:00')",
+       "SELECT * FROM fid_tz2 ORDER BY id", "SHOW COLUMNS FROM fid_tz2", "DROP TABLE fid_tz2", "DROP TABLE fid_tz",
+       catalog="memory", schema="default"),
+]
+
+CORPUS: list[Entry] = TYPES + TPCH + META + SESSION + ERRORS + SPOOLED + RULES + ZONED
 assert len({e.id for e in CORPUS}) == len(CORPUS)

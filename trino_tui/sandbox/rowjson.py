@@ -146,16 +146,20 @@ def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec, tail: str = "") -> str:
     return _quoted(f"{text} || {_lit(tail + ' ' + zone.label)}")
 
 
-def _stored_tz_sql(x: str, p: int) -> str:
-    """A zoned table column's value (trino_types.STORED_ZONE_STRUCT) in its own zone: region ids
-    through DuckDB's time zones, '+05:30'-style offsets added to UTC."""
-    inst, zone = _rounded(f"struct_extract_at({x}, 1)", p), f"struct_extract_at({x}, 2)"
+def stored_local_sql(x: str) -> str:
+    """The local TIMESTAMP of a zoned table column's value (trino_types.STORED_ZONE_STRUCT) in its
+    own zone: region ids through DuckDB's time zones, '+05:30'-style offsets added to UTC."""
+    inst, zone = f"struct_extract_at({x}, 1)", f"struct_extract_at({x}, 2)"
     minutes = (f"(CASE WHEN left({zone}, 1) = '-' THEN -1 ELSE 1 END) * "
                f"(CAST(substr({zone}, 2, 2) AS INTEGER) * 60 + CAST(substr({zone}, 5, 2) AS INTEGER))")
-    local = (f"(CASE WHEN left({zone}, 1) IN ('+', '-') THEN timezone('UTC', {inst}) + to_minutes({minutes}) "
-             f"ELSE timezone({zone}, {inst}) END)")
-    text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%n')", 19, p)
-    return _quoted(f"{text} || ' ' || {zone}")
+    return (f"(CASE WHEN left({zone}, 1) IN ('+', '-') THEN timezone('UTC', {inst}) + to_minutes({minutes}) "
+            f"ELSE timezone({zone}, {inst}) END)")
+
+
+def stored_text_sql(x: str, p: int) -> str:
+    """Trino's text of a zoned table column's value with p fraction digits ('... America/New_York')."""
+    text = _frac(f"strftime({_rounded(stored_local_sql(x), p)}, '%Y-%m-%d %H:%M:%S.%n')", 19, p)
+    return f"({text} || ' ' || struct_extract_at({x}, 2))"
 
 
 def _time_tz_sql(x: str, p: int) -> str:
@@ -199,7 +203,7 @@ def value_sql(x: str, t: TrinoType, zone: ZoneSpec) -> str:
     if r == "timestamp":
         return _quoted(_frac(f"strftime({_rounded(x, t.precision)}, '%Y-%m-%d %H:%M:%S.%n')", 19, t.precision))
     if r == "timestamp with time zone" and t.stored_zone:
-        return _stored_tz_sql(x, t.precision)
+        return _quoted(stored_text_sql(x, t.precision))
     if r == "timestamp with time zone":   # a value's own zone (zoned_literals) or the session's
         return _timestamp_tz_sql(x, t.precision, ZoneSpec.parse(t.zone) if t.zone else zone, t.fraction_tail)
     if r == "time with time zone":

@@ -49,6 +49,7 @@ class QueryHost(Protocol):
     def limits(self, err: TrinoError) -> TrinoError: ...
     def cursor_fetch(self, sql: str, params: list | None = None) -> list[tuple]: ...
     def declared_columns(self, r: Any) -> list[tuple[str, TrinoType]] | None: ...
+    def zone(self, name: str) -> ZoneSpec: ...
 
 FIRST_BATCH = 256
 _COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
@@ -83,7 +84,7 @@ def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCo
     try:
         if store and "trino_tstz_" in duck_sql:
             duck_sql = literal_structs(cur, duck_sql) or duck_sql
-        facts = column_facts([engine.declared_columns(r) or [] for r in refs])
+        facts = column_facts([engine.declared_columns(r) or [] for r in refs], engine.zone(session.time_zone))
         columns = column_rewrite(cur, duck_sql, facts, engine.ensure_marker)
         if columns is not None:   # zoned table columns used as Trino uses them
             duck_sql = columns

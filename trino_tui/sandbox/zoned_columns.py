@@ -1,7 +1,7 @@
 """Values written into sandbox tables as Trino stores them: a timestamp(p) with time zone column
 keeps each value's zone (trino_types.stored_zone_struct: the instant and the zone id), and
-time/timestamp columns of precision p < 6 hold values rounded half up to p digits (DuckDB holds
-microseconds).
+time/timestamp/time with time zone columns of precision p < 6 hold values rounded half up to p
+digits (DuckDB holds microseconds).
 
 Owns `pack_sql` (the stored struct of an instant and a zone), `stored_value_sql` (SQL turning a
 query column of Trino type *source* into the stored value of a column of Trino type *target*) and
@@ -56,7 +56,7 @@ def literal_struct_sql(value: str, zone: str, precision: int) -> str:
             f'"{STORED_PRECISION}" := {precision})')
 
 
-def _local_instant(x: str, zone: ZoneSpec) -> str:
+def local_instant(x: str, zone: ZoneSpec) -> str:
     """A TIMESTAMP read as local time in the session zone, as the instant Trino makes of it."""
     if zone.region is not None:
         return f"timezone({_lit(zone.region)}, CAST({x} AS TIMESTAMP))"
@@ -72,12 +72,15 @@ def stored_value_sql(x: str, target: TrinoType, source: TrinoType, session_zone:
         elif source.raw == "timestamp with time zone":   # a value's zone (AT TIME ZONE) or the session's
             instant, zone = x, _lit(source.zone or session_zone.label)
         elif source.raw in ("timestamp", "date"):
-            instant, zone = _local_instant(x, session_zone), _lit(session_zone.label)
+            instant, zone = local_instant(x, session_zone), _lit(session_zone.label)
         else:
             return x
         return f"(CASE WHEN {x} IS NULL THEN NULL ELSE {pack_sql(instant, zone, p)} END)"
     if target.raw in ("timestamp", "time") and target.precision < 6 and source.raw in ("timestamp", "time"):
         return round_local(x, target.raw, target.precision)
+    if target.raw == source.raw == "time with time zone" and target.precision < 6:   # the offset kept
+        offset = f"regexp_extract(CAST({x} AS VARCHAR), '([+-][0-9]{{2}}(:[0-9]{{2}})?)$', 1)"
+        return f"CAST(CAST({round_local(f'CAST({x} AS TIME)', 'time', target.precision)} AS VARCHAR) || {offset} AS TIMETZ)"
     return x
 
 

@@ -5,9 +5,11 @@ Owns `column_rewrite(cur, duck_sql, columns, ensure_marker)`, a rewrite of DuckD
 a zoned column stays the struct where Trino shows the value as it is (a select item, min/max/
 arbitrary/count of one: rowjson renders it in its own zone); it becomes its instant where Trino
 uses only the instant (comparisons, BETWEEN, IN, IS NULL, ORDER BY keys, ``z1 - z2``,
-to_unixtime); ``z AT TIME ZONE 'x'`` is the instant shown in x with z's precision (also for a
-timestamp(p) column). Any other use (hour(z), CAST(z AS varchar), z + INTERVAL, CASE, GROUP BY z,
-DISTINCT, UNION, ...) raises NOT_SUPPORTED: DuckDB would compute it in another zone or by the
+to_unixtime, count(DISTINCT z)); hour/minute/second/day/month/year(z) and CAST(z AS date /
+timestamp(p) / varchar) are computed from its local date-time in its own zone; ``z AT TIME ZONE
+'x'`` is the instant shown in x with z's precision (also for a timestamp(p) column, whose
+values are local times in the session zone). Any other
+use (z + INTERVAL, date_trunc, CASE, GROUP BY z, DISTINCT, UNION, ...) raises NOT_SUPPORTED: DuckDB would compute it in another zone or by the
 stored zone's text. Thread-safe (the caller's cursor).
 """
 
@@ -17,14 +19,18 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .decimal_rules import parse_tree, substitute, tree_sql
+from .rowjson import ZoneSpec, stored_local_sql, stored_text_sql
 from .sql_errors import TrinoError
 from .trino_types import TrinoType
+from .zoned_columns import local_instant
 from .zoned_literals import marker_zone, zone_marker
 
 _INSTANT_CLASSES = frozenset({"COMPARISON", "BETWEEN"})
 _INSTANT_OPERATORS = frozenset({"OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL", "COMPARE_IN", "COMPARE_NOT_IN"})
 _PASS = frozenset({"CONJUNCTION", "CONJUNCTION_AND", "CONJUNCTION_OR", "OPERATOR_NOT"})
 _AS_IS_AGGREGATES = frozenset({"min", "max", "arbitrary", "any_value", "first", "count"})
+_FIELDS = frozenset({"hour", "minute", "second", "day", "month", "year"})   # of the local date-time
+_LOCAL_CASTS = frozenset({"date", "timestamp"})
 
 
 @dataclass(frozen=True)
@@ -35,9 +41,10 @@ class ColumnFacts:
     zoned: dict[str, int] = field(default_factory=dict)
     timestamps: dict[str, int] = field(default_factory=dict)
     ambiguous: frozenset[str] = frozenset()
+    session: ZoneSpec = ZoneSpec("UTC", "UTC")   # a timestamp column's values are local times there
 
 
-def column_facts(tables: list[list[tuple[str, TrinoType]]]) -> ColumnFacts:
+def column_facts(tables: list[list[tuple[str, TrinoType]]], session: ZoneSpec) -> ColumnFacts:
     zoned: dict[str, int] = {}
     timestamps: dict[str, int] = {}
     others: set[str] = set()
@@ -51,7 +58,7 @@ def column_facts(tables: list[list[tuple[str, TrinoType]]]) -> ColumnFacts:
                 others.add(key)
             else:
                 others.add(key)
-    return ColumnFacts(zoned, timestamps, frozenset(zoned) & frozenset(others))
+    return ColumnFacts(zoned, timestamps, frozenset(zoned) & frozenset(others), session)
 
 
 def _refused(what: str) -> TrinoError:
@@ -134,11 +141,16 @@ class _Columns:
             return self.at_time_zone(node)
         fn = node.get("function_name")
         pair = _args(node)
+        local = self.local(node, pair)
+        if local is not None:
+            return local
         if cls in _INSTANT_CLASSES or kind in _INSTANT_OPERATORS or fn == "to_unixtime" or (
                 fn == "-" and node.get("is_operator") and len(pair) == 2 and all(self.zoned(a) for a in pair)):
             inner = "instant"
         elif fn in _AS_IS_AGGREGATES and ctx == "item" and not node.get("distinct") and len(pair) == 1:
             inner = "as_is"
+        elif fn == "count" and node.get("distinct") and len(pair) == 1:
+            inner = "instant"   # Trino's distinct values of a timestamp with time zone are instants
         elif cls is None or cls == "TYPE" or kind in _PASS or cls == "SUBQUERY":
             inner = ctx if cls is None or kind in _PASS else "this expression"
         else:
@@ -148,6 +160,27 @@ class _Columns:
             if isinstance(v, (dict, list)):
                 node[k] = self.visit(v, inner)
         return node
+
+    def local(self, node: dict, args: list[dict]) -> dict | None:
+        """hour(z) ... year(z), CAST(z AS date / timestamp(p) / varchar): from z's local date-time
+        in its own zone (as Trino computes them); None: not such a use."""
+        if node.get("class") == "CAST" and self.zoned(node.get("child")):
+            ref, target = node["child"], _cast_type(node).lower()
+            name = _name(ref)
+            if target == "varchar":
+                new = self.template(f"SELECT {stored_text_sql('__trino_c', self.facts.zoned[name])}", {"__trino_c": ref})
+            elif target in _LOCAL_CASTS or target.startswith("trino_timestamp_"):
+                node["child"] = self.template(f"SELECT {stored_local_sql('__trino_c')}", {"__trino_c": ref})
+                return node
+            else:
+                return None
+        elif node.get("class") == "FUNCTION" and node.get("function_name") in _FIELDS and len(args) == 1 \
+                and self.zoned(args[0]) and not node.get("is_operator"):
+            new = self.template(f"SELECT {node['function_name']}({stored_local_sql('__trino_c')})", {"__trino_c": args[0]})
+        else:
+            return None
+        new["alias"] = node.get("alias", "")
+        return new
 
     def at_time_zone(self, node: dict) -> dict:
         """``x AT TIME ZONE 'z'`` (zoned_literals' marker cast) on a column: the column's precision."""
@@ -160,6 +193,8 @@ class _Columns:
         p = self.facts.zoned.get(name, self.facts.timestamps.get(name))
         if name in self.facts.zoned:
             child = self.instant(child)
+        elif name in self.facts.timestamps:   # Trino reads a timestamp in the session zone
+            child = self.template(f"SELECT {local_instant('__trino_c', self.facts.session)}", {"__trino_c": child})
         if p is None or precision is not None or tail:
             node["child"] = child
             return node
