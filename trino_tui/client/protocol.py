@@ -11,7 +11,6 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any, Mapping
 
 import orjson
@@ -158,6 +157,8 @@ def expiry_passed(expires_at: str | None, timezone: str, now: datetime | None = 
     Unparsable values or unknown zones count as not expired."""
     if not expires_at:
         return False
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # spooled segments only (zoneinfo reads sysconfig)
+
     try:
         local = datetime.fromisoformat(expires_at)
         zone = ZoneInfo(timezone) if "/" in timezone or timezone == "UTC" else None

@@ -75,24 +75,25 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+# The patterns are compiled on first use (re caches them): start-up compiles none of them.
 # "key": "value"  or  "key": ["value", ...]  where key is sensitive
-_JSON_PAIR = re.compile(r'"([^"\\]{1,200})"(\s*:\s*)(\[\s*"(?:[^"\\]|\\.)*"(?:\s*,\s*"(?:[^"\\]|\\.)*")*\s*\]|"(?:[^"\\]|\\.)*")')
-_URL_PARAM = re.compile(r"([?&])([A-Za-z0-9_.\-]+)=([^&\"'\s]*)")
+_JSON_PAIR = r'"([^"\\]{1,200})"(\s*:\s*)(\[\s*"(?:[^"\\]|\\.)*"(?:\s*,\s*"(?:[^"\\]|\\.)*")*\s*\]|"(?:[^"\\]|\\.)*")'
+_URL_PARAM = r"([?&])([A-Za-z0-9_.\-]+)=([^&\"'\s]*)"
 
 
-_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/@\s:]*):([^/@\s]*)@")
-_AUTH_SCHEME = re.compile(r"(?i)\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=\-]{4,}")
-_SESSION_PAIR = re.compile(r"(?i)\b([A-Za-z0-9_.$\-]*(?:password|passwd|token|secret|credential)[A-Za-z0-9_.$\-]*)=([^\s,;&\"']+)")
+_USERINFO = r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/@\s:]*):([^/@\s]*)@"
+_AUTH_SCHEME = r"(?i)\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=\-]{4,}"
+_SESSION_PAIR = r"(?i)\b([A-Za-z0-9_.$\-]*(?:password|passwd|token|secret|credential)[A-Za-z0-9_.$\-]*)=([^\s,;&\"']+)"
 
 
 def redact(text: str) -> str:
     """Mask every secret this module knows inside free text (error messages, log lines):
     URL passwords, Basic/Bearer credentials, ``name=value`` pairs with secret names, sensitive
     JSON values and URL query parameters."""
-    text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
-    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = re.sub(_USERINFO, lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
+    text = re.sub(_AUTH_SCHEME, lambda m: f"{m.group(1)} {MASK}", text)
     text = redact_text(text)
-    return _SESSION_PAIR.sub(lambda m: f"{m.group(1)}={MASK}", text)
+    return re.sub(_SESSION_PAIR, lambda m: f"{m.group(1)}={MASK}", text)
 
 
 redact_secrets = redact  # the public name (``trino_tui.client.redact`` is this module, so not that)
@@ -113,4 +114,4 @@ def redact_text(text: str) -> str:
             return m.group(0)
         return f"{m.group(1)}{m.group(2)}={MASK}"
 
-    return _URL_PARAM.sub(_param, _JSON_PAIR.sub(_pair, text))
+    return re.sub(_URL_PARAM, _param, re.sub(_JSON_PAIR, _pair, text))

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 __all__ = [
     "TrinoType", "Column", "NamedRow", "RowConverter", "identity", "parse_columns",
@@ -408,6 +407,8 @@ def _tzinfo(zone: str) -> tzinfo:
             delta = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
             tz = timezone(-delta if zone[0] == "-" else delta)
         else:
+            from zoneinfo import ZoneInfo  # zone ids only (importing zoneinfo reads sysconfig)
+
             tz = ZoneInfo(zone)
         _TZ_CACHE[zone] = tz  # bounded by the number of zone ids in use
     return tz

@@ -9,7 +9,9 @@ The TUI runner, the TUI export job and headless mode all run a statement through
 ``sink.begin(columns)`` is called once (``[]`` for statements without output), ``sink.write(batch)``
 once per ordered batch, ``sink.end()`` only when the rows are complete (finished, or stopped with the
 rows so far kept). The outcome is typed: ``Finished`` / ``Stopped`` / ``Cancelled`` / ``Failed(error)``,
-each with the rows the sink received; a run that ended early never looks finished.
+each with the rows the sink received; a run that ended early never looks finished. (The last three
+live in ``core.early_outcomes``, created on first use: a finished run never pays for them; the
+first two in ``core.outcome``.)
 
 Thread-safety: ``cancel()``/``stop()`` may be called from any thread, in any phase (before the
 query exists, during the POST and its retries, while streaming) and never block (the client sends
@@ -21,14 +23,15 @@ from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from trino_tui.client import QueryCancelled
-from trino_tui.core.errors import ErrorReport, describe
+from trino_tui.core.errors import describe
+from trino_tui.core.outcome import Finished, Outcome
 
 if TYPE_CHECKING:
     from trino_tui.client import Batch, Column, Event, QueryHandle, TrinoClient
+    from trino_tui.core.early_outcomes import Cancelled, Failed, Stopped
 
 __all__ = ["Sink", "Outcome", "Finished", "Stopped", "Cancelled", "Failed", "StatementRun", "NullSink"]
 
@@ -56,48 +59,19 @@ class NullSink:
         pass
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How a run ended; ``rows`` = rows handed to the sink, ``query_id`` "" if the POST never answered."""
-
-    status: ClassVar[str] = "?"
-    rows: int = 0
-    query_id: str = ""
-
-    @property
-    def complete(self) -> bool:
-        """True when the sink holds every row of the result (only ``Finished``)."""
-        return False
+_EARLY_OUTCOMES = ("Stopped", "Cancelled", "Failed")  # defined in core.early_outcomes, loaded on first use
 
 
-@dataclass(frozen=True)
-class Finished(Outcome):
-    status: ClassVar[str] = "finished"
-    update_type: str | None = None
-    update_count: int | None = None
-    warnings: tuple[str, ...] = ()
+def __getattr__(name: str) -> object:
+    """``Stopped``/``Cancelled``/``Failed`` from core.early_outcomes (PEP 562): a run that finishes
+    never creates those classes (start-up)."""
+    if name in _EARLY_OUTCOMES:
+        from trino_tui.core import early_outcomes
 
-    @property
-    def complete(self) -> bool:
-        return True
-
-
-@dataclass(frozen=True)
-class Stopped(Outcome):
-    """The user stopped the query; the rows so far were kept (``sink.end()`` was called)."""
-
-    status: ClassVar[str] = "stopped"
-
-
-@dataclass(frozen=True)
-class Cancelled(Outcome):
-    status: ClassVar[str] = "cancelled"
-
-
-@dataclass(frozen=True)
-class Failed(Outcome):
-    status: ClassVar[str] = "failed"
-    error: ErrorReport = field(default_factory=lambda: ErrorReport("internal", "Unexpected error", 1))
+        value = getattr(early_outcomes, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _warning_text(warning: object) -> str:
@@ -208,6 +182,8 @@ class StatementRun:
             raise
         except BaseException as exc:  # noqa: BLE001 - every failure is described, never a traceback
             self._apply_to_query("cancel")
+            from trino_tui.core.early_outcomes import Failed
+
             outcome = Failed(self.rows, self._query_id(), error=describe(
                 exc, sql=self.sql, server=self._server, query_id=self._query_id() or None))
         self._close_query()
@@ -219,6 +195,8 @@ class StatementRun:
         with self._lock:
             action = self._action
         if action == "cancel":
+            from trino_tui.core.early_outcomes import Cancelled
+
             return Cancelled()
         query = self._client.execute(self.sql, listener=self._listener)
         with self._lock:
@@ -243,6 +221,8 @@ class StatementRun:
         )
 
     def _ended_early(self) -> Outcome:
+        from trino_tui.core.early_outcomes import Cancelled, Failed, Stopped
+
         query = self._query
         stopped = self._action == "stop" or (query is not None and query.outcome == "stopped")
         if stopped:

@@ -10,14 +10,15 @@ when the first writer of that format is created.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Sequence
+from typing import TYPE_CHECKING, BinaryIO, Callable, Sequence
 
-from trino_tui.client.types import Column
+if TYPE_CHECKING:
+    from trino_tui.client.types import Column
 
 from .base import RowWriter
 
 __all__ = ["FORMATS", "OUTPUT_FORMATS", "TRINO_CLI_FORMATS", "NullWriter", "OutputFormat", "create_writer",
-           "extension_for", "output_format", "parallel_format"]
+           "extension_for", "output_format", "parallel_format", "prepare_writer"]
 
 
 class NullWriter(RowWriter):
@@ -27,30 +28,32 @@ class NullWriter(RowWriter):
         self.rows_written += len(rows)
 
 
-def _csv(header: bool, quoted: bool = True) -> Callable[[BinaryIO, Sequence[Column]], RowWriter]:
-    def create(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
-        from .csv_tsv import CsvWriter
+class _Lazy:
+    """Creates writers of class *name* in export.*module* (keyword *options* passed on). The module
+    is imported when the first writer is made, or by ``prepare_writer`` (a run imports only its
+    own format's module: start-up)."""
 
-        return CsvWriter(out, columns, header=header, quoted=quoted)
-    return create
+    __slots__ = ("module", "name", "options")
 
+    def __init__(self, module: str, name: str, **options: bool) -> None:
+        self.module, self.name, self.options = module, name, options
 
-def _tsv(header: bool) -> Callable[[BinaryIO, Sequence[Column]], RowWriter]:
-    def create(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
-        from .csv_tsv import TsvWriter
-
-        return TsvWriter(out, columns, header=header)
-    return create
-
-
-def _lazy(module: str, name: str) -> Callable[[BinaryIO, Sequence[Column]], RowWriter]:
-    """The writer class *name* of export.*module*, imported when the first writer is made
-    (a run imports only its own format's module: start-up)."""
-    def create(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
+    def load(self) -> Callable[..., RowWriter]:
         import importlib
 
-        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(out, columns)
-    return create
+        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.name)
+
+    def __call__(self, out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
+        return self.load()(out, columns, **self.options)
+
+
+def _csv(header: bool, quoted: bool = True) -> _Lazy:
+    return _Lazy("csv_tsv", "CsvWriter", header=header, quoted=quoted)
+
+
+def _tsv(header: bool) -> _Lazy:
+    return _Lazy("csv_tsv", "TsvWriter", header=header)
+
 
 
 def _parquet(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
@@ -86,13 +89,13 @@ OUTPUT_FORMATS: tuple[OutputFormat, ...] = (
                  _csv(True, quoted=False), parallel=True),
     OutputFormat("TSV", ".tsv", "tab-separated, no header", _tsv(False), parallel=True),
     OutputFormat("TSV_HEADER", ".tsv", "tab-separated, header row", _tsv(True), parallel=True),
-    OutputFormat("JSON", ".json", "one JSON object per line (JSON lines)", _lazy("json_lines", "JsonWriter"), parallel=True),
-    OutputFormat("MARKDOWN", ".md", "Markdown table", _lazy("markdown", "MarkdownWriter")),
-    OutputFormat("ALIGNED", ".txt", "aligned text table (the Trino CLI's default)", _lazy("aligned", "AlignedWriter")),
+    OutputFormat("JSON", ".json", "one JSON object per line (JSON lines)", _Lazy("json_lines", "JsonWriter"), parallel=True),
+    OutputFormat("MARKDOWN", ".md", "Markdown table", _Lazy("markdown", "MarkdownWriter")),
+    OutputFormat("ALIGNED", ".txt", "aligned text table (the Trino CLI's default)", _Lazy("aligned", "AlignedWriter")),
     OutputFormat("VERTICAL", ".txt", "one block of name | value lines per row",
-                 _lazy("aligned", "VerticalWriter")),
+                 _Lazy("aligned", "VerticalWriter")),
     OutputFormat("NULL", "", "run the query, discard the rows", NullWriter),
-    OutputFormat("JSON_ARRAY", ".json", "one JSON array of row objects", _lazy("json_array", "JsonArrayWriter"),
+    OutputFormat("JSON_ARRAY", ".json", "one JSON array of row objects", _Lazy("json_array", "JsonArrayWriter"),
                  trino_cli=False),
     OutputFormat("PARQUET", ".parquet", "Parquet file (needs pyarrow)", _parquet, trino_cli=False),
 )
@@ -117,6 +120,15 @@ def parallel_format(fmt: str) -> bool:
         return output_format(fmt).parallel
     except ValueError:
         return False
+
+
+def prepare_writer(fmt: str) -> None:
+    """Import *fmt*'s writer module now (headless: while the server works on the statement) instead
+    of when the first columns arrive. Unknown names and PARQUET are left to ``create_writer``."""
+    known = _BY_NAME.get(fmt.strip().upper())
+    create = known.create if known is not None else None
+    if isinstance(create, _Lazy):
+        create.load()
 
 
 def create_writer(fmt: str, out: BinaryIO, columns: Sequence[Column]) -> RowWriter:

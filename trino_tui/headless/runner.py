@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from trino_tui.client import QueryCancelled
 from trino_tui.core.errors import ExitCode, describe
-from trino_tui.core.run import Cancelled, Failed, Finished, Outcome, StatementRun
+from trino_tui.core.run import Finished, Outcome, StatementRun
 from trino_tui.core.statements import Statement
 from trino_tui.export import create_writer
+from trino_tui.export.registry import prepare_writer
 from trino_tui.headless.interrupt import InterruptGuard
 from trino_tui.headless.progress import ProgressReporter, render_summary
 
@@ -184,9 +185,11 @@ class HeadlessRunner:
         return self._conclude(run, outcome, sink)
 
     def _on_query(self, query: "QueryHandle") -> None:
-        """The statement is submitted: show its progress, and load the history recorder while the
-        server works on it (its import overlaps the wait for the first response)."""
+        """The statement is submitted: show its progress, and load the output format's writer and
+        the history recorder while the server works on it (their imports overlap the wait for the
+        first response)."""
         self._console.attach(query)
+        prepare_writer(self._opts.output_format)
         prepare = getattr(self._history, "prepare", None)
         if prepare is not None:
             prepare()
@@ -202,8 +205,13 @@ class HeadlessRunner:
 
     def _conclude(self, run: StatementRun, outcome: Outcome, sink: WriterSink) -> int:
         query = run.query
-        if self._guard.interrupted and not isinstance(outcome, Finished):
+        if isinstance(outcome, Finished):
+            self._finish(query, outcome)
+            return ExitCode.OK
+        if self._guard.interrupted:
             return self._interrupted(query)
+        from trino_tui.core.run import Cancelled, Failed  # created on first use (core.early_outcomes)
+
         if isinstance(outcome, Failed):
             report = outcome.error
             self._console.detach()
@@ -218,9 +226,7 @@ class HeadlessRunner:
         if isinstance(outcome, Cancelled):  # cancelled, but not by a signal here
             report = describe(QueryCancelled("Query was cancelled"), query_id=outcome.query_id or None)
             return self._report(report.lines(), report.exit_code)
-        if isinstance(outcome, Finished):
-            self._finish(query, outcome)
-        return ExitCode.OK
+        return ExitCode.OK  # stopped: the rows so far were written
 
     def _finish(self, query: "QueryHandle | None", outcome: Finished) -> None:
         self._console.detach()
