@@ -22,7 +22,7 @@ from .catalog_facts import DECLARED_PREFIX
 from .engine_api import SessionContext
 from .resultset import ListSource, ResultColumn, StatementResult
 from .select_query import bind_query
-from .sql_errors import at, from_duckdb, relocate
+from .sql_errors import TrinoError, at, from_duckdb, relocate
 from .sqltext import Token
 from .trino_types import STORED_PRECISION, TrinoType, parse_type, table_storage
 from .zoned_columns import stored_value_sql
@@ -69,11 +69,24 @@ def _column_def(tokens: list[Token]) -> tuple[str, TrinoType, bool] | None:
                 and not (t.lower == "with" and k + 1 < len(tokens) and tokens[k + 1].lower == "time")), len(tokens))
     try:
         t = parse_type(" ".join(x.text for x in tokens[1:end]))
-        table_storage(t)
     except (ValueError, KeyError, IndexError):
+        return None
+    if not _storable(t):
         return None
     not_null = [x.lower for x in tokens[end:end + 2]] == ["not", "null"]
     return tokens[0].ident.lower(), t, not_null
+
+
+def _storable(t: TrinoType) -> bool:
+    """Whether a table can hold *t*; a zoned timestamp inside array/map/row is refused (its zones would be lost)."""
+    try:
+        table_storage(t)
+    except ValueError:
+        raise TrinoError("NOT_SUPPORTED", f"The sandbox cannot store {t.text} columns (the zone of each nested "
+                                          "timestamp with time zone would be lost)") from None
+    except (KeyError, IndexError):
+        return False
+    return True
 
 
 def _count(update_type: str, count: int) -> StatementResult:
@@ -138,10 +151,10 @@ class MemoryTables:
         bound = bind_query(self.engine, body, sig[start:stop], session, sig[start].start, store=True)
         try:
             types = [self._precision(bound, k, t) for k, t in enumerate(bound.types)]
-            try:
-                for t in types:
-                    table_storage(t)
-            except (ValueError, KeyError):
+            if not all([_storable(t) for t in types]):
+                if any(t.raw == "timestamp with time zone" for t in types):
+                    raise TrinoError("NOT_SUPPORTED", "The sandbox cannot create this table with its timestamp with "
+                                                      "time zone columns")
                 return None
             count = self._write(r, list(zip(bound.names, types)), [False] * len(types),
                                 (bound, bound.types, session) if data else None, sql)

@@ -1,0 +1,95 @@
+"""Sandbox-only checks of zoned table columns (memory_tables, zoned_columns, zoned_refs): what
+is stored, and that uses the sandbox cannot emulate fail NOT_SUPPORTED instead of answering in
+another zone. The answers themselves are checked against real Trino 476 by the fidelity corpus
+(z_table_* entries in tests/fixtures/real_trino/fidelity.json)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sandbox.conftest import run
+from trino_tui.sandbox.engine import Engine, SessionContext
+from trino_tui.sandbox.sql_errors import TrinoError
+from trino_tui.sandbox.trino_types import TrinoType, from_duckdb, stored_zone_struct
+
+SESSION = SessionContext(user="u", catalog="memory", schema="default", time_zone="Asia/Tokyo")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    e = Engine(schemas=())
+    run(e, "CREATE TABLE zc (id integer, a timestamp(3) with time zone, d timestamp(1), c time(2) with time zone)",
+        SESSION)
+    run(e, "INSERT INTO zc VALUES (1, TIMESTAMP '2020-01-01 00:00:00 America/New_York', TIMESTAMP '2020-01-01 00:00:00.55', "
+           "TIME '10:00:00.125 +01:00'), (2, TIMESTAMP '2020-06-01 12:00:00.5 +05:30', NULL, NULL)", SESSION)
+    yield e
+    e.close()
+
+
+def test_a_zoned_column_is_stored_as_instant_and_zone(engine) -> None:
+    rows = engine.cursor_fetch("SELECT column_name, data_type, comment FROM duckdb_columns() "
+                               "WHERE table_name = 'zc' ORDER BY column_index")
+    assert rows[1] == ("a", "STRUCT(trino_tstz_i3 TIMESTAMP WITH TIME ZONE, trino_tstz_z VARCHAR)",
+                       "trino:timestamp(3) with time zone")
+    assert rows[2][2] == "trino:timestamp(1)" and rows[3][2] == "trino:time(2) with time zone"
+    held = engine.cursor_fetch("SELECT struct_extract_at(a, 2), epoch_us(d), CAST(c AS VARCHAR) FROM memory.\"default\".zc "
+                               "ORDER BY id")
+    assert held == [("America/New_York", 1577836800600000, "10:00:00.13+01"), ("+05:30", None, None)]  # rounded half up
+
+
+def test_the_struct_type_names_its_trino_type() -> None:
+    import duckdb
+    duck = duckdb.connect().sql(f"SELECT CAST(NULL AS {stored_zone_struct(9)}) AS x").types[0]
+    t = from_duckdb(duck)
+    assert (t.text, t.stored_zone) == ("timestamp(9) with time zone", True)
+    assert from_duckdb(duckdb.connect().sql("SELECT {'a': 1} AS x").types[0]) == TrinoType("row", (("a", TrinoType("integer")),))
+
+
+def test_a_subquery_keeps_the_zones(engine) -> None:
+    _, rows, _ = run(engine, "SELECT * FROM (SELECT id, a FROM zc) AS t WHERE a > TIMESTAMP '2020-01-01 00:00:00 UTC' "
+                             "ORDER BY id", SESSION)
+    assert rows == [[1, "2020-01-01 00:00:00.000 America/New_York"], [2, "2020-06-01 12:00:00.500 +05:30"]]
+
+
+@pytest.mark.parametrize("sql, what", [
+    ("SELECT a + INTERVAL '1' HOUR FROM zc", "+(...)"),
+    ("SELECT a, count(*) FROM zc GROUP BY a", "GROUP BY"),
+    ("SELECT DISTINCT a FROM zc", "DISTINCT"),
+    ("SELECT a FROM zc UNION SELECT a FROM zc", "a set operation without ALL"),
+    ("SELECT date_trunc('day', a) FROM zc", "date_trunc(...)"),
+    ("SELECT CASE WHEN id = 1 THEN a END FROM zc", "case"),
+    ("SELECT ROW(a, 1) FROM zc", "row(...)"),
+])
+def test_uses_it_cannot_emulate_are_not_supported(engine, sql, what) -> None:
+    with pytest.raises(TrinoError) as info:
+        engine.execute(sql, SESSION)
+    assert info.value.error_name == "NOT_SUPPORTED"
+    assert f"cannot emulate {what} on a timestamp with time zone column" in info.value.message
+
+
+def test_a_name_shared_with_another_tables_column_is_refused(engine) -> None:
+    run(engine, "CREATE TABLE zd (a bigint)", SESSION)
+    with pytest.raises(TrinoError, match="cannot tell which table's column 'a'"):
+        engine.execute("SELECT zc.id FROM zc JOIN zd ON zc.id = zd.a", SESSION)
+
+
+def test_insert_of_a_string_into_a_zoned_column_is_trinos_type_mismatch(engine) -> None:
+    with pytest.raises(TrinoError) as info:
+        engine.execute("INSERT INTO zc VALUES (3, '2020-01-01 00:00:00 UTC', NULL, NULL)", SESSION)
+    assert info.value.error_name == "TYPE_MISMATCH"
+    assert info.value.message == ("line 1:1: Insert query has mismatched column types: Table: [integer, timestamp(3) "
+                                  "with time zone, timestamp(1), time(2) with time zone], Query: [integer, varchar(23), "
+                                  "unknown, unknown]")
+
+
+def test_nested_zoned_columns_are_refused(engine) -> None:
+    with pytest.raises(TrinoError, match="cannot store array\\(timestamp\\(3\\) with time zone\\)"):
+        engine.execute("CREATE TABLE zn (x array(timestamp(3) with time zone))", SESSION)
+    with pytest.raises(TrinoError, match="cannot store"):
+        engine.execute("CREATE TABLE zn AS SELECT ARRAY[TIMESTAMP '2020-01-01 00:00:00 UTC'] AS x", SESSION)
+
+
+def test_a_failed_create_as_leaves_no_table(engine) -> None:
+    with pytest.raises(TrinoError):
+        engine.execute("CREATE TABLE zf AS SELECT CAST('x' AS integer) AS n", SESSION)
+    assert "zf" not in engine.tables("memory", "default")
