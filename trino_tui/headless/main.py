@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from typing import Any, BinaryIO, TextIO
 
@@ -154,8 +154,10 @@ def run_headless(
     stdout: BinaryIO | None = None,
     stderr: TextIO | None = None,
     env: Mapping[str, str] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> int:
-    """Run the statements *ns* names; returns the process exit status."""
+    """Run the statements *ns* names; returns the process exit status. *started* is called once the
+    client is built (start-up is over: the entry point turns the cyclic GC back on there)."""
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout.buffer
     stderr = stderr if stderr is not None else sys.stderr
@@ -198,6 +200,8 @@ def run_headless(
                 client = stack.enter_context(TracedClient(config, ns.trace))
             else:
                 client = stack.enter_context(TrinoClient(config))
+            if started is not None:
+                started()
             stack.callback(console.close)
             console.start()
             options = HeadlessOptions(
