@@ -215,6 +215,17 @@ ZONED = [
        "INSERT INTO fid_tz2 (id, k) VALUES (4, TIMESTAMP '2021-03-04 05:06:07.891 -08:00')",
        "SELECT * FROM fid_tz2 ORDER BY id", "SHOW COLUMNS FROM fid_tz2", "DROP TABLE fid_tz2", "DROP TABLE fid_tz",
        catalog="memory", schema="default"),
+    _e("z_table_interval", "SET TIME ZONE 'Asia/Tokyo'", _TZ_TABLE, _TZ_ROWS,
+       "INSERT INTO fid_tz (id, a, e) VALUES (4, TIMESTAMP '2020-03-07 12:00:00 America/New_York', "
+       "TIMESTAMP '2020-01-30 22:00:00 -05:00')",
+       "SELECT id, a + INTERVAL '1' HOUR, INTERVAL '1' DAY + b, a + INTERVAL '1' MONTH, e - INTERVAL '1-1' YEAR TO MONTH, "
+       "e + INTERVAL '1' MONTH FROM fid_tz ORDER BY id",
+       "SELECT id FROM fid_tz WHERE a + INTERVAL '1' DAY > TIMESTAMP '2020-01-02 04:00:00 UTC' ORDER BY id",
+       "DROP TABLE fid_tz", catalog="memory", schema="default"),
+    _e("z_literal_interval_dst", "SELECT TIMESTAMP '2020-03-07 12:00:00 America/New_York' + INTERVAL '1' MONTH, "
+       "TIMESTAMP '2020-01-30 22:00:00 -05:00' + INTERVAL '1' MONTH, TIMESTAMP '2020-03-07 12:00:00 America/New_York' "
+       "+ INTERVAL '24' HOUR, TIMESTAMP '2020-01-30 22:00:00 -05:00', TIMESTAMP '2020-11-01 01:30:00 America/New_York' "
+       "- INTERVAL '1' MONTH"),
 ]
 
 CORPUS: list[Entry] = TYPES + TPCH + META + SESSION + ERRORS + SPOOLED + RULES + ZONED

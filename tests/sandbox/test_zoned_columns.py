@@ -52,7 +52,8 @@ def test_a_subquery_keeps_the_zones(engine) -> None:
 
 
 @pytest.mark.parametrize("sql, what", [
-    ("SELECT a + INTERVAL '1' HOUR FROM zc", "+(...)"),
+    ("SELECT a + (a - a) FROM zc", "+(...)"),
+    ("SELECT id FROM zc WHERE a + INTERVAL '1' HOUR IS NULL OR a - INTERVAL '1' DAY > a", None),
     ("SELECT a, count(*) FROM zc GROUP BY a", "GROUP BY"),
     ("SELECT DISTINCT a FROM zc", "DISTINCT"),
     ("SELECT a FROM zc UNION SELECT a FROM zc", "a set operation without ALL"),
@@ -61,6 +62,9 @@ def test_a_subquery_keeps_the_zones(engine) -> None:
     ("SELECT ROW(a, 1) FROM zc", "row(...)"),
 ])
 def test_uses_it_cannot_emulate_are_not_supported(engine, sql, what) -> None:
+    if what is None:   # interval arithmetic in an instant context is emulated
+        assert run(engine, sql, SESSION)[1] == []
+        return
     with pytest.raises(TrinoError) as info:
         engine.execute(sql, SESSION)
     assert info.value.error_name == "NOT_SUPPORTED"

@@ -141,19 +141,27 @@ def _timestamp_tz_sql(x: str, p: int, zone: ZoneSpec, tail: str = "") -> str:
     if zone.region is not None:
         local = f"timezone({_lit(zone.region)}, {x})"
     else:
-        local = f"(timezone('UTC', {x}) + INTERVAL {zone.offset_minutes} MINUTE)"
+        local = f"(timezone('UTC', {x}) + to_minutes({zone.offset_minutes}))"
     text = _frac(f"strftime({local}, '%Y-%m-%d %H:%M:%S.%n')", 19, p if not tail else 6)
     return _quoted(f"{text} || {_lit(tail + ' ' + zone.label)}")
 
 
+def offset_minutes_sql(zone: str) -> str:
+    """Minutes east of UTC of a '+05:30'-style zone id (SQL expression *zone*)."""
+    return (f"(CASE WHEN left({zone}, 1) = '-' THEN -1 ELSE 1 END) * "
+            f"(TRY_CAST(substr({zone}, 2, 2) AS INTEGER) * 60 + TRY_CAST(substr({zone}, 5, 2) AS INTEGER))")
+
+
+def zone_local_sql(instant: str, zone: str) -> str:
+    """The local TIMESTAMP of TIMESTAMPTZ *instant* in Trino zone id *zone* (SQL expressions): region
+    ids through DuckDB's time zones, '+05:30'-style offsets added to UTC."""
+    return (f"(CASE WHEN left({zone}, 1) IN ('+', '-') THEN timezone('UTC', {instant}) + to_minutes({offset_minutes_sql(zone)}) "
+            f"ELSE timezone({zone}, {instant}) END)")
+
+
 def stored_local_sql(x: str) -> str:
-    """The local TIMESTAMP of a zoned table column's value (trino_types.STORED_ZONE_STRUCT) in its
-    own zone: region ids through DuckDB's time zones, '+05:30'-style offsets added to UTC."""
-    inst, zone = f"struct_extract_at({x}, 1)", f"struct_extract_at({x}, 2)"
-    minutes = (f"(CASE WHEN left({zone}, 1) = '-' THEN -1 ELSE 1 END) * "
-               f"(CAST(substr({zone}, 2, 2) AS INTEGER) * 60 + CAST(substr({zone}, 5, 2) AS INTEGER))")
-    return (f"(CASE WHEN left({zone}, 1) IN ('+', '-') THEN timezone('UTC', {inst}) + to_minutes({minutes}) "
-            f"ELSE timezone({zone}, {inst}) END)")
+    """The local TIMESTAMP of a zoned table column's value (trino_types.STORED_ZONE_STRUCT) in its own zone."""
+    return zone_local_sql(f"struct_extract_at({x}, 1)", f"struct_extract_at({x}, 2)")
 
 
 def stored_text_sql(x: str, p: int) -> str:

@@ -3,8 +3,8 @@
 Owns `zoned_rewrite(cursor, duck_sql, ensure_marker)`: a value typed with a zone marker
 (zoned_literals: a zoned TIMESTAMP literal or ``AT TIME ZONE``) keeps its zone through
 ``z + interval``, ``interval + z`` and ``z - interval`` (chains too), as Trino 476 does: the
-instant moves by the interval (day to second: an exact duration; year to month: months added in
-UTC's calendar, as Trino's TimestampWithTimeZoneOperators do), the zone stays, and the precision
+instant moves by the interval (day to second: an exact duration; year to month: months added to
+the local date-time in the value's zone, as Trino does across DST changes), the zone stays, and the precision
 is max(3, p) for day-to-second intervals (Trino's intervals have milliseconds) and p for
 year-to-month ones. Other uses that keep only the instant (comparisons, BETWEEN, ORDER BY /
 GROUP BY keys, ``z1 - z2``, ARRAY / ROW items, a cast to another zone) are left as they are; any
@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from .decimal_rules import parse_tree, substitute, tree_sql
 from .sql_errors import TrinoError
+from .zoned_columns import shifted_instant_sql
 from .zoned_literals import marker_zone, zone_marker
 
 _YEAR_MONTH = frozenset({"to_years", "to_months"})
@@ -41,7 +42,7 @@ def _zone_of(node: Any) -> tuple[int | None, str, str] | None:
     return None
 
 
-def _interval_kind(node: dict) -> str | None:
+def interval_kind(node: dict) -> str | None:
     """'ym' / 'ds' for an interval literal as the sandbox writes it, else None."""
     if node.get("class") == "FUNCTION" and not node.get("is_operator"):
         name = node.get("function_name")
@@ -104,15 +105,15 @@ class _Zoned:
         precision, zone, tail = zl or zr   # type: ignore[misc]
         if tail:
             return node   # beyond microseconds: fine_datetime refuses it
-        interval = _interval_kind(other)
+        interval = interval_kind(other)
         if interval is None or (op == "-" and zl is None):
             raise _refused(f"'{op}' with this operand")
         if interval == "ds" and precision is not None:
             precision = max(3, precision)
         marker = zone_marker(zone, precision)
         self.ensure_marker(marker)
-        template = parse_tree(self.cur, f"SELECT CAST(timezone('UTC', timezone('UTC', __trino_z) {op} __trino_i) "
-                                        f"AS {marker})")
+        moved = shifted_instant_sql("__trino_z", zone, op, "__trino_i", interval, static=True)
+        template = parse_tree(self.cur, f"SELECT CAST({moved} AS {marker})")
         assert template is not None
         new = substitute(template["statements"][0]["node"]["select_list"][0], {"__trino_z": zoned, "__trino_i": other})
         new["alias"] = node.get("alias", "")

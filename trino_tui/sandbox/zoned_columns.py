@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .decimal_rules import parse_tree, tree_sql
-from .rowjson import ZoneSpec
+from .rowjson import ZoneSpec, offset_minutes_sql, zone_local_sql
 from .trino_types import STORED_INSTANT, STORED_PRECISION, STORED_ZONE, TrinoType
 from .zoned_literals import marker_zone
 
@@ -61,6 +61,25 @@ def local_instant(x: str, zone: ZoneSpec) -> str:
     if zone.region is not None:
         return f"timezone({_lit(zone.region)}, CAST({x} AS TIMESTAMP))"
     return f"timezone('UTC', CAST({x} AS TIMESTAMP) - to_minutes({zone.offset_minutes}))"
+
+
+def shifted_instant_sql(instant: str, zone: str, op: str, interval: str, kind: str, static: bool = False) -> str:
+    """TIMESTAMPTZ *instant* (shown in Trino zone id *zone*) ``op`` *interval*, as Trino computes it:
+    a day-to-second interval (*kind* 'ds') is an exact duration; a year-to-month one ('ym') moves
+    the local date-time in the value's zone (2020-03-07 12:00 America/New_York + 1 month is
+    2020-04-07 12:00 there, across the DST change). *instant*, *interval*: SQL expressions; *zone*:
+    a SQL expression, or with *static* the zone id itself (DuckDB folds constants, so no CASE)."""
+    if kind == "ds":
+        return f"timezone('UTC', timezone('UTC', {instant}) {op} {interval})"
+    if not static:
+        local = f"({zone_local_sql(instant, zone)} {op} {interval})"
+        return (f"(CASE WHEN left({zone}, 1) IN ('+', '-') THEN timezone('UTC', {local} - "
+                f"to_minutes({offset_minutes_sql(zone)})) ELSE timezone({zone}, {local}) END)")
+    spec = ZoneSpec.parse(zone)
+    if spec.region is not None:
+        return f"timezone({_lit(spec.region)}, timezone({_lit(spec.region)}, {instant}) {op} {interval})"
+    shift = f"to_minutes({spec.offset_minutes})"
+    return f"timezone('UTC', timezone('UTC', {instant}) + {shift} {op} {interval} - {shift})"
 
 
 def stored_value_sql(x: str, target: TrinoType, source: TrinoType, session_zone: ZoneSpec) -> str:

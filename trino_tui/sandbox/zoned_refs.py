@@ -6,10 +6,11 @@ a zoned column stays the struct where Trino shows the value as it is (a select i
 arbitrary/count of one: rowjson renders it in its own zone); it becomes its instant where Trino
 uses only the instant (comparisons, BETWEEN, IN, IS NULL, ORDER BY keys, ``z1 - z2``,
 to_unixtime, count(DISTINCT z)); hour/minute/second/day/month/year(z) and CAST(z AS date /
-timestamp(p) / varchar) are computed from its local date-time in its own zone; ``z AT TIME ZONE
+timestamp(p) / varchar) are computed from its local date-time in its own zone; ``z ± INTERVAL``
+keeps each value's zone (as zoned_arith for literals); ``z AT TIME ZONE
 'x'`` is the instant shown in x with z's precision (also for a timestamp(p) column, whose
 values are local times in the session zone). Any other
-use (z + INTERVAL, date_trunc, CASE, GROUP BY z, DISTINCT, UNION, ...) raises NOT_SUPPORTED: DuckDB would compute it in another zone or by the
+use (date_trunc, CASE, GROUP BY z, DISTINCT, UNION, ...) raises NOT_SUPPORTED: DuckDB would compute it in another zone or by the
 stored zone's text. Thread-safe (the caller's cursor).
 """
 
@@ -21,8 +22,9 @@ from typing import Any, Callable
 from .decimal_rules import parse_tree, substitute, tree_sql
 from .rowjson import ZoneSpec, stored_local_sql, stored_text_sql
 from .sql_errors import TrinoError
-from .trino_types import TrinoType
-from .zoned_columns import local_instant
+from .trino_types import STORED_INSTANT, STORED_ZONE, TrinoType
+from .zoned_arith import interval_kind
+from .zoned_columns import local_instant, shifted_instant_sql
 from .zoned_literals import marker_zone, zone_marker
 
 _INSTANT_CLASSES = frozenset({"COMPARISON", "BETWEEN"})
@@ -141,7 +143,9 @@ class _Columns:
             return self.at_time_zone(node)
         fn = node.get("function_name")
         pair = _args(node)
-        local = self.local(node, pair)
+        local = self.local(node, pair) if ctx != "instant" else None
+        if local is None:
+            local = self.shifted(node, pair, ctx)
         if local is not None:
             return local
         if cls in _INSTANT_CLASSES or kind in _INSTANT_OPERATORS or fn == "to_unixtime" or (
@@ -179,6 +183,25 @@ class _Columns:
             new = self.template(f"SELECT {node['function_name']}({stored_local_sql('__trino_c')})", {"__trino_c": args[0]})
         else:
             return None
+        new["alias"] = node.get("alias", "")
+        return new
+
+    def shifted(self, node: dict, args: list[dict], ctx: str) -> dict | None:
+        """``z ± INTERVAL`` / ``INTERVAL + z`` as zoned_arith computes it for literals: the instant
+        moves, each value keeps its zone; day-to-second intervals make the precision max(3, p)."""
+        op = node.get("function_name")
+        if node.get("class") != "FUNCTION" or not node.get("is_operator") or op not in ("+", "-") or len(args) != 2:
+            return None
+        zoned, other = (args[0], args[1]) if self.zoned(args[0]) else (args[1], args[0])
+        kind = interval_kind(other) if self.zoned(zoned) and not self.zoned(other) else None
+        if kind is None or (op == "-" and zoned is not args[0]) or ctx not in ("item", "instant"):
+            return None
+        p = self.facts.zoned[_name(zoned)]
+        p = max(3, p) if kind == "ds" else p
+        moved = shifted_instant_sql("struct_extract_at(__trino_c, 1)", "struct_extract_at(__trino_c, 2)", op, "__trino_i", kind)
+        sql = moved if ctx == "instant" else \
+            f'struct_pack("{STORED_INSTANT}{p}" := {moved}, "{STORED_ZONE}" := struct_extract_at(__trino_c, 2))'
+        new = self.template(f"SELECT {sql}", {"__trino_c": zoned, "__trino_i": other})
         new["alias"] = node.get("alias", "")
         return new
 
