@@ -90,6 +90,34 @@ def decompress(payload: bytes, encoding: str, uncompressed_size: int | None,
     return data
 
 
+def decompress_reusing(payload: bytes, encoding: str, uncompressed_size: int | None, spare: bytearray | None,
+                       max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED, index: int | None = None) -> bytes | bytearray:
+    """`decompress`, but a zstd frame that declares its size is decompressed into *spare* (resized
+    to exactly the JSON's length; its allocation reused), so a decoder thread does not allocate and
+    free a segment-sized buffer per segment (that churn left tens of MB of free-but-resident space in
+    the malloc arenas of the decoder threads). Other payloads: as `decompress` (a new buffer)."""
+    if (spare is None or encoding != "json+zstd" or uncompressed_size is None
+            or not payload or zstandard.frame_content_size(payload) < 0):
+        return decompress(payload, encoding, uncompressed_size, max_uncompressed, index)
+    check_declared(payload, encoding, None, uncompressed_size, max_uncompressed, index)
+    if not spare:
+        spare = bytearray(uncompressed_size)
+    elif len(spare) > uncompressed_size:
+        del spare[uncompressed_size:]
+    elif len(spare) < uncompressed_size:
+        spare.extend(bytes(uncompressed_size - len(spare)))
+    try:
+        with _zstd().stream_reader(payload) as reader:
+            got = reader.readinto(spare)
+            extra = reader.read(1) if got == uncompressed_size else b""
+    except (zstandard.ZstdError, ValueError, MemoryError, OverflowError) as exc:
+        raise SegmentCorrupt(f"zstd decompression failed: {exc}", index=index) from None
+    if got != uncompressed_size or extra:
+        what = f"more than {got}" if extra else str(got)
+        raise SegmentCorrupt(f"decompressed to {what} bytes, uncompressedSize says {uncompressed_size}", index=index)
+    return spare
+
+
 def check_width(rows: list, width: int, first_row: int = 0, index: int | None = None) -> None:
     """RowWidthMismatch naming the first row whose length differs from *width*."""
     for row in rows:  # hot path (every row of every result): no enumerate, no isinstance

@@ -3,13 +3,14 @@
 ``Channel``: a FIFO with an optional weighted capacity, a producer count (closed when the last
 producer finishes) and a shared ``CancelToken``; every blocking call is woken by close/cancel.
 ``Slots``: counting semaphore bounding the segments in flight (cancel-aware).
-``WindowedQueue``: hands decoders only the units close enough to the consumer.
+``WindowedQueue``: hands decoders only the units close enough to the consumer (decompression
+in positions, parsing also in bytes of JSON parsed ahead).
 All classes are thread-safe. (``CancelToken`` lives in ``client.cancel``: it exists before the POST.)
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import threading
 from collections import deque
 from typing import Generic, TypeVar
@@ -134,48 +135,95 @@ class Slots:
 
 
 class WindowedQueue(Generic[T]):
-    """Min-heap of units by ``seq``; ``get`` hands out the lowest one only once it lies inside
-    the window ``[base, base + size)`` (``base`` = next position the consumer will take).
+    """Units by ``seq`` for the decoders, handed out only inside the window ``[base, base + size)``
+    (``base`` = next position the consumer will take), lowest first.
 
-    Decoders parse only inside the window, so decoded rows (about 0.8 KB per row as Python
-    objects) waiting for the consumer stay bounded. Deadlock-free: a waiting decoder holds no
-    unit, and the unit at ``base`` is always the lowest, so it is handed out as soon as it is
-    queued. Closed when all producers finished and the heap is empty."""
+    A unit is queued either fresh (to be checked and decompressed) or ``ready`` (decompressed, waiting
+    for its turn to be parsed). A ready unit is handed out only with a parse permit: it is the unit
+    at ``base``, or nothing else holds a permit, or, if ``max_bytes`` > 0, the permitted units at
+    positions >= base (parsing, or parsed and waiting for the consumer) hold at most ``max_bytes``
+    of declared JSON bytes together with it (rows as Python objects are ~6x their JSON). So
+    decompression runs ahead of the consumer in positions, parsed rows only in bytes.
 
-    def __init__(self, name: str, cancel: CancelToken, size: int, producers: int = 1) -> None:
+    Deadlock-free: a waiting decoder holds no unit (a decoder whose unit gets no permit queues it
+    back as ready), and the unit at ``base`` always gets its permit, however big; ``advance``
+    returns the bytes of delivered positions. Closed when all producers finished and nothing is
+    queued."""
+
+    def __init__(self, name: str, cancel: CancelToken, size: int, producers: int = 1, max_bytes: int = 0) -> None:
         self.name = name
         self.size = size
+        self.max_bytes = max_bytes
+        self.ahead_bytes = 0  # bytes of the permitted units at positions >= base
+        self._permits: dict[int, int] = {}  # seq -> bytes of those units
         self._cancel = cancel
-        self._heap: list[tuple[int, int, T]] = []
+        self._items: list[tuple[int, int, int, bool, T]] = []  # (seq, tie, nbytes, ready, item), sorted
         self._tie = 0
         self._base = 0
         self._producers = producers
         self._cond = threading.Condition()
         cancel.register(self._cond)
 
-    def put(self, item: T, seq: int) -> None:
+    def put(self, item: T, seq: int, nbytes: int = 0, ready: bool = False) -> None:
+        """Queue a fresh unit, or (``ready``) a decompressed one that waits for its parse permit."""
         with self._cond:
             if self._cancel.cancelled:
                 raise Cancelled()
-            heapq.heappush(self._heap, (seq, self._tie, item))
+            bisect.insort(self._items, (seq, self._tie, nbytes, ready, item), key=lambda e: (e[0], e[1]))
             self._tie += 1
             self._cond.notify_all()
+
+    def _permit(self, seq: int, nbytes: int) -> bool:
+        """Grant (and record) a parse permit to the unit at *seq*, if it may parse now (lock held)."""
+        if seq in self._permits:
+            return True
+        if seq > self._base and self.ahead_bytes and not (
+                self.max_bytes and self.ahead_bytes + nbytes <= self.max_bytes):
+            return False
+        if seq >= self._base:
+            self._permits[seq] = nbytes
+            self.ahead_bytes += nbytes
+        return True
+
+    def may_parse(self, seq: int, nbytes: int) -> bool:
+        """A decoder holding a decompressed unit asks for its parse permit (never waits)."""
+        with self._cond:
+            return self._permit(seq, nbytes)
+
+    def _take(self) -> T | None:
+        for i, (seq, _, nbytes, ready, item) in enumerate(self._items):
+            if seq >= self._base + self.size:
+                return None
+            if not ready or self._permit(seq, nbytes):
+                del self._items[i]
+                return item
+        return None
+
+    def poll(self) -> T | None:
+        """The next unit if one may be handed out now, else None (never waits)."""
+        with self._cond:
+            if self._cancel.cancelled:
+                raise Cancelled()
+            return self._take()
 
     def get(self) -> T:
         with self._cond:
             while True:
                 if self._cancel.cancelled:
                     raise Cancelled()
-                if self._heap and self._heap[0][0] < self._base + self.size:
-                    return heapq.heappop(self._heap)[2]
-                if not self._heap and self._producers <= 0:
+                item = self._take()
+                if item is not None:
+                    return item
+                if not self._items and self._producers <= 0:
                     raise Closed()
                 self._cond.wait()
 
     def advance(self, base: int) -> None:
-        """The consumer moved on: positions below *base* are delivered."""
+        """The consumer moved on: positions below *base* are delivered (their permits return)."""
         with self._cond:
             self._base = base
+            for seq in [s for s in self._permits if s < base]:
+                self.ahead_bytes -= self._permits.pop(seq)
             self._cond.notify_all()
 
     def producer_done(self) -> None:
@@ -184,4 +232,4 @@ class WindowedQueue(Generic[T]):
             self._cond.notify_all()
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._items)

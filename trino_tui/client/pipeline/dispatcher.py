@@ -30,25 +30,27 @@ class Dispatcher:
         self.stats.stage("dispatcher", state="running")
         try:
             while True:
-                unit = self.inbox.get()
-                if unit.end or unit.error is not None:
-                    self.results.put(unit)
-                    continue
-                self.stats.stage("dispatcher", state="waiting for slot")
-                seg = unit.segment
-                unit.slot_bytes = (seg.uncompressed_size or seg.segment_size or 0) if seg is not None else 0
-                self.slots.acquire(unit.slot_bytes)
-                self.stats.stage("dispatcher", state="running", processed=1)
-                if unit.segment is None:
-                    self.results.put(unit)
-                elif unit.segment.kind == "inline":
-                    unit.payload = unit.segment.data
-                    self.decodes.put(unit, unit.seq)
-                else:
-                    self.downloads.put(unit)
+                self._route(self.inbox.get())  # no local keeps a routed unit alive while we wait
         except (Closed, Cancelled):
             pass
         finally:
             self.stats.stage("dispatcher", state="done")
             for ch in (self.downloads, self.decodes, self.results):
                 ch.producer_done()
+
+    def _route(self, unit: Unit) -> None:
+        if unit.end or unit.error is not None:
+            self.results.put(unit)
+            return
+        self.stats.stage("dispatcher", state="waiting for slot")
+        seg = unit.segment
+        unit.slot_bytes = (seg.uncompressed_size or seg.segment_size or 0) if seg is not None else 0
+        self.slots.acquire(unit.slot_bytes)
+        self.stats.stage("dispatcher", state="running", processed=1)
+        if seg is None:
+            self.results.put(unit)
+        elif seg.kind == "inline":
+            unit.payload = seg.data
+            self.decodes.put(unit, unit.seq, unit.slot_bytes)
+        else:
+            self.downloads.put(unit)

@@ -44,21 +44,23 @@ class Downloader:
     def run(self) -> None:
         try:
             while True:
-                unit = self.inbox.get()
-                self.stats.stage("downloaders", busy=1, state="downloading")
-                try:
-                    self._download(unit)
-                finally:
-                    self.stats.stage("downloaders", busy=-1, processed=1, state="idle")
-                if unit.error is not None:
-                    self.results.put(unit)
-                else:
-                    self.decodes.put(unit, unit.seq)
+                self._handle(self.inbox.get())  # no local keeps the unit (its payload) alive while we wait
         except (Closed, Cancelled):
             pass
         finally:
             self.decodes.producer_done()
             self.stats.worker_exit("downloaders")
+
+    def _handle(self, unit: Unit) -> None:
+        self.stats.stage("downloaders", busy=1, state="downloading")
+        try:
+            self._download(unit)
+        finally:
+            self.stats.stage("downloaders", busy=-1, processed=1, state="idle")
+        if unit.error is not None:
+            self.results.put(unit)
+        else:
+            self.decodes.put(unit, unit.seq, unit.slot_bytes)
 
     def _download(self, unit: Unit) -> None:
         index = unit.segment_index if unit.segment_index is not None else -1

@@ -39,6 +39,10 @@ from .stats import PipelineStats
 from .units import Unit
 
 JOIN_TIMEOUT = 2.0
+# Eager decoding: rows are parsed ahead of the consumer for the next unit always, for more only
+# while their declared JSON adds up to this (rows as Python objects take ~6x their JSON, so ~25 MB);
+# decompression still runs decode_window units ahead (see channels.WindowedQueue).
+DECODE_AHEAD_BYTES = 4 * 1024 * 1024
 
 
 def decoder_threads(requested: int) -> int:
@@ -71,7 +75,8 @@ class Pipeline:
         cap = config.max_uncompressed_bytes
         self.units: Channel[Unit] = Channel("dispatcher", ct, capacity=config.descriptor_queue)
         self.downloads: Channel[Unit] = Channel("downloaders", ct, producers=1)
-        self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n)
+        self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n,
+                                                        max_bytes=DECODE_AHEAD_BYTES if eager else 0)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
         self.slots = Slots(config.max_out_of_order, ct, config.max_in_flight_bytes)
         parse_gate = threading.BoundedSemaphore(config.parallel_parses)

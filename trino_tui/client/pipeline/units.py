@@ -21,6 +21,7 @@ class Unit:
     segment: SegmentDescriptor | None = None
     payload: bytes | None = None
     rows: list | None = None
+    json: bytes | None = None  # eager decoding: decompressed JSON waiting for its parse permit
     slot_bytes: int = 0  # bytes this unit holds of the in-flight window (Slots)
     redownloaded: bool = False  # a corrupt/truncated payload was fetched a second time
     error: BaseException | None = None
