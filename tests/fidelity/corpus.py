@@ -180,6 +180,8 @@ RULES = [
        "DESCRIBE OUTPUT p3"),
     _e("r_describe_input_more", "PREPARE p4 FROM SELECT ? = 'x', ? > DATE '2020-01-01', regionkey FROM nation LIMIT ?",
        "DESCRIBE INPUT p4"),
+    _e("r_describe_input_functions", "PREPARE p6 FROM SELECT upper(?), length(?) > 3, regexp_like(?, 'a'), "
+       "strpos(?, 'a'), abs(?), round(?), sqrt(?), year(?) FROM nation WHERE lower(name) = lower(?)", "DESCRIBE INPUT p6"),
     _e("r_at_time_zone", "SELECT TIMESTAMP '2020-01-01 00:00:00 UTC' AT TIME ZONE 'America/New_York', "
        "CAST(TIMESTAMP '2020-01-01 00:00:00 America/New_York' AS timestamp), "
        "to_unixtime(TIMESTAMP '2020-01-01 00:00:00 America/New_York'), "

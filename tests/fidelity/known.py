@@ -25,8 +25,10 @@ KNOWN: dict[str, tuple[str, frozenset[str]]] = {
         frozenset(['acks'])),
     'sp_lineitem_lz4': ("data.segment_keys[spooled]: trino=['ackUri', 'metadata', 'type', 'uri'] sandbox=['ackUri', 'headers', 'metadat",
         frozenset(['data.segment_keys'])),
-    'r_describe_input': ("columns[1]: trino={'name': 'Type', 'type': 'varchar(10)', 'typeSignature': {'arguments': [{'kind': 'LONG', 'va | header x-trino-added-prepare: trino=['p2=SELECT+name%0AFROM%0A++nation%0AWHERE+%28%28nationkey+%3D+%3F%29+AND+ | rows[1]: trino=[1, 'varchar(0)'] sandbox=[1, 'unknown']",
+    'r_describe_input': ("columns[4]: trino={'name': 'Type', 'type': 'varchar(10)', 'typeSignature': {'arguments': [{'kind': 'LONG', 'va | header x-trino-added-prepare: trino=['p2=SELECT+name%0AFROM%0A++nation%0AWHERE+%28%28nationkey+%3D+%3F%29+AND+ | rows[1]: trino=['_col1', '', '', '', 'varchar(0)', 0, False] sandbox=['_col1', '', '', '', 'varchar', 0, False",
         frozenset(['columns', 'header', 'rows'])),
     'r_describe_input_more': ("header x-trino-added-prepare: trino=['p4=SELECT%0A++%28%3F+%3D+%27x%27%29%0A%2C+%28%3F+%3E+DATE+%272020-01-01%",
+        frozenset(['header'])),
+    'r_describe_input_functions': ("header x-trino-added-prepare: trino=['p6=SELECT%0A++upper%28%3F%29%0A%2C+%28length%28%3F%29+%3E+3%29%0A%2C+reg",
         frozenset(['header'])),
 }

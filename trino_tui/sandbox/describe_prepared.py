@@ -4,8 +4,9 @@ Owns `describe_input(engine, statement, session)` and `describe_output(...)` row
 types are inferred the way Trino's analyzer settles them in the common cases: ``LIMIT ?`` /
 ``OFFSET ?`` are bigint, ``? <op> x`` and ``x <op> ?`` (comparison or arithmetic) take the type
 of the other operand ``x`` (found by running ``SELECT x FROM <the statement's FROM>`` with the
-parameters as NULL, so declared types such as varchar(25) come through). A parameter in any
-other place (a function argument, ...) is reported as ``unknown``. DESCRIBE OUTPUT names the
+parameters as NULL, so declared types such as varchar(25) come through), the first argument of
+a known function (``lower(?)``: varchar(0), ``abs(?)``: tinyint, ...; _FIRST_ARGUMENT) is Trino's. A parameter
+in any other place (another function's argument, ...) is reported as ``unknown``. DESCRIBE OUTPUT names the
 source table of plain column references and marks aliased columns. Pure apart from the engine
 calls; thread-safe.
 """
@@ -21,6 +22,12 @@ _OPERATORS = frozenset({"=", "<>", "!=", "<", ">", "<=", ">="}) | _ARITHMETIC
 _BOUNDARY = frozenset({"and", "or", "not", "from", "where", "group", "order", "limit", "offset", "having", "then",
                        "else", "end", "when", "on", "as", "select", "union", "except", "intersect", "between",
                        "is", "in", "like", "fetch"})
+# The type Trino 476 settles for a parameter as a function's first argument (string functions:
+# varchar(0); numeric overloads: the narrowest; recorded: r_describe_input, r_describe_input_functions)
+_FIRST_ARGUMENT = {**{f: "varchar(0)" for f in ("lower", "upper", "length", "trim", "ltrim", "rtrim", "starts_with",
+                                               "lpad", "split", "to_utf8", "from_iso8601_date", "json_parse",
+                                               "regexp_like", "strpos", "replace")},
+                   "abs": "tinyint", "round": "tinyint", "sqrt": "double", "year": "timestamp(3)"}
 _TYPE_SIZE = {"boolean": 1, "tinyint": 1, "smallint": 2, "integer": 4, "bigint": 8, "real": 4, "double": 8,
               "date": 4, "time": 8, "timestamp": 8, "uuid": 16, "interval day to second": 8,
               "interval year to month": 4}
@@ -62,6 +69,9 @@ def _partners(sig: list[Token]) -> list[tuple[int, int] | str | None]:
             out.append(_operand(sig, k + 1, +1))
         elif prev is not None and prev.text in _OPERATORS:
             out.append(_operand(sig, k - 1, -1))
+        elif prev is not None and prev.text == "(" and k >= 2 and sig[k - 2].kind == "word" \
+                and sig[k - 2].lower in _FIRST_ARGUMENT and nxt is not None and nxt.text in (",", ")"):
+            out.append(_FIRST_ARGUMENT[sig[k - 2].lower])
         else:
             out.append(None)
     return out
