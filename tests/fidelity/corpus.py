@@ -224,6 +224,10 @@ ZONED = [
        "e + INTERVAL '1' MONTH FROM fid_tz ORDER BY id",
        "SELECT id FROM fid_tz WHERE a + INTERVAL '1' DAY > TIMESTAMP '2020-01-02 04:00:00 UTC' ORDER BY id",
        "DROP TABLE fid_tz", catalog="memory", schema="default"),
+    _e("z_table_bounded", "CREATE TABLE memory.default.fid_vc (x varchar(3), c char(3))",
+       "INSERT INTO fid_vc VALUES ('ab', 'a'), ('abc  ', 'b ')", "SELECT * FROM fid_vc ORDER BY x",
+       "CREATE TABLE fid_vc2 AS SELECT x, c, 'four' AS f FROM fid_vc", "DESCRIBE fid_vc2",
+       "DROP TABLE fid_vc2", "DROP TABLE fid_vc", catalog="memory", schema="default"),
     _e("z_literal_interval_dst", "SELECT TIMESTAMP '2020-03-07 12:00:00 America/New_York' + INTERVAL '1' MONTH, "
        "TIMESTAMP '2020-01-30 22:00:00 -05:00' + INTERVAL '1' MONTH, TIMESTAMP '2020-03-07 12:00:00 America/New_York' "
        "+ INTERVAL '24' HOUR, TIMESTAMP '2020-01-30 22:00:00 -05:00', TIMESTAMP '2020-11-01 01:30:00 America/New_York' "

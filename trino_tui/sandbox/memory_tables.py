@@ -14,6 +14,7 @@ leaves to the plain DuckDB path. Thread-safe: a cursor per call.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import duckdb
@@ -25,7 +26,7 @@ from .select_query import bind_query
 from .sql_errors import TrinoError, at, from_duckdb, relocate
 from .sqltext import Token
 from .trino_types import STORED_PRECISION, TrinoType, parse_type, table_storage
-from .zoned_columns import stored_value_sql
+from .zoned_columns import TRUNCATE, stored_value_sql
 
 _DEF_END = frozenset({"not", "comment", "with"})
 _TSTZ_SOURCES = frozenset({"timestamp with time zone", "timestamp", "date", "unknown"})
@@ -204,7 +205,11 @@ class MemoryTables:
             (count,) = cur.execute(f"INSERT INTO {r.duck} ({into}) SELECT {items} FROM (\n{bound.duck_sql}\n) "
                                    f"AS _q({', '.join(names)})").fetchone()
         except duckdb.Error as exc:
-            raise relocate(from_duckdb(exc, bound.duck_sql, bound.omap), sql) from None
+            found = re.search(f"{TRUNCATE}[^\n]*? on INSERT", str(exc))
+            err = TrinoError("INVALID_CAST_ARGUMENT", found.group(0)) if found else \
+                relocate(from_duckdb(exc, bound.duck_sql, bound.omap), sql)
+            err.runtime = True   # the INSERT was planned and ran
+            raise err from None
         return int(count)
 
     # ------------------------------------------------------------------ INSERT

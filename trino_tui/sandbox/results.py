@@ -31,6 +31,7 @@ class QueryFailure:
     column: int | None = None
     failure_type: str = "io.trino.spi.TrinoException"
     causes: tuple[tuple[str, str | None], ...] = ()   # failureInfo.cause chain (error_causes.py)
+    runtime: bool = False   # raised while the planned statement ran (progress percentages are sent)
 
     @classmethod
     def from_engine(cls, err: Any) -> "QueryFailure":
@@ -40,7 +41,7 @@ class QueryFailure:
             error_type=str(getattr(err, "error_type", "INTERNAL_ERROR")),
             line=getattr(err, "line", None), column=getattr(err, "column", None),
             failure_type=str(getattr(err, "failure_type", None) or "io.trino.spi.TrinoException"),
-            causes=tuple(getattr(err, "causes", ()) or ()),
+            causes=tuple(getattr(err, "causes", ()) or ()), runtime=bool(getattr(err, "runtime", False)),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -67,7 +67,10 @@ SEMANTIC_EXCEPTION = "io.trino.spi.TrinoException"
 
 class TrinoError(Exception):
     """A query failure as Trino reports it (QueryError fields). `message` already carries the
-    "line L:C: " prefix when a location is known, as Trino's messages do."""
+    "line L:C: " prefix when a location is known, as Trino's messages do. `runtime`: it happened
+    while the planned statement ran (Trino then reports progress percentages)."""
+
+    runtime = False
 
     def __init__(self, error_name: str, message: str, *, line: int | None = None,
                  column: int | None = None, failure_type: str = SEMANTIC_EXCEPTION,

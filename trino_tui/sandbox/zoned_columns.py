@@ -1,7 +1,8 @@
 """Values written into sandbox tables as Trino stores them: a timestamp(p) with time zone column
 keeps each value's zone (trino_types.stored_zone_struct: the instant and the zone id), and
 time/timestamp/time with time zone columns of precision p < 6 hold values rounded half up to p
-digits (DuckDB holds microseconds).
+digits (DuckDB holds microseconds), and varchar(n)/char(n) columns take at most n characters
+(trailing spaces cut, anything else INVALID_CAST_ARGUMENT, as Trino's INSERT).
 
 Owns `pack_sql` (the stored struct of an instant and a zone), `stored_value_sql` (SQL turning a
 query column of Trino type *source* into the stored value of a column of Trino type *target*) and
@@ -18,6 +19,9 @@ from .decimal_rules import parse_tree, tree_sql
 from .rowjson import ZoneSpec, offset_minutes_sql, zone_local_sql
 from .trino_types import STORED_INSTANT, STORED_PRECISION, STORED_ZONE, TrinoType
 from .zoned_literals import marker_zone
+
+
+TRUNCATE = "Cannot truncate non-space characters"   # Trino's INVALID_CAST_ARGUMENT into varchar(n) / char(n)
 
 
 def _lit(s: str) -> str:
@@ -95,6 +99,13 @@ def stored_value_sql(x: str, target: TrinoType, source: TrinoType, session_zone:
         else:
             return x
         return f"(CASE WHEN {x} IS NULL THEN NULL ELSE {pack_sql(instant, zone, p)} END)"
+    if target.raw in ("varchar", "char") and target.params and source.raw in ("varchar", "char"):
+        n = int(target.params[0])
+        if source.params and int(source.params[0]) <= n:
+            return x
+        text = _lit(f"{TRUNCATE} when casting from {source.text} to {target.text} on INSERT")
+        return (f"(CASE WHEN length({x}) <= {n} THEN {x} WHEN rtrim(substr({x}, {n + 1}), ' ') = '' THEN left({x}, {n}) "
+                f"ELSE error({text}) END)")
     if target.raw in ("timestamp", "time") and target.precision < 6 and source.raw in ("timestamp", "time"):
         return round_local(x, target.raw, target.precision)
     if target.raw == source.raw == "time with time zone" and target.precision < 6:   # the offset kept
