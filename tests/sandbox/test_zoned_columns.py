@@ -110,3 +110,21 @@ def test_insert_beyond_a_bounded_column_is_trinos_invalid_cast(engine, values, m
         engine.execute(f"INSERT INTO zv VALUES {values}", SESSION)
     assert (info.value.error_name, info.value.message, info.value.runtime) == ("INVALID_CAST_ARGUMENT", message, True)
     assert run(engine, "SELECT count(*) FROM zv", SESSION)[1] == [[0]]
+
+
+@pytest.mark.parametrize("sql, column", [
+    ("DELETE FROM zc WHERE a < TIMESTAMP '2021-01-01 00:00:00 UTC'", "'a' of type timestamp(3) with time zone"),
+    ("UPDATE zc SET a = TIMESTAMP '2021-01-01 00:00:00 UTC'", "'a' of type timestamp(3) with time zone"),
+    ("UPDATE zc SET d = TIMESTAMP '2021-01-01 00:00:00.55' WHERE id = 99", "'d' of type timestamp(1)"),
+])
+def test_update_and_delete_refuse_what_they_would_store_or_compare_otherwise(engine, sql, column) -> None:
+    with pytest.raises(TrinoError) as info:
+        engine.execute(sql, SESSION)
+    assert (info.value.error_name, info.value.message) == (
+        "NOT_SUPPORTED", f"The sandbox cannot emulate {sql.split()[0]} on column {column}")
+
+
+def test_update_and_delete_of_other_columns_run(engine) -> None:
+    assert run(engine, "UPDATE zc SET id = 9 WHERE d IS NULL AND id = 2", SESSION)[1] == [[1]]
+    assert run(engine, "DELETE FROM zc WHERE id = 9", SESSION)[1] == [[1]]
+    assert run(engine, "SELECT id FROM zc", SESSION)[1] == [[1]]

@@ -407,7 +407,7 @@ class Engine:
         words = [t.lower for t in sig[:4]]
         if first in ("create", "drop") and next((w for w in words[1:] if w in ("table", "schema", "view")), None) != "table":
             raise TrinoError("NOT_SUPPORTED", f"{' '.join(w.upper() for w in words[:2])} is not supported by the sandbox")
-        handled = self.memory_tables.run(sql, sig, session) if first in ("create", "insert") else None
+        handled = self.memory_tables.run(sql, sig, session)
         if handled is not None:   # declared Trino types kept (memory_tables)
             return handled
         duck_sql, to_user, refs = self.rewrite(sql, sig, session)

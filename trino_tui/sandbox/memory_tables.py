@@ -105,7 +105,31 @@ class MemoryTables:
             return self._create(sql, sig, session)
         if words[:2] == ["insert", "into"] and len(sig) > 2 and sig[2].is_ident:
             return self._insert(sql, sig, session)
+        if words[:2] == ["delete", "from"] and len(sig) > 2 and sig[2].is_ident:
+            self._check_change(sql, sig, session, 2, "DELETE")
+        elif words[:1] == ["update"] and len(sig) > 1 and sig[1].is_ident:
+            self._check_change(sql, sig, session, 1, "UPDATE")
         return None
+
+    def _check_change(self, sql: str, sig: list[Token], session: SessionContext, at_name: int, verb: str) -> None:
+        """DELETE / UPDATE run on DuckDB as written: refuse what would not be Trino's answer there
+        (a zoned column anywhere; UPDATE SET of a column whose stored value Trino converts)."""
+        end = _name_end(sig, at_name)
+        r = self.engine.resolve([t.ident for t in sig[at_name:end] if t.is_ident], session, sql, sig[at_name].start,
+                                "write")
+        declared = dict(self.engine.declared_columns(r) or [])
+        used = {t.ident.lower() for t in sig[end:] if t.is_ident}
+        zoned = [n for n, t in declared.items() if t.raw == "timestamp with time zone" and n in used]
+        words = [t.lower for t in sig]
+        lo = words.index("set") if "set" in words else len(sig)
+        hi = words.index("where") if "where" in words else len(sig)
+        targets = {sig[k].ident.lower() for k in range(lo, hi - 1) if sig[k].is_ident and sig[k + 1].text == "="}
+        converted = [n for n, t in declared.items() if n in targets and (
+            t.raw in ("varchar", "char") and t.params or
+            t.raw in ("time", "timestamp", "time with time zone") and t.precision < 6)]
+        if zoned or converted:
+            raise TrinoError("NOT_SUPPORTED", f"The sandbox cannot emulate {verb} on column '{(zoned or converted)[0]}' "
+                                              f"of type {declared[(zoned or converted)[0]].text}")
 
     # ------------------------------------------------------------------ CREATE TABLE
 
