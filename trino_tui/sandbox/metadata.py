@@ -175,7 +175,7 @@ class MetadataStatements:
         for name, t in cols:
             c = '"' + name.replace('"', '""') + '"'
             size = f"sum(length(CAST({c} AS VARCHAR)))" if t.raw in ("varchar", "char", "json") else "NULL"
-            ranged = t.raw in _RANGED
+            ranged = t.raw in _RANGED and t.raw != "timestamp with time zone"   # zoned: instant + zone (no text)
             parts += [size, f"approx_count_distinct({c})", f"count({c})",
                       f"CAST(min({c}) AS VARCHAR)" if ranged else "NULL", f"CAST(max({c}) AS VARCHAR)" if ranged else "NULL"]
         (row,) = self.engine.cursor_fetch(f"SELECT {', '.join(parts)} FROM {r.duck}")
