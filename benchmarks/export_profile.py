@@ -4,7 +4,7 @@ Each variant is a whole `python -m cProfile -m trino_tui ...` process against on
 here, or ``--server URL`` of a running `trino-tui sandbox --cache-results`); the worker processes of
 the parallel export are profiled too (``TRINO_TUI_WORKER_PROFILE``). cProfile sees the main thread
 of each process only: the client's pipeline threads (downloads, eager decoding) show up as the main
-thread waiting. Prints, per variant: wall, CPU seconds (os.wait4: the process and its reaped
+thread waiting (every thread of every process, sampled: export_pyspy.py). Prints, per variant: wall, CPU seconds (os.wait4: the process and its reaped
 workers), time by bucket (parse, format, write, IPC, waiting) and the top functions by own time.
 
     .venv/bin/python benchmarks/export_profile.py --quick
