@@ -4,8 +4,9 @@ Each variant is a whole `python -m cProfile -m trino_tui ...` process against on
 here, or ``--server URL`` of a running `trino-tui sandbox --cache-results`); the worker processes of
 the parallel export are profiled too (``TRINO_TUI_WORKER_PROFILE``). cProfile sees the main thread
 of each process only: the client's pipeline threads (downloads, eager decoding) show up as the main
-thread waiting (every thread of every process, sampled: export_pyspy.py). Prints, per variant: wall, CPU seconds (os.wait4: the process and its reaped
-workers), time by bucket (parse, format, write, IPC, waiting) and the top functions by own time.
+thread waiting (every thread of every process, sampled: export_pyspy.py). Prints, per variant:
+wall, CPU seconds (os.wait4: the process and its reaped workers), time by bucket (parse, format,
+write, IPC, waiting) and the top functions by own time.
 
     .venv/bin/python benchmarks/export_profile.py --quick
     .venv/bin/python benchmarks/export_profile.py --scale sf1 --server http://127.0.0.1:PORT --baseline /tmp/before
