@@ -45,6 +45,13 @@ def test_the_struct_type_names_its_trino_type() -> None:
     assert from_duckdb(duckdb.connect().sql("SELECT {'a': 1} AS x").types[0]) == TrinoType("row", (("a", TrinoType("integer")),))
 
 
+def test_show_stats_never_shows_the_storage_struct(engine) -> None:
+    _, rows, _ = run(engine, "SHOW STATS FOR all_types", SESSION)
+    zoned = [r for r in rows if r[0] in ("c_timestamptz3", "c_timestamptz6")]
+    assert len(zoned) == 2 and all(r[5] is None and r[6] is None for r in zoned)
+    assert not any("trino_tstz" in str(r) for r in rows)
+
+
 def test_a_subquery_keeps_the_zones(engine) -> None:
     _, rows, _ = run(engine, "SELECT * FROM (SELECT id, a FROM zc) AS t WHERE a > TIMESTAMP '2020-01-01 00:00:00 UTC' "
                              "ORDER BY id", SESSION)
