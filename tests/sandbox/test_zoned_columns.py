@@ -52,6 +52,13 @@ def test_show_stats_never_shows_the_storage_struct(engine) -> None:
     assert not any("trino_tstz" in str(r) for r in rows)
 
 
+def test_explain_plans_the_rewritten_query(engine) -> None:
+    _, rows, _ = run(engine, "EXPLAIN SELECT a FROM zc WHERE a > TIMESTAMP '2020-01-01 00:00:00 UTC'", SESSION)
+    assert "zc" in rows[0][0] and "STRUCT" not in rows[0][0]
+    with pytest.raises(TrinoError, match="cannot emulate DISTINCT"):
+        engine.execute("EXPLAIN SELECT DISTINCT a FROM zc", SESSION)
+
+
 def test_a_subquery_keeps_the_zones(engine) -> None:
     _, rows, _ = run(engine, "SELECT * FROM (SELECT id, a FROM zc) AS t WHERE a > TIMESTAMP '2020-01-01 00:00:00 UTC' "
                              "ORDER BY id", SESSION)

@@ -12,6 +12,7 @@ import re
 from .engine_api import EngineOps, SessionContext
 from .resultset import StatementResult
 from .rowjson import ZoneSpec
+from .select_query import bind_query
 from .sql_errors import TrinoError, at
 from .sqltext import significant, tokenize
 from .statements import SESSION_PROPERTIES, Parsed, check_property
@@ -192,7 +193,12 @@ class MetadataStatements:
 
     def _explain(self, p: Parsed, sql: str, session: SessionContext, zone) -> StatementResult:
         sig = [t for t in significant(tokenize(sql)) if t.start >= p.text_offset]
-        duck_sql, to_user, _ = self.engine.rewrite(sql, sig, session, base=p.text_offset)
+        if sig and sig[0].lower in ("select", "with", "values", "table", "(", "from"):
+            bound = bind_query(self.engine, sql, sig, session, p.text_offset)   # type: ignore[arg-type]
+            bound.cur.close()   # the plan of the SQL a query would run (zoned columns, exact decimals)
+            duck_sql, to_user = bound.duck_sql, bound.omap
+        else:
+            duck_sql, to_user, _ = self.engine.rewrite(sql, sig, session, base=p.text_offset)
         rows = self.engine.explain(duck_sql, to_user, sql)
         return self.engine.list_result([("Query Plan", "varchar")], [["\n".join(rows)]],
                                        bounded=not any(t.lower == "analyze" for t in significant(tokenize(sql))[1:3]))
