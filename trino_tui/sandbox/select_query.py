@@ -73,6 +73,12 @@ class BoundQuery:
     duck_types: list[Any]
 
 
+def _closed(cur: Any, exc: BaseException, sql: str, duck_sql: str, omap: Callable[[int], int]) -> BaseException:
+    """Close *cur* after a failure; a DuckDB error becomes a TrinoError located in the user's *sql*."""
+    cur.close()
+    return relocate(from_duckdb(exc, duck_sql, omap), sql) if isinstance(exc, duckdb.Error) else exc
+
+
 def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionContext, base: int = 0,
                store: bool = False, cur: Any = None) -> BoundQuery:
     """Rewrite and bind on *cur* (None: a new cursor); *store*: the rows go into a table (zoned
@@ -107,12 +113,8 @@ def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCo
         types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
         types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
         return BoundQuery(cur, duck_sql, omap, refs, names, types, list(rel.types))
-    except duckdb.Error as exc:
-        cur.close()
-        raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
-    except BaseException:
-        cur.close()
-        raise
+    except BaseException as exc:
+        raise _closed(cur, exc, sql, duck_sql, omap) from None
 
 
 def run_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionContext, zone: ZoneSpec,
@@ -141,12 +143,8 @@ def run_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCon
                 first, failed = [], exc
             engine.check_cancelled(session)
             total = len(first) if failed or len(first) < FIRST_BATCH else _cheap_count(engine, duck_sql, sig, refs)
-    except duckdb.Error as exc:
-        cur.close()
-        raise relocate(from_duckdb(exc, duck_sql, omap), sql) from None
-    except BaseException:
-        cur.close()
-        raise
+    except BaseException as exc:
+        raise _closed(cur, exc, sql, duck_sql, omap) from None
 
     def translate(exc: BaseException) -> Exception:
         if isinstance(exc, duckdb.Error):
