@@ -52,6 +52,13 @@ def test_show_stats_never_shows_the_storage_struct(engine) -> None:
     assert not any("trino_tstz" in str(r) for r in rows)
 
 
+def test_a_zoned_column_renamed_in_a_subquery_is_compared_by_its_instant(engine) -> None:
+    run(engine, "CREATE TABLE zr AS SELECT TIMESTAMP '2020-01-01 00:00:00 America/New_York' AS a, "
+                "TIMESTAMP '2020-01-01 05:00:00 UTC' AS b", SESSION)
+    _, rows, _ = run(engine, "SELECT x, hour(y) FROM (SELECT a AS x, b AS y FROM zr) AS t WHERE x = y", SESSION)
+    assert rows == [["2020-01-01 00:00:00 America/New_York", 5]]   # the same instant in two zones: equal, as Trino
+
+
 def test_explain_plans_the_rewritten_query(engine) -> None:
     _, rows, _ = run(engine, "EXPLAIN SELECT a FROM zc WHERE a > TIMESTAMP '2020-01-01 00:00:00 UTC'", SESSION)
     assert "zc" in rows[0][0] and "STRUCT" not in rows[0][0]

@@ -11,12 +11,13 @@ keeps each value's zone (as zoned_arith for literals); ``z AT TIME ZONE
 'x'`` is the instant shown in x with z's precision (also for a timestamp(p) column, whose
 values are local times in the session zone). Any other
 use (date_trunc, CASE, GROUP BY z, DISTINCT, UNION, ...) raises NOT_SUPPORTED: DuckDB would compute it in another zone or by the
-stored zone's text. Thread-safe (the caller's cursor).
+stored zone's text. A zoned column renamed by a select item (``a AS x``) is zoned under its new
+name for the whole statement. Thread-safe (the caller's cursor).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .decimal_rules import parse_tree, substitute, tree_sql
@@ -228,6 +229,23 @@ class _Columns:
         return new
 
 
+def _aliases(node: Any, zoned: dict[str, int]) -> dict[str, int]:
+    """alias -> precision of every select item ``zoned_column AS alias`` in the tree."""
+    out: dict[str, int] = {}
+    if isinstance(node, list):
+        for x in node:
+            out.update(_aliases(x, zoned))
+    elif isinstance(node, dict):
+        if node.get("type") == "SELECT_NODE":
+            for item in node.get("select_list") or []:
+                name = _name(item) if item.get("class") == "COLUMN_REF" else ""
+                if name in zoned and item.get("alias"):
+                    out[str(item["alias"]).lower()] = zoned[name]
+        for v in node.values():
+            out.update(_aliases(v, zoned))
+    return out
+
+
 def column_rewrite(cur: Any, duck_sql: str, facts: ColumnFacts, ensure_marker: Callable[[str], None]) -> str | None:
     """*duck_sql* with zoned columns used as Trino uses them (module docstring); None: unchanged.
     Raises TrinoError(NOT_SUPPORTED) for a use the sandbox cannot emulate."""
@@ -236,6 +254,10 @@ def column_rewrite(cur: Any, duck_sql: str, facts: ColumnFacts, ensure_marker: C
     tree = parse_tree(cur, duck_sql)
     if tree is None:
         return None
+    renamed = _aliases(tree, facts.zoned)
+    if renamed:   # a zoned column renamed in a subquery is that column for the outer query too
+        facts = replace(facts, zoned={**facts.zoned, **renamed},
+                        ambiguous=facts.ambiguous | (frozenset(renamed) & frozenset(facts.timestamps)))
     rewrite = _Columns(cur, facts, ensure_marker)
     rewrite.visit(tree["statements"][0]["node"], "this expression")
     return tree_sql(cur, tree) if rewrite.changed else None
