@@ -40,6 +40,7 @@ from typing import Callable
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import trino_tui.tui  # noqa: E402,F401 - before Textual: the app's frame cap (TEXTUAL_FPS)
 from textual import events  # noqa: E402
 
 from benchmarks._common import SandboxProcess  # noqa: E402

@@ -38,6 +38,7 @@ from pathlib import Path
 if not os.environ.get("PYTHONPATH"):  # PYTHONPATH=/tmp/before benchmarks that tree instead
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import trino_tui.tui  # noqa: E402,F401 - before Textual: the app's frame cap (TEXTUAL_FPS)
 from textual import events  # noqa: E402
 
 import trino_tui  # noqa: E402
