@@ -10,7 +10,7 @@ threads; this mixin only hands results to widgets on the UI thread.
 from __future__ import annotations
 
 import time
-from dataclasses import is_dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -38,18 +38,19 @@ def _import_client() -> None:
 
 
 def default_metadata_runner(config: Any) -> ClientRunner:
-    """Metadata statements on fresh clients (never the editor's query client)."""
+    """Metadata statements on fresh clients (never the editor's query client); ``config`` is the
+    app's ``ClientConfig``."""
 
     # metadata answers are small: 2 downloaders and 1 decoder per statement, not the query's 5 + 5
     # threads started and joined for every lookup (4 loader threads run lookups side by side)
-    small = replace(config, downloaders=2, decoders=1) if is_dataclass(config) else config
+    small = replace(config, downloaders=2, decoders=1)
 
     def new_client() -> Any:
         from trino_tui.client import TrinoClient  # httpx and the pipeline: when the first one runs (start-up)
 
         return TrinoClient(small)
 
-    return ClientRunner(new_client, server=str(getattr(config, "server", "")))
+    return ClientRunner(new_client, server=config.server)
 
 
 class ExploreBody(Horizontal):
