@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .codecs import DEFAULT_MAX_UNCOMPRESSED, decode_payload, decompress, iter_row_chunks
+from .codecs import DEFAULT_MAX_UNCOMPRESSED, decode_payload, decode_payload_runs
 
 
 @dataclass(eq=False)
@@ -54,5 +54,7 @@ class Batch:
         if self._rows is not None or self.payload is None or self.encoding is None:
             yield self.wire_rows()
             return
-        data = decompress(self.payload, self.encoding, self.uncompressed_size, self._max_uncompressed, self.segment)
-        yield from iter_row_chunks(data, self.row_count, self._width, self.row_offset, self.segment)
+        yield from decode_payload_runs(
+            self.payload, self.encoding, self.uncompressed_size, self.row_count, width=self._width,
+            max_uncompressed=self._max_uncompressed, first_row=self.row_offset, index=self.segment,
+        )

@@ -6,7 +6,8 @@ size). ``decompress`` turns a payload into JSON bytes with a bounded output (nev
 declared size, which is capped before anything is allocated). ``parse_rows`` parses with orjson
 (GC paused, see gcpolicy) and checks row count and width. ``decode_payload`` = decompress +
 parse; the pipeline decoders and ``Batch.wire_rows`` (and the row store) all use it, so a
-payload is decompressed exactly once per decode. Failures raise ``SegmentCorrupt`` /
+payload is decompressed exactly once per decode (``decode_payload_runs``: the same, the rows in
+runs, for ``Batch.row_runs`` and the export workers). Failures raise ``SegmentCorrupt`` /
 ``SegmentTooLarge`` / ``RowWidthMismatch``. Stateless and thread-safe (zstd contexts per thread).
 """
 
@@ -213,3 +214,12 @@ def decode_payload(payload: bytes, encoding: str, uncompressed_size: int | None,
     Absence of *uncompressed_size* means the bytes are plain JSON (protocol §5)."""
     data = decompress(payload, encoding, uncompressed_size, max_uncompressed, index)
     return parse_rows(data, row_count, width, first_row, index)
+
+
+def decode_payload_runs(payload: bytes, encoding: str, uncompressed_size: int | None, row_count: int | None,
+                        *, width: int | None = None, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+                        first_row: int = 0, index: int | None = None) -> Iterator[list[list]]:
+    """`decode_payload` in runs (`iter_row_chunks`): one decompression, then the rows a run at a
+    time; a failure may come after earlier runs were yielded (consumers discard them)."""
+    data = decompress(payload, encoding, uncompressed_size, max_uncompressed, index)
+    yield from iter_row_chunks(data, row_count, width, first_row, index)

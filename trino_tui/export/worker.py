@@ -9,7 +9,7 @@ result, a 9-byte header (1 byte ok, 8 bytes length) and that many raw bytes: if 
 the in-process writer's ``write_rows`` would have written for those rows once its header is out,
 else a one-line UTF-8 reason (the parent then redoes that batch in process, so the user sees the
 in-process error wording). A job is parsed and formatted in runs of ~64 KB of JSON
-(``codecs.iter_row_chunks``: a run's rows are formatted while they are still in the CPU cache).
+(``codecs.decode_payload_runs``: a run's rows are formatted while they are still in the CPU cache).
 Three threads: a reader takes jobs off stdin, the main thread formats, a writer sends results
 (at most one finished result waits for it), so neither side blocks the other on a full pipe.
 Exits at EOF on stdin; SIGINT is ignored (the parent decides).
@@ -108,12 +108,12 @@ class _Formatter:
 
     def run(self, job: tuple) -> list[bytes]:
         """The output of one job's rows, as the byte strings the writer wrote."""
-        from trino_tui.client.codecs import decompress, iter_row_chunks
+        from trino_tui.client.codecs import decode_payload_runs
 
         payload, encoding, usize, count, offset, segment = job
         self._sink.parts = []
-        data = decompress(payload, encoding, usize, self._max, segment)
-        for rows in iter_row_chunks(data, count, self._width, offset, segment):
+        for rows in decode_payload_runs(payload, encoding, usize, count, width=self._width,
+                                        max_uncompressed=self._max, first_row=offset, index=segment):
             self._writer.write_rows(rows)
         return self._sink.parts
 
