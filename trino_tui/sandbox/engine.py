@@ -24,7 +24,6 @@ from .engine_api import CATALOGS, SessionContext
 from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl, marker_names
 from .memory_tables import MemoryTables
 from .metadata import MetadataStatements
-from .result_types import declared_result_types
 from .resultset import ListSource, ResultColumn, StatementResult
 from .rowjson import MACROS, ZoneSpec
 from .session_sql import session_value_edits
@@ -381,17 +380,6 @@ class Engine:
         finally:
             cur.close()
         return [str(r[-1]) for r in rows]
-
-    def declared_types(self, sources: list[str | None], duck_types: list, refs: list[Resolved]) -> list[TrinoType]:
-        """Trino types for result columns (see result_types.declared_result_types)."""
-        declared: dict[str, list[TrinoType]] = {}
-        seen: set[str] = set()
-        for r in refs:
-            if r.trino not in seen:
-                seen.add(r.trino)
-                for name, t in self.declared_columns(r) or []:
-                    declared.setdefault(name, []).append(t)
-        return declared_result_types(sources, duck_types, declared)
 
     def query(self, sql: str, sig: list[Token], session: SessionContext, zone: ZoneSpec,
               base: int = 0) -> StatementResult:

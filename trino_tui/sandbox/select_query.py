@@ -24,7 +24,7 @@ from .decimal_rules import decimal_rewrite
 from .engine_api import SessionContext
 from .fine_datetime import check_tails
 from .nestedjson import is_nested, row_query as nested_row_query
-from .result_types import legacy_datetime, with_precision
+from .result_types import declared_result_types, legacy_datetime, with_precision
 from .resultset import DuckSource, ResultColumn, StatementResult
 from .rowjson import ZoneSpec, row_json_sql
 from .sql_errors import TrinoError, from_duckdb, memory_exceeded, relocate
@@ -45,7 +45,6 @@ class QueryHost(Protocol):
     def ensure_marker(self, text: str) -> None: ...
     def tracked(self, session: SessionContext, cur: Any) -> AbstractContextManager[None]: ...
     def check_cancelled(self, session: SessionContext) -> None: ...
-    def declared_types(self, sources: list[str | None], duck_types: list, refs: list[Any]) -> list[TrinoType]: ...
     def limits(self, err: TrinoError) -> TrinoError: ...
     def cursor_fetch(self, sql: str, params: list | None = None) -> list[tuple]: ...
     def declared_columns(self, r: Any) -> list[tuple[str, TrinoType]] | None: ...
@@ -57,6 +56,24 @@ _COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect"
 
 def _maybe_decimal(sig: list[Token]) -> bool:
     return any(t.text == "/" or t.lower == "avg" for t in sig)
+
+
+def _declared(engine: QueryHost, refs: list[Any]) -> list[list[tuple[str, TrinoType]]]:
+    """The declared columns of each referenced table, looked up once per table (a self-join: once)."""
+    tables: dict[str, list[tuple[str, TrinoType]]] = {}
+    for r in refs:
+        if r.trino not in tables:
+            tables[r.trino] = engine.declared_columns(r) or []
+    return list(tables.values())
+
+
+def _by_name(tables: list[list[tuple[str, TrinoType]]]) -> dict[str, list[TrinoType]]:
+    """name -> declared types in table order (result_types.declared_result_types)."""
+    declared: dict[str, list[TrinoType]] = {}
+    for columns in tables:
+        for name, t in columns:
+            declared.setdefault(name, []).append(t)
+    return declared
 
 
 @dataclass
@@ -90,7 +107,8 @@ def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCo
     try:
         if store and "trino_tstz_" in duck_sql:
             duck_sql = literal_structs(cur, duck_sql) or duck_sql
-        facts = column_facts([engine.declared_columns(r) or [] for r in refs], engine.zone(session.time_zone))
+        tables = _declared(engine, refs)
+        facts = column_facts(tables, engine.zone(session.time_zone))
         columns = column_rewrite(cur, duck_sql, facts, engine.ensure_marker)
         if columns is not None:   # zoned table columns used as Trino uses them
             duck_sql = columns
@@ -109,7 +127,7 @@ def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCo
             duck_sql, rel = exact, cur.sql(exact)
         quoted = {t.ident for t in sig if t.kind == "qident"}
         names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
-        types = engine.declared_types(out.sources, list(rel.types), refs)
+        types = declared_result_types(out.sources, list(rel.types), _by_name(tables))
         types = [with_precision(t, p) for t, p in zip(types, out.precisions)]
         types = [refine(t, h) for t, h in zip(types, out.hints or [None] * len(types))]
         return BoundQuery(cur, duck_sql, omap, refs, names, types, list(rel.types))
