@@ -36,6 +36,15 @@ def bytecode_env(env: dict[str, str], tree: Path | str) -> dict[str, str]:
     return env
 
 
+def child_env(repo: Path | str = REPO, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured `python -m trino_tui` child running *repo*'s code: ours without
+    TRINO_* settings, PYTHONPATH=*repo*, *extra* on top, bytecode cached (`bytecode_env`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
+    env["PYTHONPATH"] = str(repo)
+    env.update(extra or {})
+    return bytecode_env(env, repo)
+
+
 @dataclass
 class Run:
     rows: int

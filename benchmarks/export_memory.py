@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._common import EXPECTED_ROWS, SandboxProcess, TreeRss, bytecode_env, run_in_child  # noqa: E402
+from benchmarks._common import EXPECTED_ROWS, SandboxProcess, TreeRss, child_env, run_in_child  # noqa: E402
+from benchmarks.export_vs_official import trino_tui_argv  # noqa: E402
 
 EXPORT_GOAL_MB, STREAM_GOAL_MB = 200, 150
 
@@ -42,13 +43,9 @@ def formats() -> list[str]:
 
 def export_rss(url: str, sql: str, fmt: str, out: str, env_extra: dict[str, str] | None = None) -> tuple[float, float, float, int]:
     """(seconds, peak summed RSS MB, largest process MB, exit code) of one export process."""
-    env = bytecode_env({k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}, REPO)
-    env["PYTHONPATH"] = str(REPO)
-    env.update(env_extra or {})
-    argv = [sys.executable, "-m", "trino_tui", "--server", url, "--user", "bench", "--encoding", "json+zstd",
-            "--execute", sql, "--output-format", fmt, "--output-file", out, "--no-progress"]
+    argv = trino_tui_argv(url, sql, out, [], fmt=fmt)
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, env=child_env(REPO, env_extra), cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = TreeRss(proc.pid).start()
     err = proc.stderr.read()  # type: ignore[union-attr]
     _, status, usage = os.wait4(proc.pid, 0)

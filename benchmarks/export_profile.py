@@ -28,8 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks._common import lineitem_export  # noqa: E402
-from benchmarks.export_vs_official import _child_env  # noqa: E402
+from benchmarks._common import child_env, lineitem_export  # noqa: E402
 
 # (bucket, substrings of "file:function"); the first match wins
 BUCKETS = (
@@ -89,7 +88,7 @@ def run_variant(name: str, tree: str, url: str, sql: str, tmp: str, workers: str
             "--encoding", "json+zstd", "--execute", sql, "--output-format", "CSV", "--output-file", out,
             "--no-progress", *extra]
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=_child_env(tree, env), cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, env=child_env(tree, env), cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read()  # type: ignore[union-attr]
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -120,7 +119,7 @@ def main() -> int:
         if not args.server:  # fill the sandbox's result cache first
             subprocess.run([sys.executable, "-m", "trino_tui", "--server", sandbox.url, "--user", "bench",
                             "--encoding", "json+zstd", "--execute", sql, "--output-format", "NULL"],
-                           env=_child_env(), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           env=child_env(), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if args.baseline:
             run_variant("before (baseline tree)", args.baseline, sandbox.url, sql, tmp, None, [], args.top)
         run_variant("after, in process (workers=0, --decode deferred)", str(REPO), sandbox.url, sql, tmp, "0",

@@ -62,8 +62,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._common import lineitem_export  # noqa: E402
-from benchmarks.export_vs_official import _child_env  # noqa: E402
+from benchmarks._common import child_env, lineitem_export  # noqa: E402
 
 # (bucket, predicate on one frame's (function, file)); frames are scanned from the leaf up and the
 # first frame that matches decides the sample's bucket. py-spy qualifies functions ("Condition.wait").
@@ -245,7 +244,7 @@ def main() -> int:
         raw = args.raw or os.path.join(tmp, "stacks.txt")
         base = ["-m", "trino_tui", "--server", sandbox.url, "--user", "bench", "--encoding", "json+zstd",
                 "--execute", sql, "--no-progress"]
-        env = _child_env()
+        env = child_env()
         if not args.server:  # fill the sandbox's result cache first
             subprocess.run([sys.executable, *base, "--output-format", "NULL"], env=env, cwd=str(REPO), check=False,
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -30,9 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._common import bytecode_env, lineitem_export  # noqa: E402
-
-EXPECTED_ROWS = {"tiny": 60_175, "sf1": 6_001_215}
+from benchmarks._common import EXPECTED_ROWS, child_env, lineitem_export  # noqa: E402
 
 OFFICIAL = r"""
 import csv, sys, trino
@@ -73,19 +71,12 @@ def _count_lines(path: str) -> int:
     return n
 
 
-def _child_env(repo: Path | str = REPO, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
-    env["PYTHONPATH"] = str(repo)
-    env.update(extra or {})
-    return bytecode_env(env, repo)
-
-
 def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REPO,
                extra_env: dict[str, str] | None = None) -> Result:
     start = time.perf_counter()
     # cwd=repo: `python -m` puts the working directory first on sys.path, so a child started from
     # another tree would import that tree's trino_tui (a --baseline run would time the wrong code)
-    proc = subprocess.Popen(argv, env=_child_env(repo, extra_env), cwd=str(repo), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(argv, env=child_env(repo, extra_env), cwd=str(repo), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
@@ -98,9 +89,9 @@ def _run_child(name: str, argv: list[str], out_path: str, repo: Path | str = REP
     return Result(name, seconds, rows, usage.ru_maxrss / 1024.0, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
-def trino_tui_argv(url: str, sql: str, out: str, extra: list[str]) -> list[str]:
+def trino_tui_argv(url: str, sql: str, out: str, extra: list[str], fmt: str = "CSV") -> list[str]:
     return [sys.executable, "-m", "trino_tui", "--server", url, "--user", "bench", "--encoding", "json+zstd",
-            "--execute", sql, "--output-format", "CSV", "--output-file", out, "--no-progress", *extra]
+            "--execute", sql, "--output-format", fmt, "--output-file", out, "--no-progress", *extra]
 
 
 def official_argv(url: str, sql: str, out: str) -> list[str]:

@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._common import SandboxProcess, bytecode_env  # noqa: E402
+from benchmarks._common import SandboxProcess, child_env  # noqa: E402
 
 SQL = "SELECT nationkey, name FROM tpch.tiny.nation ORDER BY nationkey LIMIT 3"
 
@@ -77,12 +77,6 @@ Minimal().run()
 """
 
 
-def env_for(tree: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRINO_")}
-    env["PYTHONPATH"] = str(tree)
-    return bytecode_env(env, tree)
-
-
 def trino_tui_command(python: str) -> list[str]:
     """The install's console script (what a user runs), else ``python -m trino_tui``."""
     script = Path(python).with_name("trino-tui")
@@ -106,7 +100,7 @@ def time_process(argv: list[str], env: dict[str, str], lines: int | None = 3) ->
 
 def first_paint(argv: list[str], tree: Path, timeout: float = 20.0) -> float:
     """Spawn *argv* on a pseudo-terminal; seconds until its first frame (a bordered widget) is written."""
-    env = {**env_for(tree), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env = {**child_env(tree), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # child: the TUI on a 120x40 terminal, with exactly *env* (os.environ.update would keep
@@ -179,7 +173,7 @@ def main() -> int:
         host, port = sandbox.url.split("://", 1)[1].rsplit(":", 1)
 
         def process(argv: list[str], tree: Path, lines: int | None = 3) -> Callable[[], tuple[float, float | None]]:
-            return lambda: time_process(argv, env_for(tree), lines)
+            return lambda: time_process(argv, child_env(tree), lines)
 
         def paint(argv: list[str], tree: Path) -> Callable[[], tuple[float, float | None]]:
             return lambda: (first_paint(argv, tree), None)
