@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from .sql_errors import TrinoError
-from .sqltext import significant, tokenize
+from .sqltext import Token, significant, tokenize
 
 MACROS = (
     "CREATE MACRO trino_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)",
@@ -40,6 +40,11 @@ _PROBED = re.compile(r"argument types '" + _PROBE + r"\((.*)\)'")
 # a SELECT's parts in dependency order: what the select list reads is rewritten before it
 _FIRST = ("cte_map", "from_table", "where_clause", "group_expressions", "group_sets", "having", "qualify")
 _LOCATION = frozenset({"query_location", "query_location_length"})
+
+
+def maybe_decimal(sig: list[Token]) -> bool:
+    """Whether the statement may hold a division or avg (decimal_rewrite would then be tried)."""
+    return any(t.text == "/" or t.lower == "avg" for t in sig)
 
 
 def _decimal(type_text: str, operand: dict) -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ import duckdb
 from . import alltypes, info_schema, system_tables
 from .catalog import TpchCatalog, default_data_dir
 from .catalog_facts import CatalogFacts
-from .decimal_rules import MACROS as DECIMAL_MACROS, rewrite_written_query
+from .decimal_rules import MACROS as DECIMAL_MACROS, maybe_decimal, rewrite_written_query
 from .engine_api import CATALOGS, SessionContext
 from .literal_edits import MARKER_TYPES, literal_edits, marker_ddl, marker_names
 from .memory_tables import MemoryTables
@@ -402,7 +402,7 @@ class Engine:
         cur = self._con.cursor()
         try:
             with self.tracked(session, cur):
-                if first in ("create", "insert") and any(t.text == "/" or t.lower == "avg" for t in sig):
+                if first in ("create", "insert") and maybe_decimal(sig):
                     duck_sql = rewrite_written_query(cur, duck_sql)   # Trino's decimal division/avg stored
                 cur.execute(duck_sql)
                 rows = cur.fetchall() if cur.description else []

@@ -20,7 +20,7 @@ from typing import Any, Callable, Protocol
 import duckdb
 
 from .colnames import trino_column_names
-from .decimal_rules import decimal_rewrite
+from .decimal_rules import decimal_rewrite, maybe_decimal
 from .engine_api import SessionContext
 from .fine_datetime import check_tails
 from .nestedjson import is_nested, row_query as nested_row_query
@@ -52,10 +52,6 @@ class QueryHost(Protocol):
 
 FIRST_BATCH = 256
 _COSTLY = frozenset({"join", "group", "distinct", "union", "except", "intersect", "over", "having"})
-
-
-def _maybe_decimal(sig: list[Token]) -> bool:
-    return any(t.text == "/" or t.lower == "avg" for t in sig)
 
 
 def _declared(engine: QueryHost, refs: list[Any]) -> list[list[tuple[str, TrinoType]]]:
@@ -122,7 +118,7 @@ def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCo
         if duck_sql != written:   # a tree rewrite re-wrote typed literals as casts: their precision from before
             before = trino_column_names(cur, written, list(rel.columns)).precisions
             out = replace(out, precisions=[b if b is not None else a for b, a in zip(before, out.precisions)])
-        exact = decimal_rewrite(cur, duck_sql) if _maybe_decimal(sig) else None
+        exact = decimal_rewrite(cur, duck_sql) if maybe_decimal(sig) else None
         if exact is not None:   # bound fine as written: errors keep their locations
             duck_sql, rel = exact, cur.sql(exact)
         quoted = {t.ident for t in sig if t.kind == "qident"}
