@@ -10,8 +10,8 @@ CTEs, set operations, windows, WHERE / GROUP BY / HAVING / ORDER BY, lambdas; in
 outer operands see the inner results' decimal types. An operand's type is DuckDB's own, read in
 place: the statement with that operand wrapped in ``union_tag(...)`` (which accepts no decimal or
 number) is bound and the binder's error names the operand's type. An operand it cannot type
-raises NOT_SUPPORTED (never DuckDB's double silently). Uses json_serialize_sql /
-json_deserialize_sql. `rewrite_written_query` does the same for the query of CREATE TABLE … AS /
+raises NOT_SUPPORTED (never DuckDB's double silently). Uses the parse tree
+(sqltree). `rewrite_written_query` does the same for the query of CREATE TABLE … AS /
 INSERT. Thread-safe (the caller's cursor).
 """
 
@@ -26,6 +26,7 @@ import duckdb
 
 from .sql_errors import TrinoError
 from .sqltext import Token, significant, tokenize
+from .sqltree import expression, parse_tree, tree_sql
 
 MACROS = (
     "CREATE MACRO trino_unscaled(x) AS CAST(replace(CAST(x AS VARCHAR), '.', '') AS HUGEINT)",
@@ -79,19 +80,6 @@ def _average(x: tuple[int, int]) -> str:
             f"* {_unit(s)} AS DECIMAL({p},{s}))")
 
 
-def parse_tree(cur: Any, sql: str) -> dict | None:
-    """DuckDB's parse tree of one SELECT statement (None: not one, or not parsable)."""
-    try:
-        tree = json.loads(cur.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
-    except duckdb.Error:
-        return None
-    return None if tree.get("error") or len(tree.get("statements") or []) != 1 else tree
-
-
-def tree_sql(cur: Any, tree: dict) -> str:
-    return str(cur.execute("SELECT json_deserialize_sql(?)", [json.dumps(tree)]).fetchone()[0])
-
-
 def _operands(node: dict) -> list[dict]:
     return [a.get("expression") or {} for a in node.get("arguments") or []]
 
@@ -120,17 +108,6 @@ def _renamed(node: dict, name: str) -> dict:
     if isinstance(out.get("qualified_name"), dict):
         out["qualified_name"]["path"] = [name]
     return out
-
-
-def substitute(template: Any, slots: dict[str, dict]) -> Any:
-    if isinstance(template, list):
-        return [substitute(x, slots) for x in template]
-    if not isinstance(template, dict):
-        return template
-    names = template.get("column_names")
-    if template.get("class") == "COLUMN_REF" and isinstance(names, list) and len(names) == 1 and names[0] in slots:
-        return slots[names[0]]
-    return {k: substitute(v, slots) for k, v in template.items()}
 
 
 class _Rewriter:
@@ -193,10 +170,9 @@ class _Rewriter:
         operands = _operands(node)
         if kind == "div" and "NULL" in types and any(t.startswith("DECIMAL(") for t in types):
             # Trino coerces an untyped NULL beside a decimal to decimal(1, 0)
-            null = parse_tree(self.cur, "SELECT CAST(NULL AS DECIMAL(1,0))")
-            if null is None:
+            typed = expression(self.cur, "CAST(NULL AS DECIMAL(1,0))")
+            if typed is None:
                 return None
-            typed = null["statements"][0]["node"]["select_list"][0]
             operands = [typed if t == "NULL" else o for t, o in zip(types, operands)]
             types = ["DECIMAL(1,0)" if t == "NULL" else t for t in types]
         kinds = [_decimal(t, o) for t, o in zip(types, operands)]
@@ -210,12 +186,7 @@ class _Rewriter:
             return None   # avg(integer) is double in Trino too
         else:
             sql, slots = _average(kinds[0]), {_S: _renamed(node, "sum"), _C: _renamed(node, "count")}  # type: ignore[arg-type]
-        template = parse_tree(self.cur, f"SELECT {sql}")
-        if template is None:
-            return None
-        new = substitute(template["statements"][0]["node"]["select_list"][0], slots)
-        new["alias"] = node.get("alias", "")
-        return new
+        return expression(self.cur, sql, slots, node.get("alias", ""))
 
 
 def decimal_rewrite(cur: Any, duck_sql: str) -> str | None:

@@ -10,15 +10,15 @@ year-to-month ones. Other uses that keep only the instant (comparisons, BETWEEN,
 GROUP BY keys, ``z1 - z2``, ARRAY / ROW items, a cast to another zone) are left as they are; any
 other use (a function such as hour(z), CAST(z AS varchar), CASE, min/max, ...) would show the
 session zone's fields instead of the value's, so it raises NOT_SUPPORTED. Uses the parse tree
-(decimal_rules' parse_tree / tree_sql). Thread-safe (the caller's cursor).
+(sqltree). Thread-safe (the caller's cursor).
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from .decimal_rules import parse_tree, substitute, tree_sql
 from .sql_errors import TrinoError
+from .sqltree import expression, parse_tree, tree_sql
 from .zoned_columns import shifted_instant_sql
 from .zoned_literals import marker_zone, zone_marker
 
@@ -113,10 +113,9 @@ class _Zoned:
         marker = zone_marker(zone, precision)
         self.ensure_marker(marker)
         moved = shifted_instant_sql("__trino_z", zone, op, "__trino_i", interval, static=True)
-        template = parse_tree(self.cur, f"SELECT CAST({moved} AS {marker})")
-        assert template is not None
-        new = substitute(template["statements"][0]["node"]["select_list"][0], {"__trino_z": zoned, "__trino_i": other})
-        new["alias"] = node.get("alias", "")
+        new = expression(self.cur, f"CAST({moved} AS {marker})", {"__trino_z": zoned, "__trino_i": other},
+                         node.get("alias", ""))
+        assert new is not None
         self.changed = True
         return new
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .decimal_rules import parse_tree, tree_sql
 from .rowjson import ZoneSpec, offset_minutes_sql, zone_local_sql
+from .sqltree import expression, parse_tree, tree_sql
 from .trino_types import STORED_INSTANT, STORED_PRECISION, STORED_ZONE, TrinoType
 from .zoned_literals import marker_zone
 
@@ -144,10 +144,8 @@ def literal_structs(cur: Any, duck_sql: str) -> str | None:
             if found is None:
                 out.append(item)
                 continue
-            new = parse_tree(cur, f"SELECT {literal_struct_sql(*found)}")
-            assert new is not None
-            node = new["statements"][0]["node"]["select_list"][0]
-            node["alias"] = item.get("alias", "")
+            node = expression(cur, literal_struct_sql(*found), alias=item.get("alias", ""))
+            assert node is not None
             out.append(node)
             changed = True
         return out

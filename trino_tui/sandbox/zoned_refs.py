@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from .decimal_rules import parse_tree, substitute, tree_sql
 from .rowjson import ZoneSpec, stored_local_sql, stored_text_sql
 from .sql_errors import TrinoError
+from .sqltree import expression, parse_tree, tree_sql
 from .trino_types import STORED_INSTANT, STORED_ZONE, TrinoType
 from .zoned_arith import interval_kind
 from .zoned_columns import local_instant, shifted_instant_sql
@@ -87,16 +87,15 @@ class _Columns:
     def __init__(self, cur: Any, facts: ColumnFacts, ensure_marker: Callable[[str], None]) -> None:
         self.cur, self.facts, self.ensure_marker, self.changed = cur, facts, ensure_marker, False
 
-    def template(self, sql: str, slots: dict[str, dict]) -> dict:
-        tree = parse_tree(self.cur, sql)
-        assert tree is not None
+    def template(self, sql: str, slots: dict[str, dict], alias: str | None = None) -> dict:
+        """The node of expression *sql*, slots filled (sqltree.expression); the statement changes."""
+        node = expression(self.cur, sql, slots, alias)
+        assert node is not None
         self.changed = True
-        return substitute(tree["statements"][0]["node"]["select_list"][0], slots)
+        return node
 
     def instant(self, ref: dict) -> dict:
-        node = self.template("SELECT struct_extract_at(__trino_c, 1)", {"__trino_c": ref})
-        node["alias"] = ref.get("alias", "")
-        return node
+        return self.template("struct_extract_at(__trino_c, 1)", {"__trino_c": ref}, ref.get("alias", ""))
 
     def zoned(self, node: Any) -> bool:
         return isinstance(node, dict) and node.get("class") == "COLUMN_REF" and _name(node) in self.facts.zoned
@@ -173,19 +172,17 @@ class _Columns:
             ref, target = node["child"], _cast_type(node).lower()
             name = _name(ref)
             if target == "varchar":
-                new = self.template(f"SELECT {stored_text_sql('__trino_c', self.facts.zoned[name])}", {"__trino_c": ref})
-            elif target in _LOCAL_CASTS or target.startswith("trino_timestamp_"):
-                node["child"] = self.template(f"SELECT {stored_local_sql('__trino_c')}", {"__trino_c": ref})
+                return self.template(stored_text_sql("__trino_c", self.facts.zoned[name]), {"__trino_c": ref},
+                                     node.get("alias", ""))
+            if target in _LOCAL_CASTS or target.startswith("trino_timestamp_"):
+                node["child"] = self.template(stored_local_sql("__trino_c"), {"__trino_c": ref})
                 return node
-            else:
-                return None
-        elif node.get("class") == "FUNCTION" and node.get("function_name") in _FIELDS and len(args) == 1 \
-                and self.zoned(args[0]) and not node.get("is_operator"):
-            new = self.template(f"SELECT {node['function_name']}({stored_local_sql('__trino_c')})", {"__trino_c": args[0]})
-        else:
             return None
-        new["alias"] = node.get("alias", "")
-        return new
+        if node.get("class") == "FUNCTION" and node.get("function_name") in _FIELDS and len(args) == 1 \
+                and self.zoned(args[0]) and not node.get("is_operator"):
+            return self.template(f"{node['function_name']}({stored_local_sql('__trino_c')})", {"__trino_c": args[0]},
+                                 node.get("alias", ""))
+        return None
 
     def shifted(self, node: dict, args: list[dict], ctx: str) -> dict | None:
         """``z ± INTERVAL`` / ``INTERVAL + z`` as zoned_arith computes it for literals: the instant
@@ -202,9 +199,7 @@ class _Columns:
         moved = shifted_instant_sql("struct_extract_at(__trino_c, 1)", "struct_extract_at(__trino_c, 2)", op, "__trino_i", kind)
         sql = moved if ctx == "instant" else \
             f'struct_pack("{STORED_INSTANT}{p}" := {moved}, "{STORED_ZONE}" := struct_extract_at(__trino_c, 2))'
-        new = self.template(f"SELECT {sql}", {"__trino_c": zoned, "__trino_i": other})
-        new["alias"] = node.get("alias", "")
-        return new
+        return self.template(sql, {"__trino_c": zoned, "__trino_i": other}, node.get("alias", ""))
 
     def at_time_zone(self, node: dict) -> dict:
         """``x AT TIME ZONE 'z'`` (zoned_literals' marker cast) on a column: the column's precision."""
@@ -218,15 +213,13 @@ class _Columns:
         if name in self.facts.zoned:
             child = self.instant(child)
         elif name in self.facts.timestamps:   # Trino reads a timestamp in the session zone
-            child = self.template(f"SELECT {local_instant('__trino_c', self.facts.session)}", {"__trino_c": child})
+            child = self.template(local_instant("__trino_c", self.facts.session), {"__trino_c": child})
         if p is None or precision is not None or tail:
             node["child"] = child
             return node
         marker = zone_marker(zone, p)
         self.ensure_marker(marker)
-        new = self.template(f"SELECT CAST(__trino_c AS {marker})", {"__trino_c": child})
-        new["alias"] = node.get("alias", "")
-        return new
+        return self.template(f"CAST(__trino_c AS {marker})", {"__trino_c": child}, node.get("alias", ""))
 
 
 def _aliases(node: Any, zoned: dict[str, int]) -> dict[str, int]:
