@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO, Callable, Sequence
 from zoneinfo import ZoneInfo

@@ -55,7 +55,6 @@ def _tsv(header: bool) -> _Lazy:
     return _Lazy("csv_tsv", "TsvWriter", header=header)
 
 
-
 def _parquet(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
     from .parquet import ParquetWriter, pyarrow_available
 

@@ -1,8 +1,8 @@
 """Decoder stage: M threads turning segment payloads into rows, then queueing the ack.
 
 Decoders take units from the ``WindowedQueue``: only the next ``decode_window`` positions.
-``decode="eager"``: decompress (``codecs.decompress``, releases the GIL, so decoders decompress in
-parallel), then parse (``parse_rows``; the two halves of ``decode_payload``: one decompression)
+``decode="eager"``: decompress (``codecs.decompress_reusing``, into this thread's reused buffer; releases
+the GIL, so decoders decompress in parallel), then parse (``parse_rows``; the two halves of ``decode_payload``: one decompression)
 once the unit has its parse permit -- the next unit always, others only within the queue's
 decoded-ahead byte budget; without one the decompressed unit is queued back as ready. orjson
 parses under the parse gate, at most ``parallel_parses`` at once, GC paused (see gcpolicy).
