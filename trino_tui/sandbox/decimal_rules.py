@@ -192,6 +192,12 @@ class _Rewriter:
 def decimal_rewrite(cur: Any, duck_sql: str) -> str | None:
     """*duck_sql* with Trino's decimal division/avg (module docstring); None: nothing to change.
     Raises TrinoError(NOT_SUPPORTED) when a candidate's operands cannot be typed."""
+    bound = decimal_relation(cur, duck_sql)
+    return None if bound is None else bound[0]
+
+
+def decimal_relation(cur: Any, duck_sql: str) -> tuple[str, Any] | None:
+    """`decimal_rewrite`'s SQL and DuckDB's relation of it, bound once; None: nothing to change."""
     tree = parse_tree(cur, duck_sql)
     if tree is None:
         return None
@@ -201,11 +207,10 @@ def decimal_rewrite(cur: Any, duck_sql: str) -> str | None:
         return None
     sql = tree_sql(cur, tree)
     try:
-        cur.sql(sql)
+        return sql, cur.sql(sql)
     except duckdb.Error as exc:
         raise TrinoError("NOT_SUPPORTED", "The sandbox cannot apply Trino's decimal rules to this statement: "
                                           f"{str(exc).splitlines()[0]}") from None
-    return sql
 
 
 def rewrite_written_query(cur: Any, duck_sql: str) -> str:

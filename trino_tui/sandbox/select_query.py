@@ -20,7 +20,7 @@ from typing import Any, Callable, Protocol
 import duckdb
 
 from .colnames import trino_column_names
-from .decimal_rules import decimal_rewrite, maybe_decimal
+from .decimal_rules import decimal_relation, maybe_decimal
 from .engine_api import SessionContext
 from .fine_datetime import check_tails
 from .nestedjson import is_nested, row_query as nested_row_query
@@ -118,9 +118,9 @@ def bind_query(engine: QueryHost, sql: str, sig: list[Token], session: SessionCo
         if duck_sql != written:   # a tree rewrite re-wrote typed literals as casts: their precision from before
             before = trino_column_names(cur, written, list(rel.columns)).precisions
             out = replace(out, precisions=[b if b is not None else a for b, a in zip(before, out.precisions)])
-        exact = decimal_rewrite(cur, duck_sql) if maybe_decimal(sig) else None
+        exact = decimal_relation(cur, duck_sql) if maybe_decimal(sig) else None
         if exact is not None:   # bound fine as written: errors keep their locations
-            duck_sql, rel = exact, cur.sql(exact)
+            duck_sql, rel = exact
         quoted = {t.ident for t in sig if t.kind == "qident"}
         names = [n if n in quoted else n.lower() for n in out.names]   # Trino folds unquoted names
         types = declared_result_types(out.sources, list(rel.types), _by_name(tables))
