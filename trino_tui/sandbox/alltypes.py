@@ -82,10 +82,10 @@ ROWS = 4   # three value rows and one all-NULL row (id 4)
 
 
 def _value(c: TypedColumn, i: int) -> str:
-    storage = table_storage(parse_type(c.type_text))
-    if parse_type(c.type_text).raw == "timestamp with time zone":   # its zone kept with it: UTC
-        return pack_sql(f"CAST({c.values[i]} AS TIMESTAMPTZ)", "'UTC'", parse_type(c.type_text).precision)
-    return f"CAST({c.values[i]} AS {storage})"
+    t = parse_type(c.type_text)
+    if t.raw == "timestamp with time zone":   # its zone kept with it: UTC
+        return pack_sql(f"CAST({c.values[i]} AS TIMESTAMPTZ)", "'UTC'", t.precision)
+    return f"CAST({c.values[i]} AS {table_storage(t)})"
 
 
 def create(con: Any) -> None:
