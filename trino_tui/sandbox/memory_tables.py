@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from . import alltypes
 from .catalog_facts import DECLARED_PREFIX
 from .engine_api import SessionContext
 from .resultset import ListSource, ResultColumn, StatementResult
@@ -128,8 +129,9 @@ class MemoryTables:
             t.raw in ("varchar", "char") and t.params or
             t.raw in ("time", "timestamp", "time with time zone") and t.precision < 6)]
         if zoned or converted:
-            raise TrinoError("NOT_SUPPORTED", f"The sandbox cannot emulate {verb} on column '{(zoned or converted)[0]}' "
-                                              f"of type {declared[(zoned or converted)[0]].text}")
+            name = (zoned or converted)[0]
+            raise TrinoError("NOT_SUPPORTED", f"The sandbox cannot emulate {verb} on column '{name}' "
+                                              f"of type {declared[name].text}")
 
     # ------------------------------------------------------------------ CREATE TABLE
 
@@ -242,8 +244,7 @@ class MemoryTables:
         end = _name_end(sig, 2)
         parts = [t.ident for t in sig[2:end] if t.is_ident]
         r = self.engine.resolve(parts, session, sql, sig[2].start, "write")
-        declared = self.engine.facts.declared_columns(r.catalog, r.schema, r.table) \
-            if (r.schema, r.table) != ("default", "all_types") else None
+        declared = self.engine.declared_columns(r) if (r.schema, r.table) != ("default", alltypes.TABLE) else None
         if r.catalog != "memory" or declared is None:
             return None
         start, targets = end, declared
