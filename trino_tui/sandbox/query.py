@@ -215,7 +215,8 @@ class Query:
                 queued_splits=queued, running_splits=pending, completed_splits=self._handed,
                 processed_rows=self._rows, processed_bytes=self._bytes, total_rows=self._total_rows,
                 done=self._failure is not None or (self._produced_all and not pending),
-                staged=self.meta is None or bool(self.meta.columns), planned=(self.meta is not None and self.meta.scans) or getattr(self._failure, "runtime", False),
+                staged=self.meta is None or bool(self.meta.columns),
+                planned=(self.meta is not None and self.meta.scans) or (self._failure is not None and self._failure.runtime),
             )
 
     def take(self, timeout: float) -> tuple[list[SegmentOut | tuple[int, bytes]], bool]:
