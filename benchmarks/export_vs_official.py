@@ -13,6 +13,10 @@ child's own rusage; ru_maxrss in KiB on Linux). Prints a side-by-side table with
 
 ``--baseline PATH`` adds a third client: trino-tui from another source tree (e.g. the code before a
 change) against the same sandbox, interleaved with the others, for a before/after comparison.
+``--workers 0`` adds trino-tui with the export worker processes off (in process) for an A/B.
+After the runs the same segments are fetched once more and decoded on one core (zstd + orjson.loads
+of whole segments, `_common.decode_floor`): the table ends with that single-core decode floor and
+each trino-tui run's rows/s divided by it (above 1.0: the export beats what one core can even parse).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._common import EXPECTED_ROWS, child_env, lineitem_export  # noqa: E402
+from benchmarks._common import EXPECTED_ROWS, child_env, collect_payloads, decode_floor, lineitem_export  # noqa: E402
 
 OFFICIAL = r"""
 import csv, sys, trino
@@ -99,6 +103,15 @@ def official_argv(url: str, sql: str, out: str) -> list[str]:
     return [sys.executable, "-c", OFFICIAL, host, port, sql, out]
 
 
+def _floor(url: str, scale: str, sql: str) -> Result:
+    """The single-core decode floor of *sql*'s segments (fetched once more, held, then decoded)."""
+    payloads = collect_payloads(url, scale, sql)
+    run = decode_floor(payloads)
+    del payloads
+    print(f"decode floor: {run.rows:,} rows in {run.seconds:.2f}s on one core", file=sys.stderr)
+    return Result("decode floor", run.seconds, run.rows, 0.0, 0)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", choices=("tiny", "sf1"), default="tiny")
@@ -110,6 +123,7 @@ def main() -> int:
     ap.add_argument("--baseline", metavar="PATH", help="also run trino-tui from the source tree at PATH (before/after)")
     ap.add_argument("--workers", default="", metavar="N,N",
                     help="also run trino-tui with TRINO_TUI_EXPORT_WORKERS=N for each N (e.g. 0,1: in process, one worker)")
+    ap.add_argument("--no-floor", action="store_true", help="skip the single-core decode floor of the same segments")
     ap.add_argument("--quick", action="store_true", help="smoke run: tpch.tiny, one run per client")
     args = ap.parse_args()
     if args.quick:
@@ -140,6 +154,7 @@ def main() -> int:
                 results[name].append(res)
                 print(f"run {run + 1} {name}: {res.rows:,} rows {res.seconds:.2f}s cpu {res.cpu_seconds:.1f}s "
                       f"peak RSS {res.max_rss_mb:.0f} MB", file=sys.stderr)
+        floor = None if args.no_floor else _floor(sandbox.url, args.scale, sql)
 
     best = {name: min(rs, key=lambda r: r.seconds) for name, rs in results.items()}
     expected = EXPECTED_ROWS[args.scale]
@@ -162,6 +177,12 @@ def main() -> int:
         if v.rows_per_s > 0:
             print(f"trino-tui / {name}: rows/s {tui.rows_per_s / v.rows_per_s:.2f}x, CPU seconds "
                   f"{tui.cpu_seconds / max(v.cpu_seconds, 1e-9):.2f}x")
+    if floor is not None and floor.rows_per_s > 0:
+        print(f"single-core decode floor of the same segments (zstd + orjson.loads, whole segments, one core): "
+              f"{floor.rows_per_s:,.0f} rows/s")
+        for name, r in best.items():
+            if not name.startswith("official"):
+                print(f"{name} / decode floor: {r.rows_per_s / floor.rows_per_s:.2f}")
     print("(the machine is shared: wall-clock rows/s depends on load; CPU seconds less so; CPU and peak RSS "
           "include the export worker processes: os.wait4 reports the child with its reaped children)")
     bad = [r.name for r in best.values() if r.rows != expected or r.status != 0]
