@@ -13,7 +13,9 @@ child's own rusage; ru_maxrss in KiB on Linux). Prints a side-by-side table with
 
 ``--baseline PATH`` adds a third client: trino-tui from another source tree (e.g. the code before a
 change) against the same sandbox, interleaved with the others, for a before/after comparison.
-``--workers 0`` adds trino-tui with the export worker processes off (in process) for an A/B.
+``--workers 0`` adds trino-tui with the export worker processes off (in process) for an A/B, and
+``--env NAME=VALUE`` one with that environment variable set (e.g. ``TRINO_TUI_EXPORT_FAST_DOUBLES=0``:
+the workers format doubles with the row formatter, as before that fast path).
 After the runs the same segments are fetched once more and decoded on one core (zstd + orjson.loads
 of whole segments, `_common.decode_floor`): the table ends with that single-core decode floor and
 each trino-tui run's rows/s divided by it (above 1.0: the export beats what one core can even parse).
@@ -123,6 +125,8 @@ def main() -> int:
     ap.add_argument("--baseline", metavar="PATH", help="also run trino-tui from the source tree at PATH (before/after)")
     ap.add_argument("--workers", default="", metavar="N,N",
                     help="also run trino-tui with TRINO_TUI_EXPORT_WORKERS=N for each N (e.g. 0,1: in process, one worker)")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="also run trino-tui with NAME=VALUE in its environment (repeatable)")
     ap.add_argument("--no-floor", action="store_true", help="skip the single-core decode floor of the same segments")
     ap.add_argument("--quick", action="store_true", help="smoke run: tpch.tiny, one run per client")
     args = ap.parse_args()
@@ -131,7 +135,9 @@ def main() -> int:
 
     sql, sandbox_cm = lineitem_export(args.scale, args.server, args.storage_latency)
     baseline = f"trino-tui @{args.baseline}" if args.baseline else None
-    variants = {f"trino-tui workers={n}": n.strip() for n in args.workers.split(",") if n.strip()}
+    variants = {f"trino-tui workers={n.strip()}": {"TRINO_TUI_EXPORT_WORKERS": n.strip()}
+                for n in args.workers.split(",") if n.strip()}
+    variants.update({f"trino-tui {kv}": dict([kv.split("=", 1)]) for kv in args.env if "=" in kv})
     results: dict[str, list[Result]] = {"trino-tui": [], **{v: [] for v in variants}}
     if baseline:
         results[baseline] = []
@@ -149,7 +155,7 @@ def main() -> int:
                     os.unlink(out)
                 argv = official_argv(sandbox.url, sql, out) if name.startswith("official") else \
                     trino_tui_argv(sandbox.url, sql, out, extra)
-                env = {"TRINO_TUI_EXPORT_WORKERS": variants[name]} if name in variants else None
+                env = variants.get(name)
                 res = _run_child(name, argv, out, args.baseline if name == baseline else REPO, env)
                 results[name].append(res)
                 print(f"run {run + 1} {name}: {res.rows:,} rows {res.seconds:.2f}s cpu {res.cpu_seconds:.1f}s "
