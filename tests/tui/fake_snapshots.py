@@ -18,12 +18,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from trino_tui.client.events import (
-    PipelineSnapshot,
-    SegmentSnapshot,
-    SegmentState,
-    StageSnapshot,
-)
+from trino_tui.client.events import SegmentSnapshot, SegmentState
+from trino_tui.client.snapshots import PipelineSnapshot, StageSnapshot
 
 START = 1000.0
 """Clock value at query start in every fake snapshot (monotonic seconds)."""

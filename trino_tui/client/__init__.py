@@ -21,8 +21,8 @@ _EXPORTS: dict[str, str] = {
     "STAGE_NAMES": "events", "gc_paused": "gcpolicy", "redact_secrets": "redact",
     # events and snapshots
     "Event": "events", "QueryEvent": "events", "SegmentEvent": "events", "AckEvent": "events",
-    "RetryEvent": "events", "SegmentState": "events", "SegmentSnapshot": "events", "StageSnapshot": "events",
-    "PipelineSnapshot": "events",
+    "RetryEvent": "events", "SegmentState": "events", "SegmentSnapshot": "events", "StageSnapshot": "snapshots",
+    "PipelineSnapshot": "snapshots",
     # connection methods: OAuth2 external authentication, its token cache, Kerberos/SPNEGO
     "ExternalAuthentication": "oauth2", "default_token_store": "token_cache", "FileTokenStore": "token_cache",
     "MemoryTokenStore": "token_cache", "KerberosOptions": "kerberos", "kerberos_auth": "kerberos",
@@ -64,12 +64,12 @@ if TYPE_CHECKING:  # static analysers see the real names
         SegmentError, SegmentExpired, SegmentTooLarge, TrinoConnectionError, TrinoTuiError,
     )
     from .events import (
-        STAGE_NAMES, AckEvent, Event, PipelineSnapshot, QueryEvent, RetryEvent, SegmentEvent, SegmentSnapshot,
-        SegmentState, StageSnapshot,
+        STAGE_NAMES, AckEvent, Event, QueryEvent, RetryEvent, SegmentEvent, SegmentSnapshot, SegmentState,
     )
     from .gcpolicy import gc_paused
     from .handle import QueryHandle
     from .query import Query, TrinoClient
     from .redact import redact_secrets
     from .session import ClientSession
+    from .snapshots import PipelineSnapshot, StageSnapshot
     from .types import Column, RowConverter, TrinoType, parse_columns, value_converter

@@ -12,13 +12,14 @@ memory. Not thread-safe: one consumer owns a batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator
 
+from trino_tui.records import record
 from .codecs import DEFAULT_MAX_UNCOMPRESSED, decode_payload, decode_payload_runs
 
 
-@dataclass(eq=False)
+@record(frozen=False, eq=False)
 class Batch:
     """``row_count`` rows starting at ``row_offset``; ``segment`` None = a direct-protocol page."""
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from typing import Iterator
 
-import lz4.block
 import orjson
 import zstandard
 
@@ -73,18 +72,22 @@ def decompress(payload: bytes, encoding: str, uncompressed_size: int | None,
     check_declared(payload, encoding, None, uncompressed_size, max_uncompressed, index)
     if uncompressed_size is None:
         return payload
-    try:
-        if encoding == "json+zstd":
+    if encoding == "json+zstd":
+        try:
             if zstandard.frame_content_size(payload) >= 0:
                 data = _zstd().decompress(payload)
             else:  # no content size in the frame: read at most one byte more than declared
                 with _zstd().stream_reader(payload) as reader:
                     data = reader.read(uncompressed_size + 1)
-        else:
+        except (zstandard.ZstdError, ValueError, MemoryError, OverflowError) as exc:
+            raise SegmentCorrupt(f"zstd decompression failed: {exc}", index=index) from None
+    else:
+        import lz4.block  # here: a run that never sees json+lz4 does not load it
+
+        try:
             data = lz4.block.decompress(payload, uncompressed_size=uncompressed_size)
-    except (zstandard.ZstdError, lz4.block.LZ4BlockError, ValueError, MemoryError, OverflowError) as exc:
-        name = "zstd" if encoding == "json+zstd" else "lz4"
-        raise SegmentCorrupt(f"{name} decompression failed: {exc}", index=index) from None
+        except (lz4.block.LZ4BlockError, ValueError, MemoryError, OverflowError) as exc:
+            raise SegmentCorrupt(f"lz4 decompression failed: {exc}", index=index) from None
     if len(data) != uncompressed_size:
         raise SegmentCorrupt(f"decompressed to {len(data)} bytes, uncompressedSize says {uncompressed_size}",
                              index=index)

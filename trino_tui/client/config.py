@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from trino_tui.records import record
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def _strip_userinfo(server: str) -> tuple[str, str | None, str | None]:
     return clean, unquote(user) or None, unquote(password) if sep else None
 
 
-@dataclass(frozen=True)
+@record
 class ClientConfig:
     """Connection, protocol and pipeline settings (see docs/architecture.md)."""
 
@@ -70,7 +71,9 @@ class ClientConfig:
     network_logging: str = "NONE"
     network_log: Callable[[str], None] | None = None
     descriptor_queue: int = 1000  # units queued between fetcher and dispatcher
-    decode_window: int = 2  # segments decoded ahead of the consumer (bounds decoded rows in memory)
+    # segments decoded ahead of the consumer (bounds decoded rows in memory): 1 = the next one only;
+    # 2 measured the same rows/s and ~30 MB more peak RSS (benchmarks/export_memory.py, issue 15)
+    decode_window: int = 1
     parallel_parses: int = 1  # JSON parses at once (each needs ~3x the segment JSON size transiently)
     # decode: "eager" -- decoder threads parse rows; "deferred" -- the pipeline only checks sizes
     # (no decompression) and Batch.wire_rows() decodes on demand (consumers that keep segment bytes).

@@ -1,15 +1,17 @@
-"""Events published by the pipeline and the immutable PipelineSnapshot.
+"""Events published by the pipeline, and each segment's frozen state (``SegmentSnapshot``).
 
 Listeners receive frozen ``QueryEvent``/``SegmentEvent``/``AckEvent``/``RetryEvent`` objects from pipeline
-threads (a listener must be cheap, non-blocking and thread-safe). ``PipelineSnapshot`` and
-its parts are frozen; ``Query.snapshot()`` builds one on demand.
+threads (a listener must be cheap, non-blocking and thread-safe). The whole-pipeline
+``PipelineSnapshot`` lives in ``snapshots`` (loaded when one is first asked for).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any, Callable, Mapping, Union
+
+from trino_tui.records import record
 
 
 STAGE_NAMES = ("fetcher", "dispatcher", "downloaders", "decoders", "finalizer")
@@ -28,7 +30,7 @@ class SegmentState(str, Enum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
+@record
 class QueryEvent:
     """Query-level change: started|columns|stats|finished|failed|cancelled|stopped."""
 
@@ -40,7 +42,7 @@ class QueryEvent:
     stats: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class SegmentEvent:
     """One step in a segment's life."""
 
@@ -53,7 +55,7 @@ class SegmentEvent:
     bytes: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class AckEvent:
     """Result of acknowledging a spooled segment (ok=False carries the error)."""
 
@@ -64,7 +66,7 @@ class AckEvent:
     downloaded: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class RetryEvent:
     """A retry is pending: *delay* seconds from *at* (clock time), *budget_left* seconds of the
     retry budget remain. phase: "submit" (the POST) | "poll" (nextUri) | "segment" (download)."""
@@ -81,7 +83,7 @@ Event = Union[QueryEvent, SegmentEvent, AckEvent, RetryEvent]
 Listener = Callable[[Event], None]
 
 
-@dataclass(frozen=True)
+@record
 class SegmentSnapshot:
     index: int
     kind: str
@@ -105,43 +107,3 @@ class SegmentSnapshot:
     error: str | None
     expires_at: str | None
     ack_error: str | None
-
-
-@dataclass(frozen=True)
-class StageSnapshot:
-    name: str
-    workers: int
-    busy: int
-    queue_depth: int
-    processed: int
-    errors: int
-    state: str
-
-
-@dataclass(frozen=True)
-class PipelineSnapshot:
-    query_id: str | None
-    server_state: str
-    server_stats: Mapping[str, Any]
-    encoding: str | None
-    protocol: str
-    started_at: float
-    now: float
-    elapsed: float
-    rows_delivered: int
-    bytes_downloaded: int
-    bytes_decompressed: int
-    pages_fetched: int
-    segments_total: int
-    segments_inline: int
-    segments_spooled: int
-    segments_acked: int
-    ack_failures: int
-    retries: int
-    stages: tuple[StageSnapshot, ...]
-    segments: tuple[SegmentSnapshot, ...]
-    rows_per_s: float
-    bytes_per_s: float
-    finished: bool
-    error: str | None
-    retry: RetryEvent | None = None  # the pending coordinator retry (None when none is pending)

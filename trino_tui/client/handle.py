@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from .batch import Batch
     from .errors import TrinoTuiError
-    from .events import PipelineSnapshot
+    from .snapshots import PipelineSnapshot
     from .types import Column
 
 OUTCOMES = ("finished", "failed", "cancelled", "stopped")

@@ -15,10 +15,11 @@ A failing sink is ignored. Stateless apart from the config; thread-safe.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
+from trino_tui.records import record
 from .redact import redact_headers, redact_text, redact_url
 
 MAX_BODY_LOG = 4000
@@ -46,7 +47,7 @@ def body_for_log(body: bytes | None, content_type: str = "") -> str:
     return text
 
 
-@dataclass
+@record(frozen=False)
 class Exchange:
     """One attempt of one HTTP exchange while it runs."""
 

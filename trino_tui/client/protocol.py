@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from typing import Any, Mapping
 
 import orjson
 
+from trino_tui.records import record
 from .config import KNOWN_ENCODINGS
 from .errors import ProtocolError, QueryFailed
 
@@ -53,7 +53,7 @@ RESET_AUTHORIZATION_USER = "X-Trino-Reset-Authorization-User"
 
 
 
-@dataclass(frozen=True)
+@record
 class SegmentDescriptor:
     """One segment of a spooled ``data`` object (inline bytes already base64-decoded)."""
 
@@ -70,7 +70,7 @@ class SegmentDescriptor:
     expires_at: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class QueryResults:
     """One parsed QueryResults document."""
 

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .batch import Batch
 from .config import ClientConfig
 from .errors import QueryCancelled, TrinoTuiError
-from .events import Listener, PipelineSnapshot
+from .events import Listener
 from .pipeline.pipeline import Pipeline, decoder_threads
 from .pipeline.stats import PipelineStats
 from .session import ClientSession
 from .transport import Transport
 from .types import Column, RowConverter, parse_columns
+
+if TYPE_CHECKING:
+    from .snapshots import PipelineSnapshot
 
 
 class Query:

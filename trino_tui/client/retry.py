@@ -11,9 +11,9 @@ the wait are injectable for deterministic tests. One Retrier per request (not sh
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Callable
 
+from trino_tui.records import record
 from .cancel import CancelToken
 from .errors import QueryCancelled
 from .events import RetryEvent
@@ -32,7 +32,7 @@ def default_wait(token: CancelToken | None, delay: float) -> bool:
     return token.wait(delay)
 
 
-@dataclass(frozen=True)
+@record
 class RetryPolicy:
     """Exponential back-off bounded by a time budget."""
 

@@ -9,10 +9,11 @@ Thread-safe (one lock); readers get copies.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable
 from urllib.parse import quote_plus, unquote_plus
 
+from trino_tui.records import record
 from . import protocol as P
 from .config import ClientConfig
 
@@ -40,7 +41,7 @@ def role_value(role: str) -> str:
     return role if role.startswith("ROLE{") and role.endswith("}") else f"ROLE{{{role}}}"
 
 
-@dataclass
+@record(frozen=False)
 class ClientSession:
     """Session state sent with every statement (guarded by ``_lock``)."""
 

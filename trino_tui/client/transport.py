@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import ssl
 import time
-from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from trino_tui.records import record
 from .cancel import CancelToken
 from .config import ClientConfig
 from .errors import (
@@ -48,7 +48,7 @@ def host_of(url: str) -> str:
         return ""
 
 
-@dataclass
+@record(frozen=False)
 class Reply:
     """A completed exchange: status, response headers, body (capped), final URL."""
 

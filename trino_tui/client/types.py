@@ -13,11 +13,10 @@ Everything here is immutable after construction and therefore thread-safe.
 from __future__ import annotations
 
 import base64
-import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
+
+from trino_tui.records import record
 
 __all__ = [
     "TrinoType", "Column", "NamedRow", "RowConverter", "identity", "parse_columns",
@@ -34,7 +33,7 @@ _TZ_TYPES = {"time with time zone": "time", "timestamp with time zone": "timesta
 _LEGACY_KINDS = {"TYPE_SIGNATURE": "TYPE", "NAMED_TYPE_SIGNATURE": "NAMED_TYPE", "LONG_LITERAL": "LONG"}
 
 
-@dataclass(frozen=True)
+@record
 class TrinoType:
     """One Trino type. ``args``: LONG args as int, TYPE args as TrinoType, row fields as
     ``(name | None, TrinoType)``; ``text`` is the SQL type text (as the server sent it when known)."""
@@ -94,7 +93,7 @@ class TrinoType:
         return self.text
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     name: str
     type: TrinoType
@@ -321,10 +320,14 @@ def value_converter(t: TrinoType) -> Converter:
     if raw in ("double", "real"):
         return _none_safe(float)  # float() parses "NaN", "Infinity", "-Infinity"
     if raw in ("decimal", "number"):
+        from decimal import Decimal  # here: a run that never converts decimals skips decimal's import
+
         return _none_safe(Decimal)
     if raw == "varbinary":
         return _none_safe(base64.b64decode)
     if raw == "uuid":
+        import uuid  # here: uuid imports platform
+
         return _none_safe(uuid.UUID)
     if raw == "date":
         return _none_safe(date.fromisoformat)

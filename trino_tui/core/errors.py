@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 
+from trino_tui.records import record
 from trino_tui.client import (
     AuthenticationError,
     ConfigError,
@@ -47,7 +47,7 @@ class ExitCode(enum.IntEnum):
     BROKEN_PIPE = 141
 
 
-@dataclass(frozen=True)
+@record
 class ErrorReport:
     """A described failure. ``kind`` names the family: query | connection | auth | config | segment |
     cancelled | output | broken_pipe | internal. ``line``/``column`` are 1-based inside the statement."""

@@ -19,10 +19,11 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 from urllib.parse import urlsplit
 
+from trino_tui.records import record
 from trino_tui.client import ClientConfig, ConfigError
 from trino_tui.core.connect import client_kwargs as _connect_kwargs, merge_url, resolve_secrets
 
@@ -119,7 +120,7 @@ def parse_pairs(items: Any, sep: str, what: str) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Knob:
     """One setting. ``kind``: str | flag (on/off) | int | duration | list | pairs. ``target``: the
     ClientConfig field it sets (None: applied by a rule in ``_client_kwargs``)."""
@@ -317,7 +318,7 @@ def _given(value: Any) -> bool:
     return value is not None and value is not False and value != [] and value != ()
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """The resolved settings: ``client`` (the ClientConfig to connect with), ``values`` (typed value
     of every knob that was set, by name), ``sources`` (where each came from: override | flag |

@@ -11,10 +11,11 @@ Trino CLI's ``LINE n:`` + caret context. Pure functions; no Textual import; thre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from trino_tui.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Statement:
     """One statement: ``text`` is exactly what is sent (stripped, no trailing ``;``).
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from trino_tui.records import record
 from .paths import state_dir
 from .ranking import match_score
 
@@ -24,7 +25,7 @@ __all__ = ["HistoryEntry", "HistoryStore", "safe_server"]
 MAX_BYTES = 5 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class HistoryEntry:
     sql: str
     server: str = ""

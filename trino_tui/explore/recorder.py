@@ -11,7 +11,6 @@ import time
 from typing import Any, Callable
 
 from .history import HistoryEntry, HistoryStore
-from .runner import one_line
 
 __all__ = ["HistoryRecorder"]
 
@@ -44,6 +43,8 @@ class HistoryRecorder:
         try:
             self.store.append(entry)
         except OSError as exc:
+            from .runner import one_line  # here: the runner module is not needed to append a line
+
             first = self.last_error is None
             self.last_error = f"History not saved: {one_line(exc)}"
             return self.last_error if first else None

@@ -9,12 +9,12 @@ when the first writer of that format is created.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, Callable, Sequence
 
 if TYPE_CHECKING:
     from trino_tui.client.types import Column
 
+from trino_tui.records import record
 from .base import RowWriter
 
 __all__ = ["FORMATS", "OUTPUT_FORMATS", "TRINO_CLI_FORMATS", "NullWriter", "OutputFormat", "create_writer",
@@ -65,7 +65,7 @@ def _parquet(out: BinaryIO, columns: Sequence[Column]) -> RowWriter:
     return ParquetWriter(out, columns)
 
 
-@dataclass(frozen=True)
+@record
 class OutputFormat:
     """One output format: ``create(out, columns)`` makes its streaming writer."""
 

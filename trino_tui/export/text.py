@@ -19,7 +19,6 @@ import binascii
 import re
 import struct
 import unicodedata
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -85,6 +84,8 @@ def java_double(v: Any) -> str:
         return "NaN"
     if v in (float("inf"), float("-inf")):
         return "Infinity" if v > 0 else "-Infinity"
+    from decimal import Decimal  # here: most doubles never get this far
+
     sign, digits, exp = Decimal(repr(v)).as_tuple()
     return _java_from_digits(bool(sign), "".join(map(str, digits)), int(exp))
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from trino_tui.records import record
 from trino_tui.client import QueryCancelled
 from trino_tui.core.errors import ExitCode, describe
 from trino_tui.core.run import Finished, Outcome, StatementRun
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["HeadlessOptions", "HeadlessRunner", "WriterSink"]
 
 
-@dataclass(frozen=True)
+@record
 class HeadlessOptions:
     output_format: str = "CSV"
     output_file: str | None = None

@@ -11,23 +11,26 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from trino_tui.records import record
 from ..events import (
-    STAGE_NAMES, AckEvent, Event, Listener, PipelineSnapshot, QueryEvent, RetryEvent, SegmentEvent,
-    SegmentSnapshot, SegmentState, StageSnapshot,
+    STAGE_NAMES, AckEvent, Event, Listener, QueryEvent, RetryEvent, SegmentEvent, SegmentSnapshot, SegmentState,
 )
 from ..protocol import SegmentDescriptor
 from ..redact import redact_headers
 from ..transport import host_of
+
+if TYPE_CHECKING:
+    from ..snapshots import PipelineSnapshot
 
 KEEP_FINISHED = 200
 RATE_WINDOW = 1.0
 _TERMINAL = (SegmentState.DELIVERED, SegmentState.ACKED, SegmentState.FAILED)
 
 
-@dataclass
+@record(frozen=False)
 class StageCounters:
     name: str
     workers: int
@@ -249,6 +252,8 @@ class PipelineStats:
         return (self.rows_delivered - r0) / span, (self.bytes_downloaded - b0) / span
 
     def snapshot(self) -> PipelineSnapshot:
+        from ..snapshots import PipelineSnapshot, StageSnapshot  # first snapshot: the classes are made
+
         depths = self.queue_depths()
         now = self.clock()
         with self.lock:

@@ -7,12 +7,12 @@ direct-protocol page, a terminal failure, or the end marker. ``seq`` orders unit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from trino_tui.records import record
 from ..protocol import SegmentDescriptor
 
 
-@dataclass
+@record(frozen=False)
 class Unit:
     seq: int
     row_offset: int
