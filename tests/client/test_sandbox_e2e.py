@@ -203,3 +203,29 @@ def test_fault_mix_every_row_once_in_order(sandbox, mode, encoding):
         snap = q.snapshot()
     assert snap.retries > 0 and snap.segments_acked == snap.segments_spooled
     assert sandbox.wait_segments(lambda sb: not sb.live_segments(), timeout=5)
+
+
+def _started_names(q) -> set[str]:
+    return {t.name.rstrip("0123456789") for t in q._pipeline.threads} | (
+        {"trino-ack"} if q._pipeline.acker.thread.ident is not None else set())
+
+
+def test_a_small_inline_answer_starts_no_downloader_and_no_acker(sandbox):
+    with client_for(sandbox) as c, c.execute("SELECT * FROM numbers_3") as q:
+        assert [r[0] for b in q.batches() for r in b.wire_rows()] == [0, 1, 2]
+        q.close()
+        snap = q.snapshot()
+        assert snap.segments_spooled == 0 and not q._pipeline.alive_threads()
+        assert _started_names(q) == {"trino-fetcher", "trino-dispatcher", "decode-"}
+        assert {s.name: s.state for s in snap.stages}["downloaders"] == "done"  # nothing to do is done
+
+
+def test_the_first_spooled_segment_starts_the_downloaders_and_the_acker(sandbox):
+    with client_for(sandbox, downloaders=3) as c, c.execute(SQL) as q:
+        assert keys(q) == list(range(N))
+        q.close()
+        snap = q.snapshot()
+        assert snap.segments_spooled >= 3 and snap.segments_acked == snap.segments_spooled
+        assert _started_names(q) == {"trino-fetcher", "trino-dispatcher", "decode-", "download-", "trino-ack"}
+        assert sum(t.name.startswith("download-") for t in q._pipeline.threads) == 3
+        assert not q._pipeline.alive_threads()

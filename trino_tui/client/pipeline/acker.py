@@ -3,8 +3,9 @@
 Segments are acked after decoding (``submit``) and, on cancel/close, every spooled segment
 that was never decoded is acked without being downloaded (``submit_unread``). Each segment is
 acked at most once. Failures are recorded in the stats (ack_failures, ack_error) and events,
-never swallowed silently. One thread with its own channel, so it keeps working after the
-pipeline's cancel token fired; ``close`` drains the queue (bounded wait) and joins.
+never swallowed silently. One thread with its own channel, started by the first ``submit`` (a
+result with no spooled segment never starts it), so it keeps working after the pipeline's cancel
+token fired; ``close`` drains the queue (bounded wait) and joins; nothing starts after ``close``.
 """
 
 from __future__ import annotations
@@ -31,16 +32,17 @@ class Acker:
         self.thread = threading.Thread(target=self._run, name="trino-ack", daemon=True)
         self._idle = threading.Condition(self._lock)
         self._outstanding = 0
-
-    def start(self) -> None:
-        self.thread.start()
+        self._started = self._closed = False
 
     def submit(self, index: int, seg: SegmentDescriptor, downloaded: bool = True) -> None:
         with self._lock:
-            if index in self._seen:
+            if index in self._seen or self._closed:
                 return
             self._seen.add(index)
             self._outstanding += 1
+            start, self._started = not self._started, True
+        if start:
+            self.thread.start()
         try:
             self._queue.put((index, seg, downloaded))
         except Cancelled:
@@ -78,6 +80,8 @@ class Acker:
     def close(self, timeout: float = 5.0) -> None:
         """Finish queued acks (up to *timeout*), then abort what is left and join the thread."""
         deadline = time.monotonic() + timeout
+        with self._lock:
+            self._closed = True
         if self.thread.is_alive():
             self.wait_idle(timeout)
         self._queue.producer_done()

@@ -231,5 +231,10 @@ class WindowedQueue(Generic[T]):
             self._producers -= 1
             self._cond.notify_all()
 
+    def add_producers(self, n: int) -> None:
+        """*n* more producers (started late); call it from a producer that is not done yet."""
+        with self._cond:
+            self._producers += n
+
     def __len__(self) -> int:
         return len(self._items)

@@ -3,10 +3,13 @@
 Every segment or direct page takes one slot (``Slots``, max_out_of_order; a segment also its
 declared uncompressed bytes of max_in_flight_bytes) before it is routed, in stream order, so the oldest undelivered unit always holds a slot (no deadlock) and at most K
 units are in flight. Inline segments go straight to the decoders, spooled ones to the
-downloaders, direct pages and terminal units to the finalizer. Runs in one thread.
+downloaders (``first_spooled()`` runs before the first one: the pipeline starts the downloader
+threads then), direct pages and terminal units to the finalizer. Runs in one thread.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from .channels import CancelToken, Cancelled, Channel, Closed, Slots, WindowedQueue
 from .stats import PipelineStats
@@ -16,7 +19,7 @@ from .units import Unit
 class Dispatcher:
     def __init__(
         self, inbox: Channel[Unit], downloads: Channel[Unit], decodes: WindowedQueue[Unit], results: Channel[Unit],
-        slots: Slots, stats: PipelineStats, cancel: CancelToken,
+        slots: Slots, stats: PipelineStats, cancel: CancelToken, first_spooled: Callable[[], None] = lambda: None,
     ) -> None:
         self.inbox = inbox
         self.downloads = downloads
@@ -25,6 +28,7 @@ class Dispatcher:
         self.slots = slots
         self.stats = stats
         self.cancel = cancel
+        self._first_spooled: Callable[[], None] | None = first_spooled
 
     def run(self) -> None:
         self.stats.stage("dispatcher", state="running")
@@ -53,4 +57,7 @@ class Dispatcher:
             unit.payload = seg.data
             self.decodes.put(unit, unit.seq, unit.slot_bytes)
         else:
+            if self._first_spooled is not None:
+                self._first_spooled()
+                self._first_spooled = None
             self.downloads.put(unit)

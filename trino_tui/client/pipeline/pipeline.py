@@ -6,7 +6,9 @@
     decoders ──▶ acker (GET ackUri)        heartbeat (HEAD nextUri while the fetcher idles)
 
 Lifecycle: ``__init__`` creates the query's one CancelToken; ``start(sql, headers)`` starts
-every thread at once -- the fetcher POSTs -- so cancel works from the first byte sent. The
+the threads -- the fetcher POSTs -- so cancel works from the first byte sent; the downloaders
+start with the first spooled segment and the acker with the first ack (a small inline answer
+never starts them: each thread costs start-up time and GIL hand-offs). The
 consumer calls ``next_batch`` until None; ``cancel`` (also used for stop/failure) only records
 the outcome and fires the token (every wait and in-flight request wakes; the fetcher thread
 sends the DELETE); ``close(timeout)`` joins all threads within ~timeout and acks unread
@@ -75,14 +77,16 @@ class Pipeline:
         cap = config.max_uncompressed_bytes
         self.units: Channel[Unit] = Channel("dispatcher", ct, capacity=config.descriptor_queue)
         self.downloads: Channel[Unit] = Channel("downloaders", ct, producers=1)
-        self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1 + n,
+        # producers: the dispatcher, and each downloader once they start (_start_downloaders)
+        self.decodes: WindowedQueue[Unit] = WindowedQueue("decoders", ct, config.decode_window, producers=1,
                                                         max_bytes=DECODE_AHEAD_BYTES if eager else 0)
         self.results: Channel[Unit] = Channel("finalizer", ct, producers=1 + m)
         self.slots = Slots(config.max_out_of_order, ct, config.max_in_flight_bytes)
         parse_gate = threading.BoundedSemaphore(config.parallel_parses)
         self.acker = Acker(transport, stats)
         self.fetcher = Fetcher(transport, session, stats, self.units, ct, self.server, parse_columns)
-        self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct)
+        self.dispatcher = Dispatcher(self.units, self.downloads, self.decodes, self.results, self.slots, stats, ct,
+                                     first_spooled=self._start_downloaders)
         self.finalizer = Finalizer(self.results, self.slots, stats, self.decodes, width=self._width,
                                    max_uncompressed=cap)
         self.heartbeat = Heartbeat(transport, self.server, config.heartbeat_interval, ct)
@@ -97,6 +101,7 @@ class Pipeline:
             for i in range(m)
         ]
         self.threads: list[threading.Thread] = []
+        self._downloaders_started = False
         stats.queue_depths = lambda: {
             "dispatcher": len(self.units), "downloaders": len(self.downloads), "decoders": len(self.decodes),
             "finalizer": len(self.results),
@@ -112,17 +117,42 @@ class Pipeline:
         """Start every thread; the fetcher submits *sql*. Returns at once (no network I/O here)."""
         specs: list[tuple[str, Callable[[], None]]] = [
             ("trino-fetcher", lambda: self.fetcher.run(sql, headers)),
-            ("trino-dispatcher", self.dispatcher.run),
+            ("trino-dispatcher", self._dispatch),
         ]
-        specs += [(d.name, d.run) for d in self.downloaders]
         specs += [(d.name, d.run) for d in self.decoders]
-        self.threads = [threading.Thread(target=self._guard(fn), name=name, daemon=True) for name, fn in specs]
-        self.acker.start()
         gc_hold()
         self._gc_held = True
-        for t in self.threads:
+        with self._lock:
+            self.threads = [self._thread(name, fn) for name, fn in specs]
+            threads = list(self.threads)
+        for t in threads:
             t.start()
         self.heartbeat.start()
+
+    def _thread(self, name: str, fn: Callable[[], None]) -> threading.Thread:
+        return threading.Thread(target=self._guard(fn), name=name, daemon=True)
+
+    def _start_downloaders(self) -> None:
+        """The dispatcher's first spooled unit: start the downloader threads (not after close)."""
+        with self._lock:
+            if self._downloaders_started or self._closed:
+                return
+            self._downloaders_started = True
+            self.decodes.add_producers(len(self.downloaders))  # the dispatcher, a producer, is still running
+            threads = [self._thread(d.name, d.run) for d in self.downloaders]
+            self.threads += threads
+        for t in threads:
+            t.start()
+
+    def _dispatch(self) -> None:
+        try:
+            self.dispatcher.run()
+        finally:
+            with self._lock:
+                unstarted = not self._downloaders_started
+                self._downloaders_started = True  # never later
+            for _ in self.downloaders if unstarted else ():
+                self.stats.worker_exit("downloaders")  # a stage that had nothing to do is done too
 
     def _guard(self, fn: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
@@ -188,7 +218,9 @@ class Pipeline:
             self.cancel("cancelled")
         deadline = time.monotonic() + timeout
         self.heartbeat.stop(0)
-        for t in self.threads:
+        with self._lock:
+            threads = list(self.threads)  # no thread starts after _closed is set
+        for t in threads:
             t.join(max(0.0, deadline - time.monotonic()))
         self.heartbeat.stop(max(0.0, deadline - time.monotonic()))
         if self._gc_held:
@@ -203,6 +235,7 @@ class Pipeline:
             self.stats.query_event("finished")
 
     def alive_threads(self) -> list[threading.Thread]:
-        threads = [t for t in self.threads if t.is_alive()]
+        with self._lock:
+            threads = [t for t in self.threads if t.is_alive()]
         threads += [t for t in (self.heartbeat.thread, self.acker.thread) if t.is_alive()]
         return threads
