@@ -184,3 +184,21 @@ def test_many_rows_in_several_runs() -> None:
             for i in range(5000)]
     rows[4321][3] = math.pi * 1e7  # one run falls back (3.1415926535897934E7)
     assert worker_output("CSV", rows) == in_process("CSV", rows)
+
+
+def test_the_parent_never_imports_the_fast_path() -> None:
+    """Only the worker processes build a `_Formatter`; the main process (pool, result reader) and a
+    small in-process export do not load export.double_text."""
+    import subprocess
+    import sys
+
+    code = ("import sys, io\n"
+            "from trino_tui.export.parallel import SegmentFormatPool\n"
+            "from trino_tui.export.worker import ResultReader, write_message\n"
+            "from trino_tui.export import create_writer\n"
+            "from trino_tui.client.types import Column, parse_type_text\n"
+            "w = create_writer('CSV', io.BytesIO(), [Column('d', parse_type_text('double'))])\n"
+            "w.write_rows([[1.5]]); w.close()\n"
+            "print('trino_tui.export.double_text' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
