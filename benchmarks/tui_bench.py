@@ -54,6 +54,8 @@ ROOT = Path(trino_tui.__file__).resolve().parents[1]  # the tree under test (and
 def make_app(url: str, sql: str, decoders: int | None, downloaders: int | None) -> TrinoTuiApp:
     """The app as run_tui builds it, on the new (core Settings) or the old (ClientConfig) API."""
     tuning = {k: v for k, v in (("decoders", decoders), ("downloaders", downloaders)) if v}
+    if decoders:
+        tuning["decode_window"] = decoders  # the decoder threads are capped at the decode window
     session = dict(server=url, user="bench", catalog="tpch", schema="tiny")
     if not (ROOT / "trino_tui" / "core" / "settings.py").exists():  # a tree from before core: ClientConfig
         from trino_tui.client import ClientConfig
@@ -248,7 +250,7 @@ def main() -> int:
     parser.add_argument("--schema", default="sf1")
     parser.add_argument("--size", default="160x50")
     parser.add_argument("--limit", type=int, default=None, help="LIMIT the query (quicker runs)")
-    parser.add_argument("--decoders", type=int, default=None, help="client decoder threads (default: ClientConfig's)")
+    parser.add_argument("--decoders", type=int, default=None, help="client decoder threads, and the decode window with them (default: ClientConfig's)")
     parser.add_argument("--downloaders", type=int, default=None,
                         help="client download threads (default: ClientConfig's)")
     parser.add_argument("--no-tune", action="store_true", help="skip tune_runtime() (what run_tui does)")

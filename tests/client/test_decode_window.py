@@ -181,3 +181,21 @@ def test_decompress_reusing_checks_sizes_and_falls_back_for_other_encodings() ->
     with pytest.raises(SegmentCorrupt):
         decompress_reusing(b"\x28\xb5\x2f\xfd" + payload[4:10] + b"\0" * 40, "json+zstd", len(data), bytearray(8))
     assert decompress_reusing(data, "json", None, bytearray(8)) == data
+
+
+def test_decoder_threads_are_capped_at_the_decode_window_and_the_cores(monkeypatch):
+    from trino_tui.client.pipeline import pipeline
+
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 8)
+    assert [pipeline.decoder_threads(5, w) for w in (1, 2, 3, 8)] == [1, 2, 3, 5]
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 1)
+    assert [pipeline.decoder_threads(5, w) for w in (1, 4)] == [1, 2]  # the core cap is at least 2
+
+
+def test_the_decode_window_is_a_setting_with_a_flag():
+    from trino_tui.core.args import parse_args
+    from trino_tui.core.settings import resolve
+
+    config = resolve(vars(parse_args(["--decode-window", "3", "--decoders", "2"])), env={}).client
+    assert (config.decode_window, config.decoders) == (3, 2)
+    assert resolve({}, env={}).client.decode_window == 1

@@ -244,8 +244,10 @@ KNOBS: tuple[Knob, ...] = (
     Knob("direct", "--direct", _P, "use the direct protocol (same as --encoding none)", kind="flag"),
     Knob("downloaders", "--downloaders", _P, "parallel segment downloads (default 5)", kind="int",
          target="downloaders", metavar="N"),
-    Knob("decoders", "--decoders", _P, "parallel segment decoders (default 5)", kind="int", target="decoders",
-         metavar="N"),
+    Knob("decoders", "--decoders", _P, "parallel segment decoders (default 5; at most --decode-window and the "
+         "number of cores)", kind="int", target="decoders", metavar="N"),
+    Knob("decode_window", "--decode-window", _P, "segments decoded ahead of the consumer (default 1; more use "
+         "more memory)", kind="int", target="decode_window", metavar="N"),
     Knob("max_out_of_order", "--max-out-of-order", _P,
          "segments in flight ahead of the oldest undelivered one (default 10)", kind="int",
          target="max_out_of_order", metavar="N"),

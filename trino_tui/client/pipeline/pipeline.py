@@ -47,10 +47,11 @@ JOIN_TIMEOUT = 2.0
 DECODE_AHEAD_BYTES = 4 * 1024 * 1024
 
 
-def decoder_threads(requested: int) -> int:
+def decoder_threads(requested: int, window: int) -> int:
     """Decoding is CPU-bound: more threads than cores add memory (per-thread malloc arenas
-    holding parse buffers), not speed. Use the requested count, capped at the core count (>= 2)."""
-    return max(1, min(requested, max(2, os.cpu_count() or 2)))
+    holding parse buffers), not speed, and more than ``decode_window`` never have a unit to work
+    on. The requested count, capped at both (the core cap is at least 2)."""
+    return max(1, min(requested, window, max(2, os.cpu_count() or 2)))
 
 
 class Pipeline:
@@ -72,7 +73,7 @@ class Pipeline:
         self._closed = False
         self._gc_held = False
         ct = self.cancel_token
-        n, m = config.downloaders, decoder_threads(config.decoders)
+        n, m = config.downloaders, decoder_threads(config.decoders, config.decode_window)
         eager = config.decode == "eager"
         cap = config.max_uncompressed_bytes
         self.units: Channel[Unit] = Channel("dispatcher", ct, capacity=config.descriptor_queue)
