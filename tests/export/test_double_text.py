@@ -90,6 +90,7 @@ def test_nulls_are_empty_and_groups_flatten_row_by_row() -> None:
     assert group_text([(1.5, None), (None, -0.0), (0.0, 49.0)], 2) == ["1.5", "", "", "-0.0", "0.0", "49.0"]
     assert group_text([None, None], 1) == ["", ""]
     assert group_text([[1.5]], 1) is None  # nested
+    assert group_text([float("nan"), None], 1) is None and group_text([(float("inf"), 1.5)], 2) is None
     assert group_text([{"a": 1.0}], 1) is None
 
 
