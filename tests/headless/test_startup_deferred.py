@@ -17,8 +17,28 @@ import sys
 from tests.headless.helpers import REPO, clean_env
 
 PROBE = r"""
-import atexit, gc, json, sys
+import atexit, gc, json, os, sys, threading
 seen = {}
+
+shutdown = threading._shutdown  # CPython calls it when the interpreter's teardown starts
+
+
+def teardown():
+    os.write(2, b"teardown\n")
+    shutdown()
+
+
+threading._shutdown = teardown
+if os.environ.get("PROBE_NON_DAEMON"):  # a thread the exit must wait for: the normal exit is kept
+    import trino_tui.cli as cli
+    stop, exit_now = threading.Event(), cli._exit_now
+    threading.Thread(target=lambda: (stop.wait(), os.write(2, b"thread done\n")), daemon=False).start()
+
+    def exit_now_then_stop(code):
+        exit_now(code)  # it returns: a non-daemon thread is alive
+        stop.set()
+
+    cli._exit_now = exit_now_then_stop
 import trino_tui.client.query as query, trino_tui.headless.runner as runner
 
 init, run, on_query = query.TrinoClient.__init__, runner.HeadlessRunner.run, runner.HeadlessRunner._on_query
@@ -51,10 +71,12 @@ raise SystemExit(main())
 SQL = "SELECT nationkey, name FROM tpch.tiny.nation ORDER BY nationkey LIMIT 3"
 
 
-def run_probe(args: list[str]) -> tuple[subprocess.CompletedProcess, dict, set[str]]:
-    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, timeout=120, env=clean_env(),
-                          cwd=REPO)
-    report = json.loads(proc.stderr.decode().strip().splitlines()[-1])
+def run_probe(args: list[str], env: dict | None = None) -> tuple[subprocess.CompletedProcess, dict, set[str]]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, timeout=120,
+                          env={**clean_env(), **(env or {})}, cwd=REPO)
+    lines = proc.stderr.decode().strip().splitlines()
+    report = json.loads(next(line for line in reversed(lines) if line.startswith("{")))
+    report["seen"]["teardown"] = "teardown" in lines
     report["seen"]["generated"] = report["generated"]
     return proc, report["seen"], set(report["modules"])
 
@@ -98,3 +120,17 @@ def test_prepare_writer_imports_only_the_chosen_formats_module() -> None:
     mods = set(out.stdout.split())
     assert "trino_tui.export.json_lines" in mods, out.stderr[-1500:]
     assert [m for m in ("trino_tui.export.csv_tsv", "trino_tui.export.parquet", "pyarrow") if m in mods] == []
+
+
+def test_a_finished_headless_run_skips_the_interpreter_teardown_but_runs_atexit(sandbox) -> None:
+    proc, seen, _ = run_probe(["--server", sandbox.url, "--user", "t", "--execute", SQL])
+    assert proc.returncode == 0 and proc.stdout.count(b"\n") == 3, proc.stderr[-1500:]
+    assert seen["teardown"] is False  # the atexit report above was printed: handlers ran
+    proc, seen, _ = run_probe(["--server", sandbox.url, "--user", "t", "--execute", "SELECT * FROM no_such_table"])
+    assert proc.returncode == 1 and b"no_such_table" in proc.stderr and seen["teardown"] is False
+
+
+def test_a_non_daemon_thread_keeps_the_normal_exit(sandbox) -> None:
+    proc, seen, _ = run_probe(["--server", sandbox.url, "--user", "t", "--execute", SQL], env={"PROBE_NON_DAEMON": "1"})
+    assert proc.returncode == 0 and proc.stdout.count(b"\n") == 3 and seen["teardown"] is True
+    assert b"thread done" in proc.stderr  # the exit waited for it
