@@ -40,9 +40,9 @@ class Acker:
                 return
             self._seen.add(index)
             self._outstanding += 1
-            start, self._started = not self._started, True
-        if start:
-            self.thread.start()
+            if not self._started:  # under the lock: close() sees it started, or stops it starting
+                self._started = True
+                self.thread.start()
         try:
             self._queue.put((index, seg, downloaded))
         except Cancelled:

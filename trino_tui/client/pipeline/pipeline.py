@@ -123,11 +123,10 @@ class Pipeline:
         specs += [(d.name, d.run) for d in self.decoders]
         gc_hold()
         self._gc_held = True
-        with self._lock:
+        with self._lock:  # started under the lock: close never sees a thread it cannot join
             self.threads = [self._thread(name, fn) for name, fn in specs]
-            threads = list(self.threads)
-        for t in threads:
-            t.start()
+            for t in self.threads:
+                t.start()
         self.heartbeat.start()
 
     def _thread(self, name: str, fn: Callable[[], None]) -> threading.Thread:
@@ -140,10 +139,10 @@ class Pipeline:
                 return
             self._downloaders_started = True
             self.decodes.add_producers(len(self.downloaders))  # the dispatcher, a producer, is still running
-            threads = [self._thread(d.name, d.run) for d in self.downloaders]
-            self.threads += threads
-        for t in threads:
-            t.start()
+            for d in self.downloaders:  # started under the lock, as in start()
+                t = self._thread(d.name, d.run)
+                t.start()
+                self.threads.append(t)
 
     def _dispatch(self) -> None:
         try:
