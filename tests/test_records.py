@@ -46,6 +46,7 @@ def test_init_repr_eq_match_dataclass(frozen: bool) -> None:
     assert dataclasses.is_dataclass(R) and [f.name for f in dataclasses.fields(R)] == [f.name for f in dataclasses.fields(D)]
     assert dataclasses.replace(R(1, "y"), a=5) == R(5, "y")
     assert R.__match_args__ == D.__match_args__
+    assert R.__doc__ == "C(a, b, c, secret, note)"  # an undocumented class is named by its fields
 
 
 @pytest.mark.parametrize("frozen", [True, False])

@@ -93,8 +93,11 @@ def _make(cls: type[T], frozen: bool, eq: bool) -> type[T]:
     for name in ("__init__", "__repr__", "__eq__", "__setattr__", "__delattr__", "__hash__"):
         if name in cls.__dict__ and not (name == "__hash__" and cls.__dict__[name] is None):
             raise TypeError(f"record {cls.__qualname__} defines {name}; use @dataclass")
+    documented = bool(cls.__dict__.get("__doc__"))
     cls = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
     fields = dataclasses.fields(cls)  # inherited ones first, as dataclass orders them
+    if not documented:  # dataclass wrote "Name()" from object.__init__: name the fields instead
+        cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields if f.init)})"
     for f in fields:
         if f.kw_only is True:
             raise TypeError(f"record {cls.__qualname__}: kw_only fields are not supported")
