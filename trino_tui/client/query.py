@@ -177,7 +177,8 @@ class TrinoClient:
             self._current.close()
         stats = PipelineStats(
             self.clock, listener,
-            {"downloaders": self.config.downloaders, "decoders": decoder_threads(self.config.decoders, self.config.decode_window)},
+            {"downloaders": self.config.downloaders,
+             "decoders": decoder_threads(self.config.decoders, self.config.decode_window)},
         )
         pipeline = Pipeline(self.transport, self.session, self.config, stats, parse_columns)
         self._current = Query(pipeline, stats)

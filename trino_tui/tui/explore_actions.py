@@ -41,8 +41,8 @@ def default_metadata_runner(config: Any) -> ClientRunner:
     """Metadata statements on fresh clients (never the editor's query client); ``config`` is the
     app's ``ClientConfig``."""
 
-    # metadata answers are small: 2 downloaders and 1 decoder per statement, not the query's 5 + 5
-    # threads started and joined for every lookup (4 loader threads run lookups side by side)
+    # metadata answers are small: at most 2 downloaders (started only if an answer spools) and 1
+    # decoder per statement, whatever the query's settings (4 loader threads run lookups side by side)
     small = replace(config, downloaders=2, decoders=1)
 
     def new_client() -> Any:

@@ -19,7 +19,7 @@ from .units import Unit
 class Dispatcher:
     def __init__(
         self, inbox: Channel[Unit], downloads: Channel[Unit], decodes: WindowedQueue[Unit], results: Channel[Unit],
-        slots: Slots, stats: PipelineStats, cancel: CancelToken, first_spooled: Callable[[], None] = lambda: None,
+        slots: Slots, stats: PipelineStats, cancel: CancelToken, first_spooled: Callable[[], None] | None = None,
     ) -> None:
         self.inbox = inbox
         self.downloads = downloads
@@ -28,7 +28,7 @@ class Dispatcher:
         self.slots = slots
         self.stats = stats
         self.cancel = cancel
-        self._first_spooled: Callable[[], None] | None = first_spooled
+        self._first_spooled = first_spooled  # called once, then dropped
 
     def run(self) -> None:
         self.stats.stage("dispatcher", state="running")

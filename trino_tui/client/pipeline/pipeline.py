@@ -149,10 +149,11 @@ class Pipeline:
             self.dispatcher.run()
         finally:
             with self._lock:
-                unstarted = not self._downloaders_started
-                self._downloaders_started = True  # never later
-            for _ in self.downloaders if unstarted else ():
-                self.stats.worker_exit("downloaders")  # a stage that had nothing to do is done too
+                never_started = not self._downloaders_started
+                self._downloaders_started = True  # no spooled unit can come now: never start them
+            if never_started:
+                for _ in self.downloaders:
+                    self.stats.worker_exit("downloaders")  # a stage that had nothing to do is done too
 
     def _guard(self, fn: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
